@@ -1,0 +1,35 @@
+import { randomBytes } from 'node:crypto';
+import type { ActivityHandler, CloudAdapter } from 'botbuilder';
+import type { Server } from 'restify';
+import { StorageUnavailableError } from '../domain/errors.js';
+import { messagesFor, format } from '../i18n/index.js';
+import type { Logger } from '../logger.js';
+
+/**
+ * POST /api/messages: the Bot Framework endpoint. The adapter authenticates the request (JWT when
+ * BOT_ID is set) and answers 400 for a malformed activity; a failing turn is logged and the user
+ * gets a sentence, never a stack.
+ */
+export function registerBotRoute(server: Server, adapter: CloudAdapter, bot: ActivityHandler, logger: Logger): void {
+  adapter.onTurnError = async (context, error) => {
+    const reference = randomBytes(4).toString('hex');
+    const unavailable = error instanceof StorageUnavailableError;
+    logger[unavailable ? 'warn' : 'error']('turn failed', { reference, activityType: context.activity.type, error });
+    if (context.activity.type === 'invoke') return;
+    const t = messagesFor('fr');
+    try {
+      await context.sendActivity(unavailable ? t.errors.serviceUnavailable : format(t.errors.unexpected, { reference }));
+    } catch (sendError) {
+      logger.warn('could not tell the user about the failure', { reference, error: sendError });
+    }
+  };
+
+  server.post('/api/messages', async (req, res) => {
+    try {
+      await adapter.process(req, res, (context) => bot.run(context));
+    } catch (error) {
+      logger.error('bot request failed', { error });
+      if (!res.headersSent) res.send(500, { error: 'internal' });
+    }
+  });
+}

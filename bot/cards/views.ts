@@ -1,0 +1,231 @@
+import type { ClientFileDetails } from '../domain/clientFileService.js';
+import type { ContactDetails } from '../domain/contactService.js';
+import type { ClientFile } from '../domain/clientFile.js';
+import { contactDisplayName, type Contact } from '../domain/contact.js';
+import { legalForms, taxRegimes, unlimitedScope } from '../domain/catalogues.js';
+import type { FieldErrors } from '../domain/errors.js';
+import { fieldErrorMessage, format, messagesFor, type Language, type Messages } from '../i18n/index.js';
+import { renderCard, type AdaptiveCard } from './render.js';
+
+/**
+ * Presenters: turn domain records into the typed data of each card template. Every key a template
+ * reads is always present (empty string when there is nothing to show) so no "${...}" leaks through.
+ */
+type Choice = { title: string; value: string };
+
+function choicesOf(values: readonly string[], emptyTitle: string): Choice[] {
+  return [{ title: emptyTitle, value: '' }, ...values.map((value) => ({ title: value, value }))];
+}
+
+function errorTexts<Field extends string>(language: Language, fields: readonly Field[], errors: FieldErrors<Field>): Record<Field, string> {
+  return Object.fromEntries(fields.map((field) => [field, errors[field] ? fieldErrorMessage(language, errors[field]!) : ''])) as Record<Field, string>;
+}
+
+function filled<Field extends string>(fields: readonly Field[], values: Partial<Record<Field, string>>): Record<Field, string> {
+  return Object.fromEntries(fields.map((field) => [field, values[field] ?? ''])) as Record<Field, string>;
+}
+
+export function formatSiret(siret: string | undefined): string | undefined {
+  return siret ? `${siret.slice(0, 3)} ${siret.slice(3, 6)} ${siret.slice(6, 9)} ${siret.slice(9)}` : undefined;
+}
+
+export function formatPhone(e164: string | undefined): string | undefined {
+  if (!e164) return undefined;
+  const french = /^\+33(\d)(\d{2})(\d{2})(\d{2})(\d{2})$/.exec(e164);
+  return french ? `0${french.slice(1).join(' ')}` : e164;
+}
+
+export function commandsCard(language: Language, kind: 'welcome' | 'help'): AdaptiveCard {
+  const t = messagesFor(language);
+  const commands = Object.values(t.commands).map(({ usage, description }) => ({ usage, description }));
+  return renderCard('commands', {
+    title: kind === 'welcome' ? t.welcome.title : t.help.title,
+    intro: kind === 'welcome' ? t.welcome.intro : t.help.intro,
+    hint: kind === 'welcome' ? t.welcome.startHint : '',
+    commands,
+    actions: t.actions,
+  });
+}
+
+export const clientFileFormFields = ['code', 'companyName', 'legalForm', 'siret', 'apeCode', 'taxRegime'] as const;
+
+export function clientFileFormCard(
+  language: Language,
+  form: { requestId: string; values?: Partial<Record<(typeof clientFileFormFields)[number], string>>; errors?: FieldErrors },
+): AdaptiveCard {
+  const t = messagesFor(language);
+  const errors = form.errors ?? {};
+  return renderCard('clientFileForm', {
+    t: t.clientFile,
+    banner: Object.keys(errors).length > 0 ? t.errors.formHasErrors : '',
+    values: filled(clientFileFormFields, form.values ?? {}),
+    errors: errorTexts(language, clientFileFormFields, errors),
+    legalForms: choicesOf(legalForms, t.clientFile.none),
+    taxRegimes: choicesOf(taxRegimes, t.clientFile.none),
+    requestId: form.requestId,
+    submitLabel: t.actions.create,
+  });
+}
+
+export function clientFileDetailsCard(language: Language, details: ClientFileDetails, banner = ''): AdaptiveCard {
+  const t = messagesFor(language);
+  const { file } = details;
+  const none = t.clientFile.none;
+  return renderCard('clientFileDetails', {
+    t: t.clientFile,
+    actions: t.actions,
+    banner,
+    title: format(t.clientFile.detailsTitle, { code: file.code, name: file.companyName }),
+    clientFileId: file.id,
+    facts: [
+      { title: t.clientFile.code.replace(' *', ''), value: file.code },
+      { title: t.clientFile.companyName.replace(' *', ''), value: file.companyName },
+      { title: t.clientFile.legalForm, value: file.legalForm ?? none },
+      { title: t.clientFile.siret, value: formatSiret(file.siret) ?? none },
+      { title: t.clientFile.apeCode, value: file.apeCode ?? none },
+      { title: t.clientFile.taxRegime, value: file.taxRegime ?? none },
+    ],
+    contacts: details.contacts.map(({ contact, scope, primary }) => ({
+      id: contact.id,
+      name: contactDisplayName(contact),
+      primaryBadge: primary ? ` – ${t.clientFile.primary}` : '',
+      isPrimary: primary,
+      line: [contact.orgRole, contact.email, formatPhone(contact.mobile), `${t.clientFile.scope} : ${scope}`].filter(Boolean).join(' · '),
+    })),
+  });
+}
+
+export const contactFormFields = ['lastName', 'firstName', 'mobile', 'landline', 'email', 'orgRole', 'address1', 'address2', 'address3', 'city'] as const;
+
+export function contactFormCard(
+  language: Language,
+  form: {
+    requestId: string;
+    orgRoles: readonly string[];
+    /** When the form was opened from a client file, the new contact is linked to it. */
+    clientFile?: ClientFile;
+    values?: Partial<Record<(typeof contactFormFields)[number], string>>;
+    errors?: FieldErrors;
+  },
+): AdaptiveCard {
+  const t = messagesFor(language);
+  const errors = form.errors ?? {};
+  return renderCard('contactForm', {
+    t: t.contact,
+    formIntro: form.clientFile
+      ? `${t.clientFile.formIntro} ${format(t.clientFile.detailsTitle, { code: form.clientFile.code, name: form.clientFile.companyName })}`
+      : t.clientFile.formIntro,
+    banner: Object.keys(errors).length > 0 ? t.errors.formHasErrors : '',
+    values: filled(contactFormFields, form.values ?? {}),
+    errors: errorTexts(language, contactFormFields, errors),
+    orgRoles: choicesOf(form.orgRoles, t.clientFile.none),
+    requestId: form.requestId,
+    clientFileId: form.clientFile?.id ?? '',
+    submitLabel: t.actions.create,
+  });
+}
+
+export function contactDetailsCard(language: Language, details: ContactDetails, banner = ''): AdaptiveCard {
+  const t = messagesFor(language);
+  const { contact } = details;
+  const none = t.clientFile.none;
+  const address = [contact.address.line1, contact.address.line2, contact.address.line3, contact.address.city].filter(Boolean).join(', ');
+  return renderCard('contactDetails', {
+    t: t.contact,
+    actions: t.actions,
+    banner,
+    title: format(t.contact.detailsTitle, { name: contactDisplayName(contact) }),
+    contactId: contact.id,
+    facts: [
+      { title: t.contact.email.replace(' *', ''), value: contact.email },
+      { title: t.contact.mobile.replace(' *', ''), value: formatPhone(contact.mobile) ?? none },
+      { title: t.contact.landline, value: formatPhone(contact.landline) ?? none },
+      { title: t.contact.orgRole, value: contact.orgRole ?? none },
+      { title: t.contact.address, value: address || none },
+    ],
+    clientFiles: details.clientFiles.map(({ file, scope, primary }) => ({
+      id: file.id,
+      code: file.code,
+      name: file.companyName,
+      primaryBadge: primary ? ` – ${t.clientFile.primary}` : '',
+      scopeLabel: `${t.clientFile.scope} : ${scope}`,
+    })),
+  });
+}
+
+export const linkFormFields = ['contact', 'clientFile', 'scope'] as const;
+
+export function linkFormCard(
+  language: Language,
+  form: {
+    contact?: Contact;
+    clientFile?: ClientFile;
+    values?: { contactEmail?: string; clientFileCode?: string; scope?: string; primary?: string };
+    errors?: FieldErrors;
+  },
+): AdaptiveCard {
+  const t = messagesFor(language);
+  const errors = form.errors ?? {};
+  const context = [
+    form.contact ? `${t.contact.detailsTitle.replace('{name}', contactDisplayName(form.contact))} (${form.contact.email})` : '',
+    form.clientFile ? format(t.clientFile.detailsTitle, { code: form.clientFile.code, name: form.clientFile.companyName }) : '',
+  ].filter(Boolean).join(' · ');
+  return renderCard('linkForm', {
+    t: t.link,
+    context,
+    banner: Object.keys(errors).length > 0 ? t.errors.formHasErrors : '',
+    askContact: !form.contact,
+    askClientFile: !form.clientFile,
+    contactId: form.contact?.id ?? '',
+    clientFileId: form.clientFile?.id ?? '',
+    values: {
+      contactEmail: form.values?.contactEmail ?? '',
+      clientFileCode: form.values?.clientFileCode ?? '',
+      scope: form.values?.scope || unlimitedScope,
+      primary: form.values?.primary === 'true' ? 'true' : 'false',
+    },
+    errors: errorTexts(language, linkFormFields, errors),
+    submitLabel: t.actions.save,
+  });
+}
+
+export function clientFileResultsCard(language: Language, query: string, files: ClientFile[], more: boolean): AdaptiveCard {
+  const t = messagesFor(language);
+  return renderCard('searchResults', {
+    title: format(t.clientFile.searchResultsTitle, { query }),
+    openLabel: t.actions.open,
+    items: files.map((file) => ({
+      heading: `${file.code} – ${file.companyName}`,
+      subheading: [file.legalForm, formatSiret(file.siret)].filter(Boolean).join(' · '),
+      verb: 'clientFile.show',
+      data: { clientFileId: file.id },
+    })),
+    footer: more ? t.clientFile.moreResults : '',
+  });
+}
+
+export function contactResultsCard(language: Language, query: string, contacts: Contact[], more: boolean): AdaptiveCard {
+  const t = messagesFor(language);
+  return renderCard('searchResults', {
+    title: format(t.contact.searchResultsTitle, { query }),
+    openLabel: t.actions.open,
+    items: contacts.map((contact) => ({
+      heading: contactDisplayName(contact),
+      subheading: [contact.orgRole, contact.email].filter(Boolean).join(' · '),
+      verb: 'contact.show',
+      data: { contactId: contact.id },
+    })),
+    footer: more ? t.clientFile.moreResults : '',
+  });
+}
+
+export function orgRolesCard(language: Language, roles: readonly string[], banner?: { text: string; good: boolean }): AdaptiveCard {
+  const t: Messages = messagesFor(language);
+  return renderCard('orgRoles', {
+    t: t.orgRoles,
+    actions: t.actions,
+    banner: banner?.text ?? '',
+    bannerColor: banner?.good ? 'Good' : 'Attention',
+    roles: roles.map((name) => ({ name })),
+  });
+}

@@ -1,0 +1,115 @@
+import { stampOf, type Actor } from './actor.js';
+import { clientFileSearchTokens, validateClientFile, type ClientFile, type ClientFileField, type ClientFileInput } from './clientFile.js';
+import { fieldLimits } from './catalogues.js';
+import type { Contact } from './contact.js';
+import type { FieldErrors } from './errors.js';
+import { checkClientFileCode, normaliseForSearch } from './fieldRules.js';
+import type { AuditLog, ClientFileStore, ContactLink, ContactLinkStore, ContactStore } from './ports.js';
+
+export type CreateOutcome<T, Field extends string> =
+  | { status: 'created'; record: T }
+  /** The same form submission arrived again: nothing new was written. */
+  | { status: 'alreadyCreated'; record: T }
+  | { status: 'invalid'; errors: FieldErrors<Field> };
+
+export type FindOutcome<T> = { kind: 'one'; record: T } | { kind: 'many'; records: T[]; more: boolean } | { kind: 'none' };
+
+export interface LinkedContact {
+  contact: Contact;
+  scope: string;
+  primary: boolean;
+}
+
+export interface ClientFileDetails {
+  file: ClientFile;
+  contacts: LinkedContact[];
+}
+
+export const searchPageSize = 10;
+
+export class ClientFileService {
+  constructor(
+    private readonly deps: {
+      clientFiles: ClientFileStore;
+      contacts: ContactStore;
+      links: ContactLinkStore;
+      audit: AuditLog;
+      now: () => Date;
+    },
+  ) {}
+
+  async create(actor: Actor, requestId: string, input: ClientFileInput): Promise<CreateOutcome<ClientFile, ClientFileField>> {
+    const validation = validateClientFile(input);
+    if (!validation.ok) return { status: 'invalid', errors: validation.errors };
+    const at = this.deps.now();
+    const outcome = await this.deps.clientFiles.insertUnlessCodeExists({
+      ...validation.value,
+      firmId: actor.firmId,
+      searchTokens: clientFileSearchTokens(validation.value),
+      creationRequestId: requestId,
+      created: stampOf(actor, at),
+      updatedAt: at,
+    });
+    if (!outcome.inserted) {
+      if (outcome.existing.creationRequestId === requestId) return { status: 'alreadyCreated', record: outcome.existing };
+      return { status: 'invalid', errors: { code: { code: 'code.taken', params: { name: outcome.existing.companyName } } } };
+    }
+    await this.deps.audit.record({
+      firmId: actor.firmId,
+      actor: stampOf(actor, at),
+      action: 'clientFile.created',
+      clientFileId: outcome.record.id,
+      details: { code: outcome.record.code },
+    });
+    return { status: 'created', record: outcome.record };
+  }
+
+  /** A code finds its file; otherwise every word of the query must start a word of the name or code. */
+  async find(firmId: string, query: string): Promise<FindOutcome<ClientFile>> {
+    const trimmed = query.trim().slice(0, fieldLimits.searchQuery);
+    const code = checkClientFileCode(trimmed);
+    if (code.ok) {
+      const byCode = await this.deps.clientFiles.findByCode(firmId, code.value);
+      if (byCode) return { kind: 'one', record: byCode };
+    }
+    const words = normaliseForSearch(trimmed).split(' ').filter(Boolean);
+    if (words.length === 0) return { kind: 'none' };
+    const matches = await this.deps.clientFiles.searchByWords(firmId, words, searchPageSize + 1);
+    if (matches.length === 0) return { kind: 'none' };
+    if (matches.length === 1) return { kind: 'one', record: matches[0]! };
+    return { kind: 'many', records: matches.slice(0, searchPageSize), more: matches.length > searchPageSize };
+  }
+
+  async details(firmId: string, clientFileId: string): Promise<ClientFileDetails | null> {
+    const file = await this.deps.clientFiles.findById(firmId, clientFileId);
+    if (!file) return null;
+    const links = await this.deps.links.listByClientFile(firmId, file.id);
+    const contacts = await this.deps.contacts.findByIds(firmId, links.map((link) => link.contactId));
+    const contactById = new Map(contacts.map((contact) => [contact.id, contact]));
+    const linked = links.flatMap((link: ContactLink) => {
+      const contact = contactById.get(link.contactId);
+      return contact ? [{ contact, scope: link.scope, primary: file.primaryContactId === contact.id }] : [];
+    });
+    linked.sort((a, b) => Number(b.primary) - Number(a.primary) || a.contact.lastName.localeCompare(b.contact.lastName, 'fr'));
+    return { file, contacts: linked };
+  }
+
+  /** One primary contact per file, held on the file itself so two staff cannot set two at once. */
+  async setPrimaryContact(actor: Actor, clientFileId: string, contactId: string): Promise<'done' | 'unchanged' | 'clientFileNotFound' | 'notLinked'> {
+    const file = await this.deps.clientFiles.findById(actor.firmId, clientFileId);
+    if (!file) return 'clientFileNotFound';
+    if (file.primaryContactId === contactId) return 'unchanged';
+    if (!(await this.deps.links.exists(actor.firmId, clientFileId, contactId))) return 'notLinked';
+    const at = this.deps.now();
+    await this.deps.clientFiles.setPrimaryContact(actor.firmId, clientFileId, contactId, at);
+    await this.deps.audit.record({
+      firmId: actor.firmId,
+      actor: stampOf(actor, at),
+      action: 'clientFile.primaryContactSet',
+      clientFileId,
+      contactId,
+      details: { previousPrimaryContactId: file.primaryContactId ?? null },
+    });
+    return 'done';
+  }
+}

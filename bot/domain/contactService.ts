@@ -1,0 +1,157 @@
+import { stampOf, type Actor } from './actor.js';
+import { fieldLimits, unlimitedScope } from './catalogues.js';
+import type { ClientFile } from './clientFile.js';
+import type { ClientFileService, CreateOutcome, FindOutcome } from './clientFileService.js';
+import { searchPageSize } from './clientFileService.js';
+import { contactSearchTokens, validateContact, type Contact, type ContactField, type ContactInput } from './contact.js';
+import type { FieldErrors } from './errors.js';
+import { checkClientFileCode, checkEmail, normaliseForSearch } from './fieldRules.js';
+import { FormChecker } from './form.js';
+import type { AuditLog, ClientFileStore, ContactLinkStore, ContactStore, FirmStore } from './ports.js';
+import { FirmSettingsService } from './firmSettingsService.js';
+
+export interface ContactDetails {
+  contact: Contact;
+  clientFiles: { file: ClientFile; scope: string; primary: boolean }[];
+}
+
+export const linkFields = ['contact', 'clientFile', 'scope'] as const;
+export type LinkField = (typeof linkFields)[number];
+
+/** A link request as it comes from a card or a command: references are typed by people, ids by buttons. */
+export interface LinkInput {
+  contactId?: string;
+  contactEmail?: string;
+  clientFileId?: string;
+  clientFileCode?: string;
+  scope?: string;
+  primary?: boolean;
+}
+
+export type LinkOutcome =
+  | { status: 'linked' | 'updated' | 'unchanged'; contact: Contact; file: ClientFile; scope: string; primary: boolean }
+  | { status: 'invalid'; errors: FieldErrors<LinkField> };
+
+export class ContactService {
+  constructor(
+    private readonly deps: {
+      contacts: ContactStore;
+      clientFiles: ClientFileStore;
+      links: ContactLinkStore;
+      firms: FirmStore;
+      audit: AuditLog;
+      clientFileService: ClientFileService;
+      now: () => Date;
+    },
+  ) {}
+
+  async create(actor: Actor, requestId: string, input: ContactInput): Promise<CreateOutcome<Contact, ContactField>> {
+    const settings = await new FirmSettingsService(this.deps.firms).settings(actor.firmId);
+    const validation = validateContact(input, settings.orgRoles);
+    if (!validation.ok) return { status: 'invalid', errors: validation.errors };
+    const at = this.deps.now();
+    const outcome = await this.deps.contacts.insertUnlessEmailExists({
+      ...validation.value,
+      firmId: actor.firmId,
+      searchTokens: contactSearchTokens(validation.value),
+      creationRequestId: requestId,
+      created: stampOf(actor, at),
+      updatedAt: at,
+    });
+    if (!outcome.inserted) {
+      if (outcome.existing.creationRequestId === requestId) return { status: 'alreadyCreated', record: outcome.existing };
+      return { status: 'invalid', errors: { email: { code: 'email.taken', params: { name: [outcome.existing.firstName, outcome.existing.lastName].filter(Boolean).join(' ') } } } };
+    }
+    await this.deps.audit.record({ firmId: actor.firmId, actor: stampOf(actor, at), action: 'contact.created', contactId: outcome.record.id });
+    return { status: 'created', record: outcome.record };
+  }
+
+  /** An e-mail finds its contact; otherwise every word must start a word of the name or e-mail. */
+  async find(firmId: string, query: string): Promise<FindOutcome<Contact>> {
+    const trimmed = query.trim().slice(0, fieldLimits.searchQuery);
+    const email = checkEmail(trimmed);
+    if (email.ok) {
+      const byEmail = await this.deps.contacts.findByEmail(firmId, email.value);
+      return byEmail ? { kind: 'one', record: byEmail } : { kind: 'none' };
+    }
+    const words = normaliseForSearch(trimmed).split(' ').filter(Boolean);
+    if (words.length === 0) return { kind: 'none' };
+    const matches = await this.deps.contacts.searchByWords(firmId, words, searchPageSize + 1);
+    if (matches.length === 0) return { kind: 'none' };
+    if (matches.length === 1) return { kind: 'one', record: matches[0]! };
+    return { kind: 'many', records: matches.slice(0, searchPageSize), more: matches.length > searchPageSize };
+  }
+
+  async details(firmId: string, contactId: string): Promise<ContactDetails | null> {
+    const contact = await this.deps.contacts.findById(firmId, contactId);
+    if (!contact) return null;
+    const links = await this.deps.links.listByContact(firmId, contact.id);
+    const files = await this.deps.clientFiles.findByIds(firmId, links.map((link) => link.clientFileId));
+    const fileById = new Map(files.map((file) => [file.id, file]));
+    const clientFiles = links.flatMap((link) => {
+      const file = fileById.get(link.clientFileId);
+      return file ? [{ file, scope: link.scope, primary: file.primaryContactId === contact.id }] : [];
+    });
+    clientFiles.sort((a, b) => a.file.code.localeCompare(b.file.code, 'fr'));
+    return { contact, clientFiles };
+  }
+
+  /** Links a contact to a client file (or changes the scope); re-submitting the same link changes nothing. */
+  async link(actor: Actor, input: LinkInput): Promise<LinkOutcome> {
+    const form = new FormChecker<LinkField>();
+    const scope = form.text('scope', input.scope, { required: false, max: fieldLimits.scope }) ?? unlimitedScope;
+    const contact = await this.resolveContact(actor.firmId, input, form);
+    const file = await this.resolveClientFile(actor.firmId, input, form);
+    if (form.hasErrors || !contact || !file) return { status: 'invalid', errors: form.errors };
+
+    const at = this.deps.now();
+    const result = await this.deps.links.upsert({ firmId: actor.firmId, clientFileId: file.id, contactId: contact.id, scope, linked: stampOf(actor, at) });
+    if (result.created || result.scopeChanged) {
+      await this.deps.audit.record({
+        firmId: actor.firmId,
+        actor: stampOf(actor, at),
+        action: result.created ? 'contact.linked' : 'contact.linkScopeChanged',
+        clientFileId: file.id,
+        contactId: contact.id,
+        details: { scope, previousScope: result.previousScope ?? null },
+      });
+    }
+    let primaryChanged = false;
+    if (input.primary) {
+      primaryChanged = (await this.deps.clientFileService.setPrimaryContact(actor, file.id, contact.id)) === 'done';
+    }
+    const refreshed = (await this.deps.clientFiles.findById(actor.firmId, file.id)) ?? file;
+    const status = result.created ? 'linked' : result.scopeChanged || primaryChanged ? 'updated' : 'unchanged';
+    return { status, contact, file: refreshed, scope, primary: refreshed.primaryContactId === contact.id };
+  }
+
+  private async resolveContact(firmId: string, input: LinkInput, form: FormChecker<LinkField>): Promise<Contact | null> {
+    if (input.contactId) {
+      const byId = await this.deps.contacts.findById(firmId, input.contactId);
+      if (!byId) form.errors.contact = { code: 'contact.notFound' };
+      return byId;
+    }
+    const emailText = form.text('contact', input.contactEmail, { required: true, max: 254 });
+    if (emailText === undefined) return null;
+    const email = form.take('contact', checkEmail(emailText));
+    if (!email) return null;
+    const byEmail = await this.deps.contacts.findByEmail(firmId, email);
+    if (!byEmail) form.errors.contact = { code: 'contact.notFound', params: { email } };
+    return byEmail;
+  }
+
+  private async resolveClientFile(firmId: string, input: LinkInput, form: FormChecker<LinkField>): Promise<ClientFile | null> {
+    if (input.clientFileId) {
+      const byId = await this.deps.clientFiles.findById(firmId, input.clientFileId);
+      if (!byId) form.errors.clientFile = { code: 'clientFile.notFound' };
+      return byId;
+    }
+    const codeText = form.text('clientFile', input.clientFileCode, { required: true, max: 20 });
+    if (codeText === undefined) return null;
+    const code = form.take('clientFile', checkClientFileCode(codeText));
+    if (!code) return null;
+    const byCode = await this.deps.clientFiles.findByCode(firmId, code);
+    if (!byCode) form.errors.clientFile = { code: 'clientFile.notFound', params: { code } };
+    return byCode;
+  }
+}

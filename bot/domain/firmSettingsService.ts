@@ -1,0 +1,29 @@
+import { defaultOrgRoles, fieldLimits } from './catalogues.js';
+import type { FieldError } from './errors.js';
+import { checkText } from './fieldRules.js';
+import type { FirmSettings, FirmStore } from './ports.js';
+
+/** Per-firm settings; the first time a firm is seen it gets the defaults from the original procedure. */
+export class FirmSettingsService {
+  constructor(private readonly firms: FirmStore) {}
+
+  settings(firmId: string): Promise<FirmSettings> {
+    return this.firms.ensure(firmId, { orgRoles: [...defaultOrgRoles] });
+  }
+
+  async addOrgRole(firmId: string, rawRole: string | undefined): Promise<{ ok: true; role: string } | { ok: false; error: FieldError }> {
+    const role = checkText(rawRole, { required: true, max: fieldLimits.orgRole });
+    if (!role.ok) return { ok: false, error: { code: role.error, params: { max: fieldLimits.orgRole } } };
+    const settings = await this.settings(firmId);
+    if (settings.orgRoles.some((existing) => existing.localeCompare(role.value!, 'fr', { sensitivity: 'base' }) === 0)) {
+      return { ok: false, error: { code: 'orgRole.exists', params: { role: role.value! } } };
+    }
+    await this.firms.addOrgRole(firmId, role.value!);
+    return { ok: true, role: role.value! };
+  }
+
+  async removeOrgRole(firmId: string, role: string): Promise<boolean> {
+    await this.settings(firmId);
+    return this.firms.removeOrgRole(firmId, role);
+  }
+}

@@ -1,0 +1,53 @@
+import type { Collection, Db, ObjectId } from 'mongodb';
+import type { AuditEntry, AuditLog } from '../domain/ports.js';
+import { collections, guarded, toObjectId } from './mongo.js';
+
+interface AuditDocument {
+  _id?: ObjectId;
+  firmId: string;
+  at: Date;
+  actor: AuditEntry['actor'];
+  action: string;
+  clientFileId?: ObjectId;
+  contactId?: ObjectId;
+  details?: Record<string, unknown>;
+}
+
+/** Append-only: this class has no update or delete. */
+export class MongoAuditLog implements AuditLog {
+  private readonly collection: Collection<AuditDocument>;
+
+  constructor(db: Db) {
+    this.collection = db.collection<AuditDocument>(collections.auditLog);
+  }
+
+  record(entry: AuditEntry): Promise<void> {
+    return guarded(async () => {
+      await this.collection.insertOne({
+        firmId: entry.firmId,
+        at: entry.actor.at,
+        actor: entry.actor,
+        action: entry.action,
+        clientFileId: entry.clientFileId ? toObjectId(entry.clientFileId) ?? undefined : undefined,
+        contactId: entry.contactId ? toObjectId(entry.contactId) ?? undefined : undefined,
+        details: entry.details,
+      });
+    });
+  }
+
+  listForClientFile(firmId: string, clientFileId: string, limit: number): Promise<AuditEntry[]> {
+    return guarded(async () => {
+      const id = toObjectId(clientFileId);
+      if (!id) return [];
+      const documents = await this.collection.find({ firmId, clientFileId: id }).sort({ at: -1 }).limit(limit).toArray();
+      return documents.map((document) => ({
+        firmId: document.firmId,
+        actor: document.actor,
+        action: document.action,
+        clientFileId: document.clientFileId?.toHexString(),
+        contactId: document.contactId?.toHexString(),
+        details: document.details,
+      }));
+    });
+  }
+}

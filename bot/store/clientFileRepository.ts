@@ -1,0 +1,75 @@
+import type { Collection, Db, ObjectId } from 'mongodb';
+import type { ClientFile } from '../domain/clientFile.js';
+import type { ClientFileStore, InsertOutcome } from '../domain/ports.js';
+import { collections, guarded, insertUnlessExists, toObjectId, toObjectIds, wordsFilter } from './mongo.js';
+
+export type ClientFileDocument = Omit<ClientFile, 'id' | 'primaryContactId'> & { _id?: ObjectId; primaryContactId?: ObjectId };
+
+export function clientFileFromDocument(document: ClientFileDocument & { _id: ObjectId }): ClientFile {
+  const { _id, primaryContactId, ...rest } = document;
+  return { ...rest, id: _id.toHexString(), ...(primaryContactId ? { primaryContactId: primaryContactId.toHexString() } : {}) };
+}
+
+export class MongoClientFileStore implements ClientFileStore {
+  private readonly collection: Collection<ClientFileDocument>;
+
+  constructor(db: Db) {
+    this.collection = db.collection<ClientFileDocument>(collections.clientFiles);
+  }
+
+  insertUnlessCodeExists(record: Omit<ClientFile, 'id'>): Promise<InsertOutcome<ClientFile>> {
+    return guarded(async () => {
+      const { primaryContactId, ...rest } = record;
+      const document: ClientFileDocument = { ...rest, primaryContactId: primaryContactId ? toObjectId(primaryContactId) ?? undefined : undefined };
+      const outcome = await insertUnlessExists(this.collection, { firmId: record.firmId, code: record.code }, document);
+      return outcome.inserted
+        ? { inserted: true, record: clientFileFromDocument(outcome.document) }
+        : { inserted: false, existing: clientFileFromDocument(outcome.existing) };
+    });
+  }
+
+  findById(firmId: string, id: string): Promise<ClientFile | null> {
+    return guarded(async () => {
+      const _id = toObjectId(id);
+      if (!_id) return null;
+      const document = await this.collection.findOne({ firmId, _id });
+      return document ? clientFileFromDocument(document) : null;
+    });
+  }
+
+  findByCode(firmId: string, code: string): Promise<ClientFile | null> {
+    return guarded(async () => {
+      const document = await this.collection.findOne({ firmId, code });
+      return document ? clientFileFromDocument(document) : null;
+    });
+  }
+
+  findByIds(firmId: string, ids: string[]): Promise<ClientFile[]> {
+    return guarded(async () => {
+      if (ids.length === 0) return [];
+      const documents = await this.collection.find({ firmId, _id: { $in: toObjectIds(ids) } }).toArray();
+      return documents.map(clientFileFromDocument);
+    });
+  }
+
+  searchByWords(firmId: string, words: string[], limit: number): Promise<ClientFile[]> {
+    return guarded(async () => {
+      const documents = await this.collection
+        .find({ firmId, ...wordsFilter(words) })
+        .sort({ companyName: 1, code: 1 })
+        .limit(limit)
+        .toArray();
+      return documents.map(clientFileFromDocument);
+    });
+  }
+
+  setPrimaryContact(firmId: string, id: string, contactId: string, at: Date): Promise<boolean> {
+    return guarded(async () => {
+      const _id = toObjectId(id);
+      const primaryContactId = toObjectId(contactId);
+      if (!_id || !primaryContactId) return false;
+      const result = await this.collection.updateOne({ firmId, _id }, { $set: { primaryContactId, updatedAt: at } });
+      return result.matchedCount === 1;
+    });
+  }
+}

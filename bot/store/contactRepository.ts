@@ -1,0 +1,59 @@
+import type { Collection, Db, ObjectId } from 'mongodb';
+import type { Contact } from '../domain/contact.js';
+import type { ContactStore, InsertOutcome } from '../domain/ports.js';
+import { collections, guarded, insertUnlessExists, toObjectId, toObjectIds, wordsFilter } from './mongo.js';
+
+export type ContactDocument = Omit<Contact, 'id'> & { _id?: ObjectId };
+
+export function contactFromDocument(document: ContactDocument & { _id: ObjectId }): Contact {
+  const { _id, ...rest } = document;
+  return { ...rest, id: _id.toHexString() };
+}
+
+export class MongoContactStore implements ContactStore {
+  private readonly collection: Collection<ContactDocument>;
+
+  constructor(db: Db) {
+    this.collection = db.collection<ContactDocument>(collections.contacts);
+  }
+
+  insertUnlessEmailExists(record: Omit<Contact, 'id'>): Promise<InsertOutcome<Contact>> {
+    return guarded(async () => {
+      const outcome = await insertUnlessExists(this.collection, { firmId: record.firmId, email: record.email }, record);
+      return outcome.inserted
+        ? { inserted: true, record: contactFromDocument(outcome.document) }
+        : { inserted: false, existing: contactFromDocument(outcome.existing) };
+    });
+  }
+
+  findById(firmId: string, id: string): Promise<Contact | null> {
+    return guarded(async () => {
+      const _id = toObjectId(id);
+      if (!_id) return null;
+      const document = await this.collection.findOne({ firmId, _id });
+      return document ? contactFromDocument(document) : null;
+    });
+  }
+
+  findByEmail(firmId: string, email: string): Promise<Contact | null> {
+    return guarded(async () => {
+      const document = await this.collection.findOne({ firmId, email });
+      return document ? contactFromDocument(document) : null;
+    });
+  }
+
+  findByIds(firmId: string, ids: string[]): Promise<Contact[]> {
+    return guarded(async () => {
+      if (ids.length === 0) return [];
+      const documents = await this.collection.find({ firmId, _id: { $in: toObjectIds(ids) } }).toArray();
+      return documents.map(contactFromDocument);
+    });
+  }
+
+  searchByWords(firmId: string, words: string[], limit: number): Promise<Contact[]> {
+    return guarded(async () => {
+      const documents = await this.collection.find({ firmId, ...wordsFilter(words) }).sort({ lastName: 1, firstName: 1 }).limit(limit).toArray();
+      return documents.map(contactFromDocument);
+    });
+  }
+}

@@ -1,0 +1,43 @@
+import type { Collection, Db, ObjectId } from 'mongodb';
+import type { FirmSettings, FirmStore } from '../domain/ports.js';
+import { collections, guarded, isDuplicateKey } from './mongo.js';
+
+interface FirmDocument {
+  _id?: ObjectId;
+  firmId: string;
+  orgRoles: string[];
+  createdAt: Date;
+}
+
+export class MongoFirmStore implements FirmStore {
+  private readonly collection: Collection<FirmDocument>;
+
+  constructor(db: Db) {
+    this.collection = db.collection<FirmDocument>(collections.firms);
+  }
+
+  ensure(firmId: string, defaults: Omit<FirmSettings, 'firmId'>): Promise<FirmSettings> {
+    return guarded(async () => {
+      for (let attempt = 0; ; attempt++) {
+        try {
+          const document = await this.collection.findOneAndUpdate(
+            { firmId },
+            { $setOnInsert: { firmId, orgRoles: defaults.orgRoles, createdAt: new Date() } },
+            { upsert: true, returnDocument: 'after' },
+          );
+          return { firmId, orgRoles: document?.orgRoles ?? defaults.orgRoles };
+        } catch (error) {
+          if (!isDuplicateKey(error) || attempt > 0) throw error;
+        }
+      }
+    });
+  }
+
+  addOrgRole(firmId: string, role: string): Promise<boolean> {
+    return guarded(async () => (await this.collection.updateOne({ firmId }, { $addToSet: { orgRoles: role } })).modifiedCount === 1);
+  }
+
+  removeOrgRole(firmId: string, role: string): Promise<boolean> {
+    return guarded(async () => (await this.collection.updateOne({ firmId }, { $pull: { orgRoles: role } })).modifiedCount === 1);
+  }
+}

@@ -1,0 +1,151 @@
+import { MongoClient, MongoError, ObjectId, type Collection, type Db, type Document, type Filter } from 'mongodb';
+import { StorageUnavailableError } from '../domain/errors.js';
+import type { Logger } from '../logger.js';
+
+export const collections = {
+  firms: 'firms',
+  clientFiles: 'clientFiles',
+  contacts: 'contacts',
+  contactLinks: 'contactLinks',
+  auditLog: 'auditLog',
+  conversationReferences: 'conversationReferences',
+  userPreferences: 'userPreferences',
+} as const;
+
+/** Short timeouts: a bot reply must leave within Bot Service's 15 s even when the database is away. */
+export function connectMongo(uri: string): MongoClient {
+  return new MongoClient(uri, {
+    serverSelectionTimeoutMS: 5_000,
+    connectTimeoutMS: 5_000,
+    socketTimeoutMS: 20_000,
+    maxPoolSize: 20,
+    appName: 'passerelle',
+    // Optional fields left undefined by the domain are simply absent from the stored document.
+    ignoreUndefined: true,
+    // The local stand-in and a single mongod are standalone servers; a replica set URI says so itself.
+    directConnection: /^mongodb:\/\/(127\.0\.0\.1|localhost)[:/]/.test(uri) && !uri.includes('replicaSet=') ? true : undefined,
+  });
+}
+
+/** Every index Passerelle relies on; createIndex is idempotent, so this runs at every start-up. */
+export async function ensureIndexes(db: Db): Promise<void> {
+  await Promise.all([
+    db.collection(collections.firms).createIndex({ firmId: 1 }, { unique: true, name: 'firm_unique' }),
+    db.collection(collections.clientFiles).createIndex({ firmId: 1, code: 1 }, { unique: true, name: 'firm_code_unique' }),
+    db.collection(collections.clientFiles).createIndex({ firmId: 1, searchTokens: 1 }, { name: 'firm_search' }),
+    db.collection(collections.clientFiles).createIndex({ firmId: 1, companyName: 1 }, { name: 'firm_name' }),
+    db.collection(collections.contacts).createIndex({ firmId: 1, email: 1 }, { unique: true, name: 'firm_email_unique' }),
+    db.collection(collections.contacts).createIndex({ firmId: 1, searchTokens: 1 }, { name: 'firm_search' }),
+    db.collection(collections.contactLinks).createIndex({ firmId: 1, clientFileId: 1, contactId: 1 }, { unique: true, name: 'firm_file_contact_unique' }),
+    db.collection(collections.contactLinks).createIndex({ firmId: 1, contactId: 1 }, { name: 'firm_contact' }),
+    db.collection(collections.auditLog).createIndex({ firmId: 1, clientFileId: 1, at: -1 }, { name: 'firm_file_time' }),
+    db.collection(collections.auditLog).createIndex({ firmId: 1, at: -1 }, { name: 'firm_time' }),
+    db.collection(collections.conversationReferences).createIndex({ firmId: 1, conversationId: 1 }, { unique: true, name: 'firm_conversation_unique' }),
+    db.collection(collections.userPreferences).createIndex({ firmId: 1, userId: 1 }, { unique: true, name: 'firm_user_unique' }),
+  ]);
+}
+
+/** Keeps trying to create the indexes in the background when the database is not there yet at start-up. */
+export function ensureIndexesWhenReachable(db: Db, logger: Logger, retryEveryMs = 5_000): { ready: Promise<void>; cancel(): void } {
+  let cancelled = false;
+  let timer: NodeJS.Timeout | undefined;
+  const ready = new Promise<void>((resolve) => {
+    const attempt = () => {
+      if (cancelled) return resolve();
+      ensureIndexes(db).then(
+        () => {
+          logger.info('indexes ready');
+          resolve();
+        },
+        (error: unknown) => {
+          logger.warn('database not reachable yet, indexes will be created when it is', { error });
+          timer = setTimeout(attempt, retryEveryMs);
+        },
+      );
+    };
+    attempt();
+  });
+  return { ready, cancel: () => { cancelled = true; if (timer) clearTimeout(timer); } };
+}
+
+export async function pingDatabase(db: Db, timeoutMs = 2_000): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<boolean>((resolve) => { timer = setTimeout(() => resolve(false), timeoutMs); });
+  try {
+    return await Promise.race([db.command({ ping: 1 }).then(() => true, () => false), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+const unavailableErrorNames = new Set([
+  'MongoServerSelectionError',
+  'MongoNetworkError',
+  'MongoNetworkTimeoutError',
+  'MongoNotConnectedError',
+  'MongoTopologyClosedError',
+  'MongoPoolClearedError',
+  'MongoOperationTimeoutError',
+]);
+
+export function isUnavailable(error: unknown): boolean {
+  return error instanceof MongoError && unavailableErrorNames.has(error.name);
+}
+
+export function isDuplicateKey(error: unknown): boolean {
+  return error instanceof MongoError && error.code === 11000;
+}
+
+/** Runs a store operation, turning "database away" into the domain's StorageUnavailableError. */
+export async function guarded<T>(operation: () => Promise<T>): Promise<T> {
+  try {
+    return await operation();
+  } catch (error) {
+    if (isUnavailable(error)) throw new StorageUnavailableError(error);
+    throw error;
+  }
+}
+
+/** Ids from cards or URLs are untrusted text: a malformed one simply matches nothing. */
+export function toObjectId(id: string): ObjectId | null {
+  return /^[0-9a-f]{24}$/i.test(id) ? new ObjectId(id) : null;
+}
+
+export function toObjectIds(ids: string[]): ObjectId[] {
+  return ids.map(toObjectId).filter((id): id is ObjectId => id !== null);
+}
+
+/**
+ * Inserts `document` unless one matching `naturalKey` exists, in one atomic upsert. Under a
+ * concurrent insert of the same key a real server answers 11000 on the unique index: read it back.
+ */
+export async function insertUnlessExists<T extends Document>(
+  collection: Collection<T>,
+  naturalKey: Filter<T>,
+  document: T,
+): Promise<{ inserted: true; document: T & { _id: ObjectId } } | { inserted: false; existing: T & { _id: ObjectId } }> {
+  const _id = new ObjectId();
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      const result = await collection.findOneAndUpdate(naturalKey, { $setOnInsert: { ...document, _id } } as never, {
+        upsert: true,
+        returnDocument: 'before',
+        includeResultMetadata: true,
+      });
+      if (result.value) return { inserted: false, existing: result.value as T & { _id: ObjectId } };
+      return { inserted: true, document: { ...document, _id } as T & { _id: ObjectId } };
+    } catch (error) {
+      if (!isDuplicateKey(error) || attempt > 0) throw error;
+    }
+  }
+  throw new Error('unreachable');
+}
+
+export function escapeRegex(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** Every word must start one of the record's search tokens: anchored regexes on a multikey index. */
+export function wordsFilter(words: string[]): Document {
+  return { $and: words.map((word) => ({ searchTokens: { $regex: `^${escapeRegex(word)}` } })) };
+}

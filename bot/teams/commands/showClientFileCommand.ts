@@ -1,0 +1,28 @@
+import type { TurnContext } from 'botbuilder';
+import { clientFileDetailsCard, clientFileResultsCard } from '../../cards/views.js';
+import { format } from '../../i18n/index.js';
+import { keywordMatcher, type BotCommand } from '../handlers.js';
+import { replyWithCard, replyWithText } from '../reply.js';
+import type { TeamsServices } from '../services.js';
+import type { TurnSession } from '../session.js';
+
+/** "dossier 000001" opens the file; "dossier boul" lists the files whose name starts so. */
+export class ShowClientFileCommand implements BotCommand {
+  readonly name = 'showClientFile';
+  readonly match = keywordMatcher([/dossier/, /client\s+file/, /file/], { takesArguments: true });
+
+  constructor(private readonly services: TeamsServices) {}
+
+  async handle(context: TurnContext, session: TurnSession, query: string): Promise<void> {
+    const { t, actor, language } = session;
+    if (!query) return replyWithText(context, t.clientFile.missingQuery);
+    const found = await this.services.clientFiles.find(actor.firmId, query);
+    if (found.kind === 'none') {
+      return replyWithText(context, `${format(t.clientFile.notFound, { query })} ${t.clientFile.notFoundHint}`);
+    }
+    if (found.kind === 'many') return replyWithCard(context, clientFileResultsCard(language, query, found.records, found.more));
+    const details = await this.services.clientFiles.details(actor.firmId, found.record.id);
+    if (!details) return replyWithText(context, t.clientFile.gone);
+    await replyWithCard(context, clientFileDetailsCard(language, details));
+  }
+}

@@ -1,0 +1,25 @@
+import type { TurnContext } from 'botbuilder';
+import { contactDetailsCard, contactResultsCard } from '../../cards/views.js';
+import { format } from '../../i18n/index.js';
+import { keywordMatcher, type BotCommand } from '../handlers.js';
+import { replyWithCard, replyWithText } from '../reply.js';
+import type { TeamsServices } from '../services.js';
+import type { TurnSession } from '../session.js';
+
+export class ShowContactCommand implements BotCommand {
+  readonly name = 'showContact';
+  readonly match = keywordMatcher([/interlocuteur/, /contact/], { takesArguments: true });
+
+  constructor(private readonly services: TeamsServices) {}
+
+  async handle(context: TurnContext, session: TurnSession, query: string): Promise<void> {
+    const { t, actor, language } = session;
+    if (!query) return replyWithText(context, t.contact.missingQuery);
+    const found = await this.services.contacts.find(actor.firmId, query);
+    if (found.kind === 'none') return replyWithText(context, `${format(t.contact.notFound, { query })} ${t.contact.notFoundHint}`);
+    if (found.kind === 'many') return replyWithCard(context, contactResultsCard(language, query, found.records, found.more));
+    const details = await this.services.contacts.details(actor.firmId, found.record.id);
+    if (!details) return replyWithText(context, t.contact.gone);
+    await replyWithCard(context, contactDetailsCard(language, details));
+  }
+}

@@ -1,0 +1,35 @@
+import type { TurnContext } from 'botbuilder';
+import type { AdaptiveCard } from '../cards/render.js';
+import type { TurnSession } from './session.js';
+
+/** A typed command, e.g. "dossier 000001". One class per command. */
+export interface BotCommand {
+  readonly name: string;
+  /** The argument text when `text` is this command, otherwise undefined. */
+  match(text: string): string | undefined;
+  handle(context: TurnContext, session: TurnSession, args: string): Promise<void>;
+}
+
+/** What a card action answers: a card that replaces the one the user acted on, or a short message. */
+export type CardActionResult = { card: AdaptiveCard } | { message: string };
+
+/** One class per card verb; `verb` matches the `verb` of the Action.Execute in the card JSON. */
+export interface CardActionHandler {
+  readonly verb: string;
+  handle(context: TurnContext, session: TurnSession, data: Record<string, unknown>): Promise<CardActionResult>;
+}
+
+/** Builds a matcher for "<keyword>" or "<keyword> <args>", keywords tried in order, case-insensitive. */
+export function keywordMatcher(keywords: RegExp[], options: { takesArguments: boolean }): (text: string) => string | undefined {
+  return (text) => {
+    for (const keyword of keywords) {
+      const pattern = new RegExp(`^(?:${keyword.source})(?:\\s+(.*))?$`, 'is');
+      const match = pattern.exec(text.trim());
+      if (!match) continue;
+      const args = (match[1] ?? '').trim();
+      if (!options.takesArguments && args) continue;
+      return args;
+    }
+    return undefined;
+  };
+}

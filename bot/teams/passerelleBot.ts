@@ -1,0 +1,178 @@
+import { randomBytes } from 'node:crypto';
+import {
+  ActivityTypes,
+  CardFactory,
+  MessageFactory,
+  TeamsActivityHandler,
+  TurnContext,
+  type AdaptiveCardInvokeResponse,
+  type AdaptiveCardInvokeValue,
+  type ChannelAccount,
+} from 'botbuilder';
+import { commandsCard } from '../cards/views.js';
+import { StorageUnavailableError } from '../domain/errors.js';
+import { format, messagesFor, type Language } from '../i18n/index.js';
+import type { Logger } from '../logger.js';
+import type { MongoConversationReferenceStore } from '../store/conversationReferenceRepository.js';
+import { InvalidCardDataError } from './actions/cardData.js';
+import type { BotCommand, CardActionHandler, CardActionResult } from './handlers.js';
+import { replyWithCard, replyWithText } from './reply.js';
+import { MissingTenantError, type SessionResolver, type TurnSession } from './session.js';
+
+const maxMessageLength = 2_000;
+
+/**
+ * The Teams face of Passerelle: routes typed commands and card actions to their handlers,
+ * welcomes new installations once, and turns failures into a sentence the user can act on.
+ */
+export class PasserelleBot extends TeamsActivityHandler {
+  private readonly actionsByVerb: Map<string, CardActionHandler>;
+
+  constructor(
+    private readonly deps: {
+      commands: BotCommand[];
+      actions: CardActionHandler[];
+      sessions: SessionResolver;
+      conversations: MongoConversationReferenceStore;
+      defaultLanguage: Language;
+      logger: Logger;
+    },
+  ) {
+    super();
+    this.actionsByVerb = new Map(deps.actions.map((action) => [action.verb, action]));
+
+    this.onMessage(async (context, next) => {
+      await this.handleMessage(context);
+      await next();
+    });
+    this.onInstallationUpdateAdd(async (context, next) => {
+      await this.welcome(context);
+      await next();
+    });
+    this.onMembersAdded(async (context, next) => {
+      const botId = context.activity.recipient?.id;
+      if (context.activity.membersAdded?.some((member: ChannelAccount) => member.id === botId)) await this.welcome(context);
+      await next();
+    });
+  }
+
+  protected override async onTurnActivity(context: TurnContext): Promise<void> {
+    await this.rememberConversation(context);
+    await super.onTurnActivity(context);
+  }
+
+  private async handleMessage(context: TurnContext): Promise<void> {
+    const value = context.activity.value as Record<string, unknown> | undefined;
+    // Action.Submit (clients that do not support Action.Execute) arrives as a message carrying the data.
+    if (value && typeof value === 'object' && !context.activity.text) {
+      const verb = typeof value.verb === 'string' ? value.verb : '';
+      const result = await this.runAction(context, verb, value);
+      if ('card' in result) await replyWithCard(context, result.card);
+      else await replyWithText(context, result.message);
+      return;
+    }
+    const session = await this.sessionOrReply(context);
+    if (!session) return;
+    const text = (TurnContext.removeRecipientMention(context.activity) ?? context.activity.text ?? '').trim();
+    if (text.length > maxMessageLength) return replyWithText(context, format(session.t.errors.tooLongMessage, { max: maxMessageLength }));
+    if (!text) return replyWithCard(context, commandsCard(session.language, 'help'));
+    for (const command of this.deps.commands) {
+      const args = command.match(text);
+      if (args === undefined) continue;
+      try {
+        await command.handle(context, session, args);
+      } catch (error) {
+        await replyWithText(context, this.explainFailure(error, session.language, { command: command.name }));
+      }
+      return;
+    }
+    await replyWithText(context, `${format(session.t.errors.unknownCommand, { text: text.slice(0, 60) })} ${session.t.errors.unknownCommandHint}`);
+  }
+
+  protected override async onAdaptiveCardInvoke(context: TurnContext, invokeValue: AdaptiveCardInvokeValue): Promise<AdaptiveCardInvokeResponse> {
+    const action = invokeValue?.action;
+    const verb = typeof action?.verb === 'string' ? action.verb : '';
+    const data = action?.data && typeof action.data === 'object' ? (action.data as Record<string, unknown>) : {};
+    const result = await this.runAction(context, verb, data);
+    if ('card' in result) return { statusCode: 200, type: 'application/vnd.microsoft.card.adaptive', value: result.card };
+    return { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: result.message as never };
+  }
+
+  /** Never throws: a card action always gets an answer the user can read. */
+  private async runAction(context: TurnContext, verb: string, data: Record<string, unknown>): Promise<CardActionResult> {
+    let session: TurnSession;
+    try {
+      session = await this.deps.sessions.resolve(context);
+    } catch (error) {
+      return { message: this.explainFailure(error, this.deps.defaultLanguage, { verb }) };
+    }
+    const handler = this.actionsByVerb.get(verb);
+    if (!handler) return { message: session.t.errors.unknownAction };
+    try {
+      return await handler.handle(context, session, data);
+    } catch (error) {
+      return { message: this.explainFailure(error, session.language, { verb }) };
+    }
+  }
+
+  private async sessionOrReply(context: TurnContext): Promise<TurnSession | undefined> {
+    try {
+      return await this.deps.sessions.resolve(context);
+    } catch (error) {
+      await replyWithText(context, this.explainFailure(error, this.deps.defaultLanguage, {}));
+      return undefined;
+    }
+  }
+
+  /** The one place failures become words: known causes get their sentence, the rest a reference to quote. */
+  explainFailure(error: unknown, language: Language, where: Record<string, string>): string {
+    const t = messagesFor(language);
+    if (error instanceof StorageUnavailableError) {
+      this.deps.logger.warn('database unavailable during a turn', where);
+      return t.errors.serviceUnavailable;
+    }
+    if (error instanceof InvalidCardDataError) {
+      this.deps.logger.warn('card data refused', where);
+      return t.errors.staleCard;
+    }
+    if (error instanceof MissingTenantError) {
+      this.deps.logger.warn('activity without tenant refused', where);
+      return t.errors.notStaff;
+    }
+    const reference = randomBytes(4).toString('hex');
+    this.deps.logger.error('turn failed', { ...where, reference, error });
+    return format(t.errors.unexpected, { reference });
+  }
+
+  /** Sends the welcome card once per conversation, however many install events Teams sends. */
+  private async welcome(context: TurnContext): Promise<void> {
+    try {
+      const session = await this.deps.sessions.resolve(context);
+      const first = await this.deps.conversations.markWelcomed(session.actor.firmId, context.activity.conversation.id);
+      if (!first) return;
+      await context.sendActivity(MessageFactory.attachment(CardFactory.adaptiveCard(commandsCard(session.language, 'welcome'))));
+    } catch (error) {
+      this.deps.logger.warn('welcome not sent', { error });
+    }
+  }
+
+  private async rememberConversation(context: TurnContext): Promise<void> {
+    const activity = context.activity;
+    if (activity.type === ActivityTypes.Invoke || !activity.conversation?.id) return;
+    const firmId = activity.conversation.tenantId ?? (activity.channelData as { tenant?: { id?: string } } | undefined)?.tenant?.id;
+    if (!firmId) return;
+    try {
+      await this.deps.conversations.save({
+        firmId,
+        conversationId: activity.conversation.id,
+        conversationType: activity.conversation.conversationType ?? 'personal',
+        teamId: (activity.channelData as { team?: { id?: string } } | undefined)?.team?.id,
+        reference: TurnContext.getConversationReference(activity) as Record<string, unknown>,
+        updatedAt: new Date(),
+      });
+    } catch (error) {
+      // Not worth failing the user's request: the reference is saved again on the next message.
+      this.deps.logger.warn('conversation reference not saved', { error });
+    }
+  }
+}

@@ -1,0 +1,54 @@
+import type { TurnContext } from 'botbuilder';
+import type { Actor } from '../domain/actor.js';
+import type { UserPreferenceStore } from '../domain/ports.js';
+import { languageOf, messagesFor, type Language, type Messages } from '../i18n/index.js';
+
+/** What every handler needs to know about the turn: who acts, for which firm, in which language. */
+export interface TurnSession {
+  actor: Actor;
+  language: Language;
+  t: Messages;
+}
+
+export class MissingTenantError extends Error {
+  constructor() {
+    super('activity without tenant');
+    this.name = 'MissingTenantError';
+  }
+}
+
+/** The firm is the Teams tenant of the conversation; never a value taken from card data. */
+export function actorOf(context: TurnContext): Actor {
+  const activity = context.activity;
+  const channelTenant = (activity.channelData as { tenant?: { id?: unknown } } | undefined)?.tenant?.id;
+  const firmId = activity.conversation?.tenantId ?? (typeof channelTenant === 'string' ? channelTenant : undefined);
+  if (!firmId) throw new MissingTenantError();
+  return {
+    firmId,
+    userId: activity.from?.aadObjectId ?? activity.from?.id ?? 'unknown',
+    displayName: activity.from?.name ?? '',
+  };
+}
+
+export class SessionResolver {
+  constructor(
+    private readonly deps: { preferences: UserPreferenceStore; defaultLanguage: Language; trustClientLocale: boolean },
+  ) {}
+
+  async resolve(context: TurnContext): Promise<TurnSession> {
+    const actor = actorOf(context);
+    const language = await this.languageFor(context, actor);
+    return { actor, language, t: messagesFor(language) };
+  }
+
+  /** A language the user chose wins; then the Teams client's locale when trusted; then the default. */
+  private async languageFor(context: TurnContext, actor: Actor): Promise<Language> {
+    const chosen = languageOf(await this.deps.preferences.getLocale(actor.firmId, actor.userId).catch(() => undefined));
+    if (chosen) return chosen;
+    if (this.deps.trustClientLocale) {
+      const fromClient = languageOf(context.activity.locale);
+      if (fromClient) return fromClient;
+    }
+    return this.deps.defaultLanguage;
+  }
+}
