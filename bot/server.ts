@@ -100,7 +100,8 @@ export async function startPasserelle(config: Config, logger: Logger, options: {
   const credentials = {
     MicrosoftAppId: config.BOT_ID ?? '',
     MicrosoftAppPassword: config.SECRET_BOT_PASSWORD ?? '',
-    MicrosoftAppType: config.BOT_TYPE,
+    // The SDK insists on an app id for SingleTenant; with no id at all it runs unauthenticated.
+    MicrosoftAppType: config.BOT_ID ? config.BOT_TYPE : 'MultiTenant',
     MicrosoftAppTenantId: config.BOT_TENANT_ID ?? '',
   };
   const adapter = new CloudAdapter(

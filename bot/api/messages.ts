@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { ActivityHandler, CloudAdapter } from 'botbuilder';
 import type { Server } from 'restify';
+import { z } from 'zod';
 import { StorageUnavailableError } from '../domain/errors.js';
 import { messagesFor, format } from '../i18n/index.js';
 import type { Logger } from '../logger.js';
@@ -10,6 +11,9 @@ import type { Logger } from '../logger.js';
  * BOT_ID is set) and answers 400 for a malformed activity; a failing turn is logged and the user
  * gets a sentence, never a stack.
  */
+/** The minimum the adapter needs to route an activity; everything else it validates itself. */
+const activityShape = z.object({ type: z.string().min(1).max(100) }).passthrough();
+
 export function registerBotRoute(server: Server, adapter: CloudAdapter, bot: ActivityHandler, logger: Logger): void {
   adapter.onTurnError = async (context, error) => {
     const reference = randomBytes(4).toString('hex');
@@ -25,6 +29,10 @@ export function registerBotRoute(server: Server, adapter: CloudAdapter, bot: Act
   };
 
   server.post('/api/messages', async (req, res) => {
+    if (!activityShape.safeParse(req.body).success) {
+      res.send(400, { error: 'Le corps de la requête doit être une activité Bot Framework (objet JSON avec « type »).' });
+      return;
+    }
     try {
       await adapter.process(req, res, (context) => bot.run(context));
     } catch (error) {

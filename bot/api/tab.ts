@@ -18,12 +18,12 @@ const contentTypes: Record<string, string> = {
 
 /** The tab's static files under /tab/, and teams-js served from the installed package. */
 export function registerTabRoutes(server: Server): void {
-  server.get('/tab/vendor/MicrosoftTeams.min.js', (_req, res) => {
+  server.get('/tab/vendor/MicrosoftTeams.min.js', async (_req, res) => {
     res.setHeader('Content-Type', contentTypes['.js']!);
     res.setHeader('Cache-Control', 'public, max-age=3600');
     res.sendRaw(200, readFileSync(teamsJs));
   });
-  server.get('/tab/*', (req, res) => {
+  server.get('/tab/*', async (req, res) => {
     const requested = decodeURIComponent((req.path() ?? '').replace(/^\/tab\/?/, '')) || 'index.html';
     const file = resolve(tabRoot, requested);
     // Refuse anything that resolves outside the tab folder (../ tricks).
@@ -35,7 +35,8 @@ export function registerTabRoutes(server: Server): void {
     res.setHeader('Cache-Control', 'no-cache');
     res.sendRaw(200, readFileSync(file));
   });
-  server.get('/', (_req, res) => {
-    res.redirect(302, '/tab/index.html', () => undefined);
+  server.get('/', async (_req, res) => {
+    res.header('Location', '/tab/index.html');
+    res.send(302);
   });
 }

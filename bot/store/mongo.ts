@@ -58,6 +58,7 @@ export function ensureIndexesWhenReachable(db: Db, logger: Logger, retryEveryMs 
           resolve();
         },
         (error: unknown) => {
+          if (cancelled) return resolve();
           logger.warn('database not reachable yet, indexes will be created when it is', { error });
           timer = setTimeout(attempt, retryEveryMs);
         },

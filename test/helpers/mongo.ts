@@ -1,0 +1,48 @@
+import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:net';
+import { MongoClient } from 'mongodb';
+
+/**
+ * The database the tests use: a real MongoDB when TEST_MONGODB_URI is set, otherwise the in-process
+ * MongoDB-compatible stand-in (see README, known limits). One server per test process; every suite
+ * takes its own database name so suites never see each other's data.
+ */
+let standIn: { uri: string; stop(): Promise<void> } | undefined;
+
+export const usingRealMongo = Boolean(process.env.TEST_MONGODB_URI);
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      probe.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
+
+export async function testMongoUri(): Promise<string> {
+  if (process.env.TEST_MONGODB_URI) return process.env.TEST_MONGODB_URI;
+  if (!standIn) {
+    const { CongoServer } = await import('@push.rocks/smartmongo/dist_ts/congodb/index.js');
+    const port = await freePort();
+    const server = new CongoServer({ port, storage: 'memory' } as never);
+    await server.start();
+    standIn = { uri: `mongodb://127.0.0.1:${port}`, stop: () => server.stop() };
+  }
+  return standIn.uri;
+}
+
+export function uniqueDatabaseName(prefix: string): string {
+  return `${prefix}_${randomBytes(4).toString('hex')}`;
+}
+
+export async function dropDatabase(uri: string, name: string): Promise<void> {
+  const client = new MongoClient(uri, { directConnection: uri.startsWith('mongodb://127.0.0.1') || undefined });
+  try {
+    await client.db(name).dropDatabase();
+  } finally {
+    await client.close();
+  }
+}
