@@ -17,7 +17,7 @@ import { MongoContactLinkStore } from './store/contactLinkRepository.js';
 import { MongoContactStore } from './store/contactRepository.js';
 import { MongoConversationReferenceStore } from './store/conversationReferenceRepository.js';
 import { MongoFirmStore } from './store/firmRepository.js';
-import { connectMongo, ensureIndexesWhenReachable } from './store/mongo.js';
+import { connectInBackground, connectMongo } from './store/mongo.js';
 import { MongoUserPreferenceStore } from './store/userPreferenceRepository.js';
 import { CreateClientFileAction, OpenClientFileFormAction, SetPrimaryContactAction, ShowClientFileAction } from './teams/actions/clientFileActions.js';
 import { CreateContactAction, OpenContactFormAction, ShowContactAction } from './teams/actions/contactActions.js';
@@ -50,7 +50,7 @@ export async function startPasserelle(config: Config, logger: Logger, options: {
 
   const mongo = connectMongo(config.MONGODB_URI);
   const db = mongo.db(config.MONGODB_DB);
-  const indexes = ensureIndexesWhenReachable(db, logger.child('store'));
+  const connection = connectInBackground(mongo, db, logger.child('store'));
 
   const clientFileStore = new MongoClientFileStore(db);
   const contactStore = new MongoContactStore(db);
@@ -127,7 +127,7 @@ export async function startPasserelle(config: Config, logger: Logger, options: {
   return {
     url,
     async stop() {
-      indexes.cancel();
+      connection.cancel();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await mongo.close();
     },

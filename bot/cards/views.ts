@@ -13,8 +13,9 @@ import { renderCard, type AdaptiveCard } from './render.js';
  */
 type Choice = { title: string; value: string };
 
-function choicesOf(values: readonly string[], emptyTitle: string): Choice[] {
-  return [{ title: emptyTitle, value: '' }, ...values.map((value) => ({ title: value, value }))];
+/** No empty choice: a compact, optional ChoiceSet already lets the user leave it blank (its placeholder). */
+function choicesOf(values: readonly string[]): Choice[] {
+  return values.map((value) => ({ title: value, value }));
 }
 
 function errorTexts<Field extends string>(language: Language, fields: readonly Field[], errors: FieldErrors<Field>): Record<Field, string> {
@@ -60,10 +61,12 @@ export function clientFileFormCard(
     banner: Object.keys(errors).length > 0 ? t.errors.formHasErrors : '',
     values: filled(clientFileFormFields, form.values ?? {}),
     errors: errorTexts(language, clientFileFormFields, errors),
-    legalForms: choicesOf(legalForms, t.clientFile.none),
-    taxRegimes: choicesOf(taxRegimes, t.clientFile.none),
+    legalForms: choicesOf(legalForms),
+    taxRegimes: choicesOf(taxRegimes),
     requestId: form.requestId,
     submitLabel: t.actions.create,
+    requiredMessage: t.errors.requiredField,
+    choosePlaceholder: t.errors.chooseOptional,
   });
 }
 
@@ -118,10 +121,12 @@ export function contactFormCard(
     banner: Object.keys(errors).length > 0 ? t.errors.formHasErrors : '',
     values: filled(contactFormFields, form.values ?? {}),
     errors: errorTexts(language, contactFormFields, errors),
-    orgRoles: choicesOf(form.orgRoles, t.clientFile.none),
+    orgRoles: choicesOf(form.orgRoles),
     requestId: form.requestId,
     clientFileId: form.clientFile?.id ?? '',
     submitLabel: t.actions.create,
+    requiredMessage: t.errors.requiredField,
+    choosePlaceholder: t.errors.chooseOptional,
   });
 }
 
@@ -186,6 +191,7 @@ export function linkFormCard(
     },
     errors: errorTexts(language, linkFormFields, errors),
     submitLabel: t.actions.save,
+    requiredMessage: t.errors.requiredField,
   });
 }
 

@@ -122,6 +122,8 @@ export const en: Messages = {
     usage: 'Type “language english” or “langue français”.',
   },
   errors: {
+    requiredField: 'This field is required.',
+    chooseOptional: 'Optional: pick from the list',
     formHasErrors: 'Fix the highlighted fields: nothing was saved.',
     unknownCommand: 'I don’t know the command “{text}”.',
     unknownCommandHint: 'Type “help” to see what I can do.',

@@ -121,6 +121,8 @@ export const fr = {
     usage: 'Écrivez « langue français » ou « language english ».',
   },
   errors: {
+    requiredField: 'Ce champ est obligatoire.',
+    chooseOptional: 'Facultatif : choisissez dans la liste',
     formHasErrors: 'Corrigez les champs signalés : rien n’a été enregistré.',
     unknownCommand: 'Je ne connais pas la commande « {text} ».',
     unknownCommandHint: 'Écrivez « aide » pour voir ce que je sais faire.',

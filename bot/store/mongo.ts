@@ -45,28 +45,43 @@ export async function ensureIndexes(db: Db): Promise<void> {
   ]);
 }
 
-/** Keeps trying to create the indexes in the background when the database is not there yet at start-up. */
-export function ensureIndexesWhenReachable(db: Db, logger: Logger, retryEveryMs = 5_000): { ready: Promise<void>; cancel(): void } {
+/**
+ * Connects and creates the indexes, retrying until the database answers. The driver recovers from
+ * outages by itself once connected, but a first connection that fails leaves the client closed
+ * ("Topology is closed") until connect() is called again: hence this loop at start-up.
+ */
+export function connectInBackground(client: MongoClient, db: Db, logger: Logger, retryEveryMs = 2_000): { ready: Promise<void>; cancel(): void } {
   let cancelled = false;
   let timer: NodeJS.Timeout | undefined;
+  let warned = false;
   const ready = new Promise<void>((resolve) => {
     const attempt = () => {
       if (cancelled) return resolve();
-      ensureIndexes(db).then(
-        () => {
-          logger.info('indexes ready');
-          resolve();
-        },
-        (error: unknown) => {
-          if (cancelled) return resolve();
-          logger.warn('database not reachable yet, indexes will be created when it is', { error });
-          timer = setTimeout(attempt, retryEveryMs);
-        },
-      );
+      client
+        .connect()
+        .then(() => ensureIndexes(db))
+        .then(
+          () => {
+            logger.info('database connected, indexes ready');
+            resolve();
+          },
+          (error: unknown) => {
+            if (cancelled) return resolve();
+            if (!warned) logger.warn('database not reachable yet, retrying in the background', { error });
+            warned = true;
+            timer = setTimeout(attempt, retryEveryMs);
+          },
+        );
     };
     attempt();
   });
-  return { ready, cancel: () => { cancelled = true; if (timer) clearTimeout(timer); } };
+  return {
+    ready,
+    cancel: () => {
+      cancelled = true;
+      if (timer) clearTimeout(timer);
+    },
+  };
 }
 
 export async function pingDatabase(db: Db, timeoutMs = 2_000): Promise<boolean> {

@@ -1,0 +1,137 @@
+import assert from 'node:assert/strict';
+import { MongoClient, type Db } from 'mongodb';
+import { MongoClientFileStore } from '../../bot/store/clientFileRepository.js';
+import { MongoContactLinkStore } from '../../bot/store/contactLinkRepository.js';
+import { MongoContactStore } from '../../bot/store/contactRepository.js';
+import { MongoFirmStore } from '../../bot/store/firmRepository.js';
+import { collections, ensureIndexes } from '../../bot/store/mongo.js';
+import type { ClientFile } from '../../bot/domain/clientFile.js';
+import type { Contact } from '../../bot/domain/contact.js';
+import { searchTokens } from '../../bot/domain/fieldRules.js';
+import { dropDatabase, testMongoUri, uniqueDatabaseName, usingRealMongo } from '../helpers/mongo.js';
+
+/**
+ * The storage contract, run against whatever TEST_MONGODB_URI names (a real MongoDB) or, by default,
+ * the in-process stand-in. Tests that need real-server semantics say so when they are skipped.
+ */
+const stamp = { userId: 'u1', displayName: 'Claire Martin', at: new Date('2026-11-02T09:00:00Z') };
+
+function newFile(firmId: string, code: string, companyName: string, requestId = `req-${code}`): Omit<ClientFile, 'id'> {
+  return { firmId, code, companyName, searchTokens: searchTokens(companyName, code), creationRequestId: requestId, created: stamp, updatedAt: stamp.at };
+}
+
+function newContact(firmId: string, email: string, lastName: string): Omit<Contact, 'id'> {
+  return { firmId, lastName, mobile: '+33612345678', email, address: {}, searchTokens: searchTokens(lastName), creationRequestId: `req-${email}`, created: stamp, updatedAt: stamp.at };
+}
+
+describe(`MongoDB stores (${usingRealMongo ? 'real MongoDB from TEST_MONGODB_URI' : 'in-process stand-in; set TEST_MONGODB_URI for a real server'})`, () => {
+  let client: MongoClient;
+  let db: Db;
+  let uri: string;
+  const name = uniqueDatabaseName('store_contract');
+
+  before(async () => {
+    uri = await testMongoUri();
+    client = new MongoClient(uri, { directConnection: uri.startsWith('mongodb://127.0.0.1') || undefined, ignoreUndefined: true });
+    db = client.db(name);
+    await ensureIndexes(db);
+  });
+  after(async () => {
+    await client?.close();
+    await dropDatabase(uri, name).catch(() => undefined);
+  });
+
+  it('creates its indexes idempotently', async () => {
+    await ensureIndexes(db);
+    const indexes = await db.collection(collections.clientFiles).indexes();
+    const unique = indexes.find((index) => index.name === 'firm_code_unique');
+    assert.ok(unique, 'the (firm, code) index exists');
+    assert.equal(unique.unique, true);
+    const contactIndexes = await db.collection(collections.contacts).indexes();
+    assert.equal(contactIndexes.find((index) => index.name === 'firm_email_unique')?.unique, true);
+  });
+
+  it('inserts a client file once per (firm, code) and returns the existing one after', async () => {
+    const store = new MongoClientFileStore(db);
+    const first = await store.insertUnlessCodeExists(newFile('firm-a', 'C1', 'Alpha'));
+    assert.equal(first.inserted, true);
+    const second = await store.insertUnlessCodeExists(newFile('firm-a', 'C1', 'Beta', 'another-request'));
+    assert.equal(second.inserted, false);
+    assert.equal(!second.inserted && second.existing.companyName, 'Alpha', 'the first one is kept untouched');
+    const otherFirm = await store.insertUnlessCodeExists(newFile('firm-b', 'C1', 'Gamma'));
+    assert.equal(otherFirm.inserted, true, 'the same code is free in another firm');
+    assert.equal(await db.collection(collections.clientFiles).countDocuments({ code: 'C1' }), 2);
+  });
+
+  it('keeps concurrent inserts of one code to a single document', async () => {
+    const store = new MongoClientFileStore(db);
+    const outcomes = await Promise.all(Array.from({ length: 8 }, (_, index) => store.insertUnlessCodeExists(newFile('firm-a', 'RACE', `Racer ${index}`, `r${index}`))));
+    assert.equal(outcomes.filter((outcome) => outcome.inserted).length, 1, 'exactly one insert wins');
+    assert.equal(await db.collection(collections.clientFiles).countDocuments({ firmId: 'firm-a', code: 'RACE' }), 1);
+  });
+
+  it('scopes every read to the firm', async () => {
+    const store = new MongoClientFileStore(db);
+    const inserted = await store.insertUnlessCodeExists(newFile('firm-a', 'SCOPE', 'Scoped'));
+    assert.ok(inserted.inserted);
+    const id = inserted.record.id;
+    assert.equal(await store.findById('firm-b', id), null);
+    assert.equal(await store.findByCode('firm-b', 'SCOPE'), null);
+    assert.deepEqual(await store.findByIds('firm-b', [id]), []);
+    assert.equal((await store.findById('firm-a', id))?.companyName, 'Scoped');
+    assert.equal(await store.findById('firm-a', 'not-an-object-id'), null, 'a malformed id matches nothing');
+  });
+
+  it('searches by word prefixes, all words required, ordered by name', async () => {
+    const store = new MongoClientFileStore(db);
+    await store.insertUnlessCodeExists(newFile('firm-s', 'S1', 'Boulangerie Bernard'));
+    await store.insertUnlessCodeExists(newFile('firm-s', 'S2', 'Boucherie Éloïse'));
+    await store.insertUnlessCodeExists(newFile('firm-s', 'S3', 'Garage Bernard'));
+    assert.deepEqual((await store.searchByWords('firm-s', ['bou'], 10)).map((file) => file.code), ['S2', 'S1']);
+    assert.deepEqual((await store.searchByWords('firm-s', ['bern', 'gar'], 10)).map((file) => file.code), ['S3']);
+    assert.deepEqual((await store.searchByWords('firm-s', ['eloise'], 10)).map((file) => file.code), ['S2']);
+    assert.deepEqual(await store.searchByWords('firm-s', ['.*'], 10), [], 'regex characters are matched literally');
+  });
+
+  it('inserts a contact once per (firm, e-mail)', async () => {
+    const store = new MongoContactStore(db);
+    assert.equal((await store.insertUnlessEmailExists(newContact('firm-a', 'lea@x.fr', 'Bernard'))).inserted, true);
+    assert.equal((await store.insertUnlessEmailExists(newContact('firm-a', 'lea@x.fr', 'Autre'))).inserted, false);
+    assert.equal((await store.findByEmail('firm-a', 'lea@x.fr'))?.lastName, 'Bernard');
+    assert.equal(await store.findByEmail('firm-b', 'lea@x.fr'), null);
+  });
+
+  it('upserts links: created once, scope changes reported, replays unchanged', async () => {
+    const files = new MongoClientFileStore(db);
+    const contacts = new MongoContactStore(db);
+    const links = new MongoContactLinkStore(db);
+    const file = await files.insertUnlessCodeExists(newFile('firm-l', 'L1', 'Linked'));
+    const contact = await contacts.insertUnlessEmailExists(newContact('firm-l', 'l@x.fr', 'Linker'));
+    assert.ok(file.inserted && contact.inserted);
+    const link = { firmId: 'firm-l', clientFileId: file.record.id, contactId: contact.record.id, scope: '-', linked: stamp };
+    assert.deepEqual(await links.upsert(link), { created: true, scopeChanged: false });
+    assert.deepEqual(await links.upsert(link), { created: false, scopeChanged: false, previousScope: '-' });
+    assert.deepEqual(await links.upsert({ ...link, scope: 'Ventes' }), { created: false, scopeChanged: true, previousScope: '-' });
+    assert.equal((await links.listByClientFile('firm-l', file.record.id)).length, 1);
+    assert.equal((await links.listByContact('firm-l', contact.record.id))[0]?.scope, 'Ventes');
+    assert.equal(await links.exists('firm-other', file.record.id, contact.record.id), false);
+  });
+
+  it('creates firm settings with defaults once and edits the role list', async () => {
+    const firms = new MongoFirmStore(db);
+    const settings = await firms.ensure('firm-r', { orgRoles: ['A', 'B'] });
+    assert.deepEqual(settings.orgRoles, ['A', 'B']);
+    assert.equal(await firms.addOrgRole('firm-r', 'C'), true);
+    assert.deepEqual((await firms.ensure('firm-r', { orgRoles: ['ignored'] })).orgRoles, ['A', 'B', 'C']);
+    assert.equal(await firms.removeOrgRole('firm-r', 'A'), true);
+    assert.deepEqual((await firms.ensure('firm-r', { orgRoles: [] })).orgRoles, ['B', 'C']);
+  });
+
+  const uniqueTitle = 'enforces the unique (firm, code) index on direct writes';
+  it(usingRealMongo ? uniqueTitle : `${uniqueTitle} (skipped: the stand-in does not enforce unique indexes; set TEST_MONGODB_URI to a real MongoDB)`, async function () {
+    if (!usingRealMongo) this.skip();
+    const collection = db.collection(collections.clientFiles);
+    await collection.insertOne({ firmId: 'firm-u', code: 'U1' });
+    await assert.rejects(collection.insertOne({ firmId: 'firm-u', code: 'U1' }), /E11000/);
+  });
+});
