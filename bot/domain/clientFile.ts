@@ -3,16 +3,20 @@ import { fieldLimits, legalForms, taxRegimes } from './catalogues.js';
 import { checkApeCode, checkClientFileCode, checkSiret, searchTokens } from './fieldRules.js';
 import { FormChecker, type Validation } from './form.js';
 
-/** A client company's file ("dossier"). */
-export interface ClientFile {
-  id: string;
-  firmId: string;
+/** What staff enter for a client file, once checked. */
+export interface ValidClientFile {
   code: string;
   companyName: string;
   legalForm?: string;
   siret?: string;
   apeCode?: string;
   taxRegime?: string;
+}
+
+/** A client company's file ("dossier"). */
+export interface ClientFile extends ValidClientFile {
+  id: string;
+  firmId: string;
   primaryContactId?: string;
   /** Accent- and case-free words of the name and code, for prefix search served by an index. */
   searchTokens: string[];
@@ -25,15 +29,6 @@ export interface ClientFile {
 export const clientFileFields = ['code', 'companyName', 'legalForm', 'siret', 'apeCode', 'taxRegime'] as const;
 export type ClientFileField = (typeof clientFileFields)[number];
 export type ClientFileInput = Partial<Record<ClientFileField, string>>;
-
-export interface ValidClientFile {
-  code: string;
-  companyName: string;
-  legalForm?: string;
-  siret?: string;
-  apeCode?: string;
-  taxRegime?: string;
-}
 
 export function validateClientFile(input: ClientFileInput): Validation<ValidClientFile, ClientFileField> {
   const form = new FormChecker<ClientFileField>();

@@ -4,16 +4,9 @@ import { FormChecker, type Validation } from './form.js';
 import { checkEmail, checkMobilePhone, checkPhone, searchTokens } from './fieldRules.js';
 
 /** A person at a client company ("interlocuteur"). The e-mail is unique in the firm: it is the guest's identity. */
-export interface Contact {
+export interface Contact extends ValidContact {
   id: string;
   firmId: string;
-  lastName: string;
-  firstName?: string;
-  mobile: string;
-  landline?: string;
-  email: string;
-  orgRole?: string;
-  address: ContactAddress;
   searchTokens: string[];
   creationRequestId: string;
   created: ActorStamp;
@@ -31,6 +24,7 @@ export const contactFields = ['lastName', 'firstName', 'mobile', 'landline', 'em
 export type ContactField = (typeof contactFields)[number];
 export type ContactInput = Partial<Record<ContactField, string>>;
 
+/** What staff enter for a contact, once checked. */
 export interface ValidContact {
   lastName: string;
   firstName?: string;
