@@ -29,7 +29,8 @@ export async function testMongoUri(): Promise<string> {
     const port = await freePort();
     const server = new CongoServer({ port, storage: 'memory' } as never);
     await server.start();
-    standIn = { uri: `mongodb://127.0.0.1:${port}`, stop: () => server.stop() };
+    // Polling monitor: the stand-in drops streaming heartbeats every ~10 s (see bot/dev/localMongo.ts).
+    standIn = { uri: `mongodb://127.0.0.1:${port}/?directConnection=true&serverMonitoringMode=poll`, stop: () => server.stop() };
   }
   return standIn.uri;
 }
@@ -39,7 +40,7 @@ export function uniqueDatabaseName(prefix: string): string {
 }
 
 export async function dropDatabase(uri: string, name: string): Promise<void> {
-  const client = new MongoClient(uri, { directConnection: uri.startsWith('mongodb://127.0.0.1') || undefined });
+  const client = new MongoClient(uri);
   try {
     await client.db(name).dropDatabase();
   } finally {

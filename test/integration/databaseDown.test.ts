@@ -22,7 +22,7 @@ describe('When the database is away', function () {
 
   before(async () => {
     port = await freePort();
-    passerelle = await startTestPasserelle({ mongoUri: `mongodb://127.0.0.1:${port}` });
+    passerelle = await startTestPasserelle({ mongoUri: `mongodb://127.0.0.1:${port}/?directConnection=true&serverMonitoringMode=poll` });
   });
   after(async () => {
     await passerelle?.stop().catch(() => undefined);

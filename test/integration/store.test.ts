@@ -32,7 +32,7 @@ describe(`MongoDB stores (${usingRealMongo ? 'real MongoDB from TEST_MONGODB_URI
 
   before(async () => {
     uri = await testMongoUri();
-    client = new MongoClient(uri, { directConnection: uri.startsWith('mongodb://127.0.0.1') || undefined, ignoreUndefined: true });
+    client = new MongoClient(uri, { ignoreUndefined: true });
     db = client.db(name);
     await ensureIndexes(db);
   });
