@@ -34,6 +34,7 @@ import { ShowContactCommand } from './teams/commands/showContactCommand.js';
 import { PasserelleBot } from './teams/passerelleBot.js';
 import type { TeamsServices } from './teams/services.js';
 import { SessionResolver } from './teams/session.js';
+import { TeamsMemberRoles } from './teams/memberRoles.js';
 
 export interface RunningPasserelle {
   /** Base URL of the server, e.g. http://127.0.0.1:3978 */
@@ -90,7 +91,7 @@ export async function startPasserelle(config: Config, logger: Logger, options: {
       new AddOrgRoleAction(services),
       new RemoveOrgRoleAction(services),
     ],
-    sessions: new SessionResolver({ preferences, defaultLanguage, trustClientLocale: config.TRUST_CLIENT_LOCALE }),
+    sessions: new SessionResolver({ preferences, memberRoles: new TeamsMemberRoles(), defaultLanguage, trustClientLocale: config.TRUST_CLIENT_LOCALE }),
     conversations,
     defaultLanguage,
     logger: logger.child('teams'),

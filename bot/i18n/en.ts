@@ -122,6 +122,8 @@ export const en: Messages = {
     usage: 'Type “language english” or “langue français”.',
   },
   errors: {
+    noTenant: 'Passerelle works in Microsoft Teams, inside the firm’s Microsoft 365 tenant: this conversation is not part of it.',
+    accessCheckFailed: 'Your access could not be checked with Teams right now. Try again in a moment.',
     requiredField: 'This field is required.',
     chooseOptional: 'Optional: pick from the list',
     formHasErrors: 'Fix the highlighted fields: nothing was saved.',
@@ -131,7 +133,7 @@ export const en: Messages = {
     unexpected: 'Something unexpected went wrong. Nothing was lost; try again, and if it persists, tell your administrator (ref. {reference}).',
     unknownAction: 'This action is no longer available. Start again from “help”.',
     staleCard: 'This card is out of date: use the latest one.',
-    notStaff: 'This command is for the firm’s staff only.',
+    notStaff: 'Passerelle is the firm staff’s tool: as a guest you will receive here the information that concerns you, but these commands are not open to you.',
     tooLongMessage: 'Your message is too long ({max} characters at most).',
   },
   fieldErrors: {

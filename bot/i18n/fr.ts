@@ -121,6 +121,8 @@ export const fr = {
     usage: 'Écrivez « langue français » ou « language english ».',
   },
   errors: {
+    noTenant: 'Passerelle fonctionne dans Microsoft Teams, au sein du tenant Microsoft 365 du cabinet : cette conversation n’en fait pas partie.',
+    accessCheckFailed: 'Impossible de vérifier votre accès auprès de Teams pour le moment. Réessayez dans quelques instants.',
     requiredField: 'Ce champ est obligatoire.',
     chooseOptional: 'Facultatif : choisissez dans la liste',
     formHasErrors: 'Corrigez les champs signalés : rien n’a été enregistré.',
@@ -130,7 +132,7 @@ export const fr = {
     unexpected: 'Une erreur inattendue s’est produite. Rien n’a été perdu ; réessayez, et si cela persiste, signalez-le à votre administrateur (réf. {reference}).',
     unknownAction: 'Cette action n’est plus disponible. Recommencez depuis la commande « aide ».',
     staleCard: 'Cette carte est périmée : utilisez la dernière version.',
-    notStaff: 'Cette commande est réservée aux collaborateurs du cabinet.',
+    notStaff: 'Passerelle est l’outil des collaborateurs du cabinet : en tant qu’invité, vous recevrez ici les informations qui vous concernent, mais ces commandes ne vous sont pas ouvertes.',
     tooLongMessage: 'Votre message est trop long ({max} caractères au plus).',
   },
   fieldErrors: {

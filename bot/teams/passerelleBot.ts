@@ -17,7 +17,7 @@ import type { MongoConversationReferenceStore } from '../store/conversationRefer
 import { InvalidCardDataError } from './actions/cardData.js';
 import type { BotCommand, CardActionHandler, CardActionResult } from './handlers.js';
 import { replyWithCard, replyWithText } from './reply.js';
-import { MissingTenantError, type SessionResolver, type TurnSession } from './session.js';
+import { AccessCheckError, MissingTenantError, NotStaffError, type SessionResolver, type TurnSession } from './session.js';
 
 const maxMessageLength = 2_000;
 
@@ -135,9 +135,17 @@ export class PasserelleBot extends TeamsActivityHandler {
       this.deps.logger.warn('card data refused', where);
       return t.errors.staleCard;
     }
+    if (error instanceof NotStaffError) {
+      this.deps.logger.info('guest refused', where);
+      return messagesFor(error.language).errors.notStaff;
+    }
+    if (error instanceof AccessCheckError) {
+      this.deps.logger.warn('member lookup failed', { ...where, error: error.cause });
+      return t.errors.accessCheckFailed;
+    }
     if (error instanceof MissingTenantError) {
       this.deps.logger.warn('activity without tenant refused', where);
-      return t.errors.notStaff;
+      return t.errors.noTenant;
     }
     const reference = randomBytes(4).toString('hex');
     this.deps.logger.error('turn failed', { ...where, reference, error });

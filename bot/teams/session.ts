@@ -2,6 +2,7 @@ import type { TurnContext } from 'botbuilder';
 import type { Actor } from '../domain/actor.js';
 import type { UserPreferenceStore } from '../domain/ports.js';
 import { languageOf, messagesFor, type Language, type Messages } from '../i18n/index.js';
+import type { TeamsMemberRoles } from './memberRoles.js';
 
 /** What every handler needs to know about the turn: who acts, for which firm, in which language. */
 export interface TurnSession {
@@ -30,14 +31,43 @@ export function actorOf(context: TurnContext): Actor {
   };
 }
 
+/** A guest (a client) reached the bot: the staff tools are not for them. */
+export class NotStaffError extends Error {
+  constructor(readonly language: Language) {
+    super('guest user refused');
+    this.name = 'NotStaffError';
+  }
+}
+
+/** Teams could not tell who the user is: refuse rather than guess. */
+export class AccessCheckError extends Error {
+  constructor(cause: unknown) {
+    super('member lookup failed', { cause });
+    this.name = 'AccessCheckError';
+  }
+}
+
 export class SessionResolver {
   constructor(
-    private readonly deps: { preferences: UserPreferenceStore; defaultLanguage: Language; trustClientLocale: boolean },
+    private readonly deps: {
+      preferences: UserPreferenceStore;
+      memberRoles: TeamsMemberRoles;
+      defaultLanguage: Language;
+      trustClientLocale: boolean;
+    },
   ) {}
 
+  /** Resolves who acts, and refuses guests: clients must never reach another client's data. */
   async resolve(context: TurnContext): Promise<TurnSession> {
     const actor = actorOf(context);
     const language = await this.languageFor(context, actor);
+    let role;
+    try {
+      role = await this.deps.memberRoles.roleOf(context, actor.firmId);
+    } catch (error) {
+      throw new AccessCheckError(error);
+    }
+    if (role === 'guest') throw new NotStaffError(language);
     return { actor, language, t: messagesFor(language) };
   }
 

@@ -16,6 +16,10 @@ export interface SentActivity {
 
 export class FakeConnector {
   readonly sent: SentActivity[] = [];
+  /** Teams user ids the connector reports as guests (userRole "guest"); everyone else is a member. */
+  readonly guests = new Set<string>();
+  /** When set, member lookups fail with this HTTP status. */
+  memberLookupStatus?: number;
   private server?: Server;
   url = '';
 
@@ -28,6 +32,18 @@ export class FakeConnector {
         this.sent.push({ conversationId: decodeURIComponent(match[1]!), replyToId: match[2], activity });
         res.writeHead(200, { 'Content-Type': 'application/json' });
         res.end(JSON.stringify({ id: `reply-${this.sent.length}` }));
+        return;
+      }
+      const member = /^\/v3\/conversations\/([^/]+)\/members\/([^/?]+)$/.exec(req.url ?? '');
+      if (req.method === 'GET' && member) {
+        if (this.memberLookupStatus) {
+          res.writeHead(this.memberLookupStatus);
+          res.end();
+          return;
+        }
+        const userId = decodeURIComponent(member[2]!);
+        res.writeHead(200, { 'Content-Type': 'application/json' });
+        res.end(JSON.stringify({ id: userId, name: userId, aadObjectId: userId, userRole: this.guests.has(userId) ? 'guest' : 'user' }));
         return;
       }
       res.writeHead(404);

@@ -201,6 +201,33 @@ describe('Bot driven through real activities on /api/messages', function () {
     await say('langue français', { from: paul, conversationId: 'a:paul' });
   });
 
+  it('refuses guests (clients) every staff command and card action', async () => {
+    const guest = { id: '29:guest-lea', name: 'Léa Bernard (Invité)', aadObjectId: 'aaaaaaaa-0000-0000-0000-000000000005' };
+    passerelle.connector.guests.add(guest.id);
+    try {
+      const [reply] = await say('dossier 000001', { from: guest, conversationId: 'a:guest' });
+      assert.match(String(reply!.text), /en tant qu’invité/);
+      assert.doesNotMatch(JSON.stringify(reply), /Boulangerie/);
+      const action = await execute('clientFile.create', { requestId: '5f0e1c1e-7a1b-4c7e-9a51-1d2c3b4a5f61', code: 'GUEST1', companyName: 'Intrus' }, { from: guest, conversationId: 'a:guest' });
+      assert.match(String(action.value), /en tant qu’invité/);
+      const [check] = await say('dossier GUEST1');
+      assert.match(String(check!.text), /Aucun dossier/, 'nothing was written for the guest');
+    } finally {
+      passerelle.connector.guests.delete(guest.id);
+    }
+  });
+
+  it('refuses to act when Teams cannot say who the user is', async () => {
+    const stranger = { id: '29:not-cached-yet', name: 'Nouvel utilisateur', aadObjectId: 'aaaaaaaa-0000-0000-0000-000000000099' };
+    passerelle.connector.memberLookupStatus = 503;
+    try {
+      const [reply] = await say('aide', { from: stranger, conversationId: 'a:stranger' });
+      assert.match(String(reply!.text), /Impossible de vérifier votre accès/);
+    } finally {
+      passerelle.connector.memberLookupStatus = undefined;
+    }
+  });
+
   it('manages the firm’s organisational roles', async () => {
     const added = await execute('orgRoles.add', { role: 'Responsable administratif' });
     assert.match(cardText(added.value), /Rôle « Responsable administratif » ajouté/);
