@@ -37,7 +37,7 @@ export class CreateContactAction implements CardActionHandler {
     if (clientFileId) {
       // Opened from a client file: the new contact is linked to it (a replay finds the link already there).
       const link = await this.services.contacts.link(actor, { contactId: outcome.record.id, clientFileId });
-      if (link.status !== 'invalid') banner = `${banner} ${describeLink(t, link)}`;
+      if (link.status !== 'invalid') banner = `${banner}\n\n${describeLink(t, link)}`;
     }
     const details = await this.services.contacts.details(actor.firmId, outcome.record.id);
     return details ? { card: contactDetailsCard(language, details, banner) } : { message: t.contact.gone };
