@@ -36,11 +36,23 @@ export const configSchema = z
       .describe('Local mode: seconds between snapshots of the local database.'),
     PLAYGROUND_PORT: z.coerce.number().int().min(1).max(65535).default(56150).describe('Port of the Microsoft 365 Agents Playground (npm start).'),
     PLAYGROUND_ENABLED: booleanFromString.default('true').describe('npm start also starts the Agents Playground.'),
+    GRAPH_BASE_URL: z.string().url().optional()
+      .describe('Microsoft Graph base URL (without /v1.0). Unset in local mode: npm start runs the local tenant and points here; deployed default https://graph.microsoft.com.'),
+    AAD_APP_TENANT_ID: z.string().uuid().optional().describe('Tenant of the Entra app used for Microsoft Graph (application permissions).'),
+    AAD_APP_CLIENT_ID: z.string().uuid().optional().describe('Client id of the Entra app used for Microsoft Graph and tab SSO.'),
+    SECRET_AAD_APP_CLIENT_SECRET: z.string().min(1).optional().describe('Client secret of that Entra app (secret).'),
+    GRAPH_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(120).default(20).describe('Timeout of one Microsoft Graph request.'),
+    GRAPH_INVITATIONS_PER_5S: z.coerce.number().int().min(1).max(150).default(150)
+      .describe('Pace of invitations (documented tenant limit: 150 per 5 s, shared by every app of the tenant).'),
+    INVITE_REDIRECT_URL: z.string().url().default('https://teams.microsoft.com')
+      .describe('Where an invited guest lands after accepting the invitation.'),
+    LOCAL_TENANT_PORT: z.coerce.number().int().min(0).max(65535).default(56200)
+      .describe('Local mode: port of the local tenant, the stand-in for Microsoft Graph started by npm start.'),
     LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info').describe('Minimum level written to the log.'),
   })
   .superRefine((config, ctx) => {
     if (isDeployed(config.PASSERELLE_ENV)) {
-      for (const key of ['MONGODB_URI', 'BOT_ID'] as const) {
+      for (const key of ['MONGODB_URI', 'BOT_ID', 'AAD_APP_TENANT_ID', 'AAD_APP_CLIENT_ID', 'SECRET_AAD_APP_CLIENT_SECRET'] as const) {
         if (!config[key]) ctx.addIssue({ code: z.ZodIssueCode.custom, path: [key], message: `obligatoire hors mode local (PASSERELLE_ENV=${config.PASSERELLE_ENV})` });
       }
     }

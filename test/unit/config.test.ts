@@ -33,7 +33,7 @@ describe('Configuration', () => {
   it('requires bot credentials and a database outside local mode', () => {
     assert.throws(() => loadConfig({ PASSERELLE_ENV: 'dev' }, emptyEnvDir), (error: unknown) => {
       assert.ok(error instanceof ConfigError);
-      assert.deepEqual(error.problems.map((problem) => problem.split(' ')[0]).sort(), ['BOT_ID', 'MONGODB_URI']);
+      assert.deepEqual(error.problems.map((problem) => problem.split(' ')[0]).sort(), ['AAD_APP_CLIENT_ID', 'AAD_APP_TENANT_ID', 'BOT_ID', 'MONGODB_URI', 'SECRET_AAD_APP_CLIENT_SECRET']);
       return true;
     });
     assert.throws(
@@ -65,6 +65,6 @@ describe('Configuration', () => {
   it('documents every variable and marks secrets', () => {
     const variables = describeConfig();
     assert.ok(variables.every((variable) => variable.description.length > 10), 'every variable has a description');
-    assert.deepEqual(variables.filter((variable) => variable.secret).map((variable) => variable.name), ['SECRET_BOT_PASSWORD']);
+    assert.deepEqual(variables.filter((variable) => variable.secret).map((variable) => variable.name), ['SECRET_BOT_PASSWORD', 'SECRET_AAD_APP_CLIENT_SECRET']);
   });
 });
