@@ -46,6 +46,8 @@ export const configSchema = z
       .describe('Pace of invitations (documented tenant limit: 150 per 5 s, shared by every app of the tenant).'),
     INVITE_REDIRECT_URL: z.string().url().default('https://teams.microsoft.com')
       .describe('Where an invited guest lands after accepting the invitation.'),
+    GUEST_WATCH_SECONDS: z.coerce.number().int().min(1).max(3600).default(30)
+      .describe('How often the acceptance watcher looks for guests due for a check (each guest has its own back-off).'),
     LOCAL_TENANT_PORT: z.coerce.number().int().min(0).max(65535).default(56200)
       .describe('Local mode: port of the local tenant, the stand-in for Microsoft Graph started by npm start.'),
     LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info').describe('Minimum level written to the log.'),

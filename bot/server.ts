@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { CloudAdapter, ConfigurationBotFrameworkAuthentication, ConfigurationServiceClientCredentialFactory } from 'botbuilder';
 import restify from 'restify';
-import type { Config } from './config.js';
+import { isDeployed, type Config } from './config.js';
 import { ClientFileService } from './domain/clientFileService.js';
 import { ContactService } from './domain/contactService.js';
 import { FirmSettingsService } from './domain/firmSettingsService.js';
@@ -17,6 +17,7 @@ import { MongoContactLinkStore } from './store/contactLinkRepository.js';
 import { MongoContactStore } from './store/contactRepository.js';
 import { MongoConversationReferenceStore } from './store/conversationReferenceRepository.js';
 import { MongoFirmStore } from './store/firmRepository.js';
+import { MongoTeamStore } from './store/teamRepository.js';
 import { connectInBackground, connectMongo } from './store/mongo.js';
 import { MongoUserPreferenceStore } from './store/userPreferenceRepository.js';
 import { CreateClientFileAction, OpenClientFileFormAction, SetPrimaryContactAction, ShowClientFileAction } from './teams/actions/clientFileActions.js';
@@ -32,20 +33,52 @@ import { OrgRolesCommand } from './teams/commands/orgRolesCommand.js';
 import { ShowClientFileCommand } from './teams/commands/showClientFileCommand.js';
 import { ShowContactCommand } from './teams/commands/showContactCommand.js';
 import { PasserelleBot } from './teams/passerelleBot.js';
+import { GraphDirectory } from './directory/graphDirectory.js';
+import { GuestOnboardingService } from './domain/guestOnboardingService.js';
+import { InvitationJobStore } from './jobs/invitationJobs.js';
+import { InvitationRunner, type RunnerOptions } from './jobs/invitationRunner.js';
+import { AcceptanceWatcher } from './jobs/acceptanceWatcher.js';
+import { TeamsProactiveMessenger } from './teams/proactive.js';
+import type { GuestTeamsServices } from './teams/guestServices.js';
+import { InviteCommand } from './teams/commands/inviteCommand.js';
+import { RevokeCommand } from './teams/commands/revokeCommand.js';
+import { TeamsCommand } from './teams/commands/teamsCommand.js';
+import {
+  CancelInvitationAction,
+  ChooseTeamAction,
+  InviteContactAction,
+  InviteManyAction,
+  OpenRevokeAction,
+  OpenTeamChoiceAction,
+  PreviewInvitationAction,
+  PreviewManyInvitationsAction,
+  RevokeGuestAction,
+  SetTeamInternalAction,
+  ShowJobAction,
+} from './teams/actions/guestActions.js';
 import type { TeamsServices } from './teams/services.js';
 import { SessionResolver } from './teams/session.js';
 import { TeamsMemberRoles } from './teams/memberRoles.js';
+
+export const version: string = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+
+/** The one place where things are wired: config -> Mongo -> stores -> services -> bot -> HTTP routes. */
+export interface StartOptions {
+  now?: () => Date;
+  /** Background work (invitation jobs, acceptance watcher); tests may drive it themselves. */
+  backgroundWork?: boolean;
+  runner?: Partial<RunnerOptions>;
+}
 
 export interface RunningPasserelle {
   /** Base URL of the server, e.g. http://127.0.0.1:3978 */
   url: string;
   stop(): Promise<void>;
+  /** Runs one pass of the acceptance watcher now (tests, with a controllable clock). */
+  watchAcceptancesNow(): Promise<void>;
 }
 
-export const version: string = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
-
-/** The one place where things are wired: config -> Mongo -> stores -> services -> bot -> HTTP routes. */
-export async function startPasserelle(config: Config, logger: Logger, options: { now?: () => Date } = {}): Promise<RunningPasserelle> {
+export async function startPasserelle(config: Config, logger: Logger, options: StartOptions = {}): Promise<RunningPasserelle> {
   if (!config.MONGODB_URI) throw new Error('MONGODB_URI manquant : en mode local, lancez « npm start » qui démarre une base locale.');
   const now = options.now ?? (() => new Date());
 
@@ -61,10 +94,59 @@ export async function startPasserelle(config: Config, logger: Logger, options: {
   const preferences = new MongoUserPreferenceStore(db);
   const conversations = new MongoConversationReferenceStore(db);
 
-  const clientFiles = new ClientFileService({ clientFiles: clientFileStore, contacts: contactStore, links: linkStore, audit, now });
+  const teamStore = new MongoTeamStore(db);
+  const clientFiles = new ClientFileService({ clientFiles: clientFileStore, contacts: contactStore, links: linkStore, audit, teams: teamStore, now });
   const firmSettings = new FirmSettingsService(firmStore);
   const contacts = new ContactService({ contacts: contactStore, clientFiles: clientFileStore, links: linkStore, firms: firmStore, audit, clientFileService: clientFiles, now });
   const services: TeamsServices = { clientFiles, contacts, firmSettings, preferences, newRequestId: randomUUID };
+
+  // Without BOT_ID (local mode only, enforced by config) the adapter accepts unsigned requests.
+  const credentials = {
+    MicrosoftAppId: config.BOT_ID ?? '',
+    MicrosoftAppPassword: config.SECRET_BOT_PASSWORD ?? '',
+    // The SDK insists on an app id for SingleTenant; with no id at all it runs unauthenticated.
+    MicrosoftAppType: config.BOT_ID ? config.BOT_TYPE : 'MultiTenant',
+    MicrosoftAppTenantId: config.BOT_TENANT_ID ?? '',
+  };
+  const adapter = new CloudAdapter(
+    new ConfigurationBotFrameworkAuthentication(credentials, new ConfigurationServiceClientCredentialFactory(credentials)),
+  );
+
+  const directory = new GraphDirectory({
+    // Locally, Graph is the local tenant that npm start runs beside the server.
+    baseUrl: config.GRAPH_BASE_URL ?? (isDeployed(config.PASSERELLE_ENV) ? 'https://graph.microsoft.com' : `http://127.0.0.1:${config.LOCAL_TENANT_PORT}`),
+    tenantId: config.AAD_APP_TENANT_ID,
+    clientId: config.AAD_APP_CLIENT_ID,
+    clientSecret: config.SECRET_AAD_APP_CLIENT_SECRET,
+    timeoutMs: config.GRAPH_TIMEOUT_SECONDS * 1_000,
+    invitationsPer5s: config.GRAPH_INVITATIONS_PER_5S,
+    logger: logger.child('graph'),
+  });
+  const jobStore = new InvitationJobStore(db);
+  let guestServices: GuestTeamsServices | undefined;
+  const messenger = new TeamsProactiveMessenger({
+    adapter,
+    botAppId: config.BOT_ID ?? '',
+    conversations,
+    teams: teamStore,
+    guest: () => guestServices!,
+    logger: logger.child('proactive'),
+  });
+  const onboarding = new GuestOnboardingService({
+    directory,
+    contacts: contactStore,
+    clientFiles: clientFileStore,
+    links: linkStore,
+    teams: teamStore,
+    firmSettings,
+    audit,
+    welcomer: messenger,
+    redirectUrl: config.INVITE_REDIRECT_URL,
+    now,
+  });
+  const runner = new InvitationRunner({ store: jobStore, onboarding, reporter: messenger, logger: logger.child('jobs'), now, options: options.runner });
+  const watcher = new AcceptanceWatcher({ onboarding, logger: logger.child('guests'), everyMs: config.GUEST_WATCH_SECONDS * 1_000 });
+  guestServices = { onboarding, jobs: jobStore, teams: teamStore, contacts: contactStore, nudgeRunner: () => runner.nudge() };
 
   const defaultLanguage = languageOf(config.DEFAULT_LOCALE) ?? 'fr';
   const bot = new PasserelleBot({
@@ -75,6 +157,9 @@ export async function startPasserelle(config: Config, logger: Logger, options: {
       new ShowClientFileCommand(services),
       new ShowContactCommand(services),
       new LinkCommand(services),
+      new InviteCommand(services, guestServices),
+      new RevokeCommand(services, guestServices),
+      new TeamsCommand(services, guestServices),
       new OrgRolesCommand(services),
       new LanguageCommand(services),
     ],
@@ -90,24 +175,24 @@ export async function startPasserelle(config: Config, logger: Logger, options: {
       new CreateLinkAction(services),
       new AddOrgRoleAction(services),
       new RemoveOrgRoleAction(services),
+      new PreviewInvitationAction(services, guestServices),
+      new PreviewManyInvitationsAction(services, guestServices),
+      new InviteContactAction(guestServices),
+      new InviteManyAction(guestServices),
+      new CancelInvitationAction(),
+      new ShowJobAction(guestServices),
+      new OpenTeamChoiceAction(services, guestServices),
+      new ChooseTeamAction(services, guestServices),
+      new SetTeamInternalAction(services, guestServices),
+      new OpenRevokeAction(guestServices),
+      new RevokeGuestAction(guestServices),
     ],
     sessions: new SessionResolver({ preferences, memberRoles: new TeamsMemberRoles(), defaultLanguage, trustClientLocale: config.TRUST_CLIENT_LOCALE }),
     conversations,
+    teams: teamStore,
     defaultLanguage,
     logger: logger.child('teams'),
   });
-
-  // Without BOT_ID (local mode only, enforced by config) the adapter accepts unsigned requests.
-  const credentials = {
-    MicrosoftAppId: config.BOT_ID ?? '',
-    MicrosoftAppPassword: config.SECRET_BOT_PASSWORD ?? '',
-    // The SDK insists on an app id for SingleTenant; with no id at all it runs unauthenticated.
-    MicrosoftAppType: config.BOT_ID ? config.BOT_TYPE : 'MultiTenant',
-    MicrosoftAppTenantId: config.BOT_TENANT_ID ?? '',
-  };
-  const adapter = new CloudAdapter(
-    new ConfigurationBotFrameworkAuthentication(credentials, new ConfigurationServiceClientCredentialFactory(credentials)),
-  );
 
   const server = restify.createServer({ name: 'passerelle', handleUncaughtExceptions: false });
   server.use(restify.plugins.queryParser({ mapParams: false }));
@@ -125,9 +210,16 @@ export async function startPasserelle(config: Config, logger: Logger, options: {
   const url = `http://${config.HOST}:${typeof address === 'object' && address ? address.port : config.PORT}`;
   logger.info('Passerelle listening', { url });
 
+  if (options.backgroundWork !== false) {
+    runner.start();
+    watcher.start();
+  }
+
   return {
     url,
+    watchAcceptancesNow: () => watcher.tick(),
     async stop() {
+      await Promise.all([runner.stop(), watcher.stop()]);
       connection.cancel();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await mongo.close();

@@ -4,7 +4,10 @@ import { Template } from 'adaptivecards-templating';
 /** An Adaptive Card as sent to Teams (schema 1.5). */
 export type AdaptiveCard = { type: 'AdaptiveCard'; version: string; body: unknown[]; actions?: unknown[] } & Record<string, unknown>;
 
-export const templateNames = ['commands', 'clientFileForm', 'clientFileDetails', 'contactForm', 'contactDetails', 'linkForm', 'searchResults', 'orgRoles'] as const;
+export const templateNames = [
+  'commands', 'clientFileForm', 'clientFileDetails', 'contactForm', 'contactDetails', 'linkForm', 'searchResults', 'orgRoles',
+  'invitePreview', 'bulkInvitePreview', 'jobProgress', 'guestWelcome', 'chooseTeam', 'firmTeams', 'revokeGuest',
+] as const;
 export type TemplateName = (typeof templateNames)[number];
 
 const templates = new Map<TemplateName, Template>();

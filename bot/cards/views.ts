@@ -6,6 +6,7 @@ import { legalForms, taxRegimes, unlimitedScope } from '../domain/catalogues.js'
 import type { FieldErrors } from '../domain/errors.js';
 import { fieldErrorMessage, format, messagesFor, type Language, type Messages } from '../i18n/index.js';
 import { renderCard, type AdaptiveCard } from './render.js';
+import { describeGuest } from './guestViews.js';
 
 /**
  * Presenters: turn domain records into the typed data of each card template. Every key a template
@@ -80,6 +81,8 @@ export function clientFileDetailsCard(language: Language, details: ClientFileDet
     banner,
     title: format(t.clientFile.detailsTitle, { code: file.code, name: file.companyName }),
     clientFileId: file.id,
+    inviteAllLabel: t.guest.bulkConfirm,
+    chooseTeamLabel: t.guest.chooseTeam,
     facts: [
       { title: t.clientFile.code, value: file.code },
       { title: t.clientFile.companyName, value: file.companyName },
@@ -87,8 +90,11 @@ export function clientFileDetailsCard(language: Language, details: ClientFileDet
       { title: t.clientFile.siret, value: formatSiret(file.siret) ?? none },
       { title: t.clientFile.apeCode, value: file.apeCode ?? none },
       { title: t.clientFile.taxRegime, value: file.taxRegime ?? none },
+      { title: t.guest.teamLabel, value: details.guestTeam?.displayName ?? t.guest.teamNone },
     ],
     contacts: details.contacts.map(({ contact, scope, primary }) => ({
+      guestLine: `${t.guest.stateLabel} : ${describeGuest(language, contact.guest, details.guestTeam?.displayName).text}`,
+      guestColor: describeGuest(language, contact.guest).color,
       id: contact.id,
       name: contactDisplayName(contact),
       primaryBadge: primary ? ` – ${t.clientFile.primary}` : '',
@@ -147,7 +153,12 @@ export function contactDetailsCard(language: Language, details: ContactDetails, 
       { title: t.contact.landline, value: formatPhone(contact.landline) ?? none },
       { title: t.contact.orgRole, value: contact.orgRole ?? none },
       { title: t.contact.address, value: address || none },
+      { title: t.guest.stateLabel, value: describeGuest(language, contact.guest).text },
     ],
+    inviteLabel: t.guest.invite,
+    revokeLabel: t.guest.revokeConfirm,
+    canInvite: !contact.guest || contact.guest.state === 'failed' || contact.guest.state === 'revoked',
+    canRevoke: Boolean(contact.guest && ['invited', 'accepted', 'member'].includes(contact.guest.state)),
     clientFiles: details.clientFiles.map(({ file, scope, primary }) => ({
       id: file.id,
       code: file.code,
@@ -210,15 +221,15 @@ export function clientFileResultsCard(language: Language, query: string, files: 
   });
 }
 
-export function contactResultsCard(language: Language, query: string, contacts: Contact[], more: boolean): AdaptiveCard {
+export function contactResultsCard(language: Language, query: string, contacts: Contact[], more: boolean, verb = 'contact.show'): AdaptiveCard {
   const t = messagesFor(language);
   return renderCard('searchResults', {
     title: format(t.contact.searchResultsTitle, { query }),
     openLabel: t.actions.open,
     items: contacts.map((contact) => ({
       heading: contactDisplayName(contact),
-      subheading: [contact.orgRole, contact.email].filter(Boolean).join(' · '),
-      verb: 'contact.show',
+      subheading: [contact.orgRole, contact.email, describeGuest(language, contact.guest).text].filter(Boolean).join(' · '),
+      verb,
       data: { contactId: contact.id },
     })),
     footer: more ? t.clientFile.moreResults : '',

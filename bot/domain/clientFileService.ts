@@ -4,7 +4,7 @@ import { fieldLimits } from './catalogues.js';
 import type { Contact } from './contact.js';
 import type { FieldErrors } from './errors.js';
 import { checkClientFileCode, normaliseForSearch } from './fieldRules.js';
-import type { AuditLog, ClientFileStore, ContactLink, ContactLinkStore, ContactStore } from './ports.js';
+import type { AuditLog, ClientFileStore, ContactLink, ContactLinkStore, ContactStore, FirmTeam, TeamStore } from './ports.js';
 
 export type CreateOutcome<T, Field extends string> =
   | { status: 'created'; record: T }
@@ -23,6 +23,7 @@ export interface LinkedContact {
 export interface ClientFileDetails {
   file: ClientFile;
   contacts: LinkedContact[];
+  guestTeam?: FirmTeam;
 }
 
 export const searchPageSize = 10;
@@ -34,6 +35,7 @@ export class ClientFileService {
       contacts: ContactStore;
       links: ContactLinkStore;
       audit: AuditLog;
+      teams: TeamStore;
       now: () => Date;
     },
   ) {}
@@ -91,7 +93,8 @@ export class ClientFileService {
       return contact ? [{ contact, scope: link.scope, primary: file.primaryContactId === contact.id }] : [];
     });
     linked.sort((a, b) => Number(b.primary) - Number(a.primary) || a.contact.lastName.localeCompare(b.contact.lastName, 'fr'));
-    return { file, contacts: linked };
+    const guestTeam = file.guestTeamId ? ((await this.deps.teams.find(firmId, file.guestTeamId)) ?? undefined) : undefined;
+    return { file, contacts: linked, guestTeam };
   }
 
   /** One primary contact per file, held on the file itself so two staff cannot set two at once. */

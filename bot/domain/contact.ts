@@ -1,4 +1,5 @@
 import type { ActorStamp } from './actor.js';
+import type { GuestOnboarding } from './guest.js';
 import { fieldLimits } from './catalogues.js';
 import { FormChecker, type Validation } from './form.js';
 import { checkEmail, checkMobilePhone, checkPhone, searchTokens } from './fieldRules.js';
@@ -11,6 +12,8 @@ export interface Contact extends ValidContact {
   creationRequestId: string;
   created: ActorStamp;
   updatedAt: Date;
+  /** Absent until the contact is first invited. */
+  guest?: GuestOnboarding;
 }
 
 export interface ContactAddress {

@@ -1,14 +1,17 @@
 import { defaultOrgRoles, fieldLimits } from './catalogues.js';
 import type { FieldError } from './errors.js';
 import { checkText } from './fieldRules.js';
-import type { FirmSettings, FirmStore } from './ports.js';
+import type { FirmSettings, FirmStore, GuestPolicy } from './ports.js';
+
+/** Seven days then a new invitation, three times at most; one client company per team. */
+export const defaultGuestPolicy: GuestPolicy = { reminderAfterDays: 7, maxReminders: 3, allowSharedGuestTeams: false };
 
 /** Per-firm settings; the first time a firm is seen it gets the defaults from the original procedure. */
 export class FirmSettingsService {
   constructor(private readonly firms: FirmStore) {}
 
   settings(firmId: string): Promise<FirmSettings> {
-    return this.firms.ensure(firmId, { orgRoles: [...defaultOrgRoles] });
+    return this.firms.ensure(firmId, { orgRoles: [...defaultOrgRoles], guestPolicy: { ...defaultGuestPolicy } });
   }
 
   async addOrgRole(firmId: string, rawRole: string | undefined): Promise<{ ok: true; role: string } | { ok: false; error: FieldError }> {

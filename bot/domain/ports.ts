@@ -1,6 +1,7 @@
 import type { ActorStamp } from './actor.js';
 import type { ClientFile } from './clientFile.js';
 import type { Contact } from './contact.js';
+import type { GuestOnboarding, GuestStateName } from './guest.js';
 
 /**
  * What the domain needs from storage. Every method takes the firm: no query runs without it.
@@ -17,6 +18,9 @@ export interface ClientFileStore {
   /** Files whose search tokens start with every given word, ordered by name. */
   searchByWords(firmId: string, words: string[], limit: number): Promise<ClientFile[]>;
   setPrimaryContact(firmId: string, id: string, contactId: string, at: Date): Promise<boolean>;
+  setGuestTeam(firmId: string, id: string, teamId: string, at: Date): Promise<boolean>;
+  /** Files of the firm whose guests go to this team. */
+  findByGuestTeam(firmId: string, teamId: string, limit: number): Promise<ClientFile[]>;
 }
 
 export interface ContactStore {
@@ -26,6 +30,22 @@ export interface ContactStore {
   findByEmail(firmId: string, email: string): Promise<Contact | null>;
   findByIds(firmId: string, ids: string[]): Promise<Contact[]>;
   searchByWords(firmId: string, words: string[], limit: number): Promise<Contact[]>;
+  /**
+   * Replaces the contact's guest onboarding only if it is still in `expectedState` (undefined: never
+   * invited). False when someone else changed it first: the caller re-reads instead of overwriting.
+   */
+  updateGuest(firmId: string, contactId: string, expectedState: GuestStateName | undefined, guest: GuestOnboarding): Promise<boolean>;
+  /**
+   * Takes a due check for this watcher: moves nextCheckAt from `expected` to `until` atomically, so
+   * two server instances never handle the same guest at once. False when another one took it.
+   */
+  claimGuestCheck(firmId: string, contactId: string, expected: Date, until: Date): Promise<boolean>;
+  /** Contacts of every firm whose acceptance should be checked now (the watcher is a system process). */
+  listGuestsDueForCheck(now: Date, limit: number): Promise<Contact[]>;
+  /** Contacts of the firm never invited (or whose invitation failed), oldest first. */
+  listNotInvited(firmId: string, limit: number): Promise<Contact[]>;
+  /** Accepted guests of the firm not yet in a team, for the given contacts. */
+  findByIdsWithGuestState(firmId: string, ids: string[], state: GuestStateName): Promise<Contact[]>;
 }
 
 /** A contact's access to a client file, with its "Limité à" scope. */
@@ -48,11 +68,42 @@ export interface ContactLinkStore {
 export interface FirmSettings {
   firmId: string;
   orgRoles: string[];
+  guestPolicy: GuestPolicy;
+}
+
+export interface GuestPolicy {
+  /** Days without acceptance before a new invitation is sent. */
+  reminderAfterDays: number;
+  /** Reminders at most, after the first invitation. */
+  maxReminders: number;
+  /** Lets one team hold guests of several client companies (they would see each other). */
+  allowSharedGuestTeams: boolean;
+}
+
+/** A Microsoft Teams team Passerelle knows, because the app is installed in it. */
+export interface FirmTeam {
+  firmId: string;
+  /** The team's id for Microsoft Graph (the Microsoft 365 group id). */
+  teamId: string;
+  displayName: string;
+  /** The firm's own team: guests never go there unless the firm allows it. */
+  internal: boolean;
+  /** Bot conversation of the team's General channel, for welcome messages. */
+  conversationId?: string;
+}
+
+export interface TeamStore {
+  /** Records or refreshes a team when the app meets it; keeps the firm's "internal" choice. */
+  remember(team: Omit<FirmTeam, 'internal'>): Promise<void>;
+  list(firmId: string): Promise<FirmTeam[]>;
+  find(firmId: string, teamId: string): Promise<FirmTeam | null>;
+  setInternal(firmId: string, teamId: string, internal: boolean): Promise<boolean>;
 }
 
 export interface FirmStore {
   /** Returns the firm's settings, creating them with the defaults on first contact. */
   ensure(firmId: string, defaults: Omit<FirmSettings, 'firmId'>): Promise<FirmSettings>;
+  updateGuestPolicy(firmId: string, policy: GuestPolicy): Promise<void>;
   addOrgRole(firmId: string, role: string): Promise<boolean>;
   removeOrgRole(firmId: string, role: string): Promise<boolean>;
 }

@@ -4,6 +4,7 @@ import type { ClientFileStore, InsertOutcome } from '../domain/ports.js';
 import { collections, guarded, insertUnlessExists, toObjectId, toObjectIds, wordsFilter } from './mongo.js';
 
 export type ClientFileDocument = Omit<ClientFile, 'id' | 'primaryContactId'> & { _id?: ObjectId; primaryContactId?: ObjectId };
+// guestTeamId stays a string: it is a Microsoft 365 group id, not one of ours.
 
 export function clientFileFromDocument(document: ClientFileDocument & { _id: ObjectId }): ClientFile {
   const { _id, primaryContactId, ...rest } = document;
@@ -71,5 +72,17 @@ export class MongoClientFileStore implements ClientFileStore {
       const result = await this.collection.updateOne({ firmId, _id }, { $set: { primaryContactId, updatedAt: at } });
       return result.matchedCount === 1;
     });
+  }
+
+  setGuestTeam(firmId: string, id: string, teamId: string, at: Date): Promise<boolean> {
+    return guarded(async () => {
+      const _id = toObjectId(id);
+      if (!_id) return false;
+      return (await this.collection.updateOne({ firmId, _id }, { $set: { guestTeamId: teamId, updatedAt: at } })).matchedCount === 1;
+    });
+  }
+
+  findByGuestTeam(firmId: string, teamId: string, limit: number): Promise<ClientFile[]> {
+    return guarded(async () => (await this.collection.find({ firmId, guestTeamId: teamId }).limit(limit).toArray()).map(clientFileFromDocument));
   }
 }

@@ -1,5 +1,6 @@
 import type { Collection, Db, ObjectId } from 'mongodb';
 import type { Contact } from '../domain/contact.js';
+import type { GuestOnboarding, GuestStateName } from '../domain/guest.js';
 import type { ContactStore, InsertOutcome } from '../domain/ports.js';
 import { collections, guarded, insertUnlessExists, toObjectId, toObjectIds, wordsFilter } from './mongo.js';
 
@@ -53,6 +54,55 @@ export class MongoContactStore implements ContactStore {
   searchByWords(firmId: string, words: string[], limit: number): Promise<Contact[]> {
     return guarded(async () => {
       const documents = await this.collection.find({ firmId, ...wordsFilter(words) }).sort({ lastName: 1, firstName: 1 }).limit(limit).toArray();
+      return documents.map(contactFromDocument);
+    });
+  }
+
+  updateGuest(firmId: string, contactId: string, expectedState: GuestStateName | undefined, guest: GuestOnboarding): Promise<boolean> {
+    return guarded(async () => {
+      const _id = toObjectId(contactId);
+      if (!_id) return false;
+      const expected = expectedState === undefined ? { guest: { $exists: false } } : { 'guest.state': expectedState };
+      const result = await this.collection.updateOne({ firmId, _id, ...expected }, { $set: { guest, updatedAt: new Date() } });
+      return result.modifiedCount === 1;
+    });
+  }
+
+  claimGuestCheck(firmId: string, contactId: string, expected: Date, until: Date): Promise<boolean> {
+    return guarded(async () => {
+      const _id = toObjectId(contactId);
+      if (!_id) return false;
+      const result = await this.collection.updateOne({ firmId, _id, 'guest.nextCheckAt': expected }, { $set: { 'guest.nextCheckAt': until } });
+      return result.modifiedCount === 1;
+    });
+  }
+
+  listGuestsDueForCheck(now: Date, limit: number): Promise<Contact[]> {
+    return guarded(async () => {
+      const documents = await this.collection
+        .find({ 'guest.state': { $in: ['invited', 'accepted'] }, 'guest.nextCheckAt': { $lte: now } })
+        .sort({ 'guest.nextCheckAt': 1 })
+        .limit(limit)
+        .toArray();
+      return documents.map(contactFromDocument);
+    });
+  }
+
+  listNotInvited(firmId: string, limit: number): Promise<Contact[]> {
+    return guarded(async () => {
+      const documents = await this.collection
+        .find({ firmId, $or: [{ guest: { $exists: false } }, { 'guest.state': 'failed' }] })
+        .sort({ _id: 1 })
+        .limit(limit)
+        .toArray();
+      return documents.map(contactFromDocument);
+    });
+  }
+
+  findByIdsWithGuestState(firmId: string, ids: string[], state: GuestStateName): Promise<Contact[]> {
+    return guarded(async () => {
+      if (ids.length === 0) return [];
+      const documents = await this.collection.find({ firmId, _id: { $in: toObjectIds(ids) }, 'guest.state': state }).toArray();
       return documents.map(contactFromDocument);
     });
   }

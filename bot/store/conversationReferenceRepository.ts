@@ -45,6 +45,11 @@ export class MongoConversationReferenceStore {
     });
   }
 
+  /** Any conversation of a team (a channel post, a reply thread): enough to reach its General channel. */
+  findForTeam(firmId: string, teamThreadId: string): Promise<StoredConversation | null> {
+    return guarded(() => this.collection.findOne({ firmId, teamId: teamThreadId }, { projection: { _id: 0 }, sort: { updatedAt: -1 } }));
+  }
+
   find(firmId: string, conversationId: string): Promise<StoredConversation | null> {
     return guarded(() => this.collection.findOne({ firmId, conversationId }, { projection: { _id: 0 } }));
   }

@@ -1,11 +1,12 @@
 import type { Collection, Db, ObjectId } from 'mongodb';
-import type { FirmSettings, FirmStore } from '../domain/ports.js';
+import type { FirmSettings, FirmStore, GuestPolicy } from '../domain/ports.js';
 import { collections, guarded, isDuplicateKey } from './mongo.js';
 
 interface FirmDocument {
   _id?: ObjectId;
   firmId: string;
   orgRoles: string[];
+  guestPolicy?: GuestPolicy;
   createdAt: Date;
 }
 
@@ -22,10 +23,11 @@ export class MongoFirmStore implements FirmStore {
         try {
           const document = await this.collection.findOneAndUpdate(
             { firmId },
-            { $setOnInsert: { firmId, orgRoles: defaults.orgRoles, createdAt: new Date() } },
+            { $setOnInsert: { firmId, orgRoles: defaults.orgRoles, guestPolicy: defaults.guestPolicy, createdAt: new Date() } },
             { upsert: true, returnDocument: 'after' },
           );
-          return { firmId, orgRoles: document?.orgRoles ?? defaults.orgRoles };
+          // Settings added after a firm was created take their defaults until the firm changes them.
+          return { firmId, orgRoles: document?.orgRoles ?? defaults.orgRoles, guestPolicy: { ...defaults.guestPolicy, ...document?.guestPolicy } };
         } catch (error) {
           if (!isDuplicateKey(error) || attempt > 0) throw error;
         }
@@ -39,5 +41,11 @@ export class MongoFirmStore implements FirmStore {
 
   removeOrgRole(firmId: string, role: string): Promise<boolean> {
     return guarded(async () => (await this.collection.updateOne({ firmId }, { $pull: { orgRoles: role } })).modifiedCount === 1);
+  }
+
+  updateGuestPolicy(firmId: string, policy: GuestPolicy): Promise<void> {
+    return guarded(async () => {
+      await this.collection.updateOne({ firmId }, { $set: { guestPolicy: policy } });
+    });
   }
 }

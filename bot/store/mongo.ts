@@ -10,6 +10,9 @@ export const collections = {
   auditLog: 'auditLog',
   conversationReferences: 'conversationReferences',
   userPreferences: 'userPreferences',
+  jobs: 'jobs',
+  jobItems: 'jobItems',
+  teams: 'teams',
 } as const;
 
 /** Short timeouts: a bot reply must leave within Bot Service's 15 s even when the database is away. */
@@ -36,6 +39,14 @@ export async function ensureIndexes(db: Db): Promise<void> {
     db.collection(collections.clientFiles).createIndex({ firmId: 1, companyName: 1 }, { name: 'firm_name' }),
     db.collection(collections.contacts).createIndex({ firmId: 1, email: 1 }, { unique: true, name: 'firm_email_unique' }),
     db.collection(collections.contacts).createIndex({ firmId: 1, searchTokens: 1 }, { name: 'firm_search' }),
+    db.collection(collections.contacts).createIndex({ 'guest.state': 1, 'guest.nextCheckAt': 1 }, { name: 'guest_watch' }),
+    db.collection(collections.contacts).createIndex({ firmId: 1, 'guest.state': 1 }, { name: 'firm_guest_state' }),
+    db.collection(collections.teams).createIndex({ firmId: 1, teamId: 1 }, { unique: true, name: 'firm_team_unique' }),
+    db.collection(collections.clientFiles).createIndex({ firmId: 1, guestTeamId: 1 }, { name: 'firm_guest_team', sparse: true }),
+    db.collection(collections.jobs).createIndex({ firmId: 1, requestId: 1 }, { unique: true, name: 'firm_request_unique' }),
+    db.collection(collections.jobItems).createIndex({ status: 1, availableAt: 1 }, { name: 'claimable' }),
+    db.collection(collections.jobItems).createIndex({ jobId: 1, status: 1 }, { name: 'job_status' }),
+    db.collection(collections.jobItems).createIndex({ firmId: 1, contactId: 1, status: 1 }, { name: 'firm_contact_status' }),
     db.collection(collections.contactLinks).createIndex({ firmId: 1, clientFileId: 1, contactId: 1 }, { unique: true, name: 'firm_file_contact_unique' }),
     db.collection(collections.contactLinks).createIndex({ firmId: 1, contactId: 1 }, { name: 'firm_contact' }),
     db.collection(collections.auditLog).createIndex({ firmId: 1, clientFileId: 1, at: -1 }, { name: 'firm_file_time' }),

@@ -4,6 +4,7 @@ import {
   CardFactory,
   MessageFactory,
   TeamsActivityHandler,
+  TeamsInfo,
   TurnContext,
   type AdaptiveCardInvokeResponse,
   type AdaptiveCardInvokeValue,
@@ -14,6 +15,7 @@ import { StorageUnavailableError } from '../domain/errors.js';
 import { format, messagesFor, type Language } from '../i18n/index.js';
 import type { Logger } from '../logger.js';
 import type { MongoConversationReferenceStore } from '../store/conversationReferenceRepository.js';
+import type { TeamStore } from '../domain/ports.js';
 import { InvalidCardDataError } from './actions/cardData.js';
 import type { BotCommand, CardActionHandler, CardActionResult } from './handlers.js';
 import { replyWithCard, replyWithText } from './reply.js';
@@ -27,6 +29,8 @@ const maxMessageLength = 2_000;
  */
 export class PasserelleBot extends TeamsActivityHandler {
   private readonly actionsByVerb: Map<string, CardActionHandler>;
+  /** Teams already recorded by this instance: the registry is refreshed once per team and process. */
+  private readonly knownTeams = new Set<string>();
 
   constructor(
     private readonly deps: {
@@ -34,6 +38,7 @@ export class PasserelleBot extends TeamsActivityHandler {
       actions: CardActionHandler[];
       sessions: SessionResolver;
       conversations: MongoConversationReferenceStore;
+      teams: TeamStore;
       defaultLanguage: Language;
       logger: Logger;
     },
@@ -178,9 +183,21 @@ export class PasserelleBot extends TeamsActivityHandler {
         reference: TurnContext.getConversationReference(activity) as Record<string, unknown>,
         updatedAt: new Date(),
       });
+      await this.rememberTeam(context, firmId);
     } catch (error) {
       // Not worth failing the user's request: the reference is saved again on the next message.
       this.deps.logger.warn('conversation reference not saved', { error });
     }
+  }
+
+  /** The teams where the app is installed are the ones a client file's guests can join. */
+  private async rememberTeam(context: TurnContext, firmId: string): Promise<void> {
+    const channelTeam = (context.activity.channelData as { team?: { id?: string; name?: string; aadGroupId?: string } } | undefined)?.team;
+    if (!channelTeam?.id || this.knownTeams.has(channelTeam.id)) return;
+    const details = channelTeam.aadGroupId ? undefined : await TeamsInfo.getTeamDetails(context).catch(() => undefined);
+    const teamId = channelTeam.aadGroupId ?? details?.aadGroupId;
+    if (!teamId) return;
+    await this.deps.teams.remember({ firmId, teamId, displayName: details?.name ?? channelTeam.name ?? teamId, conversationId: channelTeam.id });
+    this.knownTeams.add(channelTeam.id);
   }
 }

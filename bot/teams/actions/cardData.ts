@@ -50,6 +50,20 @@ export const linkCreateData = z.object({
   primary: z.enum(['true', 'false']).optional(),
 });
 
+const selection = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('clientFiles'), ids: z.array(objectId).min(1).max(500) }),
+  z.object({ kind: z.literal('contacts'), ids: z.array(objectId).min(1).max(500) }),
+  z.object({ kind: z.literal('notInvited') }),
+]);
+
+export const invitePreviewManyData = z.object({ selection });
+export const inviteOneData = z.object({ requestId: requestIdSchema, contactId: objectId, personalMessage: rawText });
+export const inviteManyData = z.object({ requestId: requestIdSchema, selection, personalMessage: rawText });
+export const jobRef = z.object({ jobId: objectId });
+export const chooseTeamData = z.object({ clientFileId: objectId, teamId: z.string().min(1).max(100).optional() });
+export const setInternalData = z.object({ teamId: z.string().min(1).max(100), internal: z.enum(['true', 'false']) });
+export const revokeData = z.object({ contactId: objectId, action: z.enum(['removedFromTeam', 'blocked', 'deleted']).optional() });
+
 export const orgRoleData = z.object({ role: rawText });
 
 export class InvalidCardDataError extends Error {

@@ -1,0 +1,331 @@
+import type { ActorStamp } from './actor.js';
+import type { ClientFile } from './clientFile.js';
+import { contactDisplayName, type Contact } from './contact.js';
+import { DirectoryError, type Directory, type DirectoryUser } from './directory.js';
+import type { FirmSettingsService } from './firmSettingsService.js';
+import { isAlreadyOnboarded, nextAcceptanceCheck, reminderDue, type GuestOnboarding, type RevocationAction } from './guest.js';
+import type { AuditLog, ClientFileStore, ContactLinkStore, ContactStore, FirmTeam, TeamStore } from './ports.js';
+
+/** Which contacts an invitation job is for; resolved again at confirmation so it is never stale. */
+export type InvitationSelection = { kind: 'clientFiles'; ids: string[] } | { kind: 'notInvited' } | { kind: 'contacts'; ids: string[] };
+
+/** One job takes at most this many contacts (a firm of 4,000 clients with 2 contacts each fits). */
+export const maxContactsPerJob = 20_000;
+
+/** What happened to one contact of an invitation job. */
+export type InvitationOutcome =
+  | 'invited' // a new invitation went out
+  | 'alreadyInvited' // Passerelle had already invited them: nothing sent
+  | 'alreadyGuest' // the directory already had them as a guest: recorded, nothing sent
+  | 'staffAccount' // the address belongs to a member of the firm: not a client
+  | 'contactNotFound';
+
+/** Welcomes a guest who has joined the team (Teams layer). */
+export interface GuestWelcomer {
+  welcomeInTeam(team: FirmTeam, guest: { contact: Contact; clientFile?: ClientFile; directoryUserId: string }): Promise<void>;
+}
+
+export type TeamChoiceOutcome = 'done' | 'unchanged' | 'clientFileNotFound' | 'teamNotFound' | 'teamIsInternal' | 'teamHasOtherClient';
+
+export interface InvitationPreview {
+  contact: Contact;
+  existing: DirectoryUser | null;
+  clientFiles: { file: ClientFile; team?: FirmTeam }[];
+}
+
+/**
+ * Brings contacts into the firm's tenant and team through the directory, exactly once each:
+ * search first, invite only when absent, record every step, follow acceptance, remind, welcome.
+ */
+export class GuestOnboardingService {
+  constructor(
+    private readonly deps: {
+      directory: Directory;
+      contacts: ContactStore;
+      clientFiles: ClientFileStore;
+      links: ContactLinkStore;
+      teams: TeamStore;
+      firmSettings: FirmSettingsService;
+      audit: AuditLog;
+      welcomer: GuestWelcomer;
+      redirectUrl: string;
+      now: () => Date;
+    },
+  ) {}
+
+  /** What will happen if the contact is invited: shown on the confirmation card. */
+  async preview(firmId: string, contactId: string): Promise<InvitationPreview | null> {
+    const contact = await this.deps.contacts.findById(firmId, contactId);
+    if (!contact) return null;
+    const [existing, clientFiles] = await Promise.all([this.deps.directory.findUserByEmail(contact.email), this.clientFilesOf(firmId, contact.id)]);
+    return { contact, existing, clientFiles };
+  }
+
+  /**
+   * Invites one contact. Safe to run again after a crash at any point: the directory is searched
+   * before inviting, so an invitation sent just before a crash is found, not sent twice.
+   * Throws DirectoryError; transient ones are for the caller to retry later.
+   */
+  async inviteContact(firmId: string, contactId: string, by: ActorStamp, personalMessage?: string): Promise<InvitationOutcome> {
+    const contact = await this.deps.contacts.findById(firmId, contactId);
+    if (!contact) return 'contactNotFound';
+    return this.inviteKnownContact(contact, by, personalMessage, await this.deps.directory.findUserByEmail(contact.email));
+  }
+
+  /** Same as inviteContact, for many contacts, with one batched directory search. */
+  async inviteContacts(firmId: string, contactIds: string[], by: ActorStamp, personalMessage?: string): Promise<Map<string, InvitationOutcome | DirectoryError>> {
+    const results = new Map<string, InvitationOutcome | DirectoryError>();
+    const contacts = await this.deps.contacts.findByIds(firmId, contactIds);
+    for (const id of contactIds) if (!contacts.some((contact) => contact.id === id)) results.set(id, 'contactNotFound');
+    const toSearch = contacts.filter((contact) => !isAlreadyOnboarded(contact.guest));
+    for (const contact of contacts) if (isAlreadyOnboarded(contact.guest)) results.set(contact.id, 'alreadyInvited');
+    if (toSearch.length === 0) return results;
+    let found: Map<string, DirectoryUser | null>;
+    try {
+      found = await this.deps.directory.findUsersByEmail(toSearch.map((contact) => contact.email));
+    } catch (error) {
+      if (!(error instanceof DirectoryError)) throw error;
+      for (const contact of toSearch) results.set(contact.id, error);
+      return results;
+    }
+    await Promise.all(
+      toSearch.map(async (contact) => {
+        try {
+          results.set(contact.id, await this.inviteKnownContact(contact, by, personalMessage, found.get(contact.email) ?? null));
+        } catch (error) {
+          if (!(error instanceof DirectoryError)) throw error;
+          results.set(contact.id, error);
+        }
+      }),
+    );
+    return results;
+  }
+
+  private async inviteKnownContact(contact: Contact, by: ActorStamp, personalMessage: string | undefined, existing: DirectoryUser | null): Promise<InvitationOutcome> {
+    if (isAlreadyOnboarded(contact.guest)) return 'alreadyInvited';
+    const now = this.deps.now();
+    const previousState = contact.guest?.state;
+    if (existing?.userType === 'Member') {
+      await this.recordFailure(contact, 'staffAccount', by);
+      return 'staffAccount';
+    }
+    if (existing) {
+      const accepted = existing.redemptionState === 'Accepted';
+      const guest: GuestOnboarding = {
+        state: accepted ? 'accepted' : 'invited',
+        directoryUserId: existing.id,
+        invitedAt: contact.guest?.invitedAt ?? now,
+        lastInvitedAt: contact.guest?.lastInvitedAt ?? now,
+        invitationCount: Math.max(1, contact.guest?.invitationCount ?? 0),
+        acceptedAt: accepted ? now : undefined,
+        nextCheckAt: now,
+        checks: 0,
+      };
+      if (await this.deps.contacts.updateGuest(contact.firmId, contact.id, previousState, guest)) {
+        await this.audit(contact, by, 'guest.foundInDirectory', { directoryUserId: existing.id, state: guest.state });
+      }
+      return 'alreadyGuest';
+    }
+    let sent;
+    try {
+      sent = await this.deps.directory.inviteGuest({
+        email: contact.email,
+        displayName: contactDisplayName(contact),
+        redirectUrl: this.deps.redirectUrl,
+        personalMessage,
+      });
+    } catch (error) {
+      if (error instanceof DirectoryError && !error.transient) await this.recordFailure(contact, error.kind, by);
+      throw error;
+    }
+    const guest: GuestOnboarding = {
+      state: sent.status === 'Accepted' ? 'accepted' : 'invited',
+      directoryUserId: sent.userId,
+      invitedAt: now,
+      lastInvitedAt: now,
+      invitationCount: 1,
+      nextCheckAt: nextAcceptanceCheck(now, 0),
+      checks: 0,
+    };
+    await this.deps.contacts.updateGuest(contact.firmId, contact.id, previousState, guest);
+    await this.audit(contact, by, 'guest.invited', { directoryUserId: sent.userId, personalMessage: Boolean(personalMessage) });
+    return 'invited';
+  }
+
+  private async recordFailure(contact: Contact, reason: NonNullable<GuestOnboarding['failure']>['reason'], by: ActorStamp): Promise<void> {
+    const now = this.deps.now();
+    const guest: GuestOnboarding = { ...contact.guest, state: 'failed', invitationCount: contact.guest?.invitationCount ?? 0, checks: 0, failure: { reason, at: now }, nextCheckAt: undefined };
+    if (await this.deps.contacts.updateGuest(contact.firmId, contact.id, contact.guest?.state, guest)) {
+      await this.audit(contact, by, 'guest.failed', { reason });
+    }
+  }
+
+  /**
+   * One pass of the acceptance watcher: asks the directory about guests due for a check, records
+   * acceptances, sends reminders, adds accepted guests to their dossier's team and welcomes them.
+   */
+  async watchAcceptances(limit = 200): Promise<{ checked: number; accepted: number; joined: number; reminded: number }> {
+    const now = this.deps.now();
+    const candidates = await this.deps.contacts.listGuestsDueForCheck(now, limit);
+    // Claim each one for a few minutes: another instance running the same watcher skips it.
+    const claimUntil = new Date(now.getTime() + 5 * 60_000);
+    const due: Contact[] = [];
+    for (const contact of candidates) {
+      if (await this.deps.contacts.claimGuestCheck(contact.firmId, contact.id, contact.guest!.nextCheckAt!, claimUntil)) {
+        due.push({ ...contact, guest: { ...contact.guest!, nextCheckAt: claimUntil } });
+      }
+    }
+    const tally = { checked: due.length, accepted: 0, joined: 0, reminded: 0 };
+    const system: ActorStamp = { userId: 'passerelle', displayName: 'Passerelle', at: now };
+    const pending = due.filter((contact) => contact.guest?.state === 'invited' && contact.guest.directoryUserId);
+    const states = pending.length ? await this.deps.directory.getRedemptionStates(pending.map((contact) => contact.guest!.directoryUserId!)) : new Map();
+    for (const contact of due) {
+      const guest = contact.guest!;
+      try {
+        if (guest.state === 'invited') {
+          const state = states.get(guest.directoryUserId!);
+          if (state === 'Accepted') {
+            const accepted: GuestOnboarding = { ...guest, state: 'accepted', acceptedAt: now, nextCheckAt: now, checks: 0 };
+            if (await this.deps.contacts.updateGuest(contact.firmId, contact.id, 'invited', accepted)) {
+              tally.accepted++;
+              await this.audit(contact, system, 'guest.accepted', { directoryUserId: guest.directoryUserId });
+              if (await this.joinTeam({ ...contact, guest: accepted }, system)) tally.joined++;
+            }
+            continue;
+          }
+          const policy = (await this.deps.firmSettings.settings(contact.firmId)).guestPolicy;
+          if (reminderDue(guest, policy, now)) {
+            await this.deps.directory.inviteGuest({ email: contact.email, displayName: contactDisplayName(contact), redirectUrl: this.deps.redirectUrl });
+            const reminded: GuestOnboarding = { ...guest, lastInvitedAt: now, invitationCount: guest.invitationCount + 1, nextCheckAt: nextAcceptanceCheck(now, 0), checks: 0 };
+            if (await this.deps.contacts.updateGuest(contact.firmId, contact.id, 'invited', reminded)) {
+              tally.reminded++;
+              await this.audit(contact, system, 'guest.reminded', { reminder: guest.invitationCount });
+            }
+            continue;
+          }
+          await this.deps.contacts.updateGuest(contact.firmId, contact.id, 'invited', { ...guest, nextCheckAt: nextAcceptanceCheck(now, guest.checks + 1), checks: guest.checks + 1 });
+        } else if (guest.state === 'accepted') {
+          if (await this.joinTeam(contact, system)) tally.joined++;
+        }
+      } catch (error) {
+        if (!(error instanceof DirectoryError) || !error.transient) throw error;
+        // The directory is busy: look again later, the guest stays where it was.
+        await this.deps.contacts.updateGuest(contact.firmId, contact.id, guest.state, { ...guest, nextCheckAt: new Date(now.getTime() + (error.retryAfterSeconds ?? 60) * 1_000) });
+      }
+    }
+    return tally;
+  }
+
+  /** Adds an accepted guest to the team of their dossier, when one is chosen and allowed. */
+  private async joinTeam(contact: Contact, by: ActorStamp): Promise<boolean> {
+    const guest = contact.guest!;
+    const files = await this.clientFilesOf(contact.firmId, contact.id);
+    const target = files.find((entry) => entry.team);
+    if (!target?.team) {
+      // No team chosen yet: stay accepted; choosing the team later brings them in.
+      await this.deps.contacts.updateGuest(contact.firmId, contact.id, 'accepted', { ...guest, nextCheckAt: undefined });
+      return false;
+    }
+    const refusal = await this.teamRefusal(contact.firmId, target.file.id, target.team);
+    if (refusal) {
+      await this.deps.contacts.updateGuest(contact.firmId, contact.id, 'accepted', { ...guest, nextCheckAt: undefined });
+      await this.audit(contact, by, 'guest.teamRefused', { teamId: target.team.teamId, reason: refusal }, target.file.id);
+      return false;
+    }
+    const { membershipId } = await this.deps.directory.addGuestToTeam(target.team.teamId, guest.directoryUserId!);
+    const now = this.deps.now();
+    const member: GuestOnboarding = { ...guest, state: 'member', teamId: target.team.teamId, membershipId, memberAt: now, nextCheckAt: undefined };
+    if (!(await this.deps.contacts.updateGuest(contact.firmId, contact.id, 'accepted', member))) return false;
+    await this.audit(contact, by, 'guest.joinedTeam', { teamId: target.team.teamId }, target.file.id);
+    await this.deps.welcomer.welcomeInTeam(target.team, { contact, clientFile: target.file, directoryUserId: guest.directoryUserId! });
+    await this.deps.contacts.updateGuest(contact.firmId, contact.id, 'member', { ...member, welcomedAt: this.deps.now() });
+    return true;
+  }
+
+  /** Why guests of this client file may not join this team, or null when they may. */
+  async teamRefusal(firmId: string, clientFileId: string, team: FirmTeam): Promise<'teamIsInternal' | 'teamHasOtherClient' | null> {
+    const policy = (await this.deps.firmSettings.settings(firmId)).guestPolicy;
+    if (policy.allowSharedGuestTeams) return null;
+    if (team.internal) return 'teamIsInternal';
+    const sharing = await this.deps.clientFiles.findByGuestTeam(firmId, team.teamId, 2);
+    return sharing.some((file) => file.id !== clientFileId) ? 'teamHasOtherClient' : null;
+  }
+
+  /** Chooses the team a client file's guests join; accepted guests waiting for a team are then brought in. */
+  async chooseTeam(actorStamp: ActorStamp & { firmId: string }, clientFileId: string, teamId: string): Promise<TeamChoiceOutcome> {
+    const { firmId } = actorStamp;
+    const file = await this.deps.clientFiles.findById(firmId, clientFileId);
+    if (!file) return 'clientFileNotFound';
+    const team = await this.deps.teams.find(firmId, teamId);
+    if (!team) return 'teamNotFound';
+    if (file.guestTeamId === teamId) return 'unchanged';
+    const refusal = await this.teamRefusal(firmId, clientFileId, team);
+    if (refusal) return refusal;
+    const by: ActorStamp = { userId: actorStamp.userId, displayName: actorStamp.displayName, at: actorStamp.at };
+    await this.deps.clientFiles.setGuestTeam(firmId, clientFileId, teamId, by.at);
+    await this.deps.audit.record({ firmId, actor: by, action: 'clientFile.guestTeamChosen', clientFileId, details: { teamId, previousTeamId: file.guestTeamId ?? null } });
+    const links = await this.deps.links.listByClientFile(firmId, clientFileId);
+    const waiting = await this.deps.contacts.findByIdsWithGuestState(firmId, links.map((link) => link.contactId), 'accepted');
+    for (const contact of waiting) {
+      await this.deps.contacts.updateGuest(firmId, contact.id, 'accepted', { ...contact.guest!, nextCheckAt: by.at });
+    }
+    return 'done';
+  }
+
+  /** The contacts a selection designates that can still be invited (not invited yet, failed or revoked). */
+  async contactsToInvite(firmId: string, selection: InvitationSelection): Promise<Contact[]> {
+    let contacts: Contact[];
+    if (selection.kind === 'notInvited') {
+      contacts = await this.deps.contacts.listNotInvited(firmId, maxContactsPerJob);
+    } else if (selection.kind === 'contacts') {
+      contacts = await this.deps.contacts.findByIds(firmId, selection.ids.slice(0, maxContactsPerJob));
+    } else {
+      const links = (await Promise.all(selection.ids.slice(0, 500).map((id) => this.deps.links.listByClientFile(firmId, id)))).flat();
+      contacts = await this.deps.contacts.findByIds(firmId, [...new Set(links.map((link) => link.contactId))]);
+    }
+    return contacts.filter((contact) => !isAlreadyOnboarded(contact.guest)).sort((a, b) => a.lastName.localeCompare(b.lastName, 'fr'));
+  }
+
+  clientFilesOfTeam(firmId: string, teamId: string): Promise<ClientFile[]> {
+    return this.deps.clientFiles.findByGuestTeam(firmId, teamId, 20);
+  }
+
+  /** Removes the guest from the team and, when asked, blocks or deletes the account; recorded. */
+  async revoke(firmId: string, contactId: string, action: RevocationAction, by: ActorStamp): Promise<'done' | 'notAGuest' | 'contactNotFound'> {
+    const contact = await this.deps.contacts.findById(firmId, contactId);
+    if (!contact) return 'contactNotFound';
+    const guest = contact.guest;
+    if (!guest?.directoryUserId || guest.state === 'revoked' || guest.state === 'failed') return 'notAGuest';
+    if (guest.teamId && guest.membershipId) {
+      try {
+        await this.deps.directory.removeFromTeam(guest.teamId, guest.membershipId);
+      } catch (error) {
+        if (!(error instanceof DirectoryError) || error.kind !== 'notFound') throw error;
+      }
+    }
+    if (action === 'blocked') await this.deps.directory.blockUser(guest.directoryUserId);
+    if (action === 'deleted') {
+      try {
+        await this.deps.directory.deleteUser(guest.directoryUserId);
+      } catch (error) {
+        if (!(error instanceof DirectoryError) || error.kind !== 'notFound') throw error;
+      }
+    }
+    const revoked: GuestOnboarding = { ...guest, state: 'revoked', revoked: { action, at: by.at }, nextCheckAt: undefined, membershipId: undefined };
+    if (!(await this.deps.contacts.updateGuest(firmId, contactId, guest.state, revoked))) return 'done';
+    await this.audit(contact, by, 'guest.revoked', { action, teamId: guest.teamId ?? null });
+    return 'done';
+  }
+
+  private async clientFilesOf(firmId: string, contactId: string): Promise<{ file: ClientFile; team?: FirmTeam }[]> {
+    const links = await this.deps.links.listByContact(firmId, contactId);
+    const files = await this.deps.clientFiles.findByIds(firmId, links.map((link) => link.clientFileId));
+    return Promise.all(
+      files.map(async (file) => ({ file, team: file.guestTeamId ? (await this.deps.teams.find(firmId, file.guestTeamId)) ?? undefined : undefined })),
+    );
+  }
+
+  private async audit(contact: Contact, by: ActorStamp, action: string, details: Record<string, unknown>, clientFileId?: string): Promise<void> {
+    await this.deps.audit.record({ firmId: contact.firmId, actor: by, action, contactId: contact.id, clientFileId, details });
+  }
+}

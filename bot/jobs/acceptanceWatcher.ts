@@ -1,0 +1,45 @@
+import type { GuestOnboardingService } from '../domain/guestOnboardingService.js';
+import { StorageUnavailableError } from '../domain/errors.js';
+import { DirectoryError } from '../domain/directory.js';
+import type { Logger } from '../logger.js';
+
+/**
+ * Notices without anyone asking that invited guests accepted: polls the directory on the back-off
+ * each guest carries (nextCheckAt), sends reminders when due, and brings accepted guests into their team.
+ */
+export class AcceptanceWatcher {
+  private timer?: NodeJS.Timeout;
+  private running?: Promise<void>;
+  private stopped = true;
+
+  constructor(private readonly deps: { onboarding: GuestOnboardingService; logger: Logger; everyMs: number }) {}
+
+  start(): void {
+    this.stopped = false;
+    this.schedule(1_000);
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    await this.running;
+  }
+
+  /** One pass now (used by the schedule, and by tests with a controllable clock). */
+  async tick(): Promise<void> {
+    try {
+      const tally = await this.deps.onboarding.watchAcceptances();
+      if (tally.checked > 0) this.deps.logger.info('guests checked', tally);
+    } catch (error) {
+      const expected = error instanceof StorageUnavailableError || (error instanceof DirectoryError && error.transient);
+      this.deps.logger[expected ? 'warn' : 'error']('acceptance check failed', { error });
+    }
+  }
+
+  private schedule(delayMs: number): void {
+    if (this.stopped) return;
+    this.timer = setTimeout(() => {
+      this.running = this.tick().finally(() => this.schedule(this.deps.everyMs));
+    }, delayMs);
+  }
+}

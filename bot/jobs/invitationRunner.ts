@@ -1,0 +1,152 @@
+import { randomUUID } from 'node:crypto';
+import { DirectoryError } from '../domain/directory.js';
+import type { GuestOnboardingService, InvitationOutcome } from '../domain/guestOnboardingService.js';
+import { StorageUnavailableError } from '../domain/errors.js';
+import type { Logger } from '../logger.js';
+import type { InvitationJob, InvitationJobItem, InvitationJobStore } from './invitationJobs.js';
+
+/** Reports a job's progress where it was started (the Teams layer updates one card). */
+export interface JobProgressReporter {
+  report(job: InvitationJob): Promise<void>;
+}
+
+const skippedOutcomes: InvitationOutcome[] = ['alreadyInvited', 'alreadyGuest', 'contactNotFound'];
+
+export interface RunnerOptions {
+  /** Batches processed at once; each batch is one directory search ($batch) then its invitations. */
+  concurrency: number;
+  batchSize: number;
+  leaseMs: number;
+  idleDelayMs: number;
+  maxAttempts: number;
+  /** Progress is reported at most this often per job (and always at the end). */
+  reportEveryMs: number;
+}
+
+export const defaultRunnerOptions: RunnerOptions = { concurrency: 8, batchSize: 20, leaseMs: 15_000, idleDelayMs: 500, maxAttempts: 8, reportEveryMs: 2_000 };
+
+/**
+ * Works through invitation items until stopped. Each contact goes through the onboarding service,
+ * which searches the directory before inviting: a retry after a crash never invites twice.
+ */
+export class InvitationRunner {
+  private readonly owner = `runner-${randomUUID()}`;
+  private readonly inFlight = new Set<string>();
+  private readonly lastReport = new Map<string, number>();
+  private running = false;
+  private loops: Promise<void>[] = [];
+  private renewTimer?: NodeJS.Timeout;
+  private wake?: () => void;
+
+  constructor(
+    private readonly deps: {
+      store: InvitationJobStore;
+      onboarding: GuestOnboardingService;
+      reporter: JobProgressReporter;
+      logger: Logger;
+      now: () => Date;
+      options?: Partial<RunnerOptions>;
+    },
+  ) {}
+
+  private get options(): RunnerOptions {
+    return { ...defaultRunnerOptions, ...this.deps.options };
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    const { concurrency, leaseMs } = this.options;
+    this.loops = Array.from({ length: concurrency }, () => this.loop());
+    this.renewTimer = setInterval(() => {
+      this.deps.store.renew(this.owner, [...this.inFlight], this.deps.now(), leaseMs).catch((error: unknown) => this.deps.logger.warn('lease renewal failed', { error }));
+    }, Math.max(1_000, Math.floor(leaseMs / 3)));
+  }
+
+  /** New work was queued: stop idling now rather than at the next poll. */
+  nudge(): void {
+    this.wake?.();
+  }
+
+  /** Stops claiming, lets the batches in hand finish. */
+  async stop(): Promise<void> {
+    this.running = false;
+    this.wake?.();
+    if (this.renewTimer) clearInterval(this.renewTimer);
+    await Promise.all(this.loops);
+  }
+
+  private async loop(): Promise<void> {
+    const { batchSize, leaseMs, idleDelayMs } = this.options;
+    while (this.running) {
+      let items: InvitationJobItem[] = [];
+      try {
+        items = await this.deps.store.claim(this.owner, batchSize, this.deps.now(), leaseMs);
+      } catch (error) {
+        if (!(error instanceof StorageUnavailableError)) this.deps.logger.error('claiming invitation items failed', { error });
+      }
+      if (items.length === 0) {
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, idleDelayMs);
+          this.wake = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+        continue;
+      }
+      await this.processBatch(items).catch((error: unknown) => this.deps.logger.error('invitation batch failed', { error }));
+    }
+  }
+
+  private async processBatch(items: InvitationJobItem[]): Promise<void> {
+    for (const item of items) this.inFlight.add(item.id);
+    try {
+      const byJob = new Map<string, InvitationJobItem[]>();
+      for (const item of items) byJob.set(item.jobId, [...(byJob.get(item.jobId) ?? []), item]);
+      for (const [jobId, jobItems] of byJob) {
+        const job = await this.deps.store.findById(jobId);
+        if (!job) continue;
+        const results = await this.deps.onboarding.inviteContacts(
+          job.firmId,
+          jobItems.map((item) => item.contactId),
+          job.createdBy,
+          job.personalMessage,
+        );
+        let latest: InvitationJob | null = null;
+        for (const item of jobItems) latest = (await this.settle(item, results.get(item.contactId))) ?? latest;
+        if (latest) await this.maybeReport(latest);
+      }
+    } finally {
+      for (const item of items) this.inFlight.delete(item.id);
+    }
+  }
+
+  private async settle(item: InvitationJobItem, result: InvitationOutcome | DirectoryError | undefined): Promise<InvitationJob | null> {
+    const now = this.deps.now();
+    if (result instanceof DirectoryError) {
+      if (result.transient && item.attempts < this.options.maxAttempts) {
+        const waitSeconds = result.retryAfterSeconds ?? Math.min(300, 2 ** item.attempts);
+        await this.deps.store.retryLater(this.owner, item, new Date(now.getTime() + waitSeconds * 1_000), result.kind);
+        return null;
+      }
+      return this.deps.store.finish(this.owner, item, 'failed', result.transient ? 'retriesExhausted' : result.kind, now);
+    }
+    const outcome = result ?? 'contactNotFound';
+    const status = outcome === 'invited' ? 'done' : outcome === 'staffAccount' ? 'failed' : skippedOutcomes.includes(outcome) ? 'skipped' : 'done';
+    return this.deps.store.finish(this.owner, item, status, outcome, now);
+  }
+
+  private async maybeReport(job: InvitationJob): Promise<void> {
+    const now = Date.now();
+    const last = this.lastReport.get(job.id) ?? 0;
+    if (job.status !== 'finished' && now - last < this.options.reportEveryMs) return;
+    this.lastReport.set(job.id, now);
+    if (job.status === 'finished') this.lastReport.delete(job.id);
+    try {
+      await this.deps.reporter.report(job);
+    } catch (error) {
+      this.deps.logger.warn('job progress not reported', { jobId: job.id, error });
+    }
+  }
+}

@@ -1,0 +1,215 @@
+import type { TurnContext } from 'botbuilder';
+import { bulkInvitePreviewCard, chooseTeamCard, firmTeamsCard, invitePreviewCard, jobProgressCard, revokeCard } from '../../cards/guestViews.js';
+import { clientFileDetailsCard } from '../../cards/views.js';
+import { stampOf } from '../../domain/actor.js';
+import { contactDisplayName } from '../../domain/contact.js';
+import { checkText } from '../../domain/fieldRules.js';
+import type { InvitationSelection } from '../../domain/guestOnboardingService.js';
+import { format } from '../../i18n/index.js';
+import type { InvitationJob } from '../../jobs/invitationJobs.js';
+import type { GuestTeamsServices } from '../guestServices.js';
+import type { CardActionHandler, CardActionResult } from '../handlers.js';
+import type { TeamsServices } from '../services.js';
+import type { TurnSession } from '../session.js';
+import {
+  chooseTeamData,
+  contactRef,
+  InvalidCardDataError,
+  inviteManyData,
+  inviteOneData,
+  invitePreviewManyData,
+  jobRef,
+  parseCardData,
+  revokeData,
+  setInternalData,
+  clientFileRef,
+} from './cardData.js';
+
+/** The progress card of a job, with the names of the contacts that failed. */
+export async function renderJobProgress(guest: GuestTeamsServices, session: TurnSession | { language: TurnSession['language'] }, job: InvitationJob) {
+  const items = job.counts.failed > 0 ? (await guest.jobs.listItems(job.firmId, job.id, 5_000)).filter((item) => item.status === 'failed').slice(0, 20) : [];
+  const contacts = await guest.contacts.findByIds(job.firmId, items.map((item) => item.contactId));
+  const names = new Map(contacts.map((contact) => [contact.id, contactDisplayName(contact)]));
+  return jobProgressCard(session.language, job, items.map((item) => ({ ...item, name: names.get(item.contactId) ?? item.contactId })));
+}
+
+function personalMessageOf(raw: string | undefined): string | undefined {
+  const checked = checkText(raw, { required: false, max: 1_000 });
+  if (!checked.ok) throw new InvalidCardDataError('personalMessage');
+  return checked.value;
+}
+
+async function startJob(
+  context: TurnContext,
+  session: TurnSession,
+  guest: GuestTeamsServices,
+  request: { requestId: string; contactIds: string[]; personalMessage?: string },
+): Promise<CardActionResult> {
+  const { job } = await guest.jobs.create({
+    firmId: session.actor.firmId,
+    requestId: request.requestId,
+    createdBy: stampOf(session.actor, new Date()),
+    contactIds: request.contactIds,
+    personalMessage: request.personalMessage,
+    progress: { conversationId: context.activity.conversation.id, activityId: context.activity.replyToId, language: session.language },
+  });
+  guest.nudgeRunner();
+  return { card: await renderJobProgress(guest, session, job) };
+}
+
+export class PreviewInvitationAction implements CardActionHandler {
+  readonly verb = 'guest.preview';
+  constructor(private readonly services: TeamsServices, private readonly guest: GuestTeamsServices) {}
+
+  async handle(_context: TurnContext, session: TurnSession, data: Record<string, unknown>): Promise<CardActionResult> {
+    const { contactId } = parseCardData(this.verb, contactRef, data);
+    const preview = await this.guest.onboarding.preview(session.actor.firmId, contactId);
+    return preview ? { card: invitePreviewCard(session.language, preview, this.services.newRequestId()) } : { message: session.t.contact.gone };
+  }
+}
+
+export class PreviewManyInvitationsAction implements CardActionHandler {
+  readonly verb = 'guest.previewMany';
+  constructor(private readonly services: TeamsServices, private readonly guest: GuestTeamsServices) {}
+
+  async handle(_context: TurnContext, session: TurnSession, data: Record<string, unknown>): Promise<CardActionResult> {
+    const { selection } = parseCardData(this.verb, invitePreviewManyData, data);
+    const contacts = await this.guest.onboarding.contactsToInvite(session.actor.firmId, selection);
+    return { card: bulkInvitePreviewCard(session.language, contacts, selection, this.services.newRequestId()) };
+  }
+}
+
+export class InviteContactAction implements CardActionHandler {
+  readonly verb = 'guest.invite';
+  constructor(private readonly guest: GuestTeamsServices) {}
+
+  async handle(context: TurnContext, session: TurnSession, data: Record<string, unknown>): Promise<CardActionResult> {
+    const { requestId, contactId, personalMessage } = parseCardData(this.verb, inviteOneData, data);
+    return startJob(context, session, this.guest, { requestId, contactIds: [contactId], personalMessage: personalMessageOf(personalMessage) });
+  }
+}
+
+export class InviteManyAction implements CardActionHandler {
+  readonly verb = 'guest.inviteMany';
+  constructor(private readonly guest: GuestTeamsServices) {}
+
+  async handle(context: TurnContext, session: TurnSession, data: Record<string, unknown>): Promise<CardActionResult> {
+    const { requestId, selection, personalMessage } = parseCardData(this.verb, inviteManyData, data);
+    // A re-submitted card finds its job; the selection is only resolved the first time.
+    const existing = await this.guest.jobs.findByRequestId(session.actor.firmId, requestId);
+    if (existing) return { card: await renderJobProgress(this.guest, session, existing) };
+    const contacts = await this.guest.onboarding.contactsToInvite(session.actor.firmId, selection as InvitationSelection);
+    return startJob(context, session, this.guest, { requestId, contactIds: contacts.map((contact) => contact.id), personalMessage: personalMessageOf(personalMessage) });
+  }
+}
+
+export class CancelInvitationAction implements CardActionHandler {
+  readonly verb = 'guest.cancel';
+
+  async handle(_context: TurnContext, session: TurnSession): Promise<CardActionResult> {
+    return { message: session.t.guest.cancelled };
+  }
+}
+
+export class ShowJobAction implements CardActionHandler {
+  readonly verb = 'job.show';
+  constructor(private readonly guest: GuestTeamsServices) {}
+
+  async handle(_context: TurnContext, session: TurnSession, data: Record<string, unknown>): Promise<CardActionResult> {
+    const { jobId } = parseCardData(this.verb, jobRef, data);
+    const job = await this.guest.jobs.find(session.actor.firmId, jobId);
+    return job ? { card: await renderJobProgress(this.guest, session, job) } : { message: session.t.errors.staleCard };
+  }
+}
+
+export class OpenTeamChoiceAction implements CardActionHandler {
+  readonly verb = 'clientFile.openTeamChoice';
+  constructor(private readonly services: TeamsServices, private readonly guest: GuestTeamsServices) {}
+
+  async handle(_context: TurnContext, session: TurnSession, data: Record<string, unknown>): Promise<CardActionResult> {
+    const { clientFileId } = parseCardData(this.verb, clientFileRef, data);
+    const details = await this.services.clientFiles.details(session.actor.firmId, clientFileId);
+    if (!details) return { message: session.t.clientFile.gone };
+    return { card: chooseTeamCard(session.language, details.file, await this.guest.teams.list(session.actor.firmId)) };
+  }
+}
+
+export class ChooseTeamAction implements CardActionHandler {
+  readonly verb = 'clientFile.chooseTeam';
+  constructor(private readonly services: TeamsServices, private readonly guest: GuestTeamsServices) {}
+
+  async handle(_context: TurnContext, session: TurnSession, data: Record<string, unknown>): Promise<CardActionResult> {
+    const { t, actor, language } = session;
+    const { clientFileId, teamId } = parseCardData(this.verb, chooseTeamData, data);
+    const details = await this.services.clientFiles.details(actor.firmId, clientFileId);
+    if (!details) return { message: t.clientFile.gone };
+    const teams = await this.guest.teams.list(actor.firmId);
+    const team = teams.find((candidate) => candidate.teamId === teamId);
+    if (!teamId || !team) return { card: chooseTeamCard(language, details.file, teams, t.guest.teamNotFound) };
+    const outcome = await this.guest.onboarding.chooseTeam({ ...stampOf(actor, new Date()), firmId: actor.firmId }, clientFileId, teamId);
+    const sentence = {
+      done: t.guest.teamChosen,
+      unchanged: t.guest.teamUnchanged,
+      teamIsInternal: t.guest.teamIsInternal,
+      teamHasOtherClient: t.guest.teamHasOtherClient,
+      teamNotFound: t.guest.teamNotFound,
+      clientFileNotFound: t.clientFile.gone,
+    }[outcome];
+    const banner = format(sentence, { team: team.displayName });
+    if (outcome !== 'done' && outcome !== 'unchanged') return { card: chooseTeamCard(language, details.file, teams, banner) };
+    this.guest.nudgeRunner();
+    const refreshed = await this.services.clientFiles.details(actor.firmId, clientFileId);
+    return { card: clientFileDetailsCard(language, refreshed ?? details, banner) };
+  }
+}
+
+export class SetTeamInternalAction implements CardActionHandler {
+  readonly verb = 'teams.setInternal';
+  constructor(private readonly services: TeamsServices, private readonly guest: GuestTeamsServices) {}
+
+  async handle(_context: TurnContext, session: TurnSession, data: Record<string, unknown>): Promise<CardActionResult> {
+    const { teamId, internal } = parseCardData(this.verb, setInternalData, data);
+    if (!(await this.guest.teams.setInternal(session.actor.firmId, teamId, internal === 'true'))) return { message: session.t.guest.teamNotFound };
+    return { card: await firmTeamsOverview(this.services, this.guest, session) };
+  }
+}
+
+export async function firmTeamsOverview(services: TeamsServices, guest: GuestTeamsServices, session: TurnSession) {
+  void services;
+  const firmId = session.actor.firmId;
+  const teams = await guest.teams.list(firmId);
+  const withFiles = await Promise.all(teams.map(async (team) => ({ team, files: await guest.onboarding.clientFilesOfTeam(firmId, team.teamId) })));
+  return firmTeamsCard(session.language, withFiles);
+}
+
+export class OpenRevokeAction implements CardActionHandler {
+  readonly verb = 'guest.openRevoke';
+  constructor(private readonly guest: GuestTeamsServices) {}
+
+  async handle(_context: TurnContext, session: TurnSession, data: Record<string, unknown>): Promise<CardActionResult> {
+    const { contactId } = parseCardData(this.verb, contactRef, data);
+    const contact = await this.guest.contacts.findById(session.actor.firmId, contactId);
+    if (!contact) return { message: session.t.contact.gone };
+    if (!contact.guest || !['invited', 'accepted', 'member'].includes(contact.guest.state)) {
+      return { message: format(session.t.guest.revokeNotGuest, { name: contactDisplayName(contact) }) };
+    }
+    const team = contact.guest.teamId ? await this.guest.teams.find(session.actor.firmId, contact.guest.teamId) : null;
+    return { card: revokeCard(session.language, contact, team?.displayName) };
+  }
+}
+
+export class RevokeGuestAction implements CardActionHandler {
+  readonly verb = 'guest.revoke';
+  constructor(private readonly guest: GuestTeamsServices) {}
+
+  async handle(_context: TurnContext, session: TurnSession, data: Record<string, unknown>): Promise<CardActionResult> {
+    const { contactId, action } = parseCardData(this.verb, revokeData, data);
+    const contact = await this.guest.contacts.findById(session.actor.firmId, contactId);
+    if (!contact) return { message: session.t.contact.gone };
+    const name = contactDisplayName(contact);
+    const outcome = await this.guest.onboarding.revoke(session.actor.firmId, contactId, action ?? 'removedFromTeam', stampOf(session.actor, new Date()));
+    if (outcome === 'contactNotFound') return { message: session.t.contact.gone };
+    if (outcome === 'notAGuest') return { message: format(session.t.guest.revokeNotGuest, { name }) };
+    return { message: format(session.t.guest.revokeDone, { name, action: session.t.guest.revocations[action ?? 'removedFromTeam'] }) };
+  }
+}

@@ -1,0 +1,58 @@
+import { CardFactory, MessageFactory, type CloudAdapter, type ConversationReference } from 'botbuilder';
+import { guestWelcomeCard } from '../cards/guestViews.js';
+import type { ClientFile } from '../domain/clientFile.js';
+import type { Contact } from '../domain/contact.js';
+import type { GuestWelcomer } from '../domain/guestOnboardingService.js';
+import type { FirmTeam, TeamStore } from '../domain/ports.js';
+import type { JobProgressReporter } from '../jobs/invitationRunner.js';
+import type { InvitationJob } from '../jobs/invitationJobs.js';
+import type { Logger } from '../logger.js';
+import type { MongoConversationReferenceStore } from '../store/conversationReferenceRepository.js';
+import type { GuestTeamsServices } from './guestServices.js';
+import { renderJobProgress } from './actions/guestActions.js';
+
+/**
+ * Messages the bot sends without being spoken to: a job's progress card updated in place, and the
+ * welcome of a guest who joined their team. Conversation references come from MongoDB, so any
+ * server instance can send them.
+ */
+export class TeamsProactiveMessenger implements JobProgressReporter, GuestWelcomer {
+  constructor(
+    private readonly deps: {
+      adapter: CloudAdapter;
+      botAppId: string;
+      conversations: MongoConversationReferenceStore;
+      teams: TeamStore;
+      guest: () => GuestTeamsServices;
+      logger: Logger;
+    },
+  ) {}
+
+  async report(job: InvitationJob): Promise<void> {
+    const target = job.progress;
+    if (!target?.activityId) return;
+    const stored = await this.deps.conversations.find(job.firmId, target.conversationId);
+    if (!stored) return;
+    const card = await renderJobProgress(this.deps.guest(), { language: target.language }, job);
+    await this.deps.adapter.continueConversationAsync(this.deps.botAppId, stored.reference as Partial<ConversationReference>, async (context) => {
+      await context.updateActivity({ ...MessageFactory.attachment(CardFactory.adaptiveCard(card)), id: target.activityId });
+    });
+  }
+
+  async welcomeInTeam(team: FirmTeam, guest: { contact: Contact; clientFile?: ClientFile; directoryUserId: string }): Promise<void> {
+    if (!team.conversationId) {
+      this.deps.logger.warn('team has no known conversation: welcome not sent', { teamId: team.teamId });
+      return;
+    }
+    const stored = await this.deps.conversations.findForTeam(team.firmId, team.conversationId);
+    if (!stored) return;
+    // A new post in the team's General channel, whose id is the team's thread id.
+    const reference = { ...(stored.reference as Partial<ConversationReference>), conversation: { id: team.conversationId, isGroup: true, conversationType: 'channel', tenantId: team.firmId, name: team.displayName } };
+    const teams = await this.deps.teams.list(team.firmId);
+    const firmName = teams.find((candidate) => candidate.internal)?.displayName ?? 'Votre cabinet';
+    const card = guestWelcomeCard('fr', firmName, guest);
+    await this.deps.adapter.continueConversationAsync(this.deps.botAppId, reference as Partial<ConversationReference>, async (context) => {
+      await context.sendActivity(MessageFactory.attachment(CardFactory.adaptiveCard(card)));
+    });
+  }
+}
