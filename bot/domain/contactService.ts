@@ -7,12 +7,14 @@ import { contactSearchTokens, validateContact, type Contact, type ContactField, 
 import type { FieldErrors } from './errors.js';
 import { checkClientFileCode, checkEmail, normaliseForSearch } from './fieldRules.js';
 import { FormChecker } from './form.js';
-import type { AuditLog, ClientFileStore, ContactLinkStore, ContactStore, FirmStore } from './ports.js';
+import type { AuditLog, ClientFileStore, ContactLinkStore, ContactStore, FirmStore, FirmTeam, TeamStore } from './ports.js';
 import { FirmSettingsService } from './firmSettingsService.js';
 
 export interface ContactDetails {
   contact: Contact;
   clientFiles: { file: ClientFile; scope: string; primary: boolean }[];
+  /** The team the contact joined as a guest, when they did. */
+  guestTeam?: FirmTeam;
 }
 
 export const linkFields = ['contact', 'clientFile', 'scope'] as const;
@@ -39,6 +41,7 @@ export class ContactService {
       clientFiles: ClientFileStore;
       links: ContactLinkStore;
       firms: FirmStore;
+      teams: TeamStore;
       audit: AuditLog;
       clientFileService: ClientFileService;
       now: () => Date;
@@ -93,7 +96,8 @@ export class ContactService {
       return file ? [{ file, scope: link.scope, primary: file.primaryContactId === contact.id }] : [];
     });
     clientFiles.sort((a, b) => a.file.code.localeCompare(b.file.code, 'fr'));
-    return { contact, clientFiles };
+    const guestTeam = contact.guest?.teamId ? ((await this.deps.teams.find(firmId, contact.guest.teamId)) ?? undefined) : undefined;
+    return { contact, clientFiles, guestTeam };
   }
 
   /** Links a contact to a client file (or changes the scope); re-submitting the same link changes nothing. */

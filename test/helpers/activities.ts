@@ -58,3 +58,19 @@ export function installationActivity(options: ActivityOptions) {
 export function botAddedActivity(options: ActivityOptions) {
   return { ...base(options), type: 'conversationUpdate', membersAdded: [botAccount] };
 }
+
+export interface TeamChannel {
+  threadId: string;
+  name: string;
+  aadGroupId: string;
+}
+
+/** A message posted in a team's General channel (the bot is mentioned; the mention is already stripped here). */
+export function channelMessageActivity(text: string, team: TeamChannel, options: ActivityOptions) {
+  const firmId = options.firmId ?? demoFirmId;
+  return {
+    ...messageActivity(text, options),
+    conversation: { id: team.threadId, conversationType: 'channel', isGroup: true, tenantId: firmId },
+    channelData: { tenant: { id: firmId }, team: { id: team.threadId, name: team.name, aadGroupId: team.aadGroupId }, channel: { id: team.threadId } },
+  };
+}

@@ -1,6 +1,7 @@
 import { loadConfig } from '../../bot/config.js';
 import { createLogger, silentLogger, type Logger } from '../../bot/logger.js';
-import { startPasserelle, type RunningPasserelle } from '../../bot/server.js';
+import { startPasserelle, type RunningPasserelle, type StartOptions } from '../../bot/server.js';
+import { startLocalTenant, type LocalTenant, type LocalTenantOptions } from '../../bot/directory/localTenant.js';
 import { FakeConnector } from './connector.js';
 import { dropDatabase, testMongoUri, uniqueDatabaseName } from './mongo.js';
 
@@ -8,23 +9,42 @@ import { dropDatabase, testMongoUri, uniqueDatabaseName } from './mongo.js';
 export interface TestPasserelle {
   server: RunningPasserelle;
   connector: FakeConnector;
+  /** The local tenant standing in for Microsoft Graph at the process edge. */
+  tenant: LocalTenant;
   mongoUri: string;
   database: string;
   post(activity: object): Promise<{ status: number; body: unknown }>;
   stop(): Promise<void>;
 }
 
-export async function startTestPasserelle(options: { logger?: Logger; mongoUri?: string } = {}): Promise<TestPasserelle> {
+export async function startTestPasserelle(
+  options: { logger?: Logger; mongoUri?: string; tenant?: LocalTenantOptions; env?: Record<string, string> } & StartOptions = {},
+): Promise<TestPasserelle> {
   const mongoUri = options.mongoUri ?? (await testMongoUri());
   const database = uniqueDatabaseName('passerelle_test');
-  const config = loadConfig({ PASSERELLE_ENV: 'test', PORT: '0', MONGODB_URI: mongoUri, MONGODB_DB: database, TRUST_CLIENT_LOCALE: 'true' });
+  const tenant = await startLocalTenant({ port: 0, ...options.tenant });
+  const config = loadConfig({
+    PASSERELLE_ENV: 'test',
+    PORT: '0',
+    MONGODB_URI: mongoUri,
+    MONGODB_DB: database,
+    TRUST_CLIENT_LOCALE: 'true',
+    GRAPH_BASE_URL: tenant.url,
+    GRAPH_TIMEOUT_SECONDS: '5',
+    ...options.env,
+  });
   const logger = options.logger ?? (process.env.TEST_LOG ? createLogger({ level: 'debug' }) : silentLogger);
-  const server = await startPasserelle(config, logger);
+  const server = await startPasserelle(config, logger, {
+    now: options.now,
+    backgroundWork: options.backgroundWork,
+    runner: { idleDelayMs: 100, reportEveryMs: 0, ...options.runner },
+  });
   const connector = new FakeConnector();
   await connector.start();
   return {
     server,
     connector,
+    tenant,
     mongoUri,
     database,
     async post(activity) {
@@ -45,6 +65,7 @@ export async function startTestPasserelle(options: { logger?: Logger; mongoUri?:
     async stop() {
       await server.stop();
       await connector.stop();
+      await tenant.stop();
       await dropDatabase(mongoUri, database).catch(() => undefined);
     },
   };
