@@ -16,6 +16,17 @@ import { ConfigError, loadConfig, type Config } from '../config.js';
 import { createLogger, type Logger } from '../logger.js';
 import { startPasserelle, type RunningPasserelle } from '../server.js';
 import { startLocalMongo, type LocalMongo } from './localMongo.js';
+import { startLocalTenant, type LocalTenant } from '../directory/localTenant.js';
+
+/** The demo firm's tenant id, as in the playground's mock data. */
+const demoTenantId = '11111111-1111-1111-1111-111111111111';
+const demoStaff: [string, string][] = [
+  ['claire.martin@cabinet-demo.test', 'Claire Martin'],
+  ['paul.durand@cabinet-demo.test', 'Paul Durand'],
+  ['ines.roche@cabinet-demo.test', 'Inès Roche'],
+  ['marc.petit@cabinet-demo.test', 'Marc Petit'],
+  ['sophie.laurent@cabinet-demo.test', 'Sophie Laurent'],
+];
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 const PLAYGROUND_START_TIMEOUT_MS = 60_000;
@@ -309,6 +320,36 @@ async function main(): Promise<void> {
     }
   }
 
+  // 1b. The local tenant: Microsoft Graph's HTTP contract for invitations, users and team members
+  const tenantRows: [string, string][] = [];
+  if (config.GRAPH_BASE_URL) {
+    tenantRows.push(['Microsoft Graph', config.GRAPH_BASE_URL]);
+  } else {
+    let tenant: LocalTenant;
+    try {
+      tenant = await step(
+        startLocalTenant({
+          port: config.LOCAL_TENANT_PORT,
+          tenantId: demoTenantId,
+          tenantDomain: 'cabinet-demo.onmicrosoft.com',
+          // The demo firm's team of the playground (env/playground/.m365agentsplayground.yml).
+          teams: [{ id: 'bbbbbbbb-0000-0000-0000-000000000001', displayName: 'Cabinet Démo' }],
+          snapshotPath: resolve(repoRoot, '.data/local-tenant.json'),
+          logger: logger.child('localTenant'),
+        }),
+      );
+    } catch (error) {
+      logger.error(`tenant local : démarrage impossible : ${errorMessage(error)}`, { error });
+      return shutdown(1);
+    }
+    cleanups.push({ name: 'tenant local', run: () => tenant.stop() });
+    // The demo firm's staff, as in the playground: their addresses are members, never guests.
+    for (const [email, name] of demoStaff) tenant.addMember(email, name);
+    if (shuttingDown) return;
+    config = { ...config, GRAPH_BASE_URL: tenant.url };
+    tenantRows.push(['Tenant local (Graph)', `${tenant.url}/v1.0`], ['', `invitations à accepter : ${tenant.url}/_local/inbox`]);
+  }
+
   // 2. Passerelle server
   let passerelle: RunningPasserelle;
   try {
@@ -350,6 +391,7 @@ async function main(): Promise<void> {
     ['Onglet', `${serverUrl}/tab/index.html`],
     ['Santé', `${serverUrl}/healthz`],
     ...mongoRows,
+    ...tenantRows,
     ...playgroundRows,
   ];
   process.stdout.write(`\n${banner('Passerelle est démarrée (mode local)', rows, 'Ctrl+C pour tout arrêter')}\n\n`);

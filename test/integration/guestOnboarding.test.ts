@@ -178,6 +178,17 @@ describe('Guest onboarding through the local tenant (Microsoft Graph contract)',
     assert.match(cardText(cardOf(await say('interlocuteur refus@exemple.fr'))), /Échec de l’invitation : les invitations d’invités \(B2B\) sont désactivées/);
   });
 
+  it('refuses to invite an address that belongs to a member of the firm', async () => {
+    passerelle.tenant.addMember('paul.durand@cabinet-demo.fr', 'Paul Durand');
+    const form = await say('nouvel interlocuteur');
+    const createContact = cardActions(cardOf(form)).find((action) => action.verb === 'contact.create')!;
+    await execute('contact.create', { ...createContact.data, lastName: 'Durand', mobile: '0698765432', email: 'paul.durand@cabinet-demo.fr' });
+    const preview = cardOf(await say('inviter paul.durand@cabinet-demo.fr'));
+    assert.match(cardText(preview), /appartient à un compte du cabinet : ce n’est pas un client/);
+    assert.equal(cardActions(preview).filter((action) => action.verb === 'guest.invite').length, 0, 'no confirm button');
+    assert.equal(invitationsTo('paul.durand@cabinet-demo.fr'), 0);
+  });
+
   it('refuses an unknown or malformed address with a clear message', async () => {
     const reply = await say('inviter personne@');
     assert.match(String(reply.text), /Aucun interlocuteur ne correspond à « personne@ »/);

@@ -8,6 +8,7 @@ import { collections, ensureIndexes } from '../../bot/store/mongo.js';
 import type { ClientFile } from '../../bot/domain/clientFile.js';
 import type { Contact } from '../../bot/domain/contact.js';
 import { searchTokens } from '../../bot/domain/fieldRules.js';
+import { defaultGuestPolicy } from '../../bot/domain/firmSettingsService.js';
 import { dropDatabase, testMongoUri, uniqueDatabaseName, usingRealMongo } from '../helpers/mongo.js';
 
 /**
@@ -119,12 +120,12 @@ describe(`MongoDB stores (${usingRealMongo ? 'real MongoDB from TEST_MONGODB_URI
 
   it('creates firm settings with defaults once and edits the role list', async () => {
     const firms = new MongoFirmStore(db);
-    const settings = await firms.ensure('firm-r', { orgRoles: ['A', 'B'] });
+    const settings = await firms.ensure('firm-r', { orgRoles: ['A', 'B'], guestPolicy: defaultGuestPolicy });
     assert.deepEqual(settings.orgRoles, ['A', 'B']);
     assert.equal(await firms.addOrgRole('firm-r', 'C'), true);
-    assert.deepEqual((await firms.ensure('firm-r', { orgRoles: ['ignored'] })).orgRoles, ['A', 'B', 'C']);
+    assert.deepEqual((await firms.ensure('firm-r', { orgRoles: ['ignored'], guestPolicy: defaultGuestPolicy })).orgRoles, ['A', 'B', 'C']);
     assert.equal(await firms.removeOrgRole('firm-r', 'A'), true);
-    assert.deepEqual((await firms.ensure('firm-r', { orgRoles: [] })).orgRoles, ['B', 'C']);
+    assert.deepEqual((await firms.ensure('firm-r', { orgRoles: [], guestPolicy: defaultGuestPolicy })).orgRoles, ['B', 'C']);
   });
 
   const uniqueTitle = 'enforces the unique (firm, code) index on direct writes';
