@@ -81,7 +81,7 @@ export function clientFileDetailsCard(language: Language, details: ClientFileDet
     banner,
     title: format(t.clientFile.detailsTitle, { code: file.code, name: file.companyName }),
     clientFileId: file.id,
-    inviteAllLabel: t.guest.bulkConfirm,
+    inviteAllLabel: t.guest.inviteAll,
     chooseTeamLabel: t.guest.chooseTeam,
     facts: [
       { title: t.clientFile.code, value: file.code },

@@ -242,10 +242,11 @@ export async function startLocalTenant(options: LocalTenantOptions = {}): Promis
           const user = store.users.get(ticket.userId);
           if (!user || user.userType !== 'Guest') return [];
           const redeemUrl = `${tenant.url}/redeem/${ticket.token}`;
-          return [{ email: user.mail, displayName: user.displayName ?? user.mail, state: user.externalUserState ?? '', sentAt: ticket.createdDateTime, redeemUrl }];
+          const sentAt = new Date(ticket.createdDateTime).toLocaleString('fr-FR', { timeZone: 'Europe/Paris' });
+          return [{ email: user.mail, displayName: user.displayName ?? user.mail, state: user.externalUserState ?? '', sentAt, sortKey: ticket.createdDateTime, redeemUrl }];
         });
         response.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store' });
-        response.end(inboxPage(entries.sort((a, b) => b.sentAt.localeCompare(a.sentAt))));
+        response.end(inboxPage(entries.sort((a, b) => b.sortKey.localeCompare(a.sortKey))));
       } else if (url.pathname.startsWith('/_local/')) {
         const result = await handleControl(request, url);
         status = result.status;

@@ -148,6 +148,7 @@ export const en: Messages = {
     personalMessagePlaceholder: 'e.g. Hello, here is your access to the firm’s collaborative space.',
     confirm: 'Confirm the invitation',
     invite: 'Invite',
+    inviteAll: 'Invite the contacts',
     cancelled: 'Invitation cancelled: nothing was sent.',
     bulkTitle: 'Invite {count} contact(s)',
     bulkIntro: 'Each contact is first looked up in the directory; only absent ones get an invitation. Invitations go out at the pace Microsoft allows (150 every 5 seconds).',

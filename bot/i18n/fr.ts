@@ -147,6 +147,7 @@ export const fr = {
     personalMessagePlaceholder: 'ex. Bonjour, voici votre accès à l’espace collaboratif du cabinet.',
     confirm: 'Confirmer l’invitation',
     invite: 'Inviter',
+    inviteAll: 'Inviter les interlocuteurs',
     cancelled: 'Invitation annulée : rien n’a été envoyé.',
     bulkTitle: 'Inviter {count} interlocuteur(s)',
     bulkIntro: 'Chaque interlocuteur est d’abord recherché dans l’annuaire ; seuls les absents reçoivent une invitation. Les invitations partent au rythme permis par Microsoft (150 toutes les 5 secondes).',
