@@ -6,7 +6,7 @@ import { legalForms, taxRegimes, unlimitedScope } from '../domain/catalogues.js'
 import type { FieldErrors } from '../domain/errors.js';
 import { fieldErrorMessage, format, messagesFor, type Language, type Messages } from '../i18n/index.js';
 import { renderCard, type AdaptiveCard } from './render.js';
-import { describeGuest } from './guestViews.js';
+import { describeGuest, formatDate } from './guestViews.js';
 
 /**
  * Presenters: turn domain records into the typed data of each card template. Every key a template
@@ -141,8 +141,12 @@ export function contactDetailsCard(language: Language, details: ContactDetails, 
   const { contact } = details;
   const none = t.clientFile.none;
   const address = [contact.address.line1, contact.address.line2, contact.address.line3, contact.address.city].filter(Boolean).join(', ');
+  const actionNames = t.history.actions as Record<string, string>;
   return renderCard('contactDetails', {
-    t: t.contact,
+    t: { ...t.contact, historyTitle: t.history.title },
+    history: details.history.map((entry) => ({
+      line: format(t.history.line, { date: formatDate(language, entry.actor.at), action: actionNames[entry.action] ?? entry.action, who: entry.actor.displayName }),
+    })),
     actions: t.actions,
     banner,
     title: format(t.contact.detailsTitle, { name: contactDisplayName(contact) }),

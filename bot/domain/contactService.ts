@@ -7,7 +7,7 @@ import { contactSearchTokens, validateContact, type Contact, type ContactField, 
 import type { FieldErrors } from './errors.js';
 import { checkClientFileCode, checkEmail, normaliseForSearch } from './fieldRules.js';
 import { FormChecker } from './form.js';
-import type { AuditLog, ClientFileStore, ContactLinkStore, ContactStore, FirmStore, FirmTeam, TeamStore } from './ports.js';
+import type { AuditEntry, AuditLog, ClientFileStore, ContactLinkStore, ContactStore, FirmStore, FirmTeam, TeamStore } from './ports.js';
 import { FirmSettingsService } from './firmSettingsService.js';
 
 export interface ContactDetails {
@@ -15,7 +15,12 @@ export interface ContactDetails {
   clientFiles: { file: ClientFile; scope: string; primary: boolean }[];
   /** The team the contact joined as a guest, when they did. */
   guestTeam?: FirmTeam;
+  /** The latest recorded events about the contact, newest first. */
+  history: AuditEntry[];
 }
+
+/** Events shown on a contact's card; the full log is in the audit trail. */
+export const historyLength = 8;
 
 export const linkFields = ['contact', 'clientFile', 'scope'] as const;
 export type LinkField = (typeof linkFields)[number];
@@ -97,7 +102,8 @@ export class ContactService {
     });
     clientFiles.sort((a, b) => a.file.code.localeCompare(b.file.code, 'fr'));
     const guestTeam = contact.guest?.teamId ? ((await this.deps.teams.find(firmId, contact.guest.teamId)) ?? undefined) : undefined;
-    return { contact, clientFiles, guestTeam };
+    const history = await this.deps.audit.listForContact(firmId, contact.id, historyLength);
+    return { contact, clientFiles, guestTeam, history };
   }
 
   /** Links a contact to a client file (or changes the scope); re-submitting the same link changes nothing. */

@@ -120,6 +120,8 @@ export interface AuditEntry {
 export interface AuditLog {
   record(entry: AuditEntry): Promise<void>;
   listForClientFile(firmId: string, clientFileId: string, limit: number): Promise<AuditEntry[]>;
+  /** Newest first. */
+  listForContact(firmId: string, contactId: string, limit: number): Promise<AuditEntry[]>;
 }
 
 export interface UserPreferenceStore {

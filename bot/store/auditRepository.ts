@@ -36,10 +36,18 @@ export class MongoAuditLog implements AuditLog {
   }
 
   listForClientFile(firmId: string, clientFileId: string, limit: number): Promise<AuditEntry[]> {
+    return this.list(firmId, 'clientFileId', clientFileId, limit);
+  }
+
+  listForContact(firmId: string, contactId: string, limit: number): Promise<AuditEntry[]> {
+    return this.list(firmId, 'contactId', contactId, limit);
+  }
+
+  private list(firmId: string, field: 'clientFileId' | 'contactId', id: string, limit: number): Promise<AuditEntry[]> {
     return guarded(async () => {
-      const id = toObjectId(clientFileId);
-      if (!id) return [];
-      const documents = await this.collection.find({ firmId, clientFileId: id }).sort({ at: -1 }).limit(limit).toArray();
+      const objectId = toObjectId(id);
+      if (!objectId) return [];
+      const documents = await this.collection.find({ firmId, [field]: objectId }).sort({ at: -1, _id: -1 }).limit(limit).toArray();
       return documents.map((document) => ({
         firmId: document.firmId,
         actor: document.actor,

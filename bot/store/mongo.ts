@@ -51,6 +51,7 @@ export async function ensureIndexes(db: Db): Promise<void> {
     db.collection(collections.contactLinks).createIndex({ firmId: 1, contactId: 1 }, { name: 'firm_contact' }),
     db.collection(collections.auditLog).createIndex({ firmId: 1, clientFileId: 1, at: -1 }, { name: 'firm_file_time' }),
     db.collection(collections.auditLog).createIndex({ firmId: 1, at: -1 }, { name: 'firm_time' }),
+    db.collection(collections.auditLog).createIndex({ firmId: 1, contactId: 1, at: -1 }, { name: 'firm_contact_time' }),
     db.collection(collections.conversationReferences).createIndex({ firmId: 1, conversationId: 1 }, { unique: true, name: 'firm_conversation_unique' }),
     db.collection(collections.userPreferences).createIndex({ firmId: 1, userId: 1 }, { unique: true, name: 'firm_user_unique' }),
   ]);

@@ -16,6 +16,8 @@ export interface SentActivity {
 
 export class FakeConnector {
   readonly sent: SentActivity[] = [];
+  /** Activities replaced in place (updateActivity), in order. */
+  readonly updated: SentActivity[] = [];
   /** Teams user ids the connector reports as guests (userRole "guest"); everyone else is a member. */
   readonly guests = new Set<string>();
   /** When set, member lookups fail with this HTTP status. */
@@ -32,6 +34,12 @@ export class FakeConnector {
         this.sent.push({ conversationId: decodeURIComponent(match[1]!), replyToId: match[2], activity });
         res.writeHead(200, { 'Content-Type': 'application/json' });
         res.end(JSON.stringify({ id: `reply-${this.sent.length}` }));
+        return;
+      }
+      if (req.method === 'PUT' && match && match[2]) {
+        this.updated.push({ conversationId: decodeURIComponent(match[1]!), replyToId: match[2], activity: JSON.parse(body || '{}') });
+        res.writeHead(200, { 'Content-Type': 'application/json' });
+        res.end(JSON.stringify({ id: match[2] }));
         return;
       }
       const member = /^\/v3\/conversations\/([^/]+)\/members\/([^/?]+)$/.exec(req.url ?? '');

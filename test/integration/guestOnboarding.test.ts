@@ -118,6 +118,7 @@ describe('Guest onboarding through the local tenant (Microsoft Graph contract)',
     await passerelle.server.watchAcceptancesNow();
     const contactCard = cardText(cardOf(await say('interlocuteur lea@boulangerie-bernard.fr')));
     assert.match(contactCard, /Membre de l’équipe « Client – Boulangerie Bernard »/);
+    assert.match(contactCard, /Historique[\s\S]*Ajouté à l’équipe · Passerelle[\s\S]*Invitation acceptée · Passerelle[\s\S]*Invitation envoyée · Claire Martin/, 'the history shows each step, newest first');
     const team = passerelle.tenant.state().teams.find((candidate) => candidate.id === bakeryTeam.aadGroupId)!;
     assert.equal(team.members.length, 1, 'added once to the team');
     assert.deepEqual(team.members[0]!.roles, ['guest']);
@@ -160,6 +161,9 @@ describe('Guest onboarding through the local tenant (Microsoft Graph contract)',
       passerelle.tenant.setFaults({});
     }
     for (let index = 0; index < 25; index++) assert.equal(invitationsTo(`salarie${index}@cave-lefevre.fr`), 1, `salarie${index} invited once`);
+    const updates = passerelle.connector.updated.filter((update) => update.replyToId === 'card-1');
+    assert.ok(updates.length > 0, 'the progress card was updated in place in the conversation');
+    assert.match(cardText(updates.at(-1)!.activity.attachments?.[0]?.content), /Invitations terminées/);
     assert.ok(passerelle.tenant.state().counters.throttled > 0, 'the tenant did answer 429s');
   });
 
