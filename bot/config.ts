@@ -51,12 +51,19 @@ export const configSchema = z
     LOCAL_TENANT_PORT: z.coerce.number().int().min(0).max(65535).default(56200)
       .describe('Local mode: port of the local tenant, the stand-in for Microsoft Graph started by npm start.'),
     LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info').describe('Minimum level written to the log.'),
+    TAB_JWKS_URL: z.string().url().default('https://login.microsoftonline.com/{tenant}/discovery/v2.0/keys')
+      .describe('Signing keys of the Entra ID tokens sent by the tab ({tenant} is replaced by the token\'s tenant id). Changed only by tests.'),
+    TAB_LOCAL_USER: z.string().regex(/^[0-9a-fA-F-]{36}\|[^|]+\|[^|]+$/, 'format attendu : <tenantId>|<aadObjectId>|<nom affiché>').optional()
+      .describe('Local or test mode only: the tab API accepts requests without a token as this staff user ("<tenantId>|<aadObjectId>|<name>").'),
   })
   .superRefine((config, ctx) => {
     if (isDeployed(config.PASSERELLE_ENV)) {
       for (const key of ['MONGODB_URI', 'BOT_ID', 'AAD_APP_TENANT_ID', 'AAD_APP_CLIENT_ID', 'SECRET_AAD_APP_CLIENT_SECRET'] as const) {
         if (!config[key]) ctx.addIssue({ code: z.ZodIssueCode.custom, path: [key], message: `obligatoire hors mode local (PASSERELLE_ENV=${config.PASSERELLE_ENV})` });
       }
+    }
+    if (config.TAB_LOCAL_USER && isDeployed(config.PASSERELLE_ENV)) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['TAB_LOCAL_USER'], message: `interdit hors mode local : l'API de l'onglet exige un jeton Entra ID (PASSERELLE_ENV=${config.PASSERELLE_ENV})` });
     }
     if (config.BOT_ID && config.BOT_TYPE !== 'UserAssignedMSI' && !config.SECRET_BOT_PASSWORD) {
       ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['SECRET_BOT_PASSWORD'], message: 'obligatoire quand BOT_ID est défini' });

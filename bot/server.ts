@@ -10,6 +10,7 @@ import { languageOf } from './i18n/index.js';
 import type { Logger } from './logger.js';
 import { registerHealthRoute } from './api/health.js';
 import { registerTabRoutes } from './api/tab.js';
+import { createPortfolioApi, registerPortfolioRoutes } from './api/portfolio.js';
 import { registerBotRoute } from './api/messages.js';
 import { MongoAuditLog } from './store/auditRepository.js';
 import { MongoClientFileStore } from './store/clientFileRepository.js';
@@ -201,6 +202,7 @@ export async function startPasserelle(config: Config, logger: Logger, options: S
   registerBotRoute(server, adapter, bot, logger.child('http'));
   registerHealthRoute(server, db, version);
   registerTabRoutes(server);
+  registerPortfolioRoutes(server, createPortfolioApi({ db, config, clientFiles, audit, logger: logger.child('tab-api') }));
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -19,19 +19,17 @@ export class MongoFirmStore implements FirmStore {
 
   ensure(firmId: string, defaults: Omit<FirmSettings, 'firmId'>): Promise<FirmSettings> {
     return guarded(async () => {
-      for (let attempt = 0; ; attempt++) {
-        try {
-          const document = await this.collection.findOneAndUpdate(
-            { firmId },
-            { $setOnInsert: { firmId, orgRoles: defaults.orgRoles, guestPolicy: defaults.guestPolicy, createdAt: new Date() } },
-            { upsert: true, returnDocument: 'after' },
-          );
-          // Settings added after a firm was created take their defaults until the firm changes them.
-          return { firmId, orgRoles: document?.orgRoles ?? defaults.orgRoles, guestPolicy: { ...defaults.guestPolicy, ...document?.guestPolicy } };
-        } catch (error) {
-          if (!isDuplicateKey(error) || attempt > 0) throw error;
-        }
-      }
+      const known = await this.collection.findOne({ firmId });
+      if (known?.orgRoles) return { firmId, orgRoles: known.orgRoles, guestPolicy: { ...defaults.guestPolicy, ...known.guestPolicy } };
+      // Other parts of the firm document (e.g. its main manager) may have created it first:
+      // fill in only what is missing, never overwrite.
+      await this.collection.updateOne({ firmId }, { $setOnInsert: { firmId, createdAt: new Date() } }, { upsert: true }).catch((error: unknown) => {
+        if (!isDuplicateKey(error)) throw error;
+      });
+      await this.collection.updateOne({ firmId, orgRoles: { $exists: false } }, { $set: { orgRoles: defaults.orgRoles } });
+      const document = await this.collection.findOne({ firmId });
+      // Settings added after a firm was created take their defaults until the firm changes them.
+      return { firmId, orgRoles: document?.orgRoles ?? defaults.orgRoles, guestPolicy: { ...defaults.guestPolicy, ...document?.guestPolicy } };
     });
   }
 

@@ -13,6 +13,8 @@ export const collections = {
   jobs: 'jobs',
   jobItems: 'jobItems',
   teams: 'teams',
+  memberships: 'memberships',
+  accessRequests: 'accessRequests',
 } as const;
 
 /** Short timeouts: a bot reply must leave within Bot Service's 15 s even when the database is away. */
@@ -41,6 +43,10 @@ export async function ensureIndexes(db: Db): Promise<void> {
     db.collection(collections.contacts).createIndex({ firmId: 1, searchTokens: 1 }, { name: 'firm_search' }),
     db.collection(collections.contacts).createIndex({ 'guest.state': 1, 'guest.nextCheckAt': 1 }, { name: 'guest_watch' }),
     db.collection(collections.contacts).createIndex({ firmId: 1, 'guest.state': 1 }, { name: 'firm_guest_state' }),
+    db.collection(collections.memberships).createIndex({ firmId: 1, email: 1 }, { unique: true, name: 'firm_email_unique' }),
+    db.collection(collections.memberships).createIndex({ firmId: 1, userId: 1 }, { name: 'firm_user', sparse: true }),
+    db.collection(collections.accessRequests).createIndex({ firmId: 1, number: 1 }, { unique: true, name: 'firm_number_unique' }),
+    db.collection(collections.accessRequests).createIndex({ firmId: 1, status: 1, number: 1 }, { name: 'firm_status' }),
     db.collection(collections.teams).createIndex({ firmId: 1, teamId: 1 }, { unique: true, name: 'firm_team_unique' }),
     db.collection(collections.clientFiles).createIndex({ firmId: 1, guestTeamId: 1 }, { name: 'firm_guest_team', sparse: true }),
     db.collection(collections.jobs).createIndex({ firmId: 1, requestId: 1 }, { unique: true, name: 'firm_request_unique' }),
@@ -54,6 +60,10 @@ export async function ensureIndexes(db: Db): Promise<void> {
     db.collection(collections.auditLog).createIndex({ firmId: 1, contactId: 1, at: -1 }, { name: 'firm_contact_time' }),
     db.collection(collections.conversationReferences).createIndex({ firmId: 1, conversationId: 1 }, { unique: true, name: 'firm_conversation_unique' }),
     db.collection(collections.userPreferences).createIndex({ firmId: 1, userId: 1 }, { unique: true, name: 'firm_user_unique' }),
+    // Portfolio console (bot/store/portfolioRepository.ts): sort by name with a total order, SIRET search and filters.
+    db.collection(collections.clientFiles).createIndex({ firmId: 1, companyName: 1, code: 1 }, { name: 'portfolio_name_code' }),
+    db.collection(collections.clientFiles).createIndex({ firmId: 1, siret: 1 }, { name: 'portfolio_siret' }),
+    db.collection(collections.clientFiles).createIndex({ firmId: 1, primaryContactId: 1 }, { name: 'portfolio_primary_contact' }),
   ]);
 }
 

@@ -1,0 +1,137 @@
+import type { Db } from 'mongodb';
+import type { Request, Response, Server } from 'restify';
+import { z } from 'zod';
+import { publicBaseUrl, type Config } from '../config.js';
+import type { Actor } from '../domain/actor.js';
+import type { ClientFileService } from '../domain/clientFileService.js';
+import { StorageUnavailableError } from '../domain/errors.js';
+import { onboardingStates, portfolioPageSizes, PortfolioService, type OnboardingState, type PortfolioQuery } from '../domain/portfolio.js';
+import type { AuditLog } from '../domain/ports.js';
+import type { Logger } from '../logger.js';
+import { MongoPortfolioStore } from '../store/portfolioRepository.js';
+import { presentPortfolioClient, presentPortfolioPage } from './portfolioPresenter.js';
+import { TabAuthenticator } from './tabAuth.js';
+
+/**
+ * The tab's API: GET /api/me, GET /api/portfolio (one page of the firm's clients), GET /api/portfolio/:id
+ * (one client). Every route authenticates first (tabAuth.ts), scopes to the caller's firm, validates its
+ * input with a schema and answers through a presenter.
+ */
+const flag = z
+  .enum(['true', 'false', '1', '0'], { errorMap: () => ({ message: 'valeur attendue : true ou false' }) })
+  .transform((value) => value === 'true' || value === '1');
+
+const stateList = z
+  .union([z.string(), z.array(z.string())])
+  .transform((value) => (Array.isArray(value) ? value : [value]).flatMap((part) => part.split(',')).map((part) => part.trim()).filter(Boolean))
+  .pipe(z.array(z.enum(onboardingStates as [OnboardingState, ...OnboardingState[]], { errorMap: () => ({ message: `états possibles : ${onboardingStates.join(', ')}` }) })).max(onboardingStates.length));
+
+export const portfolioQuerySchema = z
+  .object({
+    page: z.coerce.number({ invalid_type_error: 'la page doit être un nombre' }).int('la page doit être un nombre entier').min(1, 'la première page est 1').max(100_000, 'page trop grande').default(1),
+    pageSize: z.coerce
+      .number()
+      .refine((value): value is (typeof portfolioPageSizes)[number] => (portfolioPageSizes as readonly number[]).includes(value), {
+        message: `taille de page possible : ${portfolioPageSizes.join(', ')}`,
+      })
+      .default(10),
+    search: z.string().max(100, 'la recherche fait au plus 100 caractères').optional(),
+    state: stateList.optional(),
+    missingSiret: flag.optional(),
+    missingPrimaryContact: flag.optional(),
+    sort: z.enum(['name', 'code'], { errorMap: () => ({ message: 'tri possible : name ou code' }) }).default('name'),
+    direction: z.enum(['asc', 'desc'], { errorMap: () => ({ message: 'sens possible : asc ou desc' }) }).default('asc'),
+  })
+  .strict('paramètre inconnu');
+
+const clientIdSchema = z.string().regex(/^[0-9a-f]{24}$/i, 'identifiant de dossier invalide');
+
+const fieldNames: Record<string, string> = {
+  page: 'page',
+  pageSize: 'taille de page',
+  search: 'recherche',
+  state: 'état',
+  missingSiret: 'SIRET manquant',
+  missingPrimaryContact: 'contact principal manquant',
+  sort: 'tri',
+  direction: 'sens du tri',
+};
+
+function badRequest(res: Response, error: z.ZodError): void {
+  const problems = error.issues.map((issue) => {
+    const unknownKeys = issue.code === 'unrecognized_keys' ? ` (${issue.keys.join(', ')})` : '';
+    const field = String(issue.path[0] ?? '');
+    return { field: field || null, message: `${fieldNames[field] ?? field ?? 'requête'} : ${issue.message}${unknownKeys}`.replace(/^ : /, '') };
+  });
+  res.send(400, { error: `Requête invalide : ${problems.map((problem) => problem.message).join(' ; ')}.`, problems });
+}
+
+export interface PortfolioApi {
+  auth: TabAuthenticator;
+  portfolio: PortfolioService;
+  logger: Logger;
+}
+
+/** Builds the portfolio's store, service and authenticator from what server.ts already has. */
+export function createPortfolioApi(deps: { db: Db; config: Config; clientFiles: ClientFileService; audit: AuditLog; logger: Logger }): PortfolioApi {
+  const { config } = deps;
+  return {
+    auth: new TabAuthenticator({
+      jwksUrl: config.TAB_JWKS_URL,
+      clientId: config.AAD_APP_CLIENT_ID,
+      tabDomain: new URL(publicBaseUrl(config)).host,
+      localUser: config.TAB_LOCAL_USER,
+      logger: deps.logger,
+    }),
+    portfolio: new PortfolioService({ store: new MongoPortfolioStore(deps.db), clientFiles: deps.clientFiles, audit: deps.audit }),
+    logger: deps.logger,
+  };
+}
+
+export function registerPortfolioRoutes(server: Server, api: PortfolioApi): void {
+  /** Authenticates, then runs the handler; storage outages and surprises become a sentence, never a stack. */
+  const authenticated = (handler: (actor: Actor, req: Request, res: Response) => Promise<void>) => async (req: Request, res: Response) => {
+    res.setHeader('Cache-Control', 'no-store');
+    const auth = await api.auth.authenticate(req.header('authorization') || undefined);
+    if (!auth.ok) {
+      if (auth.status === 401) res.setHeader('WWW-Authenticate', 'Bearer');
+      res.send(auth.status, { error: auth.message });
+      return;
+    }
+    try {
+      await handler(auth.actor, req, res);
+    } catch (error) {
+      if (error instanceof StorageUnavailableError) {
+        res.send(503, { error: 'Service momentanément indisponible : réessayez dans un instant.' });
+        return;
+      }
+      api.logger.error('portfolio request failed', { error, path: req.path() });
+      res.send(500, { error: 'Erreur inattendue : réessayez ; si elle persiste, contactez le support.' });
+    }
+  };
+
+  server.get('/api/me', authenticated(async (actor, _req, res) => {
+    res.send(200, { displayName: actor.displayName, firmId: actor.firmId });
+  }));
+
+  server.get('/api/portfolio', authenticated(async (actor, req, res) => {
+    const parsed = portfolioQuerySchema.safeParse(req.query ?? {});
+    if (!parsed.success) return badRequest(res, parsed.error);
+    const { state, ...rest } = parsed.data;
+    const query: PortfolioQuery = { ...rest, states: state };
+    const page = await api.portfolio.list(actor.firmId, query);
+    res.send(200, presentPortfolioPage(page));
+  }));
+
+  server.get('/api/portfolio/:id', authenticated(async (actor, req, res) => {
+    const id = clientIdSchema.safeParse(req.params?.id);
+    if (!id.success) return badRequest(res, id.error);
+    const details = await api.portfolio.client(actor.firmId, id.data);
+    // Another firm's file is simply not found: its existence is not revealed.
+    if (!details) {
+      res.send(404, { error: 'Dossier introuvable.' });
+      return;
+    }
+    res.send(200, presentPortfolioClient(details));
+  }));
+}

@@ -1,0 +1,83 @@
+import type { AuditEntry } from '../domain/ports.js';
+import type { GuestOnboarding } from '../domain/guest.js';
+import type { PortfolioClientDetails, PortfolioPage } from '../domain/portfolio.js';
+
+/** What the tab receives: only these fields leave the server (no search tokens, request ids or internals). */
+export function presentPortfolioPage(page: PortfolioPage) {
+  return {
+    items: page.rows.map(({ file, contacts }) => ({
+      id: file.id,
+      code: file.code,
+      companyName: file.companyName,
+      legalForm: file.legalForm ?? null,
+      siret: file.siret ?? null,
+      contacts: { count: contacts.count, primary: contacts.primary, states: contacts.states },
+    })),
+    total: page.total,
+    page: page.page,
+    pageSize: page.pageSize,
+  };
+}
+
+export type PortfolioPageView = ReturnType<typeof presentPortfolioPage>;
+
+const iso = (date: Date | undefined) => (date ? date.toISOString() : null);
+
+function presentGuest(guest: GuestOnboarding | undefined) {
+  if (!guest) return { state: 'notInvited' as const };
+  return {
+    state: guest.state,
+    invitedAt: iso(guest.invitedAt),
+    lastInvitedAt: iso(guest.lastInvitedAt),
+    invitationCount: guest.invitationCount,
+    acceptedAt: iso(guest.acceptedAt),
+    memberAt: iso(guest.memberAt),
+    failure: guest.failure ? { reason: guest.failure.reason, at: iso(guest.failure.at) } : null,
+    revoked: guest.revoked ? { action: guest.revoked.action, at: iso(guest.revoked.at) } : null,
+  };
+}
+
+/** Audit details may carry anything a service recorded: only ids, codes and scopes are shown. */
+function presentHistory(entry: AuditEntry) {
+  const details = entry.details ?? {};
+  const shown = Object.fromEntries(
+    Object.entries(details).filter(([key, value]) => ['code', 'scope', 'previousScope', 'reason', 'action', 'teamId'].includes(key) && (typeof value === 'string' || typeof value === 'number')),
+  );
+  return {
+    at: entry.actor.at.toISOString(),
+    action: entry.action,
+    by: entry.actor.displayName,
+    contactId: entry.contactId ?? null,
+    details: shown,
+  };
+}
+
+export function presentPortfolioClient(details: PortfolioClientDetails) {
+  const { file } = details;
+  return {
+    id: file.id,
+    code: file.code,
+    companyName: file.companyName,
+    legalForm: file.legalForm ?? null,
+    siret: file.siret ?? null,
+    apeCode: file.apeCode ?? null,
+    taxRegime: file.taxRegime ?? null,
+    createdAt: file.created.at.toISOString(),
+    createdBy: file.created.displayName,
+    guestTeam: details.guestTeam ? { id: details.guestTeam.teamId, name: details.guestTeam.displayName } : null,
+    contacts: details.contacts.map(({ contact, scope, primary }) => ({
+      id: contact.id,
+      firstName: contact.firstName ?? null,
+      lastName: contact.lastName,
+      email: contact.email,
+      mobile: contact.mobile,
+      orgRole: contact.orgRole ?? null,
+      scope,
+      primary,
+      guest: presentGuest(contact.guest),
+    })),
+    history: details.history.map(presentHistory),
+  };
+}
+
+export type PortfolioClientView = ReturnType<typeof presentPortfolioClient>;

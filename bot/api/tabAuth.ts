@@ -1,0 +1,94 @@
+import { createRemoteJWKSet, decodeJwt, errors as joseErrors, jwtVerify, type JWTPayload } from 'jose';
+import type { Actor } from '../domain/actor.js';
+import type { Logger } from '../logger.js';
+
+/**
+ * Who calls the tab's API. Inside Teams the tab sends the Entra ID access token it got from
+ * `authentication.getAuthToken()` (Teams tab SSO); it is checked here against the tenant's signing keys,
+ * with its audience (our app: `api://<tab domain>/<client id>` or the bare client id, which v2 tokens
+ * carry) and its issuer (`https://login.microsoftonline.com/<tid>/v2.0`). The firm is the token's tenant.
+ * Locally, and only when TAB_LOCAL_USER is configured (refused outside local/test by config.ts),
+ * a request without a token runs as that user so the tab can be tried in a plain browser.
+ */
+export type TabAuthResult = { ok: true; actor: Actor } | { ok: false; status: 401 | 403; message: string };
+
+export interface TabAuthOptions {
+  /** JWKS URL template; `{tenant}` is replaced by the token's tenant id. */
+  jwksUrl: string;
+  /** The Entra app the tab's token is issued for; without it no token can be accepted. */
+  clientId?: string;
+  /** Host of the tab (the `api://<host>/<client id>` Application ID URI). */
+  tabDomain?: string;
+  /** "<tenantId>|<aadObjectId>|<name>": accepted without a token (local and test modes only). */
+  localUser?: string;
+  logger: Logger;
+}
+
+const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const maxCachedTenants = 100;
+
+export const authMessages = {
+  missing: 'Authentification requise : ouvrez le tableau de bord depuis Teams.',
+  invalid: 'Jeton d’authentification invalide ou expiré : rechargez l’onglet.',
+  guest: 'Le tableau de bord est réservé aux collaborateurs du cabinet.',
+} as const;
+
+export class TabAuthenticator {
+  private readonly keySets = new Map<string, ReturnType<typeof createRemoteJWKSet>>();
+  private readonly localActor?: Actor;
+
+  constructor(private readonly options: TabAuthOptions) {
+    if (options.localUser) {
+      const [firmId, userId, displayName] = options.localUser.split('|');
+      this.localActor = { firmId: firmId!, userId: userId!, displayName: displayName! };
+    }
+  }
+
+  async authenticate(authorization: string | undefined): Promise<TabAuthResult> {
+    const token = /^Bearer\s+(\S+)$/i.exec(authorization ?? '')?.[1];
+    if (!token) {
+      if (this.localActor && !authorization) return { ok: true, actor: this.localActor };
+      return { ok: false, status: 401, message: authMessages.missing };
+    }
+    if (!this.options.clientId) {
+      this.options.logger.warn('tab token refused: AAD_APP_CLIENT_ID is not configured');
+      return { ok: false, status: 401, message: authMessages.invalid };
+    }
+    let claims: JWTPayload & Record<string, unknown>;
+    try {
+      // The tenant chooses the key set and the expected issuer; the signature check below is what makes it trustworthy.
+      const unverifiedTenant = decodeJwt(token).tid;
+      if (typeof unverifiedTenant !== 'string' || !uuid.test(unverifiedTenant)) return { ok: false, status: 401, message: authMessages.invalid };
+      const audiences = [this.options.clientId];
+      if (this.options.tabDomain) audiences.push(`api://${this.options.tabDomain}/${this.options.clientId}`);
+      const verified = await jwtVerify(token, this.keySetOf(unverifiedTenant), {
+        issuer: `https://login.microsoftonline.com/${unverifiedTenant}/v2.0`,
+        audience: audiences,
+        algorithms: ['RS256'],
+        clockTolerance: 60,
+        requiredClaims: ['tid', 'oid', 'exp'],
+      });
+      claims = verified.payload as JWTPayload & Record<string, unknown>;
+    } catch (error) {
+      const reason = error instanceof joseErrors.JOSEError ? error.code : 'malformed';
+      this.options.logger.info('tab token refused', { reason });
+      return { ok: false, status: 401, message: authMessages.invalid };
+    }
+    const scopes = typeof claims.scp === 'string' ? claims.scp.split(' ') : [];
+    if (!scopes.includes('access_as_user') || claims.idtyp === 'app') return { ok: false, status: 401, message: authMessages.invalid };
+    // A guest's token names its home identity provider in `idp`; staff tokens have none (or the issuer itself).
+    if (typeof claims.idp === 'string' && claims.idp !== claims.iss) return { ok: false, status: 403, message: authMessages.guest };
+    const displayName = typeof claims.name === 'string' && claims.name ? claims.name : String(claims.preferred_username ?? claims.oid);
+    return { ok: true, actor: { firmId: String(claims.tid), userId: String(claims.oid), displayName } };
+  }
+
+  private keySetOf(tenantId: string): ReturnType<typeof createRemoteJWKSet> {
+    let keySet = this.keySets.get(tenantId);
+    if (!keySet) {
+      if (this.keySets.size >= maxCachedTenants) this.keySets.delete(this.keySets.keys().next().value!);
+      keySet = createRemoteJWKSet(new URL(this.options.jwksUrl.replace('{tenant}', tenantId)), { timeoutDuration: 5_000, cooldownDuration: 30_000 });
+      this.keySets.set(tenantId, keySet);
+    }
+    return keySet;
+  }
+}
