@@ -34,6 +34,18 @@ import { OrgRolesCommand } from './teams/commands/orgRolesCommand.js';
 import { ShowClientFileCommand } from './teams/commands/showClientFileCommand.js';
 import { ShowContactCommand } from './teams/commands/showContactCommand.js';
 import { PasserelleBot } from './teams/passerelleBot.js';
+import { AccessService } from './domain/access/accessService.js';
+import { MongoAccessRequestStore, MongoMembershipStore, MongoStructureStore } from './store/accessRepositories.js';
+import { AttachCommand, MyRightsCommand, RequestAccessCommand, RequestsCommand, TransferMainManagerCommand, UsersCommand } from './teams/commands/accessCommands.js';
+import {
+  ApproveRequestAction,
+  DetachUserAction,
+  OpenProfilesAction,
+  RefuseRequestAction,
+  RequestAccessAction,
+  SaveProfilesAction,
+  ShowUsersAction,
+} from './teams/actions/accessActions.js';
 import { GraphDirectory } from './directory/graphDirectory.js';
 import { GuestOnboardingService } from './domain/guestOnboardingService.js';
 import { InvitationJobStore } from './jobs/invitationJobs.js';
@@ -131,7 +143,17 @@ export async function startPasserelle(config: Config, logger: Logger, options: S
     conversations,
     teams: teamStore,
     guest: () => guestServices!,
+    preferences,
+    defaultLanguage: languageOf(config.DEFAULT_LOCALE) ?? 'fr',
     logger: logger.child('proactive'),
+  });
+  const access = new AccessService({
+    structures: new MongoStructureStore(db),
+    memberships: new MongoMembershipStore(db),
+    requests: new MongoAccessRequestStore(db),
+    audit,
+    notifier: messenger,
+    now,
   });
   const onboarding = new GuestOnboardingService({
     directory,
@@ -162,6 +184,12 @@ export async function startPasserelle(config: Config, logger: Logger, options: S
       new RevokeCommand(services, guestServices),
       new TeamsCommand(services, guestServices),
       new OrgRolesCommand(services),
+      new MyRightsCommand(access),
+      new RequestAccessCommand(access),
+      new RequestsCommand(access),
+      new UsersCommand(access),
+      new AttachCommand(access),
+      new TransferMainManagerCommand(access),
       new LanguageCommand(services),
     ],
     actions: [
@@ -187,8 +215,15 @@ export async function startPasserelle(config: Config, logger: Logger, options: S
       new SetTeamInternalAction(services, guestServices),
       new OpenRevokeAction(guestServices),
       new RevokeGuestAction(guestServices),
+      new RequestAccessAction(access),
+      new ApproveRequestAction(access),
+      new RefuseRequestAction(access),
+      new ShowUsersAction(access),
+      new OpenProfilesAction(access),
+      new SaveProfilesAction(access),
+      new DetachUserAction(access),
     ],
-    sessions: new SessionResolver({ preferences, memberRoles: new TeamsMemberRoles(), defaultLanguage, trustClientLocale: config.TRUST_CLIENT_LOCALE }),
+    sessions: new SessionResolver({ preferences, memberRoles: new TeamsMemberRoles(), access, defaultLanguage, trustClientLocale: config.TRUST_CLIENT_LOCALE }),
     conversations,
     teams: teamStore,
     defaultLanguage,

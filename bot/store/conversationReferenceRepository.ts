@@ -10,6 +10,8 @@ export interface StoredConversation {
   conversationId: string;
   conversationType: string;
   teamId?: string;
+  /** For a personal chat: the Entra id of the user it is with. */
+  userId?: string;
   /** The Bot Framework conversation reference, stored as received: it is opaque to Passerelle. */
   reference: Record<string, unknown>;
   updatedAt: Date;
@@ -48,6 +50,10 @@ export class MongoConversationReferenceStore {
   /** Any conversation of a team (a channel post, a reply thread): enough to reach its General channel. */
   findForTeam(firmId: string, teamThreadId: string): Promise<StoredConversation | null> {
     return guarded(() => this.collection.findOne({ firmId, teamId: teamThreadId }, { projection: { _id: 0 }, sort: { updatedAt: -1 } }));
+  }
+
+  findPersonal(firmId: string, userId: string): Promise<StoredConversation | null> {
+    return guarded(() => this.collection.findOne({ firmId, userId, conversationType: 'personal' }, { projection: { _id: 0 }, sort: { updatedAt: -1 } }));
   }
 
   find(firmId: string, conversationId: string): Promise<StoredConversation | null> {

@@ -59,6 +59,8 @@ export async function ensureIndexes(db: Db): Promise<void> {
     db.collection(collections.auditLog).createIndex({ firmId: 1, at: -1 }, { name: 'firm_time' }),
     db.collection(collections.auditLog).createIndex({ firmId: 1, contactId: 1, at: -1 }, { name: 'firm_contact_time' }),
     db.collection(collections.conversationReferences).createIndex({ firmId: 1, conversationId: 1 }, { unique: true, name: 'firm_conversation_unique' }),
+    db.collection(collections.conversationReferences).createIndex({ firmId: 1, userId: 1 }, { name: 'firm_user', sparse: true }),
+    db.collection(collections.conversationReferences).createIndex({ firmId: 1, teamId: 1 }, { name: 'firm_team', sparse: true }),
     db.collection(collections.userPreferences).createIndex({ firmId: 1, userId: 1 }, { unique: true, name: 'firm_user_unique' }),
     // Portfolio console (bot/store/portfolioRepository.ts): sort by name with a total order, SIRET search and filters.
     db.collection(collections.clientFiles).createIndex({ firmId: 1, companyName: 1, code: 1 }, { name: 'portfolio_name_code' }),

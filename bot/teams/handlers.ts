@@ -1,10 +1,18 @@
 import type { TurnContext } from 'botbuilder';
 import type { AdaptiveCard } from '../cards/render.js';
 import type { TurnSession } from './session.js';
+import type { Requirement } from '../domain/access/profiles.js';
+
+/**
+ * What a command or card verb needs: a profile, just being attached to the structure, or nothing
+ * (help, language, asking for access).
+ */
+export type Access = Requirement | 'attached' | 'anyone';
 
 /** A typed command, e.g. "dossier 000001". One class per command. */
 export interface BotCommand {
   readonly name: string;
+  readonly requires: Access;
   /** The argument text when `text` is this command, otherwise undefined. */
   match(text: string): string | undefined;
   handle(context: TurnContext, session: TurnSession, args: string): Promise<void>;
@@ -16,6 +24,7 @@ export type CardActionResult = { card: AdaptiveCard } | { message: string };
 /** One class per card verb; `verb` matches the `verb` of the Action.Execute in the card JSON. */
 export interface CardActionHandler {
   readonly verb: string;
+  readonly requires: Access;
   handle(context: TurnContext, session: TurnSession, data: Record<string, unknown>): Promise<CardActionResult>;
 }
 

@@ -17,11 +17,20 @@ import type { Logger } from '../logger.js';
 import type { MongoConversationReferenceStore } from '../store/conversationReferenceRepository.js';
 import type { TeamStore } from '../domain/ports.js';
 import { InvalidCardDataError } from './actions/cardData.js';
-import type { BotCommand, CardActionHandler, CardActionResult } from './handlers.js';
+import type { Access, BotCommand, CardActionHandler, CardActionResult } from './handlers.js';
+import { decide } from '../domain/access/policy.js';
+import { accessRefusedCard } from '../cards/accessViews.js';
 import { replyWithCard, replyWithText } from './reply.js';
 import { AccessCheckError, MissingTenantError, NotStaffError, type SessionResolver, type TurnSession } from './session.js';
 
 const maxMessageLength = 2_000;
+
+/** Asks the policy; a refusal comes as a card saying what is missing, with the button to request it. */
+function refusalFor(session: TurnSession, requires: Access) {
+  if (requires === 'anyone') return undefined;
+  const decision = decide(session.access, requires === 'attached' ? null : requires);
+  return decision.allowed ? undefined : accessRefusedCard(session.language, decision.reason, decision.missing);
+}
 
 /**
  * The Teams face of Passerelle: routes typed commands and card actions to their handlers,
@@ -84,6 +93,8 @@ export class PasserelleBot extends TeamsActivityHandler {
     for (const command of this.deps.commands) {
       const args = command.match(text);
       if (args === undefined) continue;
+      const refusal = refusalFor(session, command.requires);
+      if (refusal) return replyWithCard(context, refusal);
       try {
         await command.handle(context, session, args);
       } catch (error) {
@@ -113,6 +124,8 @@ export class PasserelleBot extends TeamsActivityHandler {
     }
     const handler = this.actionsByVerb.get(verb);
     if (!handler) return { message: session.t.errors.unknownAction };
+    const refusal = refusalFor(session, handler.requires);
+    if (refusal) return { card: refusal };
     try {
       return await handler.handle(context, session, data);
     } catch (error) {
@@ -179,6 +192,8 @@ export class PasserelleBot extends TeamsActivityHandler {
         firmId,
         conversationId: activity.conversation.id,
         conversationType: activity.conversation.conversationType ?? 'personal',
+        // Personal chats are where a user is told of decisions about them.
+        userId: (activity.conversation.conversationType ?? 'personal') === 'personal' ? activity.from?.aadObjectId : undefined,
         teamId: (activity.channelData as { team?: { id?: string } } | undefined)?.team?.id,
         reference: TurnContext.getConversationReference(activity) as Record<string, unknown>,
         updatedAt: new Date(),

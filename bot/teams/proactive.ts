@@ -9,6 +9,10 @@ import type { InvitationJob } from '../jobs/invitationJobs.js';
 import type { Logger } from '../logger.js';
 import type { MongoConversationReferenceStore } from '../store/conversationReferenceRepository.js';
 import type { GuestTeamsServices } from './guestServices.js';
+import type { AccessNotifier, AccessRequest } from '../domain/access/ports.js';
+import type { UserPreferenceStore } from '../domain/ports.js';
+import { describeRequest } from '../cards/accessViews.js';
+import { format, languageOf, messagesFor, type Language } from '../i18n/index.js';
 import { renderJobProgress } from './actions/guestActions.js';
 
 /**
@@ -16,7 +20,7 @@ import { renderJobProgress } from './actions/guestActions.js';
  * welcome of a guest who joined their team. Conversation references come from MongoDB, so any
  * server instance can send them.
  */
-export class TeamsProactiveMessenger implements JobProgressReporter, GuestWelcomer {
+export class TeamsProactiveMessenger implements JobProgressReporter, GuestWelcomer, AccessNotifier {
   constructor(
     private readonly deps: {
       adapter: CloudAdapter;
@@ -24,6 +28,8 @@ export class TeamsProactiveMessenger implements JobProgressReporter, GuestWelcom
       conversations: MongoConversationReferenceStore;
       teams: TeamStore;
       guest: () => GuestTeamsServices;
+      preferences: UserPreferenceStore;
+      defaultLanguage: Language;
       logger: Logger;
     },
   ) {}
@@ -36,6 +42,23 @@ export class TeamsProactiveMessenger implements JobProgressReporter, GuestWelcom
     const card = await renderJobProgress(this.deps.guest(), { language: target.language }, job);
     await this.deps.adapter.continueConversationAsync(this.deps.botAppId, stored.reference as Partial<ConversationReference>, async (context) => {
       await context.updateActivity({ ...MessageFactory.attachment(CardFactory.adaptiveCard(card)), id: target.activityId });
+    });
+  }
+
+  /** Tells the requester, in their personal chat with Passerelle, what was decided and by whom. */
+  async requestDecided(request: AccessRequest): Promise<void> {
+    const stored = await this.deps.conversations.findPersonal(request.firmId, request.requester.userId);
+    if (!stored) {
+      this.deps.logger.warn('requester has no personal conversation: decision not sent', { number: request.number });
+      return;
+    }
+    const preference = await this.deps.preferences.getLocale(request.firmId, request.requester.userId).catch(() => undefined);
+    const language = languageOf(preference) ?? this.deps.defaultLanguage;
+    const t = messagesFor(language).access;
+    const params = { number: request.number, what: describeRequest(language, request), by: request.decision?.by.displayName ?? '', reason: request.decision?.reason ?? '' };
+    const text = format(request.status === 'approved' ? t.notifyApproved : t.notifyRefused, params);
+    await this.deps.adapter.continueConversationAsync(this.deps.botAppId, stored.reference as Partial<ConversationReference>, async (context) => {
+      await context.sendActivity(MessageFactory.text(text));
     });
   }
 

@@ -3,12 +3,16 @@ import type { Actor } from '../domain/actor.js';
 import type { UserPreferenceStore } from '../domain/ports.js';
 import { languageOf, messagesFor, type Language, type Messages } from '../i18n/index.js';
 import type { TeamsMemberRoles } from './memberRoles.js';
+import type { AccessService } from '../domain/access/accessService.js';
+import type { AccessContext } from '../domain/access/policy.js';
 
 /** What every handler needs to know about the turn: who acts, for which firm, in which language. */
 export interface TurnSession {
   actor: Actor;
   language: Language;
   t: Messages;
+  /** The acting user's place in the firm's structure: what the policy decides on. */
+  access: AccessContext & { email?: string };
 }
 
 export class MissingTenantError extends Error {
@@ -52,6 +56,7 @@ export class SessionResolver {
     private readonly deps: {
       preferences: UserPreferenceStore;
       memberRoles: TeamsMemberRoles;
+      access: AccessService;
       defaultLanguage: Language;
       trustClientLocale: boolean;
     },
@@ -61,14 +66,15 @@ export class SessionResolver {
   async resolve(context: TurnContext): Promise<TurnSession> {
     const actor = actorOf(context);
     const language = await this.languageFor(context, actor);
-    let role;
+    let member;
     try {
-      role = await this.deps.memberRoles.roleOf(context, actor.firmId);
+      member = await this.deps.memberRoles.lookup(context, actor.firmId);
     } catch (error) {
       throw new AccessCheckError(error);
     }
-    if (role === 'guest') throw new NotStaffError(language);
-    return { actor, language, t: messagesFor(language) };
+    if (member.role === 'guest') throw new NotStaffError(language);
+    const access = await this.deps.access.contextFor({ ...actor, email: member.email });
+    return { actor, language, t: messagesFor(language), access };
   }
 
   /** A language the user chose wins; then the Teams client's locale when trusted; then the default. */

@@ -51,7 +51,7 @@ export class FakeConnector {
         }
         const userId = decodeURIComponent(member[2]!);
         res.writeHead(200, { 'Content-Type': 'application/json' });
-        res.end(JSON.stringify({ id: userId, name: userId, aadObjectId: userId, userRole: this.guests.has(userId) ? 'guest' : 'user' }));
+        res.end(JSON.stringify({ id: userId, name: userId, aadObjectId: userId, email: emailOf(userId), userPrincipalName: emailOf(userId), userRole: this.guests.has(userId) ? 'guest' : 'user' }));
         return;
       }
       res.writeHead(404);
@@ -70,6 +70,11 @@ export class FakeConnector {
   async stop(): Promise<void> {
     await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
   }
+}
+
+/** The demo firm's address of a Teams user id: "29:staff-paul" -> staff-paul@cabinet-demo.test. */
+export function emailOf(userId: string): string {
+  return `${userId.replace(/^\d+:/, '')}@cabinet-demo.test`;
 }
 
 function readBody(req: IncomingMessage): Promise<string> {

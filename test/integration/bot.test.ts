@@ -194,6 +194,8 @@ describe('Bot driven through real activities on /api/messages', function () {
   });
 
   it('lets a user choose English and remembers it', async () => {
+    const [attached] = await say('rattacher staff-paul@cabinet-demo.test');
+    assert.match(cardText(cardOf(attached!)), /staff-paul@cabinet-demo\.test est rattaché/);
     const [changed] = await say('language english', { from: paul, conversationId: 'a:paul' });
     assert.match(String(changed!.text), /I will answer in English/);
     const [reply] = await say('dossier zzz', { from: paul, conversationId: 'a:paul', locale: 'fr-FR' });

@@ -15,6 +15,7 @@ import {
 import type { ClientFile } from '../../bot/domain/clientFile.js';
 import type { Contact } from '../../bot/domain/contact.js';
 import { defaultOrgRoles } from '../../bot/domain/catalogues.js';
+import { accessRefusedCard, accessRequestsCard, myRightsCard, staffUsersCard, userProfilesCard } from '../../bot/cards/accessViews.js';
 import { bulkInvitePreviewCard, chooseTeamCard, firmTeamsCard, guestWelcomeCard, invitePreviewCard, jobProgressCard, revokeCard } from '../../bot/cards/guestViews.js';
 
 const stamp = { userId: 'u1', displayName: 'Claire Martin', at: new Date('2026-11-02T09:00:00Z') };
@@ -27,6 +28,7 @@ const job = {
   id: '65a000000000000000000010', firmId: 'f', requestId: 'r', createdBy: stamp, createdAt: stamp.at, total: 40,
   counts: { done: 20, failed: 1, skipped: 3 }, status: 'running' as const,
 };
+const member = { firmId: 'f', userId: 'u1', email: 'claire@cabinet.fr', displayName: 'Claire Martin', services: [], profiles: [{ application: 'clientFiles' as const, level: 'modification' as const }], status: 'attached' as const };
 const contact: Contact = {
   id: '65a000000000000000000002', firmId: 'f', lastName: 'Bernard', firstName: 'Léa', mobile: '+33612345678', email: 'lea@boulangerie-bernard.fr',
   orgRole: "Chef d'entreprise", address: { line1: '1 rue du Four', city: 'Lyon' }, searchTokens: [], creationRequestId: 'r', created: stamp, updatedAt: stamp.at,
@@ -68,6 +70,15 @@ const samples: Record<string, [TemplateName, () => AdaptiveCard]> = {
   'choose team': ['chooseTeam', () => chooseTeamCard('fr', file, [team, { ...team, teamId: 't2', displayName: 'Cabinet Démo', internal: true }], 'Refusé')],
   'choose team, none known': ['chooseTeam', () => chooseTeamCard('en', file, [])],
   'firm teams': ['firmTeams', () => firmTeamsCard('fr', [{ team, files: [file] }, { team: { ...team, teamId: 't2', internal: true }, files: [] }])],
+  'access refused, missing profile': ['accessRefused', () => accessRefusedCard('fr', 'missingProfile', { application: 'offers', level: 'modification' })],
+  'access refused, not attached (en)': ['accessRefused', () => accessRefusedCard('en', 'notAttached')],
+  'my rights': ['myRights', () => myRightsCard('fr', member, 'mainManager', 2)],
+  'access requests': [
+    'accessRequests',
+    () => accessRequestsCard('fr', [{ firmId: 'f', number: 3, kind: 'profile', profile: { application: 'offers', level: 'modification' }, requester: { userId: 'u2', email: 'paul@cabinet.fr', displayName: 'Paul Durand' }, comment: 'Pour les offres', status: 'pending', createdAt: stamp.at }], { text: 'Demande n° 2 approuvée.', good: true }),
+  ],
+  'staff users': ['staffUsers', () => staffUsersCard('fr', [member, { ...member, email: 'old@cabinet.fr', status: 'detached', detachComment: 'Départ' }], member.email)],
+  'user profiles': ['userProfiles', () => userProfilesCard('fr', member)],
   'revoke guest': ['revokeGuest', () => revokeCard('fr', { ...contact, guest: { state: 'member', invitationCount: 1, checks: 0, teamId: team.teamId, memberAt: stamp.at } }, team.displayName)],
 };
 

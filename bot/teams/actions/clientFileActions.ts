@@ -1,14 +1,16 @@
+import { requirements } from '../../domain/access/policy.js';
 import type { TurnContext } from 'botbuilder';
 import { clientFileDetailsCard, clientFileFormCard } from '../../cards/views.js';
 import { contactDisplayName } from '../../domain/contact.js';
 import { format } from '../../i18n/index.js';
-import type { CardActionHandler, CardActionResult } from '../handlers.js';
+import type { Access, CardActionHandler, CardActionResult } from '../handlers.js';
 import type { TeamsServices } from '../services.js';
 import type { TurnSession } from '../session.js';
 import { clientFileCreateData, clientFileRef, parseCardData, setPrimaryData } from './cardData.js';
 
 export class OpenClientFileFormAction implements CardActionHandler {
   readonly verb = 'clientFile.openForm';
+  readonly requires: Access = requirements.change('clientFiles');
   constructor(private readonly services: TeamsServices) {}
 
   async handle(_context: TurnContext, session: TurnSession): Promise<CardActionResult> {
@@ -18,6 +20,7 @@ export class OpenClientFileFormAction implements CardActionHandler {
 
 export class CreateClientFileAction implements CardActionHandler {
   readonly verb = 'clientFile.create';
+  readonly requires: Access = requirements.change('clientFiles');
   constructor(private readonly services: TeamsServices) {}
 
   async handle(_context: TurnContext, session: TurnSession, data: Record<string, unknown>): Promise<CardActionResult> {
@@ -34,6 +37,7 @@ export class CreateClientFileAction implements CardActionHandler {
 
 export class ShowClientFileAction implements CardActionHandler {
   readonly verb = 'clientFile.show';
+  readonly requires: Access = requirements.read('clientFiles');
   constructor(private readonly services: TeamsServices) {}
 
   async handle(_context: TurnContext, session: TurnSession, data: Record<string, unknown>): Promise<CardActionResult> {
@@ -45,6 +49,7 @@ export class ShowClientFileAction implements CardActionHandler {
 
 export class SetPrimaryContactAction implements CardActionHandler {
   readonly verb = 'clientFile.setPrimary';
+  readonly requires: Access = requirements.change('clientFiles');
   constructor(private readonly services: TeamsServices) {}
 
   async handle(_context: TurnContext, session: TurnSession, data: Record<string, unknown>): Promise<CardActionResult> {

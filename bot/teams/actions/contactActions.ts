@@ -1,6 +1,7 @@
+import { requirements } from '../../domain/access/policy.js';
 import type { TurnContext } from 'botbuilder';
 import { contactDetailsCard, contactFormCard } from '../../cards/views.js';
-import type { CardActionHandler, CardActionResult } from '../handlers.js';
+import type { Access, CardActionHandler, CardActionResult } from '../handlers.js';
 import { describeLink } from '../linkText.js';
 import type { TeamsServices } from '../services.js';
 import type { TurnSession } from '../session.js';
@@ -8,6 +9,7 @@ import { contactCreateData, contactRef, optionalRefs, parseCardData } from './ca
 
 export class OpenContactFormAction implements CardActionHandler {
   readonly verb = 'contact.openForm';
+  readonly requires: Access = requirements.change('contacts');
   constructor(private readonly services: TeamsServices) {}
 
   async handle(_context: TurnContext, session: TurnSession, data: Record<string, unknown>): Promise<CardActionResult> {
@@ -20,6 +22,7 @@ export class OpenContactFormAction implements CardActionHandler {
 
 export class CreateContactAction implements CardActionHandler {
   readonly verb = 'contact.create';
+  readonly requires: Access = requirements.change('contacts');
   constructor(private readonly services: TeamsServices) {}
 
   async handle(_context: TurnContext, session: TurnSession, data: Record<string, unknown>): Promise<CardActionResult> {
@@ -46,6 +49,7 @@ export class CreateContactAction implements CardActionHandler {
 
 export class ShowContactAction implements CardActionHandler {
   readonly verb = 'contact.show';
+  readonly requires: Access = requirements.read('contacts');
   constructor(private readonly services: TeamsServices) {}
 
   async handle(_context: TurnContext, session: TurnSession, data: Record<string, unknown>): Promise<CardActionResult> {

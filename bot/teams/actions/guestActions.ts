@@ -1,3 +1,4 @@
+import { requirements } from '../../domain/access/policy.js';
 import type { TurnContext } from 'botbuilder';
 import { bulkInvitePreviewCard, chooseTeamCard, firmTeamsCard, invitePreviewCard, jobProgressCard, revokeCard } from '../../cards/guestViews.js';
 import { clientFileDetailsCard } from '../../cards/views.js';
@@ -8,7 +9,7 @@ import type { InvitationSelection } from '../../domain/guestOnboardingService.js
 import { format } from '../../i18n/index.js';
 import type { InvitationJob } from '../../jobs/invitationJobs.js';
 import type { GuestTeamsServices } from '../guestServices.js';
-import type { CardActionHandler, CardActionResult } from '../handlers.js';
+import type { Access, CardActionHandler, CardActionResult } from '../handlers.js';
 import type { TeamsServices } from '../services.js';
 import type { TurnSession } from '../session.js';
 import {
@@ -59,6 +60,7 @@ async function startJob(
 
 export class PreviewInvitationAction implements CardActionHandler {
   readonly verb = 'guest.preview';
+  readonly requires: Access = requirements.change('invitations');
   constructor(private readonly services: TeamsServices, private readonly guest: GuestTeamsServices) {}
 
   async handle(_context: TurnContext, session: TurnSession, data: Record<string, unknown>): Promise<CardActionResult> {
@@ -70,6 +72,7 @@ export class PreviewInvitationAction implements CardActionHandler {
 
 export class PreviewManyInvitationsAction implements CardActionHandler {
   readonly verb = 'guest.previewMany';
+  readonly requires: Access = requirements.change('invitations');
   constructor(private readonly services: TeamsServices, private readonly guest: GuestTeamsServices) {}
 
   async handle(_context: TurnContext, session: TurnSession, data: Record<string, unknown>): Promise<CardActionResult> {
@@ -81,6 +84,7 @@ export class PreviewManyInvitationsAction implements CardActionHandler {
 
 export class InviteContactAction implements CardActionHandler {
   readonly verb = 'guest.invite';
+  readonly requires: Access = requirements.change('invitations');
   constructor(private readonly guest: GuestTeamsServices) {}
 
   async handle(context: TurnContext, session: TurnSession, data: Record<string, unknown>): Promise<CardActionResult> {
@@ -91,6 +95,7 @@ export class InviteContactAction implements CardActionHandler {
 
 export class InviteManyAction implements CardActionHandler {
   readonly verb = 'guest.inviteMany';
+  readonly requires: Access = requirements.change('invitations');
   constructor(private readonly guest: GuestTeamsServices) {}
 
   async handle(context: TurnContext, session: TurnSession, data: Record<string, unknown>): Promise<CardActionResult> {
@@ -105,6 +110,7 @@ export class InviteManyAction implements CardActionHandler {
 
 export class CancelInvitationAction implements CardActionHandler {
   readonly verb = 'guest.cancel';
+  readonly requires: Access = 'attached';
 
   async handle(_context: TurnContext, session: TurnSession): Promise<CardActionResult> {
     return { message: session.t.guest.cancelled };
@@ -113,6 +119,7 @@ export class CancelInvitationAction implements CardActionHandler {
 
 export class ShowJobAction implements CardActionHandler {
   readonly verb = 'job.show';
+  readonly requires: Access = requirements.read('invitations');
   constructor(private readonly guest: GuestTeamsServices) {}
 
   async handle(_context: TurnContext, session: TurnSession, data: Record<string, unknown>): Promise<CardActionResult> {
@@ -124,6 +131,7 @@ export class ShowJobAction implements CardActionHandler {
 
 export class OpenTeamChoiceAction implements CardActionHandler {
   readonly verb = 'clientFile.openTeamChoice';
+  readonly requires: Access = requirements.change('invitations');
   constructor(private readonly services: TeamsServices, private readonly guest: GuestTeamsServices) {}
 
   async handle(_context: TurnContext, session: TurnSession, data: Record<string, unknown>): Promise<CardActionResult> {
@@ -136,6 +144,7 @@ export class OpenTeamChoiceAction implements CardActionHandler {
 
 export class ChooseTeamAction implements CardActionHandler {
   readonly verb = 'clientFile.chooseTeam';
+  readonly requires: Access = requirements.change('invitations');
   constructor(private readonly services: TeamsServices, private readonly guest: GuestTeamsServices) {}
 
   async handle(_context: TurnContext, session: TurnSession, data: Record<string, unknown>): Promise<CardActionResult> {
@@ -165,6 +174,7 @@ export class ChooseTeamAction implements CardActionHandler {
 
 export class SetTeamInternalAction implements CardActionHandler {
   readonly verb = 'teams.setInternal';
+  readonly requires: Access = requirements.change('organisation');
   constructor(private readonly services: TeamsServices, private readonly guest: GuestTeamsServices) {}
 
   async handle(_context: TurnContext, session: TurnSession, data: Record<string, unknown>): Promise<CardActionResult> {
@@ -184,6 +194,7 @@ export async function firmTeamsOverview(services: TeamsServices, guest: GuestTea
 
 export class OpenRevokeAction implements CardActionHandler {
   readonly verb = 'guest.openRevoke';
+  readonly requires: Access = requirements.change('invitations');
   constructor(private readonly guest: GuestTeamsServices) {}
 
   async handle(_context: TurnContext, session: TurnSession, data: Record<string, unknown>): Promise<CardActionResult> {
@@ -200,6 +211,7 @@ export class OpenRevokeAction implements CardActionHandler {
 
 export class RevokeGuestAction implements CardActionHandler {
   readonly verb = 'guest.revoke';
+  readonly requires: Access = requirements.change('invitations');
   constructor(private readonly guest: GuestTeamsServices) {}
 
   async handle(_context: TurnContext, session: TurnSession, data: Record<string, unknown>): Promise<CardActionResult> {

@@ -1,6 +1,7 @@
+import { requirements } from '../../domain/access/policy.js';
 import type { TurnContext } from 'botbuilder';
 import { clientFileDetailsCard, contactDetailsCard, linkFormCard } from '../../cards/views.js';
-import type { CardActionHandler, CardActionResult } from '../handlers.js';
+import type { Access, CardActionHandler, CardActionResult } from '../handlers.js';
 import { describeLink } from '../linkText.js';
 import type { TeamsServices } from '../services.js';
 import type { TurnSession } from '../session.js';
@@ -8,6 +9,7 @@ import { linkCreateData, optionalRefs, parseCardData } from './cardData.js';
 
 export class OpenLinkFormAction implements CardActionHandler {
   readonly verb = 'link.openForm';
+  readonly requires: Access = requirements.change('contacts');
   constructor(private readonly services: TeamsServices) {}
 
   async handle(_context: TurnContext, session: TurnSession, data: Record<string, unknown>): Promise<CardActionResult> {
@@ -22,6 +24,7 @@ export class OpenLinkFormAction implements CardActionHandler {
 
 export class CreateLinkAction implements CardActionHandler {
   readonly verb = 'link.create';
+  readonly requires: Access = requirements.change('contacts');
   constructor(private readonly services: TeamsServices) {}
 
   async handle(_context: TurnContext, session: TurnSession, data: Record<string, unknown>): Promise<CardActionResult> {

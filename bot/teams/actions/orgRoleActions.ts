@@ -1,13 +1,15 @@
+import { requirements } from '../../domain/access/policy.js';
 import type { TurnContext } from 'botbuilder';
 import { orgRolesCard } from '../../cards/views.js';
 import { fieldErrorMessage, format } from '../../i18n/index.js';
-import type { CardActionHandler, CardActionResult } from '../handlers.js';
+import type { Access, CardActionHandler, CardActionResult } from '../handlers.js';
 import type { TeamsServices } from '../services.js';
 import type { TurnSession } from '../session.js';
 import { orgRoleData, parseCardData } from './cardData.js';
 
 export class AddOrgRoleAction implements CardActionHandler {
   readonly verb = 'orgRoles.add';
+  readonly requires: Access = requirements.change('organisation');
   constructor(private readonly services: TeamsServices) {}
 
   async handle(_context: TurnContext, session: TurnSession, data: Record<string, unknown>): Promise<CardActionResult> {
@@ -24,6 +26,7 @@ export class AddOrgRoleAction implements CardActionHandler {
 
 export class RemoveOrgRoleAction implements CardActionHandler {
   readonly verb = 'orgRoles.remove';
+  readonly requires: Access = requirements.change('organisation');
   constructor(private readonly services: TeamsServices) {}
 
   async handle(_context: TurnContext, session: TurnSession, data: Record<string, unknown>): Promise<CardActionResult> {

@@ -1,10 +1,11 @@
+import { requirements } from '../../domain/access/policy.js';
 import type { TurnContext } from 'botbuilder';
 import { bulkInvitePreviewCard, invitePreviewCard } from '../../cards/guestViews.js';
 import { contactResultsCard } from '../../cards/views.js';
 import { checkClientFileCode } from '../../domain/fieldRules.js';
 import { format } from '../../i18n/index.js';
 import type { GuestTeamsServices } from '../guestServices.js';
-import { keywordMatcher, type BotCommand } from '../handlers.js';
+import { keywordMatcher, type Access, type BotCommand } from '../handlers.js';
 import { replyWithCard, replyWithText } from '../reply.js';
 import type { TeamsServices } from '../services.js';
 import type { TurnSession } from '../session.js';
@@ -15,6 +16,7 @@ import type { TurnSession } from '../session.js';
  */
 export class InviteCommand implements BotCommand {
   readonly name = 'invite';
+  readonly requires: Access = requirements.change('invitations');
   readonly match = keywordMatcher([/inviter/, /invite/], { takesArguments: true });
 
   constructor(private readonly services: TeamsServices, private readonly guest: GuestTeamsServices) {}

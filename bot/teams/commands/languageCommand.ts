@@ -1,6 +1,6 @@
 import type { TurnContext } from 'botbuilder';
 import { messagesFor, type Language } from '../../i18n/index.js';
-import { keywordMatcher, type BotCommand } from '../handlers.js';
+import { keywordMatcher, type Access, type BotCommand } from '../handlers.js';
 import { replyWithText } from '../reply.js';
 import type { TeamsServices } from '../services.js';
 import type { TurnSession } from '../session.js';
@@ -13,6 +13,7 @@ const languageWords: [RegExp, Language][] = [
 /** The user's own choice, stored per user, wins over the locale the client sends. */
 export class LanguageCommand implements BotCommand {
   readonly name = 'language';
+  readonly requires: Access = 'anyone';
   readonly match = keywordMatcher([/langue/, /language/], { takesArguments: true });
 
   constructor(private readonly services: TeamsServices) {}

@@ -1,7 +1,8 @@
+import { requirements } from '../../domain/access/policy.js';
 import type { TurnContext } from 'botbuilder';
 import { linkFormCard } from '../../cards/views.js';
 import { fieldErrorMessage } from '../../i18n/index.js';
-import { keywordMatcher, type BotCommand } from '../handlers.js';
+import { keywordMatcher, type Access, type BotCommand } from '../handlers.js';
 import { describeLink } from '../linkText.js';
 import { replyWithCard, replyWithText } from '../reply.js';
 import type { TeamsServices } from '../services.js';
@@ -10,6 +11,7 @@ import type { TurnSession } from '../session.js';
 /** "lier <e-mail> <code> [principal]" links at once; "lier" alone opens the form. */
 export class LinkCommand implements BotCommand {
   readonly name = 'link';
+  readonly requires: Access = requirements.change('contacts');
   readonly match = keywordMatcher([/lier/, /link/], { takesArguments: true });
 
   constructor(private readonly services: TeamsServices) {}

@@ -1,10 +1,11 @@
+import { requirements } from '../../domain/access/policy.js';
 import type { TurnContext } from 'botbuilder';
 import { revokeCard } from '../../cards/guestViews.js';
 import { contactResultsCard } from '../../cards/views.js';
 import { contactDisplayName } from '../../domain/contact.js';
 import { format } from '../../i18n/index.js';
 import type { GuestTeamsServices } from '../guestServices.js';
-import { keywordMatcher, type BotCommand } from '../handlers.js';
+import { keywordMatcher, type Access, type BotCommand } from '../handlers.js';
 import { replyWithCard, replyWithText } from '../reply.js';
 import type { TeamsServices } from '../services.js';
 import type { TurnSession } from '../session.js';
@@ -12,6 +13,7 @@ import type { TurnSession } from '../session.js';
 /** "révoquer <e-mail ou nom>": a card to choose what to remove, which is itself the confirmation. */
 export class RevokeCommand implements BotCommand {
   readonly name = 'revoke';
+  readonly requires: Access = requirements.change('invitations');
   readonly match = keywordMatcher([/r[ée]voquer/, /revoke/], { takesArguments: true });
 
   constructor(private readonly services: TeamsServices, private readonly guest: GuestTeamsServices) {}

@@ -1,7 +1,8 @@
+import { requirements } from '../../domain/access/policy.js';
 import type { TurnContext } from 'botbuilder';
 import { clientFileDetailsCard, clientFileResultsCard } from '../../cards/views.js';
 import { format } from '../../i18n/index.js';
-import { keywordMatcher, type BotCommand } from '../handlers.js';
+import { keywordMatcher, type Access, type BotCommand } from '../handlers.js';
 import { replyWithCard, replyWithText } from '../reply.js';
 import type { TeamsServices } from '../services.js';
 import type { TurnSession } from '../session.js';
@@ -9,6 +10,7 @@ import type { TurnSession } from '../session.js';
 /** "dossier 000001" opens the file; "dossier boul" lists the files whose name starts so. */
 export class ShowClientFileCommand implements BotCommand {
   readonly name = 'showClientFile';
+  readonly requires: Access = requirements.read('clientFiles');
   readonly match = keywordMatcher([/dossier/, /client\s+file/, /file/], { takesArguments: true });
 
   constructor(private readonly services: TeamsServices) {}

@@ -1,13 +1,15 @@
+import { requirements } from '../../domain/access/policy.js';
 import type { TurnContext } from 'botbuilder';
 import { contactDetailsCard, contactResultsCard } from '../../cards/views.js';
 import { format } from '../../i18n/index.js';
-import { keywordMatcher, type BotCommand } from '../handlers.js';
+import { keywordMatcher, type Access, type BotCommand } from '../handlers.js';
 import { replyWithCard, replyWithText } from '../reply.js';
 import type { TeamsServices } from '../services.js';
 import type { TurnSession } from '../session.js';
 
 export class ShowContactCommand implements BotCommand {
   readonly name = 'showContact';
+  readonly requires: Access = requirements.read('contacts');
   readonly match = keywordMatcher([/interlocuteur/, /contact/], { takesArguments: true });
 
   constructor(private readonly services: TeamsServices) {}

@@ -1,0 +1,134 @@
+import type { TurnContext } from 'botbuilder';
+import { z } from 'zod';
+import { accessRequestsCard, staffUsersCard, userProfilesCard } from '../../cards/accessViews.js';
+import type { AccessService } from '../../domain/access/accessService.js';
+import { requirements } from '../../domain/access/policy.js';
+import { applications, isProfile, type Profile } from '../../domain/access/profiles.js';
+import { format } from '../../i18n/index.js';
+import { refusalText } from '../accessText.js';
+import type { Access, CardActionHandler, CardActionResult } from '../handlers.js';
+import type { TurnSession } from '../session.js';
+import { parseCardData } from './cardData.js';
+
+const requestData = z.object({
+  kind: z.enum(['join', 'profile']),
+  application: z.enum(applications).optional(),
+  level: z.enum(['consultation', 'modification']).optional(),
+  comment: z.string().max(5_000).optional(),
+});
+const numberData = z.object({ number: z.coerce.number().int().positive() }).passthrough();
+const emailData = z.object({ email: z.string().min(3).max(254) }).passthrough();
+
+/** The button of a refusal card. Whoever clicks is the requester: card data names no person. */
+export class RequestAccessAction implements CardActionHandler {
+  readonly verb = 'access.request';
+  readonly requires: Access = 'anyone';
+  constructor(private readonly access: AccessService) {}
+
+  async handle(_context: TurnContext, session: TurnSession, data: Record<string, unknown>): Promise<CardActionResult> {
+    const { kind, application, level, comment } = parseCardData(this.verb, requestData, data);
+    if (!session.access.email) return { message: session.t.errors.accessCheckFailed };
+    const profile = application && level ? { application, level } : undefined;
+    const outcome = await this.access.request({ ...session.actor, email: session.access.email }, { kind, profile, comment });
+    return { message: outcome.ok ? format(session.t.access.requested, { number: outcome.value.number }) : refusalText(session.t, outcome.refusal) };
+  }
+}
+
+async function requestsCard(access: AccessService, session: TurnSession, banner?: { text: string; good: boolean }) {
+  return accessRequestsCard(session.language, await access.listPending(session.actor.firmId), banner);
+}
+
+export class ApproveRequestAction implements CardActionHandler {
+  readonly verb = 'access.approve';
+  readonly requires: Access = requirements.change('organisation');
+  constructor(private readonly access: AccessService) {}
+
+  async handle(_context: TurnContext, session: TurnSession, data: Record<string, unknown>): Promise<CardActionResult> {
+    const { number } = parseCardData(this.verb, numberData, data);
+    const outcome = await this.access.approve(session.actor, number);
+    const banner = outcome.ok ? { text: format(session.t.access.approved, { number }), good: true } : { text: refusalText(session.t, outcome.refusal), good: false };
+    return { card: await requestsCard(this.access, session, banner) };
+  }
+}
+
+export class RefuseRequestAction implements CardActionHandler {
+  readonly verb = 'access.refuse';
+  readonly requires: Access = requirements.change('organisation');
+  constructor(private readonly access: AccessService) {}
+
+  async handle(_context: TurnContext, session: TurnSession, data: Record<string, unknown>): Promise<CardActionResult> {
+    const { number } = parseCardData(this.verb, numberData, data);
+    const reason = typeof data[`reason${number}`] === 'string' ? String(data[`reason${number}`]) : undefined;
+    const outcome = await this.access.refuse(session.actor, number, reason);
+    const banner = outcome.ok ? { text: format(session.t.access.refused, { number }), good: true } : { text: refusalText(session.t, outcome.refusal), good: false };
+    return { card: await requestsCard(this.access, session, banner) };
+  }
+}
+
+async function usersCard(access: AccessService, session: TurnSession, banner?: { text: string; good: boolean }) {
+  const firmId = session.actor.firmId;
+  return staffUsersCard(session.language, await access.listMembers(firmId), await access.mainManagerEmail(firmId), banner);
+}
+
+export class ShowUsersAction implements CardActionHandler {
+  readonly verb = 'access.users';
+  readonly requires: Access = requirements.read('organisation');
+  constructor(private readonly access: AccessService) {}
+
+  async handle(_context: TurnContext, session: TurnSession): Promise<CardActionResult> {
+    return { card: await usersCard(this.access, session) };
+  }
+}
+
+export class OpenProfilesAction implements CardActionHandler {
+  readonly verb = 'access.openProfiles';
+  readonly requires: Access = requirements.change('organisation');
+  constructor(private readonly access: AccessService) {}
+
+  async handle(_context: TurnContext, session: TurnSession, data: Record<string, unknown>): Promise<CardActionResult> {
+    const { email } = parseCardData(this.verb, emailData, data);
+    const member = (await this.access.listMembers(session.actor.firmId)).find((candidate) => candidate.email === email);
+    return member ? { card: userProfilesCard(session.language, member) } : { message: session.t.access.refusals.targetNotAttached };
+  }
+}
+
+/** Saves the whole habilitation as submitted: one choice per application. */
+export class SaveProfilesAction implements CardActionHandler {
+  readonly verb = 'access.saveProfiles';
+  readonly requires: Access = requirements.change('organisation');
+  constructor(private readonly access: AccessService) {}
+
+  async handle(_context: TurnContext, session: TurnSession, data: Record<string, unknown>): Promise<CardActionResult> {
+    const { email } = parseCardData(this.verb, emailData, data);
+    const profiles: Profile[] = [];
+    for (const application of applications) {
+      const level = data[`profile_${application}`];
+      if (level === 'none' || level === undefined) continue;
+      const profile = { application, level };
+      if (!isProfile(profile)) return { message: session.t.errors.staleCard };
+      profiles.push(profile);
+    }
+    const outcome = await this.access.replaceProfiles(session.actor, email, profiles);
+    const banner = outcome.ok
+      ? { text: format(session.t.access.profilesSaved, { name: outcome.value.displayName }), good: true }
+      : { text: refusalText(session.t, outcome.refusal), good: false };
+    return { card: await usersCard(this.access, session, banner) };
+  }
+}
+
+export class DetachUserAction implements CardActionHandler {
+  readonly verb = 'access.detach';
+  readonly requires: Access = requirements.change('organisation');
+  constructor(private readonly access: AccessService) {}
+
+  async handle(_context: TurnContext, session: TurnSession, data: Record<string, unknown>): Promise<CardActionResult> {
+    const { email, index } = parseCardData(this.verb, emailData, data) as { email: string; index?: unknown };
+    const comment = typeof data[`comment${String(index)}`] === 'string' ? String(data[`comment${String(index)}`]) : undefined;
+    const member = (await this.access.listMembers(session.actor.firmId)).find((candidate) => candidate.email === email);
+    const outcome = await this.access.detach(session.actor, email, comment);
+    const banner = outcome.ok
+      ? { text: format(session.t.access.detached, { name: member?.displayName ?? email }), good: true }
+      : { text: refusalText(session.t, outcome.refusal), good: false };
+    return { card: await usersCard(this.access, session, banner) };
+  }
+}

@@ -1,0 +1,160 @@
+import assert from 'node:assert/strict';
+import { MongoClient } from 'mongodb';
+import { cardActions, cardText, startTestPasserelle, type TestPasserelle } from '../helpers/passerelle.js';
+import { claire, executeActivity, messageActivity, paul, type Speaker } from '../helpers/activities.js';
+import { MongoStructureStore } from '../../bot/store/accessRepositories.js';
+import { collections } from '../../bot/store/mongo.js';
+
+type InvokeBody = { statusCode: number; type: string; value: unknown };
+const ines: Speaker = { id: '29:staff-ines', name: 'Inès Roche', aadObjectId: 'aaaaaaaa-0000-0000-0000-000000000003' };
+
+describe('Staff permissions and approvals (Chorus Pro model)', function () {
+  this.timeout(60_000);
+  let passerelle: TestPasserelle;
+
+  before(async () => {
+    passerelle = await startTestPasserelle();
+  });
+  after(async () => {
+    await passerelle?.stop();
+  });
+
+  const conversationOf = (who: Speaker) => `a:personal-${who.id}`;
+
+  async function say(who: Speaker, text: string) {
+    const mark = passerelle.connector.sent.length;
+    const response = await passerelle.post(messageActivity(text, { serviceUrl: passerelle.connector.url, from: who, conversationId: conversationOf(who) }));
+    assert.equal(response.status, 200);
+    const reply = passerelle.connector.since(mark).find((sent) => sent.conversationId === conversationOf(who));
+    assert.ok(reply, `the bot answers ${who.name}: "${text}"`);
+    return reply.activity;
+  }
+
+  async function execute(who: Speaker, verb: string, data: Record<string, unknown>) {
+    const response = await passerelle.post(executeActivity(verb, data, { serviceUrl: passerelle.connector.url, from: who, conversationId: conversationOf(who) }));
+    assert.equal(response.status, 200);
+    return response.body as InvokeBody;
+  }
+
+  const textOf = (reply: { text?: string; attachments?: { content: unknown }[] }) => `${reply.text ?? ''}\n${cardText(reply.attachments?.[0]?.content)}`;
+
+  async function audit(action: string): Promise<number> {
+    const client = new MongoClient(passerelle.mongoUri);
+    try {
+      return await client.db(passerelle.database).collection(collections.auditLog).countDocuments({ action });
+    } finally {
+      await client.close();
+    }
+  }
+
+  it('makes the first user of a firm its main manager, with every profile', async () => {
+    const rights = textOf(await say(claire, 'mes droits'));
+    assert.match(rights, /Rôle : Gestionnaire principal/);
+    assert.match(rights, /Organisation – modification/);
+    assert.equal(await audit('access.bootstrapped'), 1);
+  });
+
+  it('refuses every staff command to someone not attached, and says how to ask', async () => {
+    const commands = ['nouveau dossier', 'nouvel interlocuteur', 'dossier 000001', 'interlocuteur lea', 'lier a@b.fr 1', 'inviter tous', 'révoquer lea', 'équipes', 'demandes', 'utilisateurs', 'rattacher x@y.fr', 'rôles'];
+    for (const command of commands) {
+      const reply = await say(paul, command);
+      assert.match(textOf(reply), /pas encore rattaché à la structure/, `"${command}" is refused to Paul`);
+      assert.ok(cardActions(reply.attachments?.[0]?.content).some((action) => action.verb === 'access.request'), `"${command}" offers the request button`);
+    }
+    const help = textOf(await say(paul, 'aide'));
+    assert.match(help, /Commandes de Passerelle/, 'help stays open to everyone');
+  });
+
+  it('refuses card actions too, whatever the card data says', async () => {
+    const forged = await execute(paul, 'access.approve', { number: 1 });
+    assert.match(cardText(forged.value), /pas encore rattaché/);
+    const create = await execute(paul, 'clientFile.create', { requestId: '5f0e1c1e-7a1b-4c7e-9a51-1d2c3b4a5f60', code: 'X1', companyName: 'Intrus' });
+    assert.match(cardText(create.value), /pas encore rattaché/);
+    assert.match(textOf(await say(claire, 'dossier X1')), /Aucun dossier/, 'nothing was written');
+  });
+
+  it('lets a user ask to join; the main manager sees the request and approves it; the requester is told', async () => {
+    const refused = await say(paul, 'dossier 000001');
+    const request = cardActions(refused.attachments?.[0]?.content).find((action) => action.verb === 'access.request')!;
+    const sent = await execute(paul, 'access.request', { ...request.data, comment: 'Je rejoins le pôle TPE' });
+    assert.match(String(sent.value), /Demande n° 1 envoyée/);
+    const again = await execute(paul, 'access.request', request.data);
+    assert.match(String(again.value), /Une demande identique attend déjà/);
+
+    assert.match(textOf(await say(claire, 'mes droits')), /1 demande\(s\) d’accès en attente/);
+    const list = (await say(claire, 'demandes')).attachments?.[0]?.content;
+    assert.match(cardText(list), /N° 1 · Paul Durand \(staff-paul@cabinet-demo\.test\) · rattachement à la structure[\s\S]*Je rejoins le pôle TPE/);
+    const approve = cardActions(list).find((action) => action.verb === 'access.approve')!;
+    const mark = passerelle.connector.sent.length;
+    const approved = await execute(claire, 'access.approve', approve.data);
+    assert.match(cardText(approved.value), /Demande n° 1 approuvée/);
+    const told = passerelle.connector.since(mark).find((entry) => entry.conversationId === conversationOf(paul));
+    assert.ok(told, 'Paul is told in his personal chat');
+    assert.match(String(told.activity.text), /Votre demande n° 1 \(rattachement à la structure\) a été approuvée par Claire Martin/);
+    const twice = await execute(claire, 'access.approve', approve.data);
+    assert.match(cardText(twice.value), /déjà été traitée/);
+    assert.match(textOf(await say(paul, 'dossier 000001')), /Aucun dossier/, 'Paul can now use the client files');
+  });
+
+  it('refuses a profile already held, and a refusal needs a reason that reaches the requester', async () => {
+    assert.match(textOf(await say(paul, 'demander profil dossiers modification')), /déjà attribué/);
+    const refused = await say(paul, 'utilisateurs');
+    assert.match(textOf(refused), /profil « Organisation – consultation »/);
+    const request = cardActions(refused.attachments?.[0]?.content).find((action) => action.verb === 'access.request')!;
+    assert.match(String((await execute(paul, 'access.request', request.data)).value), /Demande n° 2 envoyée/);
+    const withoutReason = await execute(claire, 'access.refuse', { number: 2 });
+    assert.match(cardText(withoutReason.value), /Le motif du refus est obligatoire/);
+    const mark = passerelle.connector.sent.length;
+    const done = await execute(claire, 'access.refuse', { number: 2, reason2: 'Réservé aux associés' });
+    assert.match(cardText(done.value), /Demande n° 2 refusée/);
+    const told = passerelle.connector.since(mark).find((entry) => entry.conversationId === conversationOf(paul))!;
+    assert.match(String(told.activity.text), /a été refusée par Claire Martin\. Motif : Réservé aux associés/);
+    assert.equal(await audit('access.requestRefused'), 1);
+  });
+
+  it('edits a habilitation only when the form is saved, and the policy follows it', async () => {
+    const users = (await say(claire, 'utilisateurs')).attachments?.[0]?.content;
+    const open = cardActions(users).find((action) => action.verb === 'access.openProfiles' && action.data.email === 'staff-paul@cabinet-demo.test')!;
+    const form = await execute(claire, 'access.openProfiles', open.data);
+    assert.match(cardText(form.value), /Rien ne change tant que vous n’avez pas enregistré/);
+    const save = cardActions(form.value).find((action) => action.verb === 'access.saveProfiles')!;
+    const saved = await execute(claire, 'access.saveProfiles', { ...save.data, profile_clientFiles: 'consultation', profile_contacts: 'none', profile_invitations: 'none', profile_offers: 'none', profile_partnerApps: 'none', profile_audit: 'none', profile_organisation: 'none' });
+    assert.match(cardText(saved.value), /Profils de Paul Durand enregistrés/);
+    assert.match(textOf(await say(paul, 'dossier 000001')), /Aucun dossier/, 'consultation is enough to read');
+    assert.match(textOf(await say(paul, 'nouveau dossier')), /profil « Dossiers clients – modification »/, 'but not to create');
+    assert.equal(await audit('access.profilesChanged'), 1);
+  });
+
+  it('keeps exactly one main manager: no detaching them, no handover to a stranger, one winner under concurrency', async () => {
+    const users = (await say(claire, 'utilisateurs')).attachments?.[0]?.content;
+    const detachClaire = cardActions(users).find((action) => action.verb === 'access.detach' && action.data.email === 'staff-claire@cabinet-demo.test')!;
+    const refused = await execute(claire, 'access.detach', { ...detachClaire.data, [`comment${String(detachClaire.data.index)}`]: 'Départ' });
+    assert.match(cardText(refused.value), /transférez d’abord ce rôle/);
+    const noComment = cardActions(users).find((action) => action.verb === 'access.detach' && action.data.email === 'staff-paul@cabinet-demo.test')!;
+    assert.match(cardText((await execute(claire, 'access.detach', noComment.data)).value), /commentaire est obligatoire/);
+
+    assert.match(textOf(await say(claire, 'transférer gestionnaire inconnu@cabinet-demo.test')), /n’est pas rattachée/);
+    assert.match(textOf(await say(paul, 'transférer gestionnaire staff-paul@cabinet-demo.test')), /Seul le gestionnaire principal/);
+
+    const structures = new MongoStructureStore(new MongoClient(passerelle.mongoUri).db(passerelle.database));
+    const results = await Promise.all([
+      structures.transferMainManager('11111111-1111-1111-1111-111111111111', 'staff-claire@cabinet-demo.test', 'staff-paul@cabinet-demo.test'),
+      structures.transferMainManager('11111111-1111-1111-1111-111111111111', 'staff-claire@cabinet-demo.test', 'staff-ines@cabinet-demo.test'),
+    ]);
+    assert.deepEqual(results.filter(Boolean).length, 1, 'two handovers at once: exactly one wins');
+    const manager = await structures.mainManagerEmail('11111111-1111-1111-1111-111111111111');
+    assert.ok(manager === 'staff-paul@cabinet-demo.test' || manager === 'staff-ines@cabinet-demo.test');
+  });
+
+  it('hands the role over through the bot to an attached user', async () => {
+    // Restore a known state: whoever won above hands back to Claire through the store, then Claire hands over by command.
+    const structures = new MongoStructureStore(new MongoClient(passerelle.mongoUri).db(passerelle.database));
+    const current = (await structures.mainManagerEmail('11111111-1111-1111-1111-111111111111'))!;
+    await structures.transferMainManager('11111111-1111-1111-1111-111111111111', current, 'staff-claire@cabinet-demo.test');
+    assert.match(textOf(await say(claire, 'rattacher staff-ines@cabinet-demo.test')), /staff-ines@cabinet-demo\.test est rattaché/);
+    assert.match(textOf(await say(claire, 'transférer gestionnaire staff-ines@cabinet-demo.test')), /transféré à staff-ines@cabinet-demo\.test/);
+    assert.match(textOf(await say(ines, 'mes droits')), /Rôle : Gestionnaire principal/);
+    assert.match(textOf(await say(claire, 'mes droits')), /Rôle : Utilisateur simple/);
+    assert.equal(await audit('access.mainManagerTransferred'), 1);
+  });
+});
