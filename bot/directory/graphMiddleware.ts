@@ -148,6 +148,18 @@ export class ThrottlingRetryHandler extends ChainedHandler {
     super();
   }
 
+  private readonly last429 = new Map<string, number>();
+
+  private throttledAgain(keys: string[], now: number, windowMs: number): boolean {
+    let again = false;
+    for (const key of keys) {
+      const previous = this.last429.get(key);
+      if (previous !== undefined && now - previous <= Math.max(windowMs, 1_000)) again = true;
+      this.last429.set(key, now);
+    }
+    return again;
+  }
+
   async execute(context: Context): Promise<void> {
     const call = callContextOf(context);
     const clock = this.deps.clock ?? systemClock;
@@ -163,12 +175,13 @@ export class ThrottlingRetryHandler extends ChainedHandler {
       try {
         await this.next(context);
       } catch (error) {
+        for (const lease of leases) lease.release();
         this.deps.logger.debug('graph request failed', { method, path, attempt, durationMs: clock.now() - started, kind: (error as DirectoryError).kind });
         throw error;
-      } finally {
-        for (const lease of leases) lease.release();
       }
       const response = context.response!;
+      // A throttled request was not counted by Graph: its slot goes back to the others.
+      for (const lease of leases) (response.status === 429 ? lease.cancel() : lease.release());
       this.deps.logger.debug('graph request', {
         method,
         path,
@@ -180,7 +193,11 @@ export class ThrottlingRetryHandler extends ChainedHandler {
       if (!retryableStatuses.has(response.status)) return;
 
       const retryAfterSeconds = parseRetryAfter(response.headers.get('Retry-After'), clock.now());
-      if (response.status === 429 && retryAfterSeconds !== undefined) this.deps.pacing.pause(keys, retryAfterSeconds * 1000);
+      // One 429 concerns that request; a second one close behind means the tenant is throttling
+      // everyone: then every waiting request holds back for Retry-After.
+      if (response.status === 429 && retryAfterSeconds !== undefined && this.throttledAgain(keys, clock.now(), retryAfterSeconds * 1000)) {
+        this.deps.pacing.pause(keys, retryAfterSeconds * 1000);
+      }
       if (attempt >= this.deps.policy.maxAttempts) {
         const error = await graphErrorBody(response);
         fail(call, toDirectoryError({ status: response.status, ...error, retryAfterSeconds, operation: call.operation }));

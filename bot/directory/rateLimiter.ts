@@ -39,7 +39,10 @@ interface Grant {
  * so counting from completion keeps us under its limit whatever the latency.
  */
 export interface LimiterLease {
+  /** The request completed: its slot stays counted for a window from now. */
   release(): void;
+  /** The request was refused (429): the server did not count it, so neither do we. */
+  cancel(): void;
 }
 
 interface Waiter {
@@ -162,6 +165,13 @@ export class SlidingWindowLimiter {
         // out of the window comes back too: the server may have counted it as late as now.
         for (const grant of taken) grant.time = completedAt;
         this.grants.push(...taken);
+      },
+      cancel: () => {
+        if (released) return;
+        released = true;
+        const mine = new Set(taken);
+        this.grants = this.grants.filter((grant) => !mine.has(grant));
+        this.drain();
       },
     };
   }

@@ -78,7 +78,12 @@ export class GuestOnboardingService {
     const contacts = await this.deps.contacts.findByIds(firmId, contactIds);
     for (const id of contactIds) if (!contacts.some((contact) => contact.id === id)) results.set(id, 'contactNotFound');
     const toSearch = contacts.filter((contact) => !isAlreadyOnboarded(contact.guest));
-    for (const contact of contacts) if (isAlreadyOnboarded(contact.guest)) results.set(contact.id, 'alreadyInvited');
+    for (const contact of contacts) {
+      if (!isAlreadyOnboarded(contact.guest)) continue;
+      // Invited since this request began: the same job did it before a restart, it is not a skip.
+      const sameRequest = contact.guest?.invitedAt && contact.guest.invitedAt.getTime() >= by.at.getTime();
+      results.set(contact.id, sameRequest ? 'invited' : 'alreadyInvited');
+    }
     if (toSearch.length === 0) return results;
     let found: Map<string, DirectoryUser | null>;
     try {
