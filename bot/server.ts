@@ -34,6 +34,22 @@ import { OrgRolesCommand } from './teams/commands/orgRolesCommand.js';
 import { ShowClientFileCommand } from './teams/commands/showClientFileCommand.js';
 import { ShowContactCommand } from './teams/commands/showContactCommand.js';
 import { PasserelleBot } from './teams/passerelleBot.js';
+import { MongoSubscriptionStore } from './store/subscriptionRepository.js';
+import { OfferService } from './domain/offers/offerService.js';
+import { LegacyAccessService } from './domain/offers/legacy.js';
+import { OfferCards } from './teams/offerCards.js';
+import {
+  ChangeOfferAction,
+  CompleteOfferStepAction,
+  EndOfferAction,
+  MigrateLegacyAction,
+  OpenProposalAction,
+  ProposeOfferAction,
+  ShowOfferAction,
+  type OfferTeamsServices,
+} from './teams/actions/offerActions.js';
+import { AcknowledgeOfferAction, RefreshOfferCardAction } from './teams/actions/clientActions.js';
+import { LegacyAccessesCommand, ProposeOfferCommand } from './teams/commands/offerCommands.js';
 import { AccessService } from './domain/access/accessService.js';
 import { MongoAccessRequestStore, MongoMembershipStore, MongoStructureStore } from './store/accessRepositories.js';
 import { AttachCommand, MyRightsCommand, RequestAccessCommand, RequestsCommand, TransferMainManagerCommand, UsersCommand } from './teams/commands/accessCommands.js';
@@ -171,7 +187,54 @@ export async function startPasserelle(config: Config, logger: Logger, options: S
   const watcher = new AcceptanceWatcher({ onboarding, logger: logger.child('guests'), everyMs: config.GUEST_WATCH_SECONDS * 1_000 });
   guestServices = { onboarding, jobs: jobStore, teams: teamStore, contacts: contactStore, nudgeRunner: () => runner.nudge() };
 
+  const subscriptions = new MongoSubscriptionStore(db);
+  let offerService: OfferService | undefined;
+  const offerCards = new OfferCards({
+    adapter,
+    botAppId: config.BOT_ID ?? '',
+    conversations,
+    teams: teamStore,
+    subscriptions,
+    contacts: contactStore,
+    clientFiles: clientFileStore,
+    offers: () => offerService!,
+    link: config.INVITE_REDIRECT_URL,
+    logger: logger.child('offers'),
+  });
+  offerService = new OfferService({
+    subscriptions,
+    contacts: contactStore,
+    clientFiles: clientFileStore,
+    links: linkStore,
+    catalogue: firmSettings,
+    audit,
+    invitations: {
+      // An offer for a contact not yet invited starts their invitation through the same durable jobs.
+      inviteForOffer: async (firmId, contactId, by) => {
+        await jobStore.create({ firmId, requestId: `offer-invitation:${contactId}:${by.at.getTime()}`, createdBy: by, contactIds: [contactId] });
+        runner.nudge();
+      },
+    },
+    cards: offerCards,
+    now,
+  });
+  const offers = offerService;
+  onboarding.onProgress({
+    guestAccepted: async (firmId, contactId, at) => {
+      await offers.activateWaiting(firmId, contactId, at);
+    },
+    guestJoinedTeam: async (firmId, contactId) => {
+      await offers.activateWaiting(firmId, contactId, now());
+      await offers.sendPendingCards(firmId, contactId);
+    },
+  });
+  access.onPaidOfferApproved(async (request, by) => {
+    if (request.offer) await offers.propose(request.firmId, by, request.offer);
+  });
+  const offerTeams: OfferTeamsServices = { offers, cards: offerCards, access, legacy: new LegacyAccessService({ contacts: contactStore, audit }) };
+
   const defaultLanguage = languageOf(config.DEFAULT_LOCALE) ?? 'fr';
+  const sessions = new SessionResolver({ preferences, memberRoles: new TeamsMemberRoles(), access, defaultLanguage, trustClientLocale: config.TRUST_CLIENT_LOCALE });
   const bot = new PasserelleBot({
     commands: [
       new HelpCommand(),
@@ -184,6 +247,8 @@ export async function startPasserelle(config: Config, logger: Logger, options: S
       new RevokeCommand(services, guestServices),
       new TeamsCommand(services, guestServices),
       new OrgRolesCommand(services),
+      new ProposeOfferCommand(services, offerTeams),
+      new LegacyAccessesCommand(offerTeams),
       new MyRightsCommand(access),
       new RequestAccessCommand(access),
       new RequestsCommand(access),
@@ -215,6 +280,13 @@ export async function startPasserelle(config: Config, logger: Logger, options: S
       new SetTeamInternalAction(services, guestServices),
       new OpenRevokeAction(guestServices),
       new RevokeGuestAction(guestServices),
+      new OpenProposalAction(services, offerTeams),
+      new ProposeOfferAction(services, offerTeams),
+      new ChangeOfferAction(offerTeams),
+      new EndOfferAction(offerTeams),
+      new CompleteOfferStepAction(offerTeams),
+      new ShowOfferAction(offerTeams),
+      new MigrateLegacyAction(offerTeams),
       new RequestAccessAction(access),
       new ApproveRequestAction(access),
       new RefuseRequestAction(access),
@@ -223,7 +295,8 @@ export async function startPasserelle(config: Config, logger: Logger, options: S
       new SaveProfilesAction(access),
       new DetachUserAction(access),
     ],
-    sessions: new SessionResolver({ preferences, memberRoles: new TeamsMemberRoles(), access, defaultLanguage, trustClientLocale: config.TRUST_CLIENT_LOCALE }),
+    clientActions: [new RefreshOfferCardAction({ cards: offerCards, sessions }), new AcknowledgeOfferAction({ cards: offerCards, offers })],
+    sessions,
     conversations,
     teams: teamStore,
     defaultLanguage,

@@ -41,9 +41,9 @@ export function myRightsCard(language: Language, membership: Membership | null, 
 
 export function describeRequest(language: Language, request: AccessRequest): string {
   const t = messagesFor(language).access;
-  return request.kind === 'join'
-    ? t.requestJoinWhat
-    : format(t.requestProfileWhat, { application: t.applications[request.profile!.application], level: t.levels[request.profile!.level] });
+  if (request.kind === 'join') return t.requestJoinWhat;
+  if (request.kind === 'paidOffer') return format(t.requestPaidOfferWhat, { offer: request.offer?.summary ?? '' });
+  return format(t.requestProfileWhat, { application: t.applications[request.profile!.application], level: t.levels[request.profile!.level] });
 }
 
 export function accessRequestsCard(language: Language, requests: AccessRequest[], banner?: { text: string; good: boolean }): AdaptiveCard {

@@ -14,6 +14,8 @@ export interface Contact extends ValidContact {
   updatedAt: Date;
   /** Absent until the contact is first invited. */
   guest?: GuestOnboarding;
+  /** Old Co-production access with a paid Microsoft 365 licence, kept but to be reviewed. */
+  legacyCoproductionLicence?: boolean;
 }
 
 export interface ContactAddress {

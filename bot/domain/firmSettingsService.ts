@@ -1,6 +1,7 @@
 import { defaultOrgRoles, fieldLimits } from './catalogues.js';
 import type { FieldError } from './errors.js';
 import { checkText } from './fieldRules.js';
+import { defaultOfferCatalogue, type OfferDefinition } from './offers/catalogue.js';
 import type { FirmSettings, FirmStore, GuestPolicy } from './ports.js';
 
 /** Seven days then a new invitation, three times at most; one client company per team. */
@@ -11,7 +12,11 @@ export class FirmSettingsService {
   constructor(private readonly firms: FirmStore) {}
 
   settings(firmId: string): Promise<FirmSettings> {
-    return this.firms.ensure(firmId, { orgRoles: [...defaultOrgRoles], guestPolicy: { ...defaultGuestPolicy } });
+    return this.firms.ensure(firmId, { orgRoles: [...defaultOrgRoles], guestPolicy: { ...defaultGuestPolicy }, offerCatalogue: defaultOfferCatalogue });
+  }
+
+  async catalogue(firmId: string): Promise<OfferDefinition[]> {
+    return (await this.settings(firmId)).offerCatalogue;
   }
 
   async addOrgRole(firmId: string, rawRole: string | undefined): Promise<{ ok: true; role: string } | { ok: false; error: FieldError }> {

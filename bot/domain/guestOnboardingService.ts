@@ -20,6 +20,12 @@ export type InvitationOutcome =
   | 'staffAccount' // the address belongs to a member of the firm: not a client
   | 'contactNotFound';
 
+/** Other parts of the product that wait for a guest (offers start on acceptance). */
+export interface GuestProgressListener {
+  guestAccepted(firmId: string, contactId: string, at: Date): Promise<void>;
+  guestJoinedTeam(firmId: string, contactId: string): Promise<void>;
+}
+
 /** Welcomes a guest who has joined the team (Teams layer). */
 export interface GuestWelcomer {
   welcomeInTeam(team: FirmTeam, guest: { contact: Contact; clientFile?: ClientFile; directoryUserId: string }): Promise<void>;
@@ -52,6 +58,12 @@ export class GuestOnboardingService {
       now: () => Date;
     },
   ) {}
+
+  private readonly listeners: GuestProgressListener[] = [];
+
+  onProgress(listener: GuestProgressListener): void {
+    this.listeners.push(listener);
+  }
 
   /** What will happen if the contact is invited: shown on the confirmation card. */
   async preview(firmId: string, contactId: string): Promise<InvitationPreview | null> {
@@ -194,6 +206,7 @@ export class GuestOnboardingService {
             if (await this.deps.contacts.updateGuest(contact.firmId, contact.id, 'invited', accepted)) {
               tally.accepted++;
               await this.audit(contact, system, 'guest.accepted', { directoryUserId: guest.directoryUserId });
+              for (const listener of this.listeners) await listener.guestAccepted(contact.firmId, contact.id, now);
               if (await this.joinTeam({ ...contact, guest: accepted }, system)) tally.joined++;
             }
             continue;
@@ -244,6 +257,7 @@ export class GuestOnboardingService {
     await this.audit(contact, by, 'guest.joinedTeam', { teamId: target.team.teamId }, target.file.id);
     await this.deps.welcomer.welcomeInTeam(target.team, { contact, clientFile: target.file, directoryUserId: guest.directoryUserId! });
     await this.deps.contacts.updateGuest(contact.firmId, contact.id, 'member', { ...member, welcomedAt: this.deps.now() });
+    for (const listener of this.listeners) await listener.guestJoinedTeam(contact.firmId, contact.id);
     return true;
   }
 

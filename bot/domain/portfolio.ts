@@ -112,7 +112,8 @@ export class PortfolioService {
       this.deps.audit.listForClientFile(firmId, clientFileId, portfolioHistoryLength),
       ...details.contacts.map((linked) => this.deps.audit.listForContact(firmId, linked.contact.id, portfolioHistoryLength)),
     ]);
-    return { ...details, history: mergeHistory(entries.flat()) };
+    // Each list comes newest first: reversed, events recorded in the same millisecond keep their order.
+    return { ...details, history: mergeHistory(entries.flatMap((list) => [...list].reverse())) };
   }
 }
 

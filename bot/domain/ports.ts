@@ -2,6 +2,7 @@ import type { ActorStamp } from './actor.js';
 import type { ClientFile } from './clientFile.js';
 import type { Contact } from './contact.js';
 import type { GuestOnboarding, GuestStateName } from './guest.js';
+import type { OfferDefinition } from './offers/catalogue.js';
 
 /**
  * What the domain needs from storage. Every method takes the firm: no query runs without it.
@@ -40,6 +41,10 @@ export interface ContactStore {
    * two server instances never handle the same guest at once. False when another one took it.
    */
   claimGuestCheck(firmId: string, contactId: string, expected: Date, until: Date): Promise<boolean>;
+  /** Contacts with an old Start identifier (…@onloop.onmicrosoft.com) or an old paid Co-production licence. */
+  listLegacy(firmId: string, limit: number): Promise<Contact[]>;
+  /** Replaces the e-mail only if it is still `expected`; false when taken or changed meanwhile. */
+  changeEmail(firmId: string, contactId: string, expected: string, email: string, searchTokens: string[]): Promise<'done' | 'changed' | 'taken'>;
   /** Contacts of every firm whose acceptance should be checked now (the watcher is a system process). */
   listGuestsDueForCheck(now: Date, limit: number): Promise<Contact[]>;
   /** Contacts of the firm never invited (or whose invitation failed), oldest first. */
@@ -69,6 +74,7 @@ export interface FirmSettings {
   firmId: string;
   orgRoles: string[];
   guestPolicy: GuestPolicy;
+  offerCatalogue: OfferDefinition[];
 }
 
 export interface GuestPolicy {

@@ -33,6 +33,7 @@ export class InvitationRunner {
   private readonly owner = `runner-${randomUUID()}`;
   private readonly inFlight = new Set<string>();
   private readonly lastReport = new Map<string, number>();
+  private readonly reporting = new Map<string, Promise<void>>();
   private running = false;
   private loops: Promise<void>[] = [];
   private renewTimer?: NodeJS.Timeout;
@@ -137,16 +138,31 @@ export class InvitationRunner {
     return this.deps.store.finish(this.owner, item, status, outcome, now);
   }
 
-  private async maybeReport(job: InvitationJob): Promise<void> {
+  /**
+   * Reports one job at a time and from a fresh read, so batches finishing together can never
+   * leave an older "in progress" card on top of the final one.
+   */
+  private maybeReport(job: InvitationJob): Promise<void> {
     const now = Date.now();
     const last = this.lastReport.get(job.id) ?? 0;
-    if (job.status !== 'finished' && now - last < this.options.reportEveryMs) return;
+    if (job.status !== 'finished' && now - last < this.options.reportEveryMs) return Promise.resolve();
     this.lastReport.set(job.id, now);
-    if (job.status === 'finished') this.lastReport.delete(job.id);
-    try {
-      await this.deps.reporter.report(job);
-    } catch (error) {
-      this.deps.logger.warn('job progress not reported', { jobId: job.id, error });
-    }
+    const previous = this.reporting.get(job.id) ?? Promise.resolve();
+    const next = previous.then(async () => {
+      try {
+        const fresh = await this.deps.store.findById(job.id);
+        if (fresh) await this.deps.reporter.report(fresh);
+      } catch (error) {
+        this.deps.logger.warn('job progress not reported', { jobId: job.id, error });
+      }
+    });
+    this.reporting.set(job.id, next);
+    void next.then(() => {
+      if (this.reporting.get(job.id) === next) {
+        this.reporting.delete(job.id);
+        if (job.status === 'finished') this.lastReport.delete(job.id);
+      }
+    });
+    return next;
   }
 }

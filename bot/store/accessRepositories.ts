@@ -1,5 +1,5 @@
 import type { Collection, Db, ObjectId } from 'mongodb';
-import type { AccessRequest, AccessRequestKind, AccessRequestStore, MembershipStore, StructureStore } from '../domain/access/ports.js';
+import type { AccessRequest, AccessRequestKind, AccessRequestStore, MembershipStore, RequestedOffer, StructureStore } from '../domain/access/ports.js';
 import type { Membership, Profile } from '../domain/access/profiles.js';
 import { collections, guarded, isDuplicateKey } from './mongo.js';
 
@@ -133,10 +133,11 @@ export class MongoAccessRequestStore implements AccessRequestStore {
     });
   }
 
-  findPendingLike(firmId: string, userId: string, kind: AccessRequestKind, profile?: Profile): Promise<AccessRequest | null> {
+  findPendingLike(firmId: string, userId: string, kind: AccessRequestKind, profile?: Profile, offer?: RequestedOffer): Promise<AccessRequest | null> {
     return guarded(async () => {
       const filter: Record<string, unknown> = { firmId, 'requester.userId': userId, kind, status: 'pending' };
       if (profile) Object.assign(filter, { 'profile.application': profile.application, 'profile.level': profile.level });
+      if (offer) Object.assign(filter, { 'offer.clientFileId': offer.clientFileId, 'offer.contactId': offer.contactId, 'offer.offerId': offer.offerId });
       const document = await this.collection.findOne(filter, { projection: { _id: 0 } });
       return document;
     });

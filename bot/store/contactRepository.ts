@@ -2,7 +2,8 @@ import type { Collection, Db, ObjectId } from 'mongodb';
 import type { Contact } from '../domain/contact.js';
 import type { GuestOnboarding, GuestStateName } from '../domain/guest.js';
 import type { ContactStore, InsertOutcome } from '../domain/ports.js';
-import { collections, guarded, insertUnlessExists, toObjectId, toObjectIds, wordsFilter } from './mongo.js';
+import { collections, guarded, insertUnlessExists, isDuplicateKey, toObjectId, toObjectIds, wordsFilter } from './mongo.js';
+import { legacyStartPattern } from '../domain/offers/legacy.js';
 
 export type ContactDocument = Omit<Contact, 'id'> & { _id?: ObjectId };
 
@@ -104,6 +105,33 @@ export class MongoContactStore implements ContactStore {
       if (ids.length === 0) return [];
       const documents = await this.collection.find({ firmId, _id: { $in: toObjectIds(ids) }, 'guest.state': state }).toArray();
       return documents.map(contactFromDocument);
+    });
+  }
+
+  listLegacy(firmId: string, limit: number): Promise<Contact[]> {
+    return guarded(async () => {
+      const documents = await this.collection
+        .find({ firmId, $or: [{ email: { $regex: legacyStartPattern.source } }, { legacyCoproductionLicence: true }] })
+        .sort({ lastName: 1 })
+        .limit(limit)
+        .toArray();
+      return documents.map(contactFromDocument);
+    });
+  }
+
+  /** A new identity: the guest journey of the old address does not carry over. */
+  changeEmail(firmId: string, contactId: string, expected: string, email: string, searchTokens: string[]): Promise<'done' | 'changed' | 'taken'> {
+    return guarded(async () => {
+      const _id = toObjectId(contactId);
+      if (!_id) return 'changed';
+      if (await this.collection.findOne({ firmId, email, _id: { $ne: _id } }, { projection: { _id: 1 } })) return 'taken';
+      try {
+        const result = await this.collection.updateOne({ firmId, _id, email: expected }, { $set: { email, searchTokens, updatedAt: new Date() }, $unset: { legacyCoproductionLicence: '', guest: '' } });
+        return result.modifiedCount === 1 ? 'done' : 'changed';
+      } catch (error) {
+        if (isDuplicateKey(error)) return 'taken';
+        throw error;
+      }
     });
   }
 }

@@ -1,5 +1,6 @@
 import type { Collection, Db, ObjectId } from 'mongodb';
 import type { FirmSettings, FirmStore, GuestPolicy } from '../domain/ports.js';
+import type { OfferDefinition } from '../domain/offers/catalogue.js';
 import { collections, guarded, isDuplicateKey } from './mongo.js';
 
 interface FirmDocument {
@@ -7,7 +8,18 @@ interface FirmDocument {
   firmId: string;
   orgRoles: string[];
   guestPolicy?: GuestPolicy;
+  offerCatalogue?: OfferDefinition[];
   createdAt: Date;
+}
+
+/** Settings added after a firm was created take their defaults until the firm changes them. */
+function settingsOf(firmId: string, document: FirmDocument | null, defaults: Omit<FirmSettings, 'firmId'>): FirmSettings {
+  return {
+    firmId,
+    orgRoles: document?.orgRoles ?? defaults.orgRoles,
+    guestPolicy: { ...defaults.guestPolicy, ...document?.guestPolicy },
+    offerCatalogue: document?.offerCatalogue?.length ? document.offerCatalogue : defaults.offerCatalogue,
+  };
 }
 
 export class MongoFirmStore implements FirmStore {
@@ -20,16 +32,14 @@ export class MongoFirmStore implements FirmStore {
   ensure(firmId: string, defaults: Omit<FirmSettings, 'firmId'>): Promise<FirmSettings> {
     return guarded(async () => {
       const known = await this.collection.findOne({ firmId });
-      if (known?.orgRoles) return { firmId, orgRoles: known.orgRoles, guestPolicy: { ...defaults.guestPolicy, ...known.guestPolicy } };
+      if (known?.orgRoles) return settingsOf(firmId, known, defaults);
       // Other parts of the firm document (e.g. its main manager) may have created it first:
       // fill in only what is missing, never overwrite.
       await this.collection.updateOne({ firmId }, { $setOnInsert: { firmId, createdAt: new Date() } }, { upsert: true }).catch((error: unknown) => {
         if (!isDuplicateKey(error)) throw error;
       });
       await this.collection.updateOne({ firmId, orgRoles: { $exists: false } }, { $set: { orgRoles: defaults.orgRoles } });
-      const document = await this.collection.findOne({ firmId });
-      // Settings added after a firm was created take their defaults until the firm changes them.
-      return { firmId, orgRoles: document?.orgRoles ?? defaults.orgRoles, guestPolicy: { ...defaults.guestPolicy, ...document?.guestPolicy } };
+      return settingsOf(firmId, await this.collection.findOne({ firmId }), defaults);
     });
   }
 

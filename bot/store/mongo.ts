@@ -15,6 +15,7 @@ export const collections = {
   teams: 'teams',
   memberships: 'memberships',
   accessRequests: 'accessRequests',
+  offerSubscriptions: 'offerSubscriptions',
 } as const;
 
 /** Short timeouts: a bot reply must leave within Bot Service's 15 s even when the database is away. */
@@ -47,6 +48,8 @@ export async function ensureIndexes(db: Db): Promise<void> {
     db.collection(collections.memberships).createIndex({ firmId: 1, userId: 1 }, { name: 'firm_user', sparse: true }),
     db.collection(collections.accessRequests).createIndex({ firmId: 1, number: 1 }, { unique: true, name: 'firm_number_unique' }),
     db.collection(collections.accessRequests).createIndex({ firmId: 1, status: 1, number: 1 }, { name: 'firm_status' }),
+    db.collection(collections.offerSubscriptions).createIndex({ firmId: 1, clientFileId: 1, contactId: 1 }, { unique: true, name: 'firm_file_contact_unique' }),
+    db.collection(collections.offerSubscriptions).createIndex({ firmId: 1, contactId: 1, state: 1 }, { name: 'firm_contact_state' }),
     db.collection(collections.teams).createIndex({ firmId: 1, teamId: 1 }, { unique: true, name: 'firm_team_unique' }),
     db.collection(collections.clientFiles).createIndex({ firmId: 1, guestTeamId: 1 }, { name: 'firm_guest_team', sparse: true }),
     db.collection(collections.jobs).createIndex({ firmId: 1, requestId: 1 }, { unique: true, name: 'firm_request_unique' }),

@@ -21,7 +21,8 @@ import type { Access, BotCommand, CardActionHandler, CardActionResult } from './
 import { decide } from '../domain/access/policy.js';
 import { accessRefusedCard } from '../cards/accessViews.js';
 import { replyWithCard, replyWithText } from './reply.js';
-import { AccessCheckError, MissingTenantError, NotStaffError, type SessionResolver, type TurnSession } from './session.js';
+import { AccessCheckError, actorOf, MissingTenantError, NotStaffError, type SessionResolver, type TurnSession } from './session.js';
+import type { ClientCardAction } from './actions/clientActions.js';
 
 const maxMessageLength = 2_000;
 
@@ -45,6 +46,8 @@ export class PasserelleBot extends TeamsActivityHandler {
     private readonly deps: {
       commands: BotCommand[];
       actions: CardActionHandler[];
+      /** Verbs of cards addressed to clients (guests): no staff session, the handler checks who acts. */
+      clientActions: ClientCardAction[];
       sessions: SessionResolver;
       conversations: MongoConversationReferenceStore;
       teams: TeamStore;
@@ -116,6 +119,14 @@ export class PasserelleBot extends TeamsActivityHandler {
 
   /** Never throws: a card action always gets an answer the user can read. */
   private async runAction(context: TurnContext, verb: string, data: Record<string, unknown>): Promise<CardActionResult> {
+    const clientAction = this.deps.clientActions.find((action) => action.verb === verb);
+    if (clientAction) {
+      try {
+        return await clientAction.handle(context, actorOf(context), data);
+      } catch (error) {
+        return { message: this.explainFailure(error, this.deps.defaultLanguage, { verb }) };
+      }
+    }
     let session: TurnSession;
     try {
       session = await this.deps.sessions.resolve(context);

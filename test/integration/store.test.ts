@@ -120,12 +120,12 @@ describe(`MongoDB stores (${usingRealMongo ? 'real MongoDB from TEST_MONGODB_URI
 
   it('creates firm settings with defaults once and edits the role list', async () => {
     const firms = new MongoFirmStore(db);
-    const settings = await firms.ensure('firm-r', { orgRoles: ['A', 'B'], guestPolicy: defaultGuestPolicy });
+    const settings = await firms.ensure('firm-r', { orgRoles: ['A', 'B'], guestPolicy: defaultGuestPolicy, offerCatalogue: [] });
     assert.deepEqual(settings.orgRoles, ['A', 'B']);
     assert.equal(await firms.addOrgRole('firm-r', 'C'), true);
-    assert.deepEqual((await firms.ensure('firm-r', { orgRoles: ['ignored'], guestPolicy: defaultGuestPolicy })).orgRoles, ['A', 'B', 'C']);
+    assert.deepEqual((await firms.ensure('firm-r', { orgRoles: ['ignored'], guestPolicy: defaultGuestPolicy, offerCatalogue: [] })).orgRoles, ['A', 'B', 'C']);
     assert.equal(await firms.removeOrgRole('firm-r', 'A'), true);
-    assert.deepEqual((await firms.ensure('firm-r', { orgRoles: [], guestPolicy: defaultGuestPolicy })).orgRoles, ['B', 'C']);
+    assert.deepEqual((await firms.ensure('firm-r', { orgRoles: [], guestPolicy: defaultGuestPolicy, offerCatalogue: [] })).orgRoles, ['B', 'C']);
   });
 
   const uniqueTitle = 'enforces the unique (firm, code) index on direct writes';

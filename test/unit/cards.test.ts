@@ -15,6 +15,8 @@ import {
 import type { ClientFile } from '../../bot/domain/clientFile.js';
 import type { Contact } from '../../bot/domain/contact.js';
 import { defaultOrgRoles } from '../../bot/domain/catalogues.js';
+import { legacyAccessesCard, offerClientCard, offerProposalCard, offerStaffCard } from '../../bot/cards/offerViews.js';
+import { defaultOfferCatalogue } from '../../bot/domain/offers/catalogue.js';
 import { accessRefusedCard, accessRequestsCard, myRightsCard, staffUsersCard, userProfilesCard } from '../../bot/cards/accessViews.js';
 import { bulkInvitePreviewCard, chooseTeamCard, firmTeamsCard, guestWelcomeCard, invitePreviewCard, jobProgressCard, revokeCard } from '../../bot/cards/guestViews.js';
 
@@ -33,6 +35,12 @@ const contact: Contact = {
   id: '65a000000000000000000002', firmId: 'f', lastName: 'Bernard', firstName: 'Léa', mobile: '+33612345678', email: 'lea@boulangerie-bernard.fr',
   orgRole: "Chef d'entreprise", address: { line1: '1 rue du Four', city: 'Lyon' }, searchTokens: [], creationRequestId: 'r', created: stamp, updatedAt: stamp.at,
 };
+
+const subscription = {
+  id: '65a000000000000000000020', firmId: 'f', clientFileId: file.id, contactId: contact.id, offerId: 'start', state: 'active' as const, version: 3,
+  steps: [{ id: 'widgetInitialised', done: stamp }], proposed: stamp, activatedAt: stamp.at,
+};
+const offerContext = { subscription, offer: defaultOfferCatalogue[0]!, catalogue: defaultOfferCatalogue, contact, clientFile: file, refreshUserIds: ['8:orgid:u1'] };
 
 /** Parses a card with the official adaptivecards library and returns every problem it reports. */
 function problemsOf(card: object): string[] {
@@ -79,6 +87,11 @@ const samples: Record<string, [TemplateName, () => AdaptiveCard]> = {
   ],
   'staff users': ['staffUsers', () => staffUsersCard('fr', [member, { ...member, email: 'old@cabinet.fr', status: 'detached', detachComment: 'Départ' }], member.email)],
   'user profiles': ['userProfiles', () => userProfilesCard('fr', member)],
+  'offer proposal': ['offerProposal', () => offerProposalCard('fr', contact, [file], defaultOfferCatalogue, { banner: 'Corrigez' })],
+  'offer, staff view with steps': ['offerStaff', () => offerStaffCard('fr', { ...offerContext, banner: { text: 'Offre Start activée', good: true } })],
+  'offer, client view': ['offerClient', () => offerClientCard('fr', { ...offerContext, firmName: 'Cabinet Démo', link: 'https://teams.microsoft.com', acknowledged: false })],
+  'offer, client view once ended (en)': ['offerClient', () => offerClientCard('en', { ...offerContext, subscription: { ...subscription, state: 'ended' }, firmName: 'Cabinet Démo', link: 'https://teams.microsoft.com', acknowledged: true })],
+  'legacy accesses': ['legacyAccesses', () => legacyAccessesCard('fr', [{ contact: { ...contact, email: 'lea.bernard@onloop.onmicrosoft.com' }, kind: 'legacyStart' }], { text: 'Migré', good: true })],
   'revoke guest': ['revokeGuest', () => revokeCard('fr', { ...contact, guest: { state: 'member', invitationCount: 1, checks: 0, teamId: team.teamId, memberAt: stamp.at } }, team.displayName)],
 };
 

@@ -2,7 +2,7 @@ import type { ActorStamp } from '../actor.js';
 import type { AuditLog } from '../ports.js';
 import { checkEmail, checkText } from '../fieldRules.js';
 import { decide, isAdministrator, type AccessContext, type Decision } from './policy.js';
-import type { AccessNotifier, AccessRequest, AccessRequestStore, MembershipStore, StructureStore } from './ports.js';
+import type { AccessNotifier, AccessRequest, AccessRequestKind, AccessRequestStore, MembershipStore, RequestedOffer, StructureStore } from './ports.js';
 import { applications, defaultStaffProfiles, hasProfile, normaliseProfiles, type Membership, type Profile, type Requirement } from './profiles.js';
 
 export interface StaffIdentity {
@@ -135,20 +135,31 @@ export class AccessService {
     return ok(undefined);
   }
 
-  async request(requester: StaffIdentity & { email: string }, input: { kind: 'join' | 'profile'; profile?: Profile; comment?: string; service?: string }): Promise<AccessOutcome<AccessRequest>> {
+  /** What approving a paid-offer request does (wired to the offers at start-up). */
+  private paidOfferApprover?: (request: AccessRequest, by: ActorStamp) => Promise<void>;
+
+  onPaidOfferApproved(approver: (request: AccessRequest, by: ActorStamp) => Promise<void>): void {
+    this.paidOfferApprover = approver;
+  }
+
+  async request(
+    requester: StaffIdentity & { email: string },
+    input: { kind: AccessRequestKind; profile?: Profile; offer?: RequestedOffer; comment?: string; service?: string },
+  ): Promise<AccessOutcome<AccessRequest>> {
     const membership = await this.deps.memberships.findByEmail(requester.firmId, requester.email);
     if (input.kind === 'profile') {
       if (!input.profile) return refuse('notAttached');
       if (membership?.status === 'attached' && hasProfile(membership.profiles, input.profile)) return refuse('alreadyHeld');
     }
     if (input.kind === 'join' && membership?.status === 'attached') return refuse('alreadyHeld');
-    if (await this.deps.requests.findPendingLike(requester.firmId, requester.userId, input.kind, input.profile)) return refuse('alreadyRequested');
+    if (await this.deps.requests.findPendingLike(requester.firmId, requester.userId, input.kind, input.profile, input.offer)) return refuse('alreadyRequested');
     const comment = checkText(input.comment, { required: false, max: 500 });
     const request = await this.deps.requests.create({
       firmId: requester.firmId,
       kind: input.kind,
       requester: { userId: requester.userId, email: requester.email, displayName: requester.displayName },
       profile: input.profile,
+      offer: input.offer,
       service: input.service,
       comment: comment.ok ? comment.value : undefined,
       status: 'pending',
@@ -164,7 +175,9 @@ export class AccessService {
     if (request.status !== 'pending') return refuse('alreadyDecided');
     const decision = { by: this.stamp(actor) };
     if (!(await this.deps.requests.decide(actor.firmId, number, 'approved', decision))) return refuse('alreadyDecided');
-    if (request.kind === 'join') {
+    if (request.kind === 'paidOffer') {
+      await this.paidOfferApprover?.(request, decision.by);
+    } else if (request.kind === 'join') {
       await this.attach(actor, { email: request.requester.email, displayName: request.requester.displayName, services: request.service ? [request.service] : [] });
     } else if (request.profile) {
       const outcome = await this.addProfile(actor, request.requester.email, request.profile);

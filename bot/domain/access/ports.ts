@@ -23,7 +23,16 @@ export interface MembershipStore {
   count(firmId: string): Promise<number>;
 }
 
-export type AccessRequestKind = 'join' | 'profile';
+export type AccessRequestKind = 'join' | 'profile' | 'paidOffer';
+
+/** A paid offer a user without "Offres – modification" asked for: activated when approved. */
+export interface RequestedOffer {
+  clientFileId: string;
+  contactId: string;
+  offerId: string;
+  /** What the approver reads, e.g. « Consultation pour Léa Bernard (dossier 000001) ». */
+  summary: string;
+}
 
 export interface AccessRequest {
   firmId: string;
@@ -32,6 +41,7 @@ export interface AccessRequest {
   kind: AccessRequestKind;
   requester: { userId: string; email: string; displayName: string };
   profile?: Profile;
+  offer?: RequestedOffer;
   service?: string;
   comment?: string;
   status: 'pending' | 'approved' | 'refused';
@@ -41,7 +51,7 @@ export interface AccessRequest {
 
 export interface AccessRequestStore {
   create(request: Omit<AccessRequest, 'number'>): Promise<AccessRequest>;
-  findPendingLike(firmId: string, userId: string, kind: AccessRequestKind, profile?: Profile): Promise<AccessRequest | null>;
+  findPendingLike(firmId: string, userId: string, kind: AccessRequestKind, profile?: Profile, offer?: RequestedOffer): Promise<AccessRequest | null>;
   find(firmId: string, number: number): Promise<AccessRequest | null>;
   listPending(firmId: string, limit: number): Promise<AccessRequest[]>;
   countPending(firmId: string): Promise<number>;

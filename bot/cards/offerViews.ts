@@ -1,0 +1,133 @@
+import type { ClientFile } from '../domain/clientFile.js';
+import { contactDisplayName, type Contact } from '../domain/contact.js';
+import type { OfferDefinition } from '../domain/offers/catalogue.js';
+import type { OfferSubscription } from '../domain/offers/subscription.js';
+import { format, messagesFor, type Language } from '../i18n/index.js';
+import { formatDate } from './guestViews.js';
+import { renderCard, type AdaptiveCard } from './render.js';
+
+function priceOf(language: Language, offer: OfferDefinition): string {
+  const t = messagesFor(language).offers;
+  return offer.paid ? t.paid : t.free;
+}
+
+export function offerProposalCard(
+  language: Language,
+  contact: Contact,
+  clientFiles: ClientFile[],
+  catalogue: OfferDefinition[],
+  options: { clientFileId?: string; banner?: string } = {},
+): AdaptiveCard {
+  const messages = messagesFor(language);
+  const t = messages.offers;
+  return renderCard('offerProposal', {
+    title: format(t.proposalTitle, { name: contactDisplayName(contact) }),
+    intro: clientFiles.length ? t.proposalIntro : t.noClientFile,
+    banner: options.banner ?? '',
+    offers: catalogue.map((offer) => ({
+      line: format(t.grantsLine, { name: `**${offer.name}**`, price: priceOf(language, offer), grants: offer.grants.join(', '), excludes: offer.excludes.join(', ') }),
+    })),
+    clientFileLabel: t.clientFileLabel,
+    offerLabel: t.offerLabel,
+    clientFileId: options.clientFileId ?? clientFiles[0]?.id ?? '',
+    clientFiles: clientFiles.map((file) => ({ title: `${file.code} – ${file.companyName}`, value: file.id })),
+    choices: catalogue.map((offer) => ({ title: format(t.offerChoice, { name: offer.name, price: priceOf(language, offer) }), value: offer.id })),
+    contactId: contact.id,
+    requiredMessage: messages.errors.requiredField,
+    submitLabel: t.propose,
+  });
+}
+
+export interface OfferCardContext {
+  subscription: OfferSubscription;
+  offer: OfferDefinition;
+  catalogue: OfferDefinition[];
+  contact: Contact;
+  clientFile: ClientFile;
+  /** Who gets their own view when they open the card (Teams user ids, at most 60). */
+  refreshUserIds: string[];
+  banner?: { text: string; good: boolean };
+}
+
+/** The staff's view of an offer: state, steps with who did them, change and end. */
+export function offerStaffCard(language: Language, card: OfferCardContext): AdaptiveCard {
+  const messages = messagesFor(language);
+  const t = messages.offers;
+  const { subscription, offer } = card;
+  const next = subscription.state === 'active' ? offer.steps[subscription.steps.length] : undefined;
+  return renderCard('offerStaff', {
+    subscriptionId: subscription.id,
+    version: subscription.version,
+    refreshUserIds: card.refreshUserIds,
+    banner: card.banner?.text ?? '',
+    bannerColor: card.banner?.good === false ? 'Attention' : 'Good',
+    title: format(t.staffTitle, { offer: offer.name, name: contactDisplayName(card.contact) }),
+    file: format(t.staffFile, { code: card.clientFile.code, company: card.clientFile.companyName }),
+    state: format(t.stateLine, { state: t.states[subscription.state] }),
+    stepsTitle: t.stepsTitle,
+    steps: offer.steps.map((step, index) => {
+      const done = subscription.steps.find((entry) => entry.id === step.id);
+      return {
+        line: format(t.stepLine, {
+          mark: done ? '✔' : index === subscription.steps.length ? '➜' : '○',
+          label: step.label,
+          done: done ? format(t.stepDoneBy, { who: done.done.displayName, date: formatDate(language, done.done.at) }) : '',
+        }),
+      };
+    }),
+    nextStepId: next?.id ?? '',
+    nextStepLabel: next ? format(t.markDone, { label: next.label }) : '',
+    canChange: subscription.state !== 'ended',
+    changeLabel: t.changeTo,
+    changeConfirmLabel: t.changeConfirm,
+    offerLabel: t.offerLabel,
+    otherOffers: card.catalogue.filter((candidate) => candidate.id !== offer.id).map((candidate) => ({ title: format(t.offerChoice, { name: candidate.name, price: priceOf(language, candidate) }), value: candidate.id })),
+    endLabel: t.end,
+    endConfirmLabel: format(t.endConfirm, { name: contactDisplayName(card.contact) }),
+    requiredMessage: messages.errors.requiredField,
+  });
+}
+
+/** The client's view: what they have, how to sign in, the link and the next step. */
+export function offerClientCard(language: Language, card: OfferCardContext & { firmName: string; link: string; acknowledged: boolean }): AdaptiveCard {
+  const t = messagesFor(language).offers;
+  const { subscription, offer } = card;
+  return renderCard('offerClient', {
+    subscriptionId: subscription.id,
+    version: subscription.version,
+    refreshUserIds: card.refreshUserIds,
+    banner: card.banner?.text ?? '',
+    title: format(t.clientTitle, { offer: offer.name }),
+    intro: format(t.clientIntro, { name: contactDisplayName(card.contact), firm: card.firmName, offer: offer.name, company: card.clientFile.companyName }),
+    canDo: t.clientCanDo,
+    cannot: t.clientCannot,
+    grants: offer.grants.map((line) => ({ line })),
+    excludes: offer.excludes.map((line) => ({ line })),
+    signIn: format(t.clientSignIn, { email: card.contact.email }),
+    next: t.clientNext,
+    ended: subscription.state === 'ended',
+    endedText: t.clientEnded,
+    openLabel: t.clientOpen,
+    link: card.link,
+    acknowledged: card.acknowledged,
+    acknowledgeLabel: t.clientAcknowledge,
+  });
+}
+
+export type LegacyKind = 'legacyStart' | 'legacyCoproduction';
+
+export function legacyAccessesCard(language: Language, contacts: { contact: Contact; kind: LegacyKind }[], banner?: { text: string; good: boolean }): AdaptiveCard {
+  const messages = messagesFor(language);
+  const t = messages.offers;
+  return renderCard('legacyAccesses', {
+    title: t.legacyTitle,
+    intro: t.legacyIntro,
+    none: t.legacyNone,
+    banner: banner?.text ?? '',
+    bannerColor: banner?.good ? 'Good' : 'Attention',
+    migrateLabel: t.legacyMigrate,
+    emailLabel: t.legacyNewEmail,
+    requiredMessage: messages.errors.requiredField,
+    contacts: contacts.map(({ contact, kind }, index) => ({ index, id: contact.id, name: contactDisplayName(contact), email: contact.email, kind: t[kind] })),
+  });
+}

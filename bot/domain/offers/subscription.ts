@@ -1,0 +1,42 @@
+import type { ActorStamp } from '../actor.js';
+
+/**
+ * One offer for one contact on one client file. Several contacts of a file may each have one.
+ * Every change is a single-document update guarded by `version`, so two staff acting at once
+ * cannot both win, and a stale card is recognised.
+ */
+export type SubscriptionState = 'waitingForGuest' | 'active' | 'ended';
+
+export interface OfferSubscription {
+  id: string;
+  firmId: string;
+  clientFileId: string;
+  contactId: string;
+  offerId: string;
+  state: SubscriptionState;
+  version: number;
+  /** Post-activation steps done (ids of the offer's steps), with who and when. */
+  steps: { id: string; done: ActorStamp }[];
+  proposed: ActorStamp;
+  activatedAt?: Date;
+  ended?: ActorStamp;
+  /** When the client said they had read their card. */
+  acknowledgedAt?: Date;
+  /** Where the client's card was posted, to refresh it. */
+  clientCard?: { conversationId: string; activityId?: string };
+}
+
+export interface SubscriptionStore {
+  /** Inserts or, if the pair (file, contact) already has a subscription, returns it untouched. */
+  insertUnlessExists(subscription: Omit<OfferSubscription, 'id'>): Promise<{ inserted: boolean; subscription: OfferSubscription }>;
+  findById(firmId: string, id: string): Promise<OfferSubscription | null>;
+  findFor(firmId: string, clientFileId: string, contactId: string): Promise<OfferSubscription | null>;
+  listForClientFile(firmId: string, clientFileId: string): Promise<OfferSubscription[]>;
+  listWaitingForContact(firmId: string, contactId: string): Promise<OfferSubscription[]>;
+  /** Remembers where the client's card is, without changing the version (cards in hand stay valid). */
+  setClientCard(firmId: string, id: string, clientCard: NonNullable<OfferSubscription['clientCard']>): Promise<void>;
+  /** Active offers of a contact whose card could not be sent yet (they were not in their team). */
+  listActiveWithoutCard(firmId: string, contactId: string): Promise<OfferSubscription[]>;
+  /** Applies `changes` only if the stored version is `expectedVersion`; bumps the version. */
+  update(firmId: string, id: string, expectedVersion: number, changes: Partial<Omit<OfferSubscription, 'id' | 'firmId' | 'version'>>): Promise<OfferSubscription | null>;
+}
