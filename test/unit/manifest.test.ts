@@ -83,7 +83,7 @@ describe('Teams app manifest', () => {
       const [bot] = expanded().bots as Json[];
       assert.deepEqual(bot!.scopes, ['personal', 'team', 'groupChat']);
       const titles = (bot!.commandLists as Json[]).flatMap((list) => (list.commands as Json[]).map((command) => command.title));
-      assert.deepEqual(titles, ['aide', 'nouveau dossier', 'nouvel interlocuteur', 'dossier', 'interlocuteur', 'lier', 'rôles', 'langue']);
+      assert.deepEqual(titles, ['aide', 'nouveau dossier', 'nouvel interlocuteur', 'dossier', 'interlocuteur', 'lier', 'inviter', 'proposer', 'demandes', 'mes droits']);
       for (const list of bot!.commandLists as Json[]) assert.deepEqual(list.scopes, ['personal', 'team', 'groupChat']);
     });
 

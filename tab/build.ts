@@ -1,0 +1,32 @@
+/**
+ * Builds the dashboard tab to tab/dist with Vite. `--if-stale` (npm start, npm test) skips the build when
+ * tab/dist is newer than every source file, so the common case costs nothing.
+ */
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'vite';
+
+const tabRoot = fileURLToPath(new URL('.', import.meta.url));
+const builtIndex = join(tabRoot, 'dist/index.html');
+
+function newestChange(path: string): number {
+  const stats = statSync(path);
+  if (!stats.isDirectory()) return stats.mtimeMs;
+  return Math.max(stats.mtimeMs, ...readdirSync(path).map((entry) => newestChange(join(path, entry))));
+}
+
+export function tabIsStale(): boolean {
+  if (!existsSync(builtIndex)) return true;
+  const sources = ['src', 'public', 'index.html', 'vite.config.ts', '../bot/api/portfolioPresenter.ts'].map((path) => join(tabRoot, path)).filter(existsSync);
+  return Math.max(...sources.map(newestChange)) > statSync(builtIndex).mtimeMs;
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  if (process.argv.includes('--if-stale') && !tabIsStale()) {
+    process.stdout.write('onglet : tab/dist est à jour\n');
+  } else {
+    await build({ configFile: join(tabRoot, 'vite.config.ts'), logLevel: 'warn' });
+    process.stdout.write('onglet : construit dans tab/dist\n');
+  }
+}

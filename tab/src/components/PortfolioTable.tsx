@@ -1,0 +1,133 @@
+import {
+  Button,
+  Link,
+  MessageBar,
+  MessageBarActions,
+  MessageBarBody,
+  mergeClasses,
+  Spinner,
+  Table,
+  TableBody,
+  TableCell,
+  TableCellLayout,
+  TableHeader,
+  TableHeaderCell,
+  TableRow,
+} from '@fluentui/react-components';
+import type { PortfolioItem, PortfolioRequest } from '../api';
+import { format, useLanguage } from '../i18n';
+import type { LoadState } from '../usePortfolio';
+import { OnboardingBadges } from './OnboardingBadges';
+import { usePortfolioTableStyles } from './PortfolioTable.styles';
+
+export interface PortfolioTableProps {
+  state: LoadState;
+  request: PortfolioRequest;
+  onOpen(id: string): void;
+  onSort(change: Pick<PortfolioRequest, 'sort' | 'direction'>): void;
+  onRetry(): void;
+}
+
+/** One page of the firm's clients. The company name is a link: Enter or a click opens the client. */
+export function PortfolioTable({ state, request, onOpen, onSort, onRetry }: PortfolioTableProps) {
+  const styles = usePortfolioTableStyles();
+  const { texts: t } = useLanguage();
+
+  if (state.status === 'error') {
+    return (
+      <MessageBar intent="error">
+        <MessageBarBody>{format(t.error, { message: state.message })}</MessageBarBody>
+        <MessageBarActions>
+          <Button onClick={onRetry}>{t.retry}</Button>
+        </MessageBarActions>
+      </MessageBar>
+    );
+  }
+  const data = state.status === 'ready' ? state.data : state.previous;
+  const loading = state.status === 'loading';
+  const items = data?.items ?? [];
+  const nameSort = request.sort === 'name' ? (request.direction === 'asc' ? 'ascending' : 'descending') : undefined;
+
+  return (
+    <div className={styles.wrapper} aria-busy={loading}>
+      <Table aria-label={t.tableCaption} className={mergeClasses(styles.table, loading && data ? styles.busy : undefined)} sortable>
+        <TableHeader>
+          <TableRow>
+            <TableHeaderCell
+              className={styles.companyColumn}
+              sortDirection={nameSort}
+              onClick={() => onSort({ sort: 'name', direction: request.sort === 'name' && request.direction === 'asc' ? 'desc' : 'asc' })}
+            >
+              {t.columns.company}
+            </TableHeaderCell>
+            <TableHeaderCell>{t.columns.contacts}</TableHeaderCell>
+            <TableHeaderCell>{t.columns.onboarding}</TableHeaderCell>
+            <TableHeaderCell>{t.columns.siret}</TableHeaderCell>
+          </TableRow>
+        </TableHeader>
+        <TableBody>
+          {items.map((item) => (
+            <PortfolioRow key={item.id} item={item} onOpen={onOpen} />
+          ))}
+        </TableBody>
+      </Table>
+      {loading && !data && <Spinner label={t.loading} className={styles.message} />}
+      {loading && data && <Spinner size="small" className={styles.spinner} aria-label={t.loading} />}
+      {!loading && items.length === 0 && (
+        <div className={styles.message} role="status">
+          {t.empty}
+        </div>
+      )}
+    </div>
+  );
+}
+
+function PortfolioRow({ item, onOpen }: { item: PortfolioItem; onOpen(id: string): void }) {
+  const styles = usePortfolioTableStyles();
+  const { texts: t } = useLanguage();
+  const count = item.contacts.count;
+  const countText = count === 0 ? t.contactsCount.zero : count === 1 ? t.contactsCount.one : format(t.contactsCount.many, { count });
+  return (
+    <TableRow className={styles.row} onClick={() => onOpen(item.id)} data-client-code={item.code}>
+      <TableCell>
+        <TableCellLayout
+          description={<span className={styles.secondary}>{[item.code, item.legalForm].filter(Boolean).join(' · ')}</span>}
+        >
+          <Link
+            as="button"
+            className={styles.companyName}
+            aria-label={format(t.open, { name: item.companyName })}
+            onClick={(event) => {
+              event.stopPropagation();
+              onOpen(item.id);
+            }}
+          >
+            {item.companyName}
+          </Link>
+        </TableCellLayout>
+      </TableCell>
+      <TableCell>
+        <TableCellLayout
+          description={<span className={styles.secondary}>{item.contacts.primary ? format(t.primary, { name: item.contacts.primary.name }) : t.noPrimary}</span>}
+        >
+          {countText}
+        </TableCellLayout>
+      </TableCell>
+      <TableCell>
+        <OnboardingBadges states={item.contacts.states} />
+      </TableCell>
+      <TableCell>
+        {item.siret ? (
+          <span aria-label={`${t.siretPresent} : ${item.siret}`}>{formatSiret(item.siret)}</span>
+        ) : (
+          <span className={styles.missing}>{t.siretMissing}</span>
+        )}
+      </TableCell>
+    </TableRow>
+  );
+}
+
+/** "73282932000074" → "732 829 320 00074" (SIREN by threes, then the NIC). */
+export function formatSiret(siret: string): string {
+  return /^\d{14}$/.test(siret) ? `${siret.slice(0, 3)} ${siret.slice(3, 6)} ${siret.slice(6, 9)} ${siret.slice(9)}` : siret;
+}

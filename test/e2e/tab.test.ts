@@ -1,0 +1,176 @@
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { startTestPasserelle, type TestPasserelle } from '../helpers/passerelle.js';
+import { seedPortfolio, siretFrom, withDatabase, type SeedFile } from '../helpers/portfolioSeed.js';
+
+/**
+ * The dashboard tab in a real browser (Debian's chromium driven by playwright-core), in local mode: no Teams,
+ * the API runs as TAB_LOCAL_USER. Searches, pages, filters, opens a client; keeps screenshots in test-artifacts/.
+ */
+const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const repoRoot = resolve(new URL('../..', import.meta.url).pathname);
+const artifacts = join(repoRoot, 'test-artifacts');
+const firm = '11111111-1111-1111-1111-111111111111';
+
+const companies = [
+  'Boucherie Lefèvre', 'Café des Arts', 'Cordonnerie Martin', 'Fleurs d’Élise', 'Garage du Centre', 'Imprimerie Moderne',
+  'Librairie Œdipe', 'Menuiserie Girard', 'Opticien Vision+', 'Pharmacie Saint-Éloi', 'Plomberie Roussel', 'Pressing Étoile',
+  'Restaurant Le Zinc', 'Salon Coiffure Amélie', 'Taxi Durand', 'Traiteur Ségolène', 'Vins & Terroirs', 'Atelier Céramique',
+  'Auto-école Prévost', 'Brasserie du Port', 'Chocolaterie Noémie', 'Électricité Benoît', 'Épicerie Fine Hugo', 'Ferronnerie Jérôme',
+  'Horlogerie Mathis', 'Jardinerie Chloé', 'Kiosque Presse', 'Laverie Express', 'Maçonnerie Lucas', 'Nettoyage Pro',
+  'Papeterie Inès', 'Quincaillerie Rémi', 'Serrurerie Zoé', 'Tabac Presse Gare', 'Vétérinaire Océane', 'Yoga Studio Manon',
+];
+const states = ['notInvited', 'invited', 'accepted', 'member', 'failed'] as const;
+
+function seedFiles(): SeedFile[] {
+  const files: SeedFile[] = [
+    {
+      code: '000001',
+      companyName: 'Boulangerie Bérnard & Fils',
+      legalForm: 'SARL',
+      siret: '73282932000074',
+      contacts: [
+        { firstName: 'Léa', lastName: 'Bernard', email: 'lea@boulangerie-bernard.test', state: 'member', primary: true },
+        { firstName: 'Éric', lastName: 'Bernard', email: 'eric@boulangerie-bernard.test', state: 'invited' },
+      ],
+    },
+  ];
+  companies.forEach((companyName, index) => {
+    const n = index + 2;
+    files.push({
+      code: String(n).padStart(6, '0'),
+      companyName,
+      legalForm: ['SAS', 'SARL', 'EI', 'EURL'][n % 4],
+      siret: n % 6 === 0 ? undefined : siretFrom(1000 + n),
+      contacts: [
+        { firstName: 'Camille', lastName: `Durand${n}`, email: `camille${n}@client${n}.test`, state: states[n % states.length], primary: n % 3 !== 0 },
+        ...(n % 4 === 0 ? [{ firstName: 'Sacha', lastName: `Morel${n}`, email: `sacha${n}@client${n}.test`, state: states[(n + 2) % states.length] }] : []),
+      ],
+    });
+  });
+  return files;
+}
+
+describe('dashboard tab in a browser (local mode)', function () {
+  this.timeout(120_000);
+  let passerelle: TestPasserelle | undefined;
+  let browser: BrowserContext | undefined;
+  let page: Page;
+  let profileDir: string | undefined;
+
+  before(async function () {
+    if (!existsSync(chromiumPath)) {
+      console.warn(`      chromium absent (${chromiumPath}): apt-get install -y chromium — browser test skipped`);
+      this.skip();
+    }
+    if (!existsSync(join(repoRoot, 'tab/dist/index.html'))) {
+      console.warn('      tab/dist absent: run `npm run build:tab` (npm test does it first) — browser test skipped');
+      this.skip();
+    }
+    passerelle = await startTestPasserelle({ backgroundWork: false, env: { TAB_LOCAL_USER: `${firm}|aaaaaaaa-0000-0000-0000-000000000001|Claire Martin` } });
+    await withDatabase(passerelle.mongoUri, passerelle.database, (db) => seedPortfolio(db, firm, seedFiles()));
+    profileDir = mkdtempSync(join(tmpdir(), 'passerelle-tab-chromium-'));
+    browser = await chromium.launchPersistentContext(profileDir, {
+      executablePath: chromiumPath,
+      headless: true,
+      locale: 'fr-FR',
+      viewport: { width: 1280, height: 900 },
+      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+    page = browser.pages()[0] ?? (await browser.newPage());
+    mkdirSync(artifacts, { recursive: true });
+  });
+
+  after(async () => {
+    await browser?.close();
+    await passerelle?.stop();
+    if (profileDir) rmSync(profileDir, { recursive: true, force: true });
+  });
+
+  afterEach(async function () {
+    if (this.currentTest?.state === 'failed' && page) await page.screenshot({ path: join(artifacts, `tab-failed-${this.currentTest.title.replace(/\W+/g, '-')}.png`), fullPage: true }).catch(() => undefined);
+  });
+
+  const range = () => page.getByTestId('range');
+  const bodyRows = () => page.getByRole('table', { name: 'Clients du cabinet' }).locator('tbody tr');
+
+  it('shows the first page of the portfolio with the total, in French', async () => {
+    await page.goto(`${passerelle!.server.url}/tab/index.html`);
+    await assertText(range(), '1-10 sur 37', 'the pager should say which rows of how many');
+    assert.equal(await bodyRows().count(), 10, 'ten rows on the first page');
+    await assertText(page.getByRole('row').nth(1), 'Atelier Céramique', 'sorted by company name');
+    assert.ok(await page.getByText('Mode local').isVisible(), 'the local-mode banner is shown outside Teams');
+    assert.equal(await page.locator('html').getAttribute('lang'), 'fr');
+  });
+
+  it('pages forward and changes the page size', async () => {
+    await page.getByRole('button', { name: 'Page suivante' }).click();
+    await assertText(range(), '11-20 sur 37', 'second page');
+    await page.getByLabel('Lignes par page').selectOption('25');
+    await assertText(range(), '1-25 sur 37', 'a new page size starts again at page 1');
+    assert.equal(await bodyRows().count(), 25);
+  });
+
+  it('searches as you type, ignoring case and accents', async () => {
+    await page.getByRole('searchbox').fill('bernard');
+    await assertText(range(), '1-1 sur 1', 'one client matches "bernard"');
+    await assertText(bodyRows().first(), 'Boulangerie Bérnard & Fils', 'the matching client');
+    await assertText(bodyRows().first(), 'Principal : Léa Bernard', 'its primary contact');
+    await page.getByRole('searchbox').fill('ELOI');
+    await assertText(bodyRows().first(), 'Pharmacie Saint-Éloi', 'accent-insensitive');
+    await page.getByRole('searchbox').fill('');
+    await assertText(range(), '1-25 sur 37', 'clearing the search shows everything again');
+  });
+
+  it('filters by onboarding state and by missing SIRET', async () => {
+    // With the keyboard, as a screen-reader user would: open the list, go to the last state, tick it, close.
+    await page.getByRole('combobox', { name: 'État d’onboarding' }).focus();
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('End');
+    await page.keyboard.press('Enter');
+    await page.keyboard.press('Escape');
+    await assertText(page.getByRole('combobox', { name: 'État d’onboarding' }), 'Échec', 'the chosen state is shown');
+    await assertText(range(), '1-9 sur 9', 'clients with a failed invitation');
+    await page.screenshot({ path: join(artifacts, 'tab-filter.png'), fullPage: true });
+    await page.getByRole('button', { name: 'Effacer les filtres' }).click();
+    await assertText(range(), '1-25 sur 37', 'filters cleared');
+    await page.getByRole('checkbox', { name: 'SIRET manquant' }).check();
+    await assertText(range(), '1-6 sur 6', 'six clients have no SIRET');
+    await page.getByRole('checkbox', { name: 'SIRET manquant' }).uncheck();
+    await assertText(range(), '1-25 sur 37', 'filter removed');
+  });
+
+  it('opens a client with its details, contacts and history', async () => {
+    await page.getByRole('searchbox').fill('boulangerie');
+    await page.getByRole('button', { name: 'Ouvrir le dossier Boulangerie Bérnard & Fils' }).click();
+    const drawer = page.getByRole('dialog');
+    await assertText(drawer, 'Léa Bernard', 'the contacts are listed');
+    await assertText(drawer, '732 829 320 00074', 'the SIRET is shown');
+    await assertText(drawer, 'Membre de l’équipe depuis le', 'the guest state with its date');
+    await assertText(drawer, 'Dossier créé', 'the history');
+    assert.equal(await drawer.getByRole('checkbox', { name: 'Léa Bernard est le contact principal' }).isChecked(), true);
+    await page.screenshot({ path: join(artifacts, 'tab-client.png'), fullPage: true });
+    await page.keyboard.press('Escape');
+    await drawer.waitFor({ state: 'hidden' });
+    await page.getByRole('searchbox').fill('');
+    await assertText(range(), '1-25 sur 37', 'back to the list');
+    await page.screenshot({ path: join(artifacts, 'tab-portfolio.png'), fullPage: true });
+  });
+
+  it('speaks English when the locale says so', async () => {
+    await page.goto(`${passerelle!.server.url}/tab/index.html?locale=en-US`);
+    await assertText(range(), '1-10 of 37', 'English pager');
+  });
+});
+
+async function assertText(locator: import('playwright-core').Locator, expected: string, message: string): Promise<void> {
+  try {
+    await locator.filter({ hasText: expected }).first().waitFor({ timeout: 10_000 });
+  } catch {
+    const actual = await locator.first().textContent().catch(() => '(absent)');
+    assert.fail(`${message}: expected "${expected}", saw "${actual}"`);
+  }
+}
