@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError, describeConfig, loadConfig, parseEnvFile } from '../../bot/config.js';
@@ -60,6 +60,11 @@ describe('Configuration', () => {
 
   it('parses env files: quotes, comments, export', () => {
     assert.deepEqual(parseEnvFile('A=1\n# x\nexport B = "two words"\nC=3 # trailing\nD=\n'), { A: '1', B: 'two words', C: '3', D: '' });
+  });
+
+  it('documents every variable in the README', () => {
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    assert.deepEqual(describeConfig().filter((variable) => !readme.includes(`\`${variable.name}\``)).map((variable) => variable.name), []);
   });
 
   it('documents every variable and marks secrets', () => {
