@@ -53,8 +53,8 @@ export const configSchema = z
     LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info').describe('Minimum level written to the log.'),
     TAB_JWKS_URL: z.string().url().default('https://login.microsoftonline.com/{tenant}/discovery/v2.0/keys')
       .describe('Signing keys of the Entra ID tokens sent by the tab ({tenant} is replaced by the token\'s tenant id). Changed only by tests.'),
-    TAB_LOCAL_USER: z.string().regex(/^[0-9a-fA-F-]{36}\|[^|]+\|[^|]+$/, 'format attendu : <tenantId>|<aadObjectId>|<nom affiché>').optional()
-      .describe('Local or test mode only: the tab API accepts requests without a token as this staff user ("<tenantId>|<aadObjectId>|<name>").'),
+    TAB_LOCAL_USER: z.string().regex(/^[0-9a-fA-F-]{36}\|[^|]+\|[^|]+(\|[^|@\s]+@[^|\s]+)?$/, 'format attendu : <tenantId>|<aadObjectId>|<nom affiché>[|<e-mail>]').optional()
+      .describe('Local or test mode only: the tab API accepts requests without a token as this staff user ("<tenantId>|<aadObjectId>|<name>|<e-mail>"; the e-mail attaches them like a Teams user).'),
   })
   .superRefine((config, ctx) => {
     if (isDeployed(config.PASSERELLE_ENV)) {

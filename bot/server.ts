@@ -310,7 +310,7 @@ export async function startPasserelle(config: Config, logger: Logger, options: S
   registerBotRoute(server, adapter, bot, logger.child('http'));
   registerHealthRoute(server, db, version);
   registerTabRoutes(server);
-  registerPortfolioRoutes(server, createPortfolioApi({ db, config, clientFiles, audit, logger: logger.child('tab-api') }));
+  registerPortfolioRoutes(server, createPortfolioApi({ db, config, clientFiles, audit, access, logger: logger.child('tab-api') }));
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

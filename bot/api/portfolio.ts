@@ -1,3 +1,6 @@
+import type { AccessService } from '../domain/access/accessService.js';
+import { decide, requirements, type Decision } from '../domain/access/policy.js';
+import { format, messagesFor } from '../i18n/index.js';
 import type { Db } from 'mongodb';
 import type { Request, Response, Server } from 'restify';
 import { z } from 'zod';
@@ -68,14 +71,17 @@ function badRequest(res: Response, error: z.ZodError): void {
 
 export interface PortfolioApi {
   auth: TabAuthenticator;
+  /** The same policy as the bot: the tab needs « Dossiers clients – consultation ». */
+  access: AccessService;
   portfolio: PortfolioService;
   logger: Logger;
 }
 
 /** Builds the portfolio's store, service and authenticator from what server.ts already has. */
-export function createPortfolioApi(deps: { db: Db; config: Config; clientFiles: ClientFileService; audit: AuditLog; logger: Logger }): PortfolioApi {
+export function createPortfolioApi(deps: { db: Db; config: Config; clientFiles: ClientFileService; audit: AuditLog; access: AccessService; logger: Logger }): PortfolioApi {
   const { config } = deps;
   return {
+    access: deps.access,
     auth: new TabAuthenticator({
       jwksUrl: config.TAB_JWKS_URL,
       clientId: config.AAD_APP_CLIENT_ID,
@@ -86,6 +92,14 @@ export function createPortfolioApi(deps: { db: Db; config: Config; clientFiles: 
     portfolio: new PortfolioService({ store: new MongoPortfolioStore(deps.db), clientFiles: deps.clientFiles, audit: deps.audit }),
     logger: deps.logger,
   };
+}
+
+function refusalSentence(decision: Exclude<Decision, { allowed: true }>): string {
+  const t = messagesFor('fr').access;
+  if (decision.reason === 'missingProfile' && decision.missing) {
+    return format(t.refusedMissingProfile, { application: t.applications[decision.missing.application], level: t.levels[decision.missing.level] });
+  }
+  return decision.reason === 'detached' ? t.refusedDetached : t.refusedNotAttached;
 }
 
 export function registerPortfolioRoutes(server: Server, api: PortfolioApi): void {
@@ -99,6 +113,12 @@ export function registerPortfolioRoutes(server: Server, api: PortfolioApi): void
       return;
     }
     try {
+      const access = await api.access.contextFor(auth.actor);
+      const decision = decide(access, requirements.read('clientFiles'));
+      if (!decision.allowed) {
+        res.send(403, { error: refusalSentence(decision) });
+        return;
+      }
       await handler(auth.actor, req, res);
     } catch (error) {
       if (error instanceof StorageUnavailableError) {

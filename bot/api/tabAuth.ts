@@ -10,7 +10,10 @@ import type { Logger } from '../logger.js';
  * Locally, and only when TAB_LOCAL_USER is configured (refused outside local/test by config.ts),
  * a request without a token runs as that user so the tab can be tried in a plain browser.
  */
-export type TabAuthResult = { ok: true; actor: Actor } | { ok: false; status: 401 | 403; message: string };
+/** The person behind the request, with the e-mail staff are attached by (token's preferred_username). */
+export type TabUser = Actor & { email?: string };
+
+export type TabAuthResult = { ok: true; actor: TabUser } | { ok: false; status: 401 | 403; message: string };
 
 export interface TabAuthOptions {
   /** JWKS URL template; `{tenant}` is replaced by the token's tenant id. */
@@ -35,12 +38,12 @@ export const authMessages = {
 
 export class TabAuthenticator {
   private readonly keySets = new Map<string, ReturnType<typeof createRemoteJWKSet>>();
-  private readonly localActor?: Actor;
+  private readonly localActor?: TabUser;
 
   constructor(private readonly options: TabAuthOptions) {
     if (options.localUser) {
-      const [firmId, userId, displayName] = options.localUser.split('|');
-      this.localActor = { firmId: firmId!, userId: userId!, displayName: displayName! };
+      const [firmId, userId, displayName, email] = options.localUser.split('|');
+      this.localActor = { firmId: firmId!, userId: userId!, displayName: displayName!, email: email || undefined };
     }
   }
 
@@ -79,7 +82,8 @@ export class TabAuthenticator {
     // A guest's token names its home identity provider in `idp`; staff tokens have none (or the issuer itself).
     if (typeof claims.idp === 'string' && claims.idp !== claims.iss) return { ok: false, status: 403, message: authMessages.guest };
     const displayName = typeof claims.name === 'string' && claims.name ? claims.name : String(claims.preferred_username ?? claims.oid);
-    return { ok: true, actor: { firmId: String(claims.tid), userId: String(claims.oid), displayName } };
+    const email = typeof claims.preferred_username === 'string' ? claims.preferred_username : typeof claims.email === 'string' ? claims.email : undefined;
+    return { ok: true, actor: { firmId: String(claims.tid), userId: String(claims.oid), displayName, email } };
   }
 
   private keySetOf(tenantId: string): ReturnType<typeof createRemoteJWKSet> {

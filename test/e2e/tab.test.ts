@@ -70,7 +70,7 @@ describe('dashboard tab in a browser (local mode)', function () {
       console.warn('      tab/dist absent: run `npm run build:tab` (npm test does it first) — browser test skipped');
       this.skip();
     }
-    passerelle = await startTestPasserelle({ backgroundWork: false, env: { TAB_LOCAL_USER: `${firm}|aaaaaaaa-0000-0000-0000-000000000001|Claire Martin` } });
+    passerelle = await startTestPasserelle({ backgroundWork: false, env: { TAB_LOCAL_USER: `${firm}|aaaaaaaa-0000-0000-0000-000000000001|Claire Martin|claire.martin@cabinet-demo.test` } });
     await withDatabase(passerelle.mongoUri, passerelle.database, (db) => seedPortfolio(db, firm, seedFiles()));
     profileDir = mkdtempSync(join(tmpdir(), 'passerelle-tab-chromium-'));
     browser = await chromium.launchPersistentContext(profileDir, {
@@ -111,7 +111,13 @@ describe('dashboard tab in a browser (local mode)', function () {
     await assertText(range(), '11-20 sur 37', 'second page');
     await page.getByLabel('Lignes par page').selectOption('25');
     await assertText(range(), '1-25 sur 37', 'a new page size starts again at page 1');
-    assert.equal(await bodyRows().count(), 25);
+    // The rows follow the pager within a render: wait for them rather than read a half-drawn table.
+    let rows = 0;
+    for (let attempt = 0; attempt < 50 && rows !== 25; attempt++) {
+      rows = await bodyRows().count();
+      if (rows !== 25) await page.waitForTimeout(100);
+    }
+    assert.equal(rows, 25, 'twenty-five rows once the page size is 25');
   });
 
   it('searches as you type, ignoring case and accents', async () => {

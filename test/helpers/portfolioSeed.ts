@@ -155,7 +155,7 @@ export async function startTestIdentityProvider(clientId: string): Promise<TestI
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
   const sign = (key: CryptoKey, claims: Record<string, unknown>, options: { expiresIn?: string | number; audience?: string; issuer?: string } = {}) =>
-    new SignJWT({ scp: 'access_as_user', ver: '2.0', ...claims })
+    new SignJWT({ scp: 'access_as_user', ver: '2.0', preferred_username: `${String(claims.oid).slice(0, 8)}@cabinet.test`, ...claims })
       .setProtectedHeader({ alg: 'RS256', kid: 'test-key', typ: 'JWT' })
       .setIssuedAt()
       .setExpirationTime(options.expiresIn ?? '1h')

@@ -161,9 +161,14 @@ describe('Guest onboarding through the local tenant (Microsoft Graph contract)',
       passerelle.tenant.setFaults({});
     }
     for (let index = 0; index < 25; index++) assert.equal(invitationsTo(`salarie${index}@cave-lefevre.fr`), 1, `salarie${index} invited once`);
-    const updates = passerelle.connector.updated.filter((update) => update.replyToId === 'card-1');
-    assert.ok(updates.length > 0, 'the progress card was updated in place in the conversation');
-    assert.match(cardText(updates.at(-1)!.activity.attachments?.[0]?.content), /Invitations terminées/);
+    // The final update follows the job's end by a moment: wait for it, then it must stay the last one.
+    const lastUpdate = () => passerelle.connector.updated.filter((update) => update.replyToId === 'card-1').at(-1);
+    for (let attempt = 0; attempt < 40 && !/Invitations terminées/.test(cardText(lastUpdate()?.activity.attachments?.[0]?.content)); attempt++) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    assert.ok(lastUpdate(), 'the progress card was updated in place in the conversation');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    assert.match(cardText(lastUpdate()!.activity.attachments?.[0]?.content), /Invitations terminées/, 'the finished state is the last one shown');
     assert.ok(passerelle.tenant.state().counters.throttled > 0, 'the tenant did answer 429s');
   });
 

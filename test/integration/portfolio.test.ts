@@ -116,6 +116,14 @@ describe('portfolio API (/api/portfolio)', function () {
       assert.match(String(response.body.error), /réservé aux collaborateurs/);
     });
 
+    it('applies the staff policy: someone not attached to the firm is refused, and told how to ask', async () => {
+      await get('/api/me'); // the firm's first user (staff A) is its main manager
+      const stranger = await identity.token({ ...staffA, oid: 'dddddddd-0000-0000-0000-000000000004', name: 'Nouveau Collaborateur', preferred_username: 'nouveau@cabinet.test' });
+      const response = await get('/api/portfolio', stranger);
+      assert.equal(response.status, 403);
+      assert.match(String(response.body.error), /pas encore rattaché à la structure du cabinet/);
+    });
+
     it('accepts the application ID URI as audience too', async () => {
       const token = await identity.token(staffA, { audience: `api://passerelle.test/${clientId}` });
       assert.equal((await get('/api/me', token)).status, 200);
@@ -258,7 +266,7 @@ describe('portfolio API in local mode (TAB_LOCAL_USER)', function () {
   let passerelle: TestPasserelle;
 
   before(async () => {
-    passerelle = await startTestPasserelle({ backgroundWork: false, env: { TAB_LOCAL_USER: `${firmA}|aaaaaaaa-0000-0000-0000-000000000001|Claire Martin` } });
+    passerelle = await startTestPasserelle({ backgroundWork: false, env: { TAB_LOCAL_USER: `${firmA}|aaaaaaaa-0000-0000-0000-000000000001|Claire Martin|claire.martin@cabinet-demo.test` } });
     await withDatabase(passerelle.mongoUri, passerelle.database, (db) => seedPortfolio(db, firmA, firmAFiles().slice(0, 3)));
   });
   after(() => passerelle?.stop());
