@@ -148,16 +148,21 @@ export class ThrottlingRetryHandler extends ChainedHandler {
     super();
   }
 
-  private readonly last429 = new Map<string, number>();
+  /** The last few outcomes per limited key: true for a 429. */
+  private readonly recent = new Map<string, boolean[]>();
 
-  private throttledAgain(keys: string[], now: number, windowMs: number): boolean {
-    let again = false;
+  /**
+   * A stray 429 concerns that request alone. When a good share of the latest answers are 429s
+   * (3 of the last 10), the tenant is throttling everyone: hold every waiting request back.
+   */
+  private sustainedThrottling(keys: string[], throttled: boolean): boolean {
+    let sustained = false;
     for (const key of keys) {
-      const previous = this.last429.get(key);
-      if (previous !== undefined && now - previous <= Math.max(windowMs, 1_000)) again = true;
-      this.last429.set(key, now);
+      const outcomes = [...(this.recent.get(key) ?? []), throttled].slice(-10);
+      this.recent.set(key, outcomes);
+      if (outcomes.filter(Boolean).length >= 3) sustained = true;
     }
-    return again;
+    return sustained;
   }
 
   async execute(context: Context): Promise<void> {
@@ -182,6 +187,7 @@ export class ThrottlingRetryHandler extends ChainedHandler {
       const response = context.response!;
       // A throttled request was not counted by Graph: its slot goes back to the others.
       for (const lease of leases) (response.status === 429 ? lease.cancel() : lease.release());
+      const sustained = this.sustainedThrottling(keys, response.status === 429);
       this.deps.logger.debug('graph request', {
         method,
         path,
@@ -193,9 +199,7 @@ export class ThrottlingRetryHandler extends ChainedHandler {
       if (!retryableStatuses.has(response.status)) return;
 
       const retryAfterSeconds = parseRetryAfter(response.headers.get('Retry-After'), clock.now());
-      // One 429 concerns that request; a second one close behind means the tenant is throttling
-      // everyone: then every waiting request holds back for Retry-After.
-      if (response.status === 429 && retryAfterSeconds !== undefined && this.throttledAgain(keys, clock.now(), retryAfterSeconds * 1000)) {
+      if (response.status === 429 && retryAfterSeconds !== undefined && sustained) {
         this.deps.pacing.pause(keys, retryAfterSeconds * 1000);
       }
       if (attempt >= this.deps.policy.maxAttempts) {

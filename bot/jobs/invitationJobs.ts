@@ -232,6 +232,25 @@ export class InvitationJobStore {
     });
   }
 
+  /**
+   * Repairs jobs whose counters missed an item: a server killed between recording an item and
+   * counting it leaves a job that would never finish. The items are the truth; counts are rebuilt
+   * from them once nothing is left to do. Returns the jobs it finished.
+   */
+  reconcileStalled(now: Date): Promise<InvitationJob[]> {
+    return guarded(async () => {
+      const finished: InvitationJob[] = [];
+      for (const job of await this.jobs.find({ status: 'running' }).limit(50).toArray()) {
+        if ((await this.items.countDocuments({ jobId: job._id, status: { $in: ['pending', 'running'] } }, { limit: 1 })) > 0) continue;
+        const counts = { done: 0, failed: 0, skipped: 0 };
+        for (const status of ['done', 'failed', 'skipped'] as const) counts[status] = await this.items.countDocuments({ jobId: job._id, status });
+        const updated = await this.jobs.findOneAndUpdate({ _id: job._id, status: 'running' }, { $set: { counts, status: 'finished', finishedAt: now } }, { returnDocument: 'after' });
+        if (updated) finished.push(jobFromDocument(updated));
+      }
+      return finished;
+    });
+  }
+
   private async finishIfComplete(jobId: ObjectId, now: Date): Promise<void> {
     const job = await this.jobs.findOne({ _id: jobId });
     if (!job || job.status === 'finished') return;

@@ -87,6 +87,7 @@ export class InvitationRunner {
         if (!(error instanceof StorageUnavailableError)) this.deps.logger.error('claiming invitation items failed', { error });
       }
       if (items.length === 0) {
+        await this.reconcileNow();
         await new Promise<void>((resolve) => {
           const timer = setTimeout(resolve, idleDelayMs);
           this.wake = () => {
@@ -97,6 +98,22 @@ export class InvitationRunner {
         continue;
       }
       await this.processBatch(items).catch((error: unknown) => this.deps.logger.error('invitation batch failed', { error }));
+    }
+  }
+
+  private lastReconcile = 0;
+
+  /** While idle, at most every few seconds: finish jobs a crash left with a missed count. */
+  private async reconcileNow(): Promise<void> {
+    if (Date.now() - this.lastReconcile < 5_000) return;
+    this.lastReconcile = Date.now();
+    try {
+      for (const job of await this.deps.store.reconcileStalled(this.deps.now())) {
+        this.deps.logger.warn('invitation job finished by reconciliation', { jobId: job.id });
+        await this.maybeReport(job);
+      }
+    } catch (error) {
+      if (!(error instanceof StorageUnavailableError)) this.deps.logger.error('job reconciliation failed', { error });
     }
   }
 

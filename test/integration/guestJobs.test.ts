@@ -113,6 +113,29 @@ describe('Invitation jobs and reminders (durable, exactly once)', function () {
     assert.ok(contacts.every((contact) => contact.guest?.state === 'invited'), 'nobody is lost');
   });
 
+  it('finishes a job whose count was missed by a server killed between an item and its count', async () => {
+    const clock = { now: new Date() };
+    const db = freshDb();
+    const world = await buildWorld(db, tenant, clock);
+    const ids = await world.addContacts(3, 'counted');
+    const { job } = await world.jobs.create({ firmId, requestId: 'counted-job', createdBy: staff, contactIds: ids });
+    // The item is recorded as done, but the server dies before counting it on the job.
+    await db.collection(collections.jobItems).updateOne({ contactId: ids[0] }, { $set: { status: 'done', outcome: 'invited' } });
+    const runner = new InvitationRunner({
+      store: world.jobs, onboarding: world.onboarding, reporter: { report: async () => undefined }, logger: silentLogger, now: () => new Date(),
+      options: { idleDelayMs: 50 },
+    });
+    runner.start();
+    try {
+      for (let attempt = 0; attempt < 200 && (await world.jobs.find(firmId, job.id))?.status !== 'finished'; attempt++) await new Promise((resolve) => setTimeout(resolve, 50));
+    } finally {
+      await runner.stop();
+    }
+    const finished = (await world.jobs.find(firmId, job.id))!;
+    assert.equal(finished.status, 'finished', 'the job finishes anyway');
+    assert.deepEqual(finished.counts, { done: 3, failed: 0, skipped: 0 }, 'counts rebuilt from the items');
+  });
+
   it('recognises a second request for a contact still waiting in a job', async () => {
     const clock = { now: new Date() };
     const db = freshDb();
