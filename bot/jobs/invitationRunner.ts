@@ -23,7 +23,9 @@ export interface RunnerOptions {
   reportEveryMs: number;
 }
 
-export const defaultRunnerOptions: RunnerOptions = { concurrency: 8, batchSize: 20, leaseMs: 15_000, idleDelayMs: 500, maxAttempts: 8, reportEveryMs: 2_000 };
+// Twelve batches of twenty keep more than one window of invitations (150) waiting at the limiter; a
+// 9 s lease renewed every 3 s lets a restarted server take a dead one's items back quickly.
+export const defaultRunnerOptions: RunnerOptions = { concurrency: 12, batchSize: 20, leaseMs: 9_000, idleDelayMs: 500, maxAttempts: 8, reportEveryMs: 2_000 };
 
 /**
  * Works through invitation items until stopped. Each contact goes through the onboarding service,
