@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { CloudAdapter, ConfigurationBotFrameworkAuthentication, ConfigurationServiceClientCredentialFactory } from 'botbuilder';
 import restify from 'restify';
-import { isDeployed, type Config } from './config.js';
+import type { Config } from './config.js';
 import { ClientFileService } from './domain/clientFileService.js';
 import { ContactService } from './domain/contactService.js';
 import { FirmSettingsService } from './domain/firmSettingsService.js';
@@ -141,16 +141,7 @@ export async function startPasserelle(config: Config, logger: Logger, options: S
     new ConfigurationBotFrameworkAuthentication(credentials, new ConfigurationServiceClientCredentialFactory(credentials)),
   );
 
-  const directory = new GraphDirectory({
-    // Locally, Graph is the local tenant that npm start runs beside the server.
-    baseUrl: config.GRAPH_BASE_URL ?? (isDeployed(config.PASSERELLE_ENV) ? 'https://graph.microsoft.com' : `http://127.0.0.1:${config.LOCAL_TENANT_PORT}`),
-    tenantId: config.AAD_APP_TENANT_ID,
-    clientId: config.AAD_APP_CLIENT_ID,
-    clientSecret: config.SECRET_AAD_APP_CLIENT_SECRET,
-    timeoutMs: config.GRAPH_TIMEOUT_SECONDS * 1_000,
-    invitationsPer5s: config.GRAPH_INVITATIONS_PER_5S,
-    logger: logger.child('graph'),
-  });
+  const directory = GraphDirectory.fromConfig(config, logger);
   const jobStore = new InvitationJobStore(db);
   let guestServices: GuestTeamsServices | undefined;
   const messenger = new TeamsProactiveMessenger({

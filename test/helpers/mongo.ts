@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { createServer } from 'node:net';
 import { MongoClient } from 'mongodb';
+import { freePort } from './ports.js';
 
 /**
  * The database the tests use: a real MongoDB when TEST_MONGODB_URI is set, otherwise the in-process
@@ -11,16 +11,6 @@ let standIn: { uri: string; stop(): Promise<void> } | undefined;
 
 export const usingRealMongo = Boolean(process.env.TEST_MONGODB_URI);
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      probe.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
 
 export async function testMongoUri(): Promise<string> {
   if (process.env.TEST_MONGODB_URI) return process.env.TEST_MONGODB_URI;

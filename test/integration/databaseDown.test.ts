@@ -1,18 +1,9 @@
 import assert from 'node:assert/strict';
-import { createServer } from 'node:net';
 import { version } from '../../bot/server.js';
 import { messageActivity } from '../helpers/activities.js';
 import { startTestPasserelle, type TestPasserelle } from '../helpers/passerelle.js';
+import { freePort } from '../helpers/ports.js';
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const probe = createServer();
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      probe.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
 
 describe('When the database is away', function () {
   this.timeout(60_000);
