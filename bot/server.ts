@@ -35,6 +35,10 @@ import { ShowClientFileCommand } from './teams/commands/showClientFileCommand.js
 import { ShowContactCommand } from './teams/commands/showContactCommand.js';
 import { PasserelleBot } from './teams/passerelleBot.js';
 import { MongoSubscriptionStore } from './store/subscriptionRepository.js';
+import { MongoPartnerAppStore } from './store/partnerAppRepository.js';
+import { FlowService } from './domain/partners/flowService.js';
+import { ShineService } from './domain/partners/shineService.js';
+import { ActivateShineAction, CompleteFlowStepAction, FlowCommand, ShineCommand, type PartnerServices } from './teams/partnerHandlers.js';
 import { OfferService } from './domain/offers/offerService.js';
 import { LegacyAccessService } from './domain/offers/legacy.js';
 import { OfferCards } from './teams/offerCards.js';
@@ -222,6 +226,12 @@ export async function startPasserelle(config: Config, logger: Logger, options: S
   access.onPaidOfferApproved(async (request, by) => {
     if (request.offer) await offers.propose(request.firmId, by, request.offer);
   });
+  const partnerApps = new MongoPartnerAppStore(db);
+  const partners: PartnerServices = {
+    flow: new FlowService({ apps: partnerApps, clientFiles: clientFileStore, links: linkStore, contacts: contactStore, audit }),
+    // No firm mailbox is wired yet: the prepared e-mail is shown ready to copy.
+    shine: new ShineService({ apps: partnerApps, clientFiles: clientFileStore, contacts: contactStore, audit }),
+  };
   const offerTeams: OfferTeamsServices = { offers, cards: offerCards, access, legacy: new LegacyAccessService({ contacts: contactStore, audit }) };
 
   const defaultLanguage = languageOf(config.DEFAULT_LOCALE) ?? 'fr';
@@ -240,6 +250,8 @@ export async function startPasserelle(config: Config, logger: Logger, options: S
       new OrgRolesCommand(services),
       new ProposeOfferCommand(services, offerTeams),
       new LegacyAccessesCommand(offerTeams),
+      new FlowCommand(services, partners),
+      new ShineCommand(services, partners),
       new MyRightsCommand(access),
       new RequestAccessCommand(access),
       new RequestsCommand(access),
@@ -278,6 +290,8 @@ export async function startPasserelle(config: Config, logger: Logger, options: S
       new CompleteOfferStepAction(offerTeams),
       new ShowOfferAction(offerTeams),
       new MigrateLegacyAction(offerTeams),
+      new CompleteFlowStepAction(services, partners),
+      new ActivateShineAction(services, partners),
       new RequestAccessAction(access),
       new ApproveRequestAction(access),
       new RefuseRequestAction(access),

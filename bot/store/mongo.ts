@@ -16,6 +16,7 @@ export const collections = {
   memberships: 'memberships',
   accessRequests: 'accessRequests',
   offerSubscriptions: 'offerSubscriptions',
+  partnerApps: 'partnerApps',
 } as const;
 
 /** Short timeouts: a bot reply must leave within Bot Service's 15 s even when the database is away. */
@@ -50,6 +51,8 @@ export async function ensureIndexes(db: Db): Promise<void> {
     db.collection(collections.accessRequests).createIndex({ firmId: 1, status: 1, number: 1 }, { name: 'firm_status' }),
     db.collection(collections.offerSubscriptions).createIndex({ firmId: 1, clientFileId: 1, contactId: 1 }, { unique: true, name: 'firm_file_contact_unique' }),
     db.collection(collections.offerSubscriptions).createIndex({ firmId: 1, contactId: 1, state: 1 }, { name: 'firm_contact_state' }),
+    db.collection(collections.partnerApps).createIndex({ firmId: 1, clientFileId: 1, app: 1 }, { unique: true, name: 'firm_file_app_unique' }),
+    db.collection(collections.partnerApps).createIndex({ firmId: 1, app: 1, accountEmail: 1 }, { name: 'firm_app_email', sparse: true }),
     db.collection(collections.teams).createIndex({ firmId: 1, teamId: 1 }, { unique: true, name: 'firm_team_unique' }),
     db.collection(collections.clientFiles).createIndex({ firmId: 1, guestTeamId: 1 }, { name: 'firm_guest_team', sparse: true }),
     db.collection(collections.jobs).createIndex({ firmId: 1, requestId: 1 }, { unique: true, name: 'firm_request_unique' }),

@@ -15,6 +15,7 @@ import {
 import type { ClientFile } from '../../bot/domain/clientFile.js';
 import type { Contact } from '../../bot/domain/contact.js';
 import { defaultOrgRoles } from '../../bot/domain/catalogues.js';
+import { flowChecklistCard, shineCard } from '../../bot/cards/partnerViews.js';
 import { legacyAccessesCard, offerClientCard, offerProposalCard, offerStaffCard } from '../../bot/cards/offerViews.js';
 import { defaultOfferCatalogue } from '../../bot/domain/offers/catalogue.js';
 import { accessRefusedCard, accessRequestsCard, myRightsCard, staffUsersCard, userProfilesCard } from '../../bot/cards/accessViews.js';
@@ -92,6 +93,25 @@ const samples: Record<string, [TemplateName, () => AdaptiveCard]> = {
   'offer, client view': ['offerClient', () => offerClientCard('fr', { ...offerContext, firmName: 'Cabinet Démo', link: 'https://teams.microsoft.com', acknowledged: false })],
   'offer, client view once ended (en)': ['offerClient', () => offerClientCard('en', { ...offerContext, subscription: { ...subscription, state: 'ended' }, firmName: 'Cabinet Démo', link: 'https://teams.microsoft.com', acknowledged: true })],
   'legacy accesses': ['legacyAccesses', () => legacyAccessesCard('fr', [{ contact: { ...contact, email: 'lea.bernard@onloop.onmicrosoft.com' }, kind: 'legacyStart' }], { text: 'Migré', good: true })],
+  'flow checklist at step 3': [
+    'flowChecklist',
+    () => flowChecklistCard('fr', file, {
+      setup: { id: 'x', firmId: 'f', clientFileId: file.id, app: 'flow', version: 3, steps: { appAuthorised: stamp, settingsChecked: stamp } },
+      steps: [
+        { id: 'appAuthorised', state: 'done', done: stamp },
+        { id: 'settingsChecked', state: 'done', done: stamp },
+        { id: 'usersInvited', state: 'next', invited: { invited: 1, total: 2 } },
+        { id: 'flowActivated', state: 'waiting' },
+        { id: 'dsp2Activated', state: 'waiting' },
+      ],
+      complete: false,
+    }),
+  ],
+  'shine refused': ['shineActivation', () => shineCard('fr', file, { refusal: 'siretRequired' })],
+  'shine activation form with alias': [
+    'shineActivation',
+    () => shineCard('fr', file, { preparation: { file, primary: contact, proposedEmail: 'lea+alias1@boulangerie-bernard.fr', aliasNeeded: true, emailSubject: 'Shine', emailBody: 'Bonjour' } }),
+  ],
   'revoke guest': ['revokeGuest', () => revokeCard('fr', { ...contact, guest: { state: 'member', invitationCount: 1, checks: 0, teamId: team.teamId, memberAt: stamp.at } }, team.displayName)],
 };
 
