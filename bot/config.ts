@@ -46,6 +46,8 @@ export const configSchema = z
       .describe('Pace of invitations (documented tenant limit: 150 per 5 s, shared by every app of the tenant).'),
     INVITE_REDIRECT_URL: z.string().url().default('https://teams.microsoft.com')
       .describe('Where an invited guest lands after accepting the invitation.'),
+    OFFER_MAILBOX: z.string().email('doit être l’adresse d’une boîte du cabinet').optional()
+      .describe('Firm mailbox that sends offer e-mails (e.g. Shine) through Graph sendMail (permission Mail.Send). Unset: e-mails are shown ready to copy.'),
     GUEST_WATCH_SECONDS: z.coerce.number().int().min(1).max(3600).default(30)
       .describe('How often the acceptance watcher looks for guests due for a check (each guest has its own back-off).'),
     LOCAL_TENANT_PORT: z.coerce.number().int().min(0).max(65535).default(56200)

@@ -38,7 +38,7 @@ import { MongoSubscriptionStore } from './store/subscriptionRepository.js';
 import { MongoPartnerAppStore } from './store/partnerAppRepository.js';
 import { FlowService } from './domain/partners/flowService.js';
 import { ShineService } from './domain/partners/shineService.js';
-import { ActivateShineAction, CompleteFlowStepAction, FlowCommand, ShineCommand, type PartnerServices } from './teams/partnerHandlers.js';
+import { ActivateShineAction, CompleteFlowStepAction, FlowCommand, ShineCommand, ShowFlowAction, ShowShineAction, type PartnerServices } from './teams/partnerHandlers.js';
 import { OfferService } from './domain/offers/offerService.js';
 import { LegacyAccessService } from './domain/offers/legacy.js';
 import { OfferCards } from './teams/offerCards.js';
@@ -229,8 +229,14 @@ export async function startPasserelle(config: Config, logger: Logger, options: S
   const partnerApps = new MongoPartnerAppStore(db);
   const partners: PartnerServices = {
     flow: new FlowService({ apps: partnerApps, clientFiles: clientFileStore, links: linkStore, contacts: contactStore, audit }),
-    // No firm mailbox is wired yet: the prepared e-mail is shown ready to copy.
-    shine: new ShineService({ apps: partnerApps, clientFiles: clientFileStore, contacts: contactStore, audit }),
+    // With a firm mailbox the offer e-mail is sent through Graph; without one it is shown ready to copy.
+    shine: new ShineService({
+      apps: partnerApps,
+      clientFiles: clientFileStore,
+      contacts: contactStore,
+      audit,
+      mailer: config.OFFER_MAILBOX ? { send: (message) => directory.sendMail(config.OFFER_MAILBOX!, message) } : undefined,
+    }),
   };
   const offerTeams: OfferTeamsServices = { offers, cards: offerCards, access, legacy: new LegacyAccessService({ contacts: contactStore, audit }) };
 
@@ -291,6 +297,8 @@ export async function startPasserelle(config: Config, logger: Logger, options: S
       new ShowOfferAction(offerTeams),
       new MigrateLegacyAction(offerTeams),
       new CompleteFlowStepAction(services, partners),
+      new ShowFlowAction(services, partners),
+      new ShowShineAction(services, partners),
       new ActivateShineAction(services, partners),
       new RequestAccessAction(access),
       new ApproveRequestAction(access),

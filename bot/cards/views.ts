@@ -83,6 +83,7 @@ export function clientFileDetailsCard(language: Language, details: ClientFileDet
     clientFileId: file.id,
     inviteAllLabel: t.guest.inviteAll,
     chooseTeamLabel: t.guest.chooseTeam,
+    moreLabel: t.actions.more,
     facts: [
       { title: t.clientFile.code, value: file.code },
       { title: t.clientFile.companyName, value: file.companyName },

@@ -26,6 +26,7 @@ const demoStaff: [string, string][] = [
   ['ines.roche@cabinet-demo.test', 'Inès Roche'],
   ['marc.petit@cabinet-demo.test', 'Marc Petit'],
   ['sophie.laurent@cabinet-demo.test', 'Sophie Laurent'],
+  ['noreply@cabinet-demo.test', 'Cabinet Démo (ne pas répondre)'],
 ];
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));

@@ -219,6 +219,17 @@ export class GraphDirectory implements Directory {
     if (!result.ok && result.failure.status !== 404) throw result.error;
   }
 
+  /** Sends a plain-text message from a firm mailbox (application permission Mail.Send). */
+  async sendMail(mailbox: string, message: { to: string; subject: string; body: string }): Promise<void> {
+    await this.send<void>('POST', `${userPath(mailbox)}/sendMail`, {
+      body: {
+        message: { subject: message.subject, body: { contentType: 'Text', content: message.body }, toRecipients: [{ emailAddress: { address: message.to } }] },
+        saveToSentItems: true,
+      },
+      operation: 'POST /users/{id}/sendMail',
+    });
+  }
+
   async blockUser(userId: string): Promise<void> {
     await this.send<void>('PATCH', userPath(userId), { body: { accountEnabled: false } satisfies User, operation: 'PATCH /users/{id}' });
   }

@@ -11,6 +11,7 @@ import {
   type GraphOperationResponse,
   type LocalTenantCounters,
   type SentInvitationRecord,
+  type SentMailRecord,
 } from './localTenant/graphRouter.js';
 import { acceptedPage, blockedPage, inboxPage, unknownLinkPage } from './localTenant/redeemPage.js';
 import { TenantStore, type TenantTeam, type TenantUser } from './localTenant/store.js';
@@ -30,7 +31,7 @@ import { TenantStore, type TenantTeam, type TenantUser } from './localTenant/sto
  */
 
 export type { LocalTenantFaults } from './localTenant/faults.js';
-export type { LocalTenantCounters, SentInvitationRecord } from './localTenant/graphRouter.js';
+export type { LocalTenantCounters, SentInvitationRecord, SentMailRecord } from './localTenant/graphRouter.js';
 export type { TenantTeam, TenantUser } from './localTenant/store.js';
 export { seededRandom } from './localTenant/faults.js';
 
@@ -62,6 +63,8 @@ export interface LocalTenantState {
   users: TenantUser[];
   teams: TenantTeam[];
   invitations: SentInvitationRecord[];
+  /** Messages sent through POST /users/{id}/sendMail. */
+  mails: SentMailRecord[];
   faults: LocalTenantFaults;
   counters: LocalTenantCounters;
 }
@@ -102,6 +105,7 @@ export async function startLocalTenant(options: LocalTenantOptions = {}): Promis
   let faults: LocalTenantFaults = {};
   let counters = emptyCounters();
   let invitations: SentInvitationRecord[] = [];
+  let mails: SentMailRecord[] = [];
   let baseUrl = '';
   const stopping = new AbortController();
 
@@ -112,6 +116,7 @@ export async function startLocalTenant(options: LocalTenantOptions = {}): Promis
     random,
     counters: () => counters,
     invitations: () => invitations,
+    mails: () => mails,
     invitationsPer5s: options.invitationsPer5s ?? 150,
     invitationWindowMs: options.invitationWindowMs ?? 5_000,
     teamRequestsPerSecond: options.teamRequestsPerSecond ?? 4,
@@ -134,6 +139,7 @@ export async function startLocalTenant(options: LocalTenantOptions = {}): Promis
         users: [...store.users.values()],
         teams: [...store.teams.values()],
         invitations,
+        mails,
         faults,
         counters,
       }),
@@ -142,6 +148,7 @@ export async function startLocalTenant(options: LocalTenantOptions = {}): Promis
       faults = {};
       counters = emptyCounters();
       invitations = [];
+      mails = [];
       router.resetLimits();
     },
     accept: (email) => {
@@ -246,7 +253,8 @@ export async function startLocalTenant(options: LocalTenantOptions = {}): Promis
           return [{ email: user.mail, displayName: user.displayName ?? user.mail, state: user.externalUserState ?? '', sentAt, sortKey: ticket.createdDateTime, redeemUrl }];
         });
         response.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store' });
-        response.end(inboxPage(entries.sort((a, b) => b.sortKey.localeCompare(a.sortKey))));
+        const sentMails = [...mails].reverse().map((mail) => ({ ...mail, sentAt: new Date(mail.sentDateTime).toLocaleString('fr-FR', { timeZone: 'Europe/Paris' }) }));
+        response.end(inboxPage(entries.sort((a, b) => b.sortKey.localeCompare(a.sortKey)), sentMails));
       } else if (url.pathname.startsWith('/_local/')) {
         const result = await handleControl(request, url);
         status = result.status;

@@ -43,6 +43,7 @@ export const en: Messages = {
     makePrimary: 'Make primary',
     addRole: 'Add',
     removeRole: 'Remove',
+    more: 'Team and partner apps',
     cancel: 'Cancel',
   },
   clientFile: {

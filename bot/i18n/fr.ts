@@ -42,6 +42,7 @@ export const fr = {
     makePrimary: 'Définir comme principal',
     addRole: 'Ajouter',
     removeRole: 'Retirer',
+    more: 'Équipe et applications partenaires',
     cancel: 'Annuler',
   },
   clientFile: {

@@ -74,6 +74,40 @@ export class CompleteFlowStepAction implements CardActionHandler {
   }
 }
 
+const showData = z.object({ clientFileId: objectId });
+
+/** The dossier card's « Flow » button. */
+export class ShowFlowAction implements CardActionHandler {
+  readonly verb = 'flow.show';
+  readonly requires: Access = requirements.read('partnerApps');
+  constructor(private readonly services: TeamsServices, private readonly partners: PartnerServices) {}
+
+  async handle(_context: TurnContext, session: TurnSession, data: Record<string, unknown>): Promise<CardActionResult> {
+    const { clientFileId } = parseCardData(this.verb, showData, data);
+    const details = await this.services.clientFiles.details(session.actor.firmId, clientFileId);
+    const checklist = details ? await this.partners.flow.checklist(session.actor.firmId, clientFileId) : null;
+    return details && checklist ? { card: flowChecklistCard(session.language, details.file, checklist) } : { message: session.t.clientFile.gone };
+  }
+}
+
+/** The dossier card's « Shine » button. */
+export class ShowShineAction implements CardActionHandler {
+  readonly verb = 'shine.show';
+  readonly requires: Access = requirements.read('partnerApps');
+  constructor(private readonly services: TeamsServices, private readonly partners: PartnerServices) {}
+
+  async handle(_context: TurnContext, session: TurnSession, data: Record<string, unknown>): Promise<CardActionResult> {
+    const { clientFileId } = parseCardData(this.verb, showData, data);
+    const firmId = session.actor.firmId;
+    const details = await this.services.clientFiles.details(firmId, clientFileId);
+    if (!details) return { message: session.t.clientFile.gone };
+    const setup = await this.partners.shine.current(firmId, clientFileId);
+    if (setup) return { card: shineCard(session.language, details.file, { setup }) };
+    const prepared = await this.partners.shine.prepare(firmId, clientFileId);
+    return { card: shineCard(session.language, details.file, prepared.ok ? { preparation: prepared.value } : { refusal: prepared.refusal }) };
+  }
+}
+
 /** "shine <code dossier>": the activation card, or the exact reason it cannot be activated yet. */
 export class ShineCommand implements BotCommand {
   readonly name = 'shine';

@@ -394,7 +394,7 @@ describe('The local tenant speaks the documented Microsoft Graph contract', func
       assert.equal((await control('POST', 'teams', { id: 'team-2', displayName: 'Garage Martin' })).status, 201);
 
       const state = (await control('GET', 'state')).body;
-      assert.deepEqual(keysOf(state), ['counters', 'faults', 'invitations', 'teams', 'tenantDomain', 'tenantId', 'users']);
+      assert.deepEqual(keysOf(state), ['counters', 'faults', 'invitations', 'mails', 'teams', 'tenantDomain', 'tenantId', 'users']);
       assert.equal(state.users.length, 1);
       assert.deepEqual(state.teams.map((team: { id: string }) => team.id), [teamId, 'team-2']);
       assert.equal(state.counters.invitationsByAddress['jean@gmail.com'], undefined, 'a refused invitation creates nothing');

@@ -78,6 +78,8 @@ describe('Partner apps: Flow checklist and Shine activation', function () {
 
   it('refuses Shine without a primary contact, then without a SIRET, with the exact reasons', async () => {
     await newFile('000200', 'Garage Martin');
+    const fromFileCard = cardActions(cardOf(await say('dossier 000200'))).find((action) => action.verb === 'shine.show')!;
+    assert.match(cardText((await execute('shine.show', fromFileCard.data)).value), /Pré-requis : créer un contact principal client pour pouvoir activer Shine/, 'the dossier card opens Shine');
     assert.match(cardText(cardOf(await say('shine 000200'))), /Pré-requis : créer un contact principal client pour pouvoir activer Shine/);
     await say('lier hugo@boulangerie-bernard.fr 000200 principal');
     assert.match(cardText(cardOf(await say('shine 000200'))), /Le SIRET est obligatoire pour inviter la TPE/);
@@ -106,5 +108,44 @@ describe('Partner apps: Flow checklist and Shine activation', function () {
     assert.match(cardText(taken.value), /déjà un compte Shine : utilisez l’alias proposé/);
     const aliased = await execute('shine.activate', { ...activateSecond.data, accountEmail: 'lea+alias1@boulangerie-bernard.fr', emailSubject: 's' });
     assert.match(cardText(aliased.value), /compte lea\+alias1@boulangerie-bernard\.fr/);
+  });
+});
+
+describe('Shine offer e-mail sent from the firm mailbox through Graph sendMail', function () {
+  this.timeout(60_000);
+  let passerelle: TestPasserelle;
+
+  before(async () => {
+    passerelle = await startTestPasserelle({ env: { OFFER_MAILBOX: 'noreply@cabinet-demo.test' } });
+    passerelle.tenant.addMember('noreply@cabinet-demo.test', 'Cabinet Démo (ne pas répondre)');
+  });
+  after(async () => {
+    await passerelle?.stop();
+  });
+
+  async function say(text: string) {
+    const mark = passerelle.connector.sent.length;
+    await passerelle.post(messageActivity(text, { serviceUrl: passerelle.connector.url }));
+    return passerelle.connector.since(mark)[0]!.activity;
+  }
+  async function execute(verb: string, data: Record<string, unknown>) {
+    return (await passerelle.post(executeActivity(verb, data, { serviceUrl: passerelle.connector.url }))).body as InvokeBody;
+  }
+  const cardOf = (reply: { attachments?: { content: unknown }[] }) => reply.attachments?.[0]?.content;
+
+  it('sends the edited e-mail to the primary contact and records it', async () => {
+    const fileForm = cardActions(cardOf(await say('nouveau dossier'))).find((action) => action.verb === 'clientFile.create')!;
+    await execute('clientFile.create', { ...fileForm.data, code: '000500', companyName: 'Fleuriste Rose', siret: '73282932000074' });
+    const contactForm = cardActions(cardOf(await say('nouvel interlocuteur'))).find((action) => action.verb === 'contact.create')!;
+    await execute('contact.create', { ...contactForm.data, lastName: 'Rose', mobile: '0612345678', email: 'rose@fleuriste.fr' });
+    await say('lier rose@fleuriste.fr 000500 principal');
+    const activate = cardActions(cardOf(await say('shine 000500'))).find((action) => action.verb === 'shine.activate')!;
+    const done = await execute('shine.activate', { ...activate.data, accountEmail: 'rose@fleuriste.fr', emailSubject: 'Votre facturation Shine', emailBody: 'Bonjour, message modifié par le cabinet.' });
+    assert.match(cardText(done.value), /L’e-mail de présentation a été envoyé à rose@fleuriste\.fr/);
+    const mails = passerelle.tenant.state().mails;
+    assert.equal(mails.length, 1, 'one message left the firm mailbox');
+    assert.deepEqual({ from: mails[0]!.from, to: mails[0]!.to, subject: mails[0]!.subject, body: mails[0]!.body }, {
+      from: 'noreply@cabinet-demo.test', to: ['rose@fleuriste.fr'], subject: 'Votre facturation Shine', body: 'Bonjour, message modifié par le cabinet.',
+    });
   });
 });

@@ -59,6 +59,15 @@ export interface SentInvitationRecord {
   createdDateTime: string;
 }
 
+/** A message a firm mailbox sent through POST /users/{id}/sendMail. */
+export interface SentMailRecord {
+  from: string;
+  to: string[];
+  subject: string;
+  body: string;
+  sentDateTime: string;
+}
+
 export interface GraphRouterDeps {
   store: TenantStore;
   /** Public root of the local tenant, e.g. http://127.0.0.1:56200 */
@@ -67,6 +76,7 @@ export interface GraphRouterDeps {
   random: () => number;
   counters: () => LocalTenantCounters;
   invitations: () => SentInvitationRecord[];
+  mails: () => SentMailRecord[];
   invitationsPer5s: number;
   invitationWindowMs: number;
   teamRequestsPerSecond: number;
@@ -214,6 +224,10 @@ export class GraphRouter {
       if (method === 'DELETE') return { operation: 'DELETE /users/{id}', run: () => this.deleteUser(userId) };
       return notAllowed;
     }
+    if (collection === 'users' && id !== undefined && sub === 'sendMail' && subId === undefined) {
+      const mailbox = id;
+      return method === 'POST' ? { operation: 'POST /users/{id}/sendMail', run: () => this.sendMail(mailbox, request.body) } : notAllowed;
+    }
     if (collection === 'teams' && id !== undefined && sub === 'members' && extra.length === 0) {
       const teamId = id;
       if (subId === undefined) {
@@ -227,6 +241,19 @@ export class GraphRouter {
     }
     const segment = collection !== undefined && !['invitations', 'users', 'teams'].includes(collection) ? collection : (segments[segments.length - 1] ?? '');
     return graphError(400, 'BadRequest', `Resource not found for the segment '${segment}'.`);
+  }
+
+  /** Graph answers 202 Accepted; the local tenant keeps the message for tests and the inbox page. */
+  private sendMail(mailbox: string, body: unknown): GraphOperationResponse {
+    const sender = this.deps.store.users.get(mailbox) ?? this.deps.store.findUserByEmail(mailbox);
+    if (!sender || sender.userType !== 'Member') return graphError(404, 'ErrorInvalidUser', `The requested user '${mailbox}' is invalid.`);
+    const message = (body as { message?: { subject?: unknown; body?: { content?: unknown }; toRecipients?: { emailAddress?: { address?: unknown } }[] } } | undefined)?.message;
+    const to = (message?.toRecipients ?? []).map((recipient) => recipient.emailAddress?.address).filter((address): address is string => typeof address === 'string' && address.includes('@'));
+    if (!message || typeof message.subject !== 'string' || typeof message.body?.content !== 'string' || to.length === 0) {
+      return graphError(400, 'ErrorInvalidRecipients', 'A message needs a subject, a body and at least one recipient.');
+    }
+    this.deps.mails().push({ from: sender.mail, to, subject: message.subject, body: message.body.content, sentDateTime: this.now() });
+    return { status: 202, headers: {} };
   }
 
   private now(): string {

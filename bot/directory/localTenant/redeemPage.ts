@@ -52,7 +52,10 @@ export function blockedPage(): string {
 }
 
 /** The local inbox: what each invited guest would find in their mailbox, with the link to accept. */
-export function inboxPage(entries: { email: string; displayName: string; state: string; sentAt: string; redeemUrl: string }[]): string {
+export function inboxPage(
+  entries: { email: string; displayName: string; state: string; sentAt: string; redeemUrl: string }[],
+  mails: { from: string; to: string[]; subject: string; body: string; sentAt: string }[] = [],
+): string {
   const rows = entries
     .map(
       (entry) => `<tr><td>${escapeHtml(entry.displayName)}<br><small>${escapeHtml(entry.email)}</small></td><td>${escapeHtml(entry.sentAt)}</td>
@@ -64,6 +67,7 @@ export function inboxPage(entries: { email: string; displayName: string; state: 
     `<h1>Invitations du tenant local</h1>
 <p>Ce que chaque invité recevrait par e-mail de Microsoft. Ouvrez un lien pour jouer le client qui accepte.</p>
 ${entries.length === 0 ? '<p>Aucune invitation pour l’instant.</p>' : `<table><thead><tr><th>Invité</th><th>Envoyée le</th><th>État</th><th></th></tr></thead><tbody>${rows}</tbody></table>`}
+${mails.length ? `<h2>E-mails envoyés par le cabinet</h2>${mails.map((mail) => `<article><p><strong>${escapeHtml(mail.subject)}</strong><br><small>${escapeHtml(mail.sentAt)} · de ${escapeHtml(mail.from)} à ${escapeHtml(mail.to.join(', '))}</small></p><pre style="white-space: pre-wrap">${escapeHtml(mail.body)}</pre></article>`).join('')}` : ''}
 <p><small>Tenant local de développement : aucun e-mail n’est réellement envoyé.</small></p>`,
   );
 }
