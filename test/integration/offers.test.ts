@@ -148,6 +148,19 @@ describe('Collaborative offers through Adaptive Cards (Universal Actions)', func
     assert.equal(await auditCount('offer.changed'), 1);
   });
 
+  it('ends an offer after confirmation; the client’s card says so', async () => {
+    const fresh = await execute('offer.show', { subscriptionId: cardActions(staffCard).find((action) => action.verb === 'offer.change')!.data.subscriptionId });
+    const end = cardActions(fresh.value).find((action) => action.verb === 'offer.end')!;
+    assert.match(cardText(fresh.value), /Confirmer : terminer l’offre de Léa Bernard/, 'the end button sits behind a confirmation');
+    const ended = await execute('offer.end', end.data);
+    assert.match(cardText(ended.value), /Offre terminée[\s\S]*État : terminée/);
+    const again = await execute('offer.end', end.data);
+    assert.match(cardText(again.value), /n’était plus à jour/);
+    const forLea = await execute('client.offerRefresh', { subscriptionId: end.data.subscriptionId }, lea, bakeryTeam.threadId);
+    assert.match(cardText(forLea.value), /Ce service a pris fin/);
+    assert.equal(await auditCount('offer.ended'), 1);
+  });
+
   it('keeps several offers on one client file, for several contacts; a contact not invited is invited first', async () => {
     await newContact('Bernard', 'Hugo', 'hugo@boulangerie-bernard.fr', '000100');
     const open = cardActions(cardOf(await say('proposer hugo@boulangerie-bernard.fr'))).find((action) => action.verb === 'offer.propose')!;

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { cardActions, cardText, startTestPasserelle, type TestPasserelle } from '../helpers/passerelle.js';
 import { executeActivity, messageActivity } from '../helpers/activities.js';
+import { MongoClient } from 'mongodb';
+import { collections } from '../../bot/store/mongo.js';
 
 type InvokeBody = { statusCode: number; type: string; value: unknown };
 
@@ -82,6 +84,14 @@ describe('Partner apps: Flow checklist and Shine activation', function () {
     assert.match(cardText((await execute('shine.show', fromFileCard.data)).value), /Pré-requis : créer un contact principal client pour pouvoir activer Shine/, 'the dossier card opens Shine');
     assert.match(cardText(cardOf(await say('shine 000200'))), /Pré-requis : créer un contact principal client pour pouvoir activer Shine/);
     await say('lier hugo@boulangerie-bernard.fr 000200 principal');
+    assert.match(cardText(cardOf(await say('shine 000200'))), /Le SIRET est obligatoire pour inviter la TPE/);
+    // A SIRET that does not pass its check (e.g. imported from an old system) is refused the same way.
+    const client = new MongoClient(passerelle.mongoUri);
+    try {
+      await client.db(passerelle.database).collection(collections.clientFiles).updateOne({ code: '000200' }, { $set: { siret: '73282932000075' } });
+    } finally {
+      await client.close();
+    }
     assert.match(cardText(cardOf(await say('shine 000200'))), /Le SIRET est obligatoire pour inviter la TPE/);
   });
 
