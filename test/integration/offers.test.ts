@@ -166,7 +166,7 @@ describe('Collaborative offers through Adaptive Cards (Universal Actions)', func
     const open = cardActions(cardOf(await say('proposer hugo@boulangerie-bernard.fr'))).find((action) => action.verb === 'offer.propose')!;
     const clientFileId = cardActions(cardOf(await say('dossier 000100'))).find((action) => action.verb === 'link.openForm')!.data.clientFileId;
     const started = await execute('offer.propose', { ...open.data, clientFileId, offerId: 'start' });
-    assert.match(cardText(started.value), /Il n’était pas encore invité : l’invitation est lancée/);
+    assert.match(cardText(started.value), /Cet interlocuteur n’était pas encore invité : l’invitation est lancée/);
     assert.match(cardText(started.value), /État : en attente de l’acceptation de l’invitation/);
     const client = new MongoClient(passerelle.mongoUri);
     try {
