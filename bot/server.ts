@@ -11,6 +11,7 @@ import type { Logger } from './logger.js';
 import { registerHealthRoute } from './api/health.js';
 import { registerTabRoutes } from './api/tab.js';
 import { createPortfolioApi, registerPortfolioRoutes } from './api/portfolio.js';
+import { registerAuditRoutes } from './api/audit.js';
 import { registerBotRoute } from './api/messages.js';
 import { MongoAuditLog } from './store/auditRepository.js';
 import { MongoClientFileStore } from './store/clientFileRepository.js';
@@ -323,7 +324,9 @@ export async function startPasserelle(config: Config, logger: Logger, options: S
   registerBotRoute(server, adapter, bot, logger.child('http'));
   registerHealthRoute(server, db, version);
   registerTabRoutes(server);
-  registerPortfolioRoutes(server, createPortfolioApi({ db, config, clientFiles, audit, access, logger: logger.child('tab-api') }));
+  const portfolioApi = createPortfolioApi({ db, config, clientFiles, audit, access, logger: logger.child('tab-api') });
+  registerPortfolioRoutes(server, portfolioApi);
+  registerAuditRoutes(server, portfolioApi, { audit, clientFiles: clientFileStore, contacts: contactStore });
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -1,5 +1,6 @@
 import type { AccessService } from '../domain/access/accessService.js';
 import { decide, requirements, type Decision } from '../domain/access/policy.js';
+import type { Requirement } from '../domain/access/profiles.js';
 import { format, messagesFor } from '../i18n/index.js';
 import type { Db } from 'mongodb';
 import type { Request, Response, Server } from 'restify';
@@ -102,9 +103,16 @@ function refusalSentence(decision: Exclude<Decision, { allowed: true }>): string
   return decision.reason === 'detached' ? t.refusedDetached : t.refusedNotAttached;
 }
 
-export function registerPortfolioRoutes(server: Server, api: PortfolioApi): void {
-  /** Authenticates, then runs the handler; storage outages and surprises become a sentence, never a stack. */
-  const authenticated = (handler: (actor: Actor, req: Request, res: Response) => Promise<void>) => async (req: Request, res: Response) => {
+/**
+ * Authenticates (Entra ID token, or the local user), asks the staff policy, then runs the handler;
+ * storage outages and surprises become a sentence, never a stack.
+ */
+export function authenticatedRoute(
+  api: Pick<PortfolioApi, 'auth' | 'access' | 'logger'>,
+  requirement: Requirement,
+  handler: (actor: Actor, req: Request, res: Response) => Promise<void>,
+) {
+  return async (req: Request, res: Response) => {
     res.setHeader('Cache-Control', 'no-store');
     const auth = await api.auth.authenticate(req.header('authorization') || undefined);
     if (!auth.ok) {
@@ -114,7 +122,7 @@ export function registerPortfolioRoutes(server: Server, api: PortfolioApi): void
     }
     try {
       const access = await api.access.contextFor(auth.actor);
-      const decision = decide(access, requirements.read('clientFiles'));
+      const decision = decide(access, requirement);
       if (!decision.allowed) {
         res.send(403, { error: refusalSentence(decision) });
         return;
@@ -125,10 +133,14 @@ export function registerPortfolioRoutes(server: Server, api: PortfolioApi): void
         res.send(503, { error: 'Service momentanément indisponible : réessayez dans un instant.' });
         return;
       }
-      api.logger.error('portfolio request failed', { error, path: req.path() });
+      api.logger.error('tab API request failed', { error, path: req.path() });
       res.send(500, { error: 'Erreur inattendue : réessayez ; si elle persiste, contactez le support.' });
     }
   };
+}
+
+export function registerPortfolioRoutes(server: Server, api: PortfolioApi): void {
+  const authenticated = (handler: (actor: Actor, req: Request, res: Response) => Promise<void>) => authenticatedRoute(api, requirements.read('clientFiles'), handler);
 
   server.get('/api/me', authenticated(async (actor, _req, res) => {
     res.send(200, { displayName: actor.displayName, firmId: actor.firmId });

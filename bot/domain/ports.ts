@@ -123,8 +123,20 @@ export interface AuditEntry {
   details?: Record<string, unknown>;
 }
 
+/** What staff can look for in the audit log; every field narrows, the firm always applies. */
+export interface AuditQuery {
+  clientFileId?: string;
+  contactId?: string;
+  /** Entra id of the person who acted. */
+  userId?: string;
+  from?: Date;
+  to?: Date;
+}
+
 export interface AuditLog {
   record(entry: AuditEntry): Promise<void>;
+  /** Newest first. */
+  search(firmId: string, query: AuditQuery, limit: number): Promise<AuditEntry[]>;
   listForClientFile(firmId: string, clientFileId: string, limit: number): Promise<AuditEntry[]>;
   /** Newest first. */
   listForContact(firmId: string, contactId: string, limit: number): Promise<AuditEntry[]>;

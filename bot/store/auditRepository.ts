@@ -1,5 +1,5 @@
-import type { Collection, Db, ObjectId } from 'mongodb';
-import type { AuditEntry, AuditLog } from '../domain/ports.js';
+import { ObjectId, type Collection, type Db, type Filter } from 'mongodb';
+import type { AuditEntry, AuditLog, AuditQuery } from '../domain/ports.js';
 import { collections, guarded, toObjectId } from './mongo.js';
 
 interface AuditDocument {
@@ -11,6 +11,17 @@ interface AuditDocument {
   clientFileId?: ObjectId;
   contactId?: ObjectId;
   details?: Record<string, unknown>;
+}
+
+function entryFromDocument(document: AuditDocument): AuditEntry {
+  return {
+    firmId: document.firmId,
+    actor: document.actor,
+    action: document.action,
+    clientFileId: document.clientFileId?.toHexString(),
+    contactId: document.contactId?.toHexString(),
+    details: document.details,
+  };
 }
 
 /** Append-only: this class has no update or delete. */
@@ -35,6 +46,18 @@ export class MongoAuditLog implements AuditLog {
     });
   }
 
+  search(firmId: string, query: AuditQuery, limit: number): Promise<AuditEntry[]> {
+    return guarded(async () => {
+      const filter: Filter<AuditDocument> = { firmId };
+      if (query.clientFileId) filter.clientFileId = toObjectId(query.clientFileId) ?? new ObjectId('000000000000000000000000');
+      if (query.contactId) filter.contactId = toObjectId(query.contactId) ?? new ObjectId('000000000000000000000000');
+      if (query.userId) filter['actor.userId'] = query.userId;
+      if (query.from || query.to) filter.at = { ...(query.from ? { $gte: query.from } : {}), ...(query.to ? { $lte: query.to } : {}) };
+      const documents = await this.collection.find(filter).sort({ at: -1, _id: -1 }).limit(limit).toArray();
+      return documents.map(entryFromDocument);
+    });
+  }
+
   listForClientFile(firmId: string, clientFileId: string, limit: number): Promise<AuditEntry[]> {
     return this.list(firmId, 'clientFileId', clientFileId, limit);
   }
@@ -48,14 +71,7 @@ export class MongoAuditLog implements AuditLog {
       const objectId = toObjectId(id);
       if (!objectId) return [];
       const documents = await this.collection.find({ firmId, [field]: objectId }).sort({ at: -1, _id: -1 }).limit(limit).toArray();
-      return documents.map((document) => ({
-        firmId: document.firmId,
-        actor: document.actor,
-        action: document.action,
-        clientFileId: document.clientFileId?.toHexString(),
-        contactId: document.contactId?.toHexString(),
-        details: document.details,
-      }));
+      return documents.map(entryFromDocument);
     });
   }
 }

@@ -64,6 +64,7 @@ export async function ensureIndexes(db: Db): Promise<void> {
     db.collection(collections.auditLog).createIndex({ firmId: 1, clientFileId: 1, at: -1 }, { name: 'firm_file_time' }),
     db.collection(collections.auditLog).createIndex({ firmId: 1, at: -1 }, { name: 'firm_time' }),
     db.collection(collections.auditLog).createIndex({ firmId: 1, contactId: 1, at: -1 }, { name: 'firm_contact_time' }),
+    db.collection(collections.auditLog).createIndex({ firmId: 1, 'actor.userId': 1, at: -1 }, { name: 'firm_actor_time' }),
     db.collection(collections.conversationReferences).createIndex({ firmId: 1, conversationId: 1 }, { unique: true, name: 'firm_conversation_unique' }),
     db.collection(collections.conversationReferences).createIndex({ firmId: 1, userId: 1 }, { name: 'firm_user', sparse: true }),
     db.collection(collections.conversationReferences).createIndex({ firmId: 1, teamId: 1 }, { name: 'firm_team', sparse: true }),

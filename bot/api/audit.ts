@@ -1,0 +1,76 @@
+import type { Server } from 'restify';
+import { z } from 'zod';
+import { requirements } from '../domain/access/policy.js';
+import type { AuditEntry, AuditLog, ClientFileStore, ContactStore } from '../domain/ports.js';
+import { messagesFor } from '../i18n/index.js';
+import { authenticatedRoute, type PortfolioApi } from './portfolio.js';
+
+const objectId = z.string().regex(/^[0-9a-f]{24}$/i, 'identifiant invalide');
+const frenchOrIsoDate = z
+  .string()
+  .regex(/^(\d{4}-\d{2}-\d{2}|\d{2}\/\d{2}\/\d{4})$/, 'date attendue : jj/mm/aaaa ou aaaa-mm-jj')
+  .transform((text) => (text.includes('/') ? new Date(`${text.slice(6)}-${text.slice(3, 5)}-${text.slice(0, 2)}T00:00:00Z`) : new Date(`${text}T00:00:00Z`)))
+  .refine((date) => !Number.isNaN(date.getTime()), 'date inexistante');
+
+export const auditQuerySchema = z
+  .object({
+    clientFileId: objectId.optional(),
+    contactId: objectId.optional(),
+    userId: z.string().min(1).max(100).optional(),
+    from: frenchOrIsoDate.optional(),
+    to: frenchOrIsoDate.optional(),
+    format: z.enum(['json', 'csv']).default('json'),
+    limit: z.coerce.number().int().min(1).max(5_000).default(200),
+  })
+  .strict();
+
+function csvCell(value: string): string {
+  // Cells starting like a formula are neutralised so a spreadsheet never runs them.
+  const safe = /^[=+\-@]/.test(value) ? `'${value}` : value;
+  return /[;"\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+}
+
+/** GET /api/audit: staff with « Journal d’audit – consultation » search the log and export it (CSV, « ; », UTF-8 with BOM for Excel). */
+export function registerAuditRoutes(server: Server, api: Pick<PortfolioApi, 'auth' | 'access' | 'logger'>, deps: { audit: AuditLog; clientFiles: ClientFileStore; contacts: ContactStore }): void {
+  server.get(
+    '/api/audit',
+    authenticatedRoute(api, requirements.read('audit'), async (actor, req, res) => {
+      const parsed = auditQuerySchema.safeParse(req.query ?? {});
+      if (!parsed.success) {
+        res.send(400, { error: `Requête invalide : ${parsed.error.issues.map((issue) => `${issue.path.join('.') || 'requête'} : ${issue.message}`).join(' ; ')}.` });
+        return;
+      }
+      const { format, limit, to, ...query } = parsed.data;
+      // "to" is a day: include all of it.
+      const until = to ? new Date(to.getTime() + 86_400_000 - 1) : undefined;
+      const entries = await deps.audit.search(actor.firmId, { ...query, to: until }, limit);
+      const [files, contacts] = await Promise.all([
+        deps.clientFiles.findByIds(actor.firmId, [...new Set(entries.flatMap((entry) => (entry.clientFileId ? [entry.clientFileId] : [])))]),
+        deps.contacts.findByIds(actor.firmId, [...new Set(entries.flatMap((entry) => (entry.contactId ? [entry.contactId] : [])))]),
+      ]);
+      const code = new Map(files.map((file) => [file.id, `${file.code} – ${file.companyName}`]));
+      const email = new Map(contacts.map((contact) => [contact.id, contact.email]));
+      const actions = messagesFor('fr').history.actions as Record<string, string>;
+      const rows = entries.map((entry: AuditEntry) => ({
+        at: entry.actor.at.toISOString(),
+        who: entry.actor.displayName,
+        action: entry.action,
+        label: actions[entry.action] ?? entry.action,
+        clientFile: entry.clientFileId ? (code.get(entry.clientFileId) ?? entry.clientFileId) : '',
+        contact: entry.contactId ? (email.get(entry.contactId) ?? entry.contactId) : '',
+        details: entry.details ?? {},
+      }));
+      if (format === 'json') {
+        res.send(200, { entries: rows });
+        return;
+      }
+      const header = ['Date', 'Qui', 'Action', 'Dossier', 'Interlocuteur', 'Détails'];
+      const lines = rows.map((row) =>
+        [new Date(row.at).toLocaleString('fr-FR', { timeZone: 'Europe/Paris' }), row.who, row.label, row.clientFile, row.contact, JSON.stringify(row.details)].map(csvCell).join(';'),
+      );
+      res.setHeader('Content-Type', 'text/csv; charset=utf-8');
+      res.setHeader('Content-Disposition', 'attachment; filename="journal-passerelle.csv"');
+      res.sendRaw(200, `\uFEFF${[header.join(';'), ...lines].join('\r\n')}\r\n`);
+    }),
+  );
+}

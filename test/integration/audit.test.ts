@@ -1,0 +1,57 @@
+import assert from 'node:assert/strict';
+import { cardActions, startTestPasserelle, type TestPasserelle } from '../helpers/passerelle.js';
+import { demoFirmId, executeActivity, messageActivity } from '../helpers/activities.js';
+
+describe('Audit log search and export (GET /api/audit)', function () {
+  this.timeout(60_000);
+  let passerelle: TestPasserelle;
+
+  before(async () => {
+    passerelle = await startTestPasserelle({
+      backgroundWork: false,
+      env: { TAB_LOCAL_USER: `${demoFirmId}|aaaaaaaa-0000-0000-0000-000000000001|Claire Martin|staff-claire@cabinet-demo.test` },
+    });
+    const say = async (text: string) => {
+      const mark = passerelle.connector.sent.length;
+      await passerelle.post(messageActivity(text, { serviceUrl: passerelle.connector.url }));
+      return passerelle.connector.since(mark)[0]!.activity;
+    };
+    for (const [code, name] of [['000001', 'Boulangerie Bernard'], ['000002', 'Garage Martin']]) {
+      const form = cardActions((await say('nouveau dossier')).attachments?.[0]?.content).find((action) => action.verb === 'clientFile.create')!;
+      await passerelle.post(executeActivity('clientFile.create', { ...form.data, code, companyName: name }, { serviceUrl: passerelle.connector.url }));
+    }
+  });
+  after(async () => {
+    await passerelle?.stop();
+  });
+
+  const get = (query: string) => fetch(`${passerelle.server.url}/api/audit${query}`);
+
+  it('lists the firm’s entries, newest first, with the file they concern', async () => {
+    const response = await get('');
+    assert.equal(response.status, 200);
+    const { entries } = (await response.json()) as { entries: { label: string; clientFile: string; who: string }[] };
+    const created = entries.filter((entry) => entry.label === 'Dossier créé');
+    assert.deepEqual(created.map((entry) => entry.clientFile), ['000002 – Garage Martin', '000001 – Boulangerie Bernard']);
+    assert.ok(created.every((entry) => entry.who === 'Claire Martin'));
+  });
+
+  it('filters by date and refuses a malformed one in French', async () => {
+    const future = await (await get('?from=01/01/2099')).json() as { entries: unknown[] };
+    assert.equal(future.entries.length, 0);
+    const bad = await get('?from=32/13/2026');
+    assert.equal(bad.status, 400);
+    assert.match(String(((await bad.json()) as { error: string }).error), /date inexistante|date attendue/);
+  });
+
+  it('exports CSV for Excel: BOM, « ; » separators, French dates', async () => {
+    const response = await get('?format=csv');
+    assert.equal(response.status, 200);
+    assert.match(String(response.headers.get('content-type')), /text\/csv/);
+    const bytes = Buffer.from(await response.arrayBuffer());
+    assert.deepEqual([...bytes.subarray(0, 3)], [0xef, 0xbb, 0xbf], 'UTF-8 BOM so Excel reads the accents');
+    const [header, ...lines] = bytes.subarray(3).toString('utf8').trim().split('\r\n');
+    assert.equal(header, 'Date;Qui;Action;Dossier;Interlocuteur;Détails');
+    assert.ok(lines.some((line) => /^\d{2}\/\d{2}\/\d{4} \d{2}:\d{2}:\d{2};Claire Martin;Dossier créé;000001 – Boulangerie Bernard;/.test(line)), lines.join('\n'));
+  });
+});
