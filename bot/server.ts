@@ -57,6 +57,7 @@ import { AcknowledgeOfferAction, RefreshOfferCardAction } from './teams/actions/
 import { LegacyAccessesCommand, ProposeOfferCommand } from './teams/commands/offerCommands.js';
 import { AccessService } from './domain/access/accessService.js';
 import { MongoAccessRequestStore, MongoMembershipStore, MongoStructureStore } from './store/accessRepositories.js';
+import { AuditLogCommand } from './teams/commands/auditCommand.js';
 import { AttachCommand, MyRightsCommand, RequestAccessCommand, RequestsCommand, TransferMainManagerCommand, UsersCommand } from './teams/commands/accessCommands.js';
 import {
   ApproveRequestAction,
@@ -259,6 +260,7 @@ export async function startPasserelle(config: Config, logger: Logger, options: S
       new LegacyAccessesCommand(offerTeams),
       new FlowCommand(services, partners),
       new ShineCommand(services, partners),
+      new AuditLogCommand(services, { audit, clientFiles: clientFileStore, contacts: contactStore }),
       new MyRightsCommand(access),
       new RequestAccessCommand(access),
       new RequestsCommand(access),

@@ -8,7 +8,7 @@ export const templateNames = [
   'commands', 'clientFileForm', 'clientFileDetails', 'contactForm', 'contactDetails', 'linkForm', 'searchResults', 'orgRoles',
   'invitePreview', 'bulkInvitePreview', 'jobProgress', 'guestWelcome', 'chooseTeam', 'firmTeams', 'revokeGuest',
   'accessRefused', 'myRights', 'accessRequests', 'staffUsers', 'userProfiles',
-  'offerProposal', 'offerStaff', 'offerClient', 'legacyAccesses', 'flowChecklist', 'shineActivation',
+  'offerProposal', 'offerStaff', 'offerClient', 'legacyAccesses', 'flowChecklist', 'shineActivation', 'auditLog',
 ] as const;
 export type TemplateName = (typeof templateNames)[number];
 

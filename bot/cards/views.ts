@@ -4,6 +4,7 @@ import type { ClientFile } from '../domain/clientFile.js';
 import { contactDisplayName, type Contact } from '../domain/contact.js';
 import { legalForms, taxRegimes, unlimitedScope } from '../domain/catalogues.js';
 import type { FieldErrors } from '../domain/errors.js';
+import type { AuditEntry } from '../domain/ports.js';
 import { fieldErrorMessage, format, messagesFor, type Language, type Messages } from '../i18n/index.js';
 import { renderCard, type AdaptiveCard } from './render.js';
 import { describeGuest, formatDate } from './guestViews.js';
@@ -250,5 +251,19 @@ export function orgRolesCard(language: Language, roles: readonly string[], banne
     banner: banner?.text ?? '',
     bannerColor: banner?.good ? 'Good' : 'Attention',
     roles: roles.map((name) => ({ name })),
+  });
+}
+
+/** The latest audit entries, as staff read them: when, what, who, on which file and contact. */
+export function auditLogCard(language: Language, title: string, entries: { entry: AuditEntry; clientFile?: string; contact?: string }[]): AdaptiveCard {
+  const t = messagesFor(language);
+  const actionNames = t.history.actions as Record<string, string>;
+  return renderCard('auditLog', {
+    title,
+    empty: t.history.empty,
+    hint: t.history.exportHint,
+    entries: entries.map(({ entry, clientFile, contact }) => ({
+      line: [format(t.history.line, { date: formatDate(language, entry.actor.at), action: actionNames[entry.action] ?? entry.action, who: entry.actor.displayName }), clientFile, contact].filter(Boolean).join(' · '),
+    })),
   });
 }

@@ -26,6 +26,7 @@ export const en: Messages = {
     flow: { usage: 'flow <file code>', description: 'Flow’s five steps for a client' },
     shine: { usage: 'shine <file code>', description: 'Activate Shine invoicing for a client' },
     legacy: { usage: 'legacy accesses', description: 'Old Start or Co-production accesses to migrate' },
+    auditLog: { usage: 'log [file <code> | contact <e-mail>]', description: 'The audit log: who did what, when' },
     myRights: { usage: 'my rights', description: 'Your role and profiles; “request access”, “request profile”' },
     users: { usage: 'users', description: 'Attach, detach, profiles; “attach <e-mail>”, “transfer manager <e-mail>”' },
     requests: { usage: 'requests', description: 'Pending access requests: approve or refuse' },
@@ -206,6 +207,11 @@ export const en: Messages = {
     revokeUsage: 'Type “revoke <e-mail or name>”.',
   },
   history: {
+    empty: 'No entry.',
+    exportHint: 'Full CSV export: API /api/audit?format=csv (profile “Audit log – consultation”).',
+    titleFirm: 'The firm’s audit log (latest entries)',
+    titleFile: 'Log of client file {code} – {name}',
+    titleContact: 'Log of {name}',
     title: 'History',
     line: '{date} · {action} · {who}',
     actions: {

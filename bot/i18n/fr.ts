@@ -25,6 +25,7 @@ export const fr = {
     flow: { usage: 'flow <code dossier>', description: 'Les cinq étapes de Flow pour un client' },
     shine: { usage: 'shine <code dossier>', description: 'Activer la facturation Shine pour un client' },
     legacy: { usage: 'anciens accès', description: 'Anciens accès Start ou Co-production à migrer' },
+    auditLog: { usage: 'journal [dossier <code> | interlocuteur <e-mail>]', description: 'Le journal d’audit : qui a fait quoi, quand' },
     myRights: { usage: 'mes droits', description: 'Votre rôle et vos profils ; « demander accès », « demander profil »' },
     users: { usage: 'utilisateurs', description: 'Rattacher, détacher, profils ; « rattacher <e-mail> », « transférer gestionnaire <e-mail> »' },
     requests: { usage: 'demandes', description: 'Demandes d’accès en attente : approuver ou refuser' },
@@ -205,6 +206,11 @@ export const fr = {
     revokeUsage: 'Écrivez « révoquer <e-mail ou nom> ».',
   },
   history: {
+    empty: 'Aucune entrée.',
+    exportHint: 'Export complet au format CSV : API /api/audit?format=csv (profil « Journal d’audit – consultation »).',
+    titleFirm: 'Journal d’audit du cabinet (dernières entrées)',
+    titleFile: 'Journal du dossier {code} – {name}',
+    titleContact: 'Journal de {name}',
     title: 'Historique',
     line: '{date} · {action} · {who}',
     actions: {

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { cardActions, startTestPasserelle, type TestPasserelle } from '../helpers/passerelle.js';
+import { cardActions, cardText, startTestPasserelle, type TestPasserelle } from '../helpers/passerelle.js';
 import { demoFirmId, executeActivity, messageActivity } from '../helpers/activities.js';
 
 describe('Audit log search and export (GET /api/audit)', function () {
@@ -42,6 +42,15 @@ describe('Audit log search and export (GET /api/audit)', function () {
     const bad = await get('?from=32/13/2026');
     assert.equal(bad.status, 400);
     assert.match(String(((await bad.json()) as { error: string }).error), /date inexistante|date attendue/);
+  });
+
+  it('shows the latest entries of a client file in Teams with « journal dossier »', async () => {
+    const mark = passerelle.connector.sent.length;
+    await passerelle.post(messageActivity('journal dossier 000001', { serviceUrl: passerelle.connector.url }));
+    const card = passerelle.connector.since(mark)[0]!.activity.attachments?.[0]?.content;
+    const text = cardText(card);
+    assert.match(text, /Journal du dossier 000001 – Boulangerie Bernard[\s\S]*Dossier créé · Claire Martin · 000001 – Boulangerie Bernard/);
+    assert.doesNotMatch(text, /Garage Martin/);
   });
 
   it('exports CSV for Excel: BOM, « ; » separators, French dates', async () => {

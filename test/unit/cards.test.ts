@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import * as AC from 'adaptivecards';
 import { templateNames, templateSource, type AdaptiveCard, type TemplateName } from '../../bot/cards/render.js';
 import {
+  auditLogCard,
   clientFileDetailsCard,
   clientFileFormCard,
   clientFileResultsCard,
@@ -112,6 +113,8 @@ const samples: Record<string, [TemplateName, () => AdaptiveCard]> = {
     'shineActivation',
     () => shineCard('fr', file, { preparation: { file, primary: contact, proposedEmail: 'lea+alias1@boulangerie-bernard.fr', aliasNeeded: true, emailSubject: 'Shine', emailBody: 'Bonjour' } }),
   ],
+  'audit log': ['auditLog', () => auditLogCard('fr', 'Journal du dossier 000001', [{ entry: { firmId: 'f', actor: stamp, action: 'guest.invited' }, clientFile: '000001 – Boulangerie Bernard', contact: 'Léa Bernard' }])],
+  'audit log, empty (en)': ['auditLog', () => auditLogCard('en', 'Log', [])],
   'revoke guest': ['revokeGuest', () => revokeCard('fr', { ...contact, guest: { state: 'member', invitationCount: 1, checks: 0, teamId: team.teamId, memberAt: stamp.at } }, team.displayName)],
 };
 
