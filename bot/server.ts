@@ -12,6 +12,7 @@ import { registerHealthRoute } from './api/health.js';
 import { registerTabRoutes } from './api/tab.js';
 import { createPortfolioApi, registerPortfolioRoutes } from './api/portfolio.js';
 import { registerAuditRoutes } from './api/audit.js';
+import { registerInvitationRoutes } from './api/invitations.js';
 import { registerBotRoute } from './api/messages.js';
 import { MongoAuditLog } from './store/auditRepository.js';
 import { MongoClientFileStore } from './store/clientFileRepository.js';
@@ -329,6 +330,7 @@ export async function startPasserelle(config: Config, logger: Logger, options: S
   const portfolioApi = createPortfolioApi({ db, config, clientFiles, audit, access, logger: logger.child('tab-api') });
   registerPortfolioRoutes(server, portfolioApi);
   registerAuditRoutes(server, portfolioApi, { audit, clientFiles: clientFileStore, contacts: contactStore });
+  registerInvitationRoutes(server, portfolioApi, { onboarding, jobs: jobStore, nudge: () => runner.nudge() });
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -1,7 +1,8 @@
 import { FluentProvider, MessageBar, MessageBarBody, Text, teamsDarkTheme, teamsHighContrastTheme, teamsLightTheme } from '@fluentui/react-components';
-import { useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import { PortfolioApi } from './api';
 import { useAppStyles } from './App.styles';
+import { BulkInvitations } from './components/BulkInvitations';
 import { ClientDrawer } from './components/ClientDrawer';
 import { LegalFooter } from './components/LegalFooter';
 import { Pager } from './components/Pager';
@@ -20,6 +21,16 @@ export function App({ host }: { host: HostContext }) {
   const api = useMemo(() => new PortfolioApi(host.getToken), [host]);
   const portfolio = usePortfolio(api);
   const [openClientId, setOpenClientId] = useState<string | null>(null);
+  const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
+  const select = useCallback((ids: string[], checked: boolean) => {
+    setSelected((current) => {
+      const next = new Set(current);
+      for (const id of ids) (checked ? next.add(id) : next.delete(id));
+      return next;
+    });
+  }, []);
+  const clearSelection = useCallback(() => setSelected(new Set()), []);
+  const reload = portfolio.reload;
   const t = language.texts;
 
   useEffect(() => host.onThemeChange(setTheme), [host]);
@@ -42,7 +53,16 @@ export function App({ host }: { host: HostContext }) {
         )}
         <main className={styles.surface}>
           <PortfolioToolbar request={portfolio.request} searchText={portfolio.searchText} onSearchText={portfolio.setSearchText} onChange={portfolio.update} />
-          <PortfolioTable state={portfolio.state} request={portfolio.request} onOpen={setOpenClientId} onSort={portfolio.update} onRetry={portfolio.reload} />
+          <BulkInvitations api={api} selected={[...selected]} onClear={clearSelection} onFinished={reload} />
+          <PortfolioTable
+            state={portfolio.state}
+            request={portfolio.request}
+            onOpen={setOpenClientId}
+            onSort={portfolio.update}
+            onRetry={portfolio.reload}
+            selected={selected}
+            onSelect={select}
+          />
           <Pager state={portfolio.state} request={portfolio.request} onPage={portfolio.goToPage} onPageSize={(pageSize) => portfolio.update({ pageSize })} />
         </main>
         <LegalFooter />

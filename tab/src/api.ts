@@ -6,6 +6,17 @@ export type OnboardingState = 'notInvited' | 'invited' | 'accepted' | 'member' |
 export const filterableStates: OnboardingState[] = ['notInvited', 'invited', 'accepted', 'member', 'failed'];
 export const pageSizes = [10, 25, 50, 100] as const;
 
+/** A bulk invitation's progress, as GET /api/jobs/:id gives it. */
+export interface JobView {
+  id: string;
+  status: 'running' | 'finished';
+  total: number;
+  done: number;
+  failed: number;
+  skipped: number;
+  remaining: number;
+}
+
 export interface PortfolioRequest {
   page: number;
   pageSize: number;
@@ -40,9 +51,23 @@ export class PortfolioApi {
     return this.get(`/api/portfolio/${encodeURIComponent(id)}`, signal);
   }
 
-  private async get<T>(path: string, signal?: AbortSignal): Promise<T> {
+  /** Starts (or finds again, same requestId) the invitation of the selected files' contacts. */
+  inviteClientFiles(clientFileIds: string[], requestId: string): Promise<JobView> {
+    return this.send('/api/invitations', { method: 'POST', body: JSON.stringify({ requestId, clientFileIds }) });
+  }
+
+  job(id: string, signal?: AbortSignal): Promise<JobView> {
+    return this.get(`/api/jobs/${encodeURIComponent(id)}`, signal);
+  }
+
+  private get<T>(path: string, signal?: AbortSignal): Promise<T> {
+    return this.send(path, { signal });
+  }
+
+  private async send<T>(path: string, init: RequestInit): Promise<T> {
     const token = await this.getToken();
-    const response = await fetch(path, { headers: token ? { Authorization: `Bearer ${token}` } : {}, signal });
+    const headers: Record<string, string> = { ...(token ? { Authorization: `Bearer ${token}` } : {}), ...(init.body ? { 'Content-Type': 'application/json' } : {}) };
+    const response = await fetch(path, { ...init, headers });
     const body = (await response.json().catch(() => ({}))) as { error?: string };
     if (!response.ok) throw new ApiError(response.status, body.error ?? `HTTP ${response.status}`);
     return body as T;

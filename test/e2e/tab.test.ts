@@ -70,7 +70,7 @@ describe('dashboard tab in a browser (local mode)', function () {
       console.warn('      tab/dist absent: run `npm run build:tab` (npm test does it first) — browser test skipped');
       this.skip();
     }
-    passerelle = await startTestPasserelle({ backgroundWork: false, env: { TAB_LOCAL_USER: `${firm}|aaaaaaaa-0000-0000-0000-000000000001|Claire Martin|claire.martin@cabinet-demo.test` } });
+    passerelle = await startTestPasserelle({ env: { TAB_LOCAL_USER: `${firm}|aaaaaaaa-0000-0000-0000-000000000001|Claire Martin|claire.martin@cabinet-demo.test` } });
     await withDatabase(passerelle.mongoUri, passerelle.database, (db) => seedPortfolio(db, firm, seedFiles()));
     profileDir = mkdtempSync(join(tmpdir(), 'passerelle-tab-chromium-'));
     browser = await chromium.launchPersistentContext(profileDir, {
@@ -164,6 +164,21 @@ describe('dashboard tab in a browser (local mode)', function () {
     await page.getByRole('searchbox').fill('');
     await assertText(range(), '1-25 sur 37', 'back to the list');
     await page.screenshot({ path: join(artifacts, 'tab-portfolio.png'), fullPage: true });
+  });
+
+  it('invites the contacts of selected clients as one job, whose progress survives a reload', async () => {
+    await page.getByRole('searchbox').fill('');
+    await page.getByRole('checkbox', { name: 'Sélectionner Atelier Céramique' }).check();
+    await page.getByRole('checkbox', { name: 'Sélectionner Auto-école Prévost' }).check();
+    await assertText(page.getByRole('region', { name: 'Inviter leurs interlocuteurs' }), '2 dossier(s) sélectionné(s)', 'the selection is counted');
+    await page.getByRole('button', { name: 'Inviter leurs interlocuteurs' }).click();
+    const progress = page.getByTestId('bulk-job');
+    await assertText(progress, 'Invitations', 'the job shows its progress');
+    await page.reload();
+    await assertText(page.getByTestId('bulk-job'), 'Invitations terminées', 'after a reload the same job is followed to its end');
+    await page.screenshot({ path: join(artifacts, 'tab-bulk.png'), fullPage: true });
+    const invited = passerelle!.tenant.state().invitations.length;
+    assert.ok(invited >= 1, `the local tenant received the invitations (${invited})`);
   });
 
   it('speaks English when the locale says so', async () => {

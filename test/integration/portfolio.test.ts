@@ -135,6 +135,37 @@ describe('portfolio API (/api/portfolio)', function () {
     });
   });
 
+  describe('bulk invitations', () => {
+    const post = async (body: unknown, token: string | null = tokenA) => {
+      const response = await fetch(`${passerelle.server.url}/api/invitations`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', ...(token ? { Authorization: `Bearer ${token}` } : {}) },
+        body: JSON.stringify(body),
+      });
+      return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+    };
+
+    it('starts one job for the selected files; the same request id finds it again', async () => {
+      const requestId = '5f0e1c1e-7a1b-4c7e-9a51-1d2c3b4a5f6a';
+      const first = await post({ requestId, clientFileIds: [seededA[0]!.id, seededA[1]!.id] });
+      assert.equal(first.status, 202, JSON.stringify(first.body));
+      assert.ok(Number(first.body.total) >= 1);
+      const again = await post({ requestId, clientFileIds: [seededA[0]!.id] });
+      assert.equal(again.status, 200);
+      assert.equal(again.body.id, first.body.id, 'a re-sent request is the same job');
+      const progress = await get(`/api/jobs/${String(first.body.id)}`);
+      assert.equal(progress.status, 200);
+      assert.equal(progress.body.total, first.body.total);
+      assert.equal((await get(`/api/jobs/${String(first.body.id)}`, tokenB)).status, 404, 'another firm cannot see it');
+    });
+
+    it('refuses bad input with a French message and writes nothing', async () => {
+      const response = await post({ requestId: 'x', clientFileIds: [] });
+      assert.equal(response.status, 400);
+      assert.match(String(response.body.error), /sélectionnez au moins un dossier/);
+    });
+  });
+
   describe('firm isolation', () => {
     it('lists only the caller’s firm', async () => {
       const a = await page('?pageSize=100');

@@ -5,6 +5,7 @@ export const usePortfolioTableStyles = makeStyles({
   table: { minWidth: '760px' },
   busy: { opacity: 0.6 },
   spinner: { position: 'absolute', top: tokens.spacingVerticalXXL, left: '50%' },
+  selectColumn: { width: '44px' },
   companyColumn: { width: '38%' },
   companyName: { fontWeight: tokens.fontWeightSemibold, textAlign: 'start' },
   secondary: { color: tokens.colorNeutralForeground3, fontSize: tokens.fontSizeBase200 },

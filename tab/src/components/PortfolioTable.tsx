@@ -1,5 +1,6 @@
 import {
   Button,
+  Checkbox,
   Link,
   MessageBar,
   MessageBarActions,
@@ -26,10 +27,12 @@ export interface PortfolioTableProps {
   onOpen(id: string): void;
   onSort(change: Pick<PortfolioRequest, 'sort' | 'direction'>): void;
   onRetry(): void;
+  selected: ReadonlySet<string>;
+  onSelect(ids: string[], checked: boolean): void;
 }
 
 /** One page of the firm's clients. The company name is a link: Enter or a click opens the client. */
-export function PortfolioTable({ state, request, onOpen, onSort, onRetry }: PortfolioTableProps) {
+export function PortfolioTable({ state, request, onOpen, onSort, onRetry, selected, onSelect }: PortfolioTableProps) {
   const styles = usePortfolioTableStyles();
   const { texts: t } = useLanguage();
 
@@ -53,6 +56,13 @@ export function PortfolioTable({ state, request, onOpen, onSort, onRetry }: Port
       <Table aria-label={t.tableCaption} className={mergeClasses(styles.table, loading && data ? styles.busy : undefined)} sortable>
         <TableHeader>
           <TableRow>
+            <TableHeaderCell className={styles.selectColumn}>
+              <Checkbox
+                aria-label={t.selectPage}
+                checked={items.length > 0 && items.every((item) => selected.has(item.id)) ? true : items.some((item) => selected.has(item.id)) ? 'mixed' : false}
+                onChange={(_event, data) => onSelect(items.map((item) => item.id), data.checked === true)}
+              />
+            </TableHeaderCell>
             <TableHeaderCell
               className={styles.companyColumn}
               sortDirection={nameSort}
@@ -67,7 +77,7 @@ export function PortfolioTable({ state, request, onOpen, onSort, onRetry }: Port
         </TableHeader>
         <TableBody>
           {items.map((item) => (
-            <PortfolioRow key={item.id} item={item} onOpen={onOpen} />
+            <PortfolioRow key={item.id} item={item} onOpen={onOpen} selected={selected.has(item.id)} onSelect={onSelect} />
           ))}
         </TableBody>
       </Table>
@@ -82,13 +92,16 @@ export function PortfolioTable({ state, request, onOpen, onSort, onRetry }: Port
   );
 }
 
-function PortfolioRow({ item, onOpen }: { item: PortfolioItem; onOpen(id: string): void }) {
+function PortfolioRow({ item, onOpen, selected, onSelect }: { item: PortfolioItem; onOpen(id: string): void; selected: boolean; onSelect(ids: string[], checked: boolean): void }) {
   const styles = usePortfolioTableStyles();
   const { texts: t } = useLanguage();
   const count = item.contacts.count;
   const countText = count === 0 ? t.contactsCount.zero : count === 1 ? t.contactsCount.one : format(t.contactsCount.many, { count });
   return (
     <TableRow className={styles.row} onClick={() => onOpen(item.id)} data-client-code={item.code}>
+      <TableCell onClick={(event) => event.stopPropagation()}>
+        <Checkbox aria-label={format(t.selectRow, { name: item.companyName })} checked={selected} onChange={(_event, data) => onSelect([item.id], data.checked === true)} />
+      </TableCell>
       <TableCell>
         <TableCellLayout
           description={<span className={styles.secondary}>{[item.code, item.legalForm].filter(Boolean).join(' · ')}</span>}

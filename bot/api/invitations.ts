@@ -1,0 +1,67 @@
+import type { Server } from 'restify';
+import { z } from 'zod';
+import { requirements } from '../domain/access/policy.js';
+import type { GuestOnboardingService } from '../domain/guestOnboardingService.js';
+import type { InvitationJob, InvitationJobStore } from '../jobs/invitationJobs.js';
+import { authenticatedRoute, type PortfolioApi } from './portfolio.js';
+
+const objectId = z.string().regex(/^[0-9a-f]{24}$/i, 'identifiant invalide');
+export const bulkInvitationSchema = z
+  .object({
+    requestId: z.string().uuid('identifiant de demande invalide'),
+    clientFileIds: z.array(objectId).min(1, 'sélectionnez au moins un dossier').max(500, '500 dossiers au plus à la fois'),
+  })
+  .strict();
+
+function presentJob(job: InvitationJob) {
+  const processed = job.counts.done + job.counts.failed + job.counts.skipped;
+  return { id: job.id, status: job.status, total: job.total, ...job.counts, remaining: job.total - processed, createdAt: job.createdAt.toISOString(), finishedAt: job.finishedAt?.toISOString() ?? null };
+}
+
+/**
+ * POST /api/invitations: invites the contacts of the selected client files as one durable job (the
+ * same as the bot's); re-sending the same requestId finds the same job. GET /api/jobs/:id: its progress.
+ */
+export function registerInvitationRoutes(
+  server: Server,
+  api: Pick<PortfolioApi, 'auth' | 'access' | 'logger'>,
+  deps: { onboarding: GuestOnboardingService; jobs: InvitationJobStore; nudge: () => void },
+): void {
+  server.post(
+    '/api/invitations',
+    authenticatedRoute(api, requirements.change('invitations'), async (actor, req, res) => {
+      const parsed = bulkInvitationSchema.safeParse(req.body ?? {});
+      if (!parsed.success) {
+        res.send(400, { error: `Requête invalide : ${parsed.error.issues.map((issue) => issue.message).join(' ; ')}.` });
+        return;
+      }
+      const existing = await deps.jobs.findByRequestId(actor.firmId, parsed.data.requestId);
+      if (existing) {
+        res.send(200, presentJob(existing));
+        return;
+      }
+      const contacts = await deps.onboarding.contactsToInvite(actor.firmId, { kind: 'clientFiles', ids: parsed.data.clientFileIds });
+      const { job } = await deps.jobs.create({
+        firmId: actor.firmId,
+        requestId: parsed.data.requestId,
+        createdBy: { userId: actor.userId, displayName: actor.displayName, at: new Date() },
+        contactIds: contacts.map((contact) => contact.id),
+      });
+      deps.nudge();
+      res.send(202, presentJob(job));
+    }),
+  );
+
+  server.get(
+    '/api/jobs/:id',
+    authenticatedRoute(api, requirements.read('invitations'), async (actor, req, res) => {
+      const id = objectId.safeParse(req.params?.id);
+      const job = id.success ? await deps.jobs.find(actor.firmId, id.data) : null;
+      if (!job) {
+        res.send(404, { error: 'Traitement introuvable.' });
+        return;
+      }
+      res.send(200, presentJob(job));
+    }),
+  );
+}
