@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { requirements } from '../domain/access/policy.js';
 import type { AuditEntry, AuditLog, ClientFileStore, ContactStore } from '../domain/ports.js';
 import { messagesFor } from '../i18n/index.js';
-import { authenticatedRoute, type PortfolioApi } from './portfolio.js';
+import { authenticatedRoute, csvCell, type PortfolioApi } from './portfolio.js';
 
 const objectId = z.string().regex(/^[0-9a-f]{24}$/i, 'identifiant invalide');
 const frenchOrIsoDate = z
@@ -23,12 +23,6 @@ export const auditQuerySchema = z
     limit: z.coerce.number().int().min(1).max(5_000).default(200),
   })
   .strict();
-
-function csvCell(value: string): string {
-  // Cells starting like a formula are neutralised so a spreadsheet never runs them.
-  const safe = /^[=+\-@]/.test(value) ? `'${value}` : value;
-  return /[;"\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
-}
 
 /** GET /api/audit: staff with « Journal d’audit – consultation » search the log and export it (CSV, « ; », UTF-8 with BOM for Excel). */
 export function registerAuditRoutes(server: Server, api: Pick<PortfolioApi, 'auth' | 'access' | 'logger'>, deps: { audit: AuditLog; clientFiles: ClientFileStore; contacts: ContactStore }): void {

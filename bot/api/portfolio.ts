@@ -139,6 +139,15 @@ export function authenticatedRoute(
   };
 }
 
+/** 100 pages of 100: a firm of 10,000 clients exports in one file. */
+const maxExportPages = 100;
+
+/** A CSV cell for Excel: quoted when needed, and never read as a formula. */
+export function csvCell(value: string): string {
+  const safe = /^[=+\-@]/.test(value) ? `'${value}` : value;
+  return /[;"\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+}
+
 export function registerPortfolioRoutes(server: Server, api: PortfolioApi): void {
   const authenticated = (handler: (actor: Actor, req: Request, res: Response) => Promise<void>) => authenticatedRoute(api, requirements.read('clientFiles'), handler);
 
@@ -153,6 +162,29 @@ export function registerPortfolioRoutes(server: Server, api: PortfolioApi): void
     const query: PortfolioQuery = { ...rest, states: state };
     const page = await api.portfolio.list(actor.firmId, query);
     res.send(200, presentPortfolioPage(page));
+  }));
+
+  /** The current view (same search, filters and sort) as CSV for Excel: « ; », UTF-8 with BOM, every page. */
+  server.get('/api/export/portfolio.csv', authenticated(async (actor, req, res) => {
+    const parsed = portfolioQuerySchema.safeParse({ ...(req.query ?? {}), page: 1, pageSize: 100 });
+    if (!parsed.success) return badRequest(res, parsed.error);
+    const { state, ...rest } = parsed.data;
+    const header = ['Code', 'Raison sociale', 'Forme juridique', 'SIRET', 'Interlocuteurs', 'Contact principal', 'E-mail du contact principal', 'Non invités', 'Invités', 'Acceptés', 'Membres', 'Échecs'];
+    const lines: string[] = [header.join(';')];
+    for (let page = 1; page <= maxExportPages; page++) {
+      const view = presentPortfolioPage(await api.portfolio.list(actor.firmId, { ...rest, states: state, page, pageSize: 100 }));
+      for (const item of view.items) {
+        const states = item.contacts.states as Partial<Record<string, number>>;
+        lines.push(
+          [item.code, item.companyName, item.legalForm ?? '', item.siret ?? '', String(item.contacts.count), item.contacts.primary?.name ?? '', item.contacts.primary?.email ?? '',
+            ...['notInvited', 'invited', 'accepted', 'member', 'failed'].map((name) => String(states[name] ?? 0))].map(csvCell).join(';'),
+        );
+      }
+      if (page * 100 >= view.total) break;
+    }
+    res.setHeader('Content-Type', 'text/csv; charset=utf-8');
+    res.setHeader('Content-Disposition', 'attachment; filename="portefeuille-passerelle.csv"');
+    res.sendRaw(200, `\uFEFF${lines.join('\r\n')}\r\n`);
   }));
 
   server.get('/api/portfolio/:id', authenticated(async (actor, req, res) => {

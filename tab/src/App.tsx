@@ -31,6 +31,20 @@ export function App({ host }: { host: HostContext }) {
   }, []);
   const clearSelection = useCallback(() => setSelected(new Set()), []);
   const reload = portfolio.reload;
+  const [exportError, setExportError] = useState<string | null>(null);
+  const exportView = useCallback(async () => {
+    setExportError(null);
+    try {
+      const blob = await api.exportCsv(portfolio.request);
+      const link = document.createElement('a');
+      link.href = URL.createObjectURL(blob);
+      link.download = 'portefeuille-passerelle.csv';
+      link.click();
+      URL.revokeObjectURL(link.href);
+    } catch (failure) {
+      setExportError((failure as Error).message);
+    }
+  }, [api, portfolio.request]);
   const t = language.texts;
 
   useEffect(() => host.onThemeChange(setTheme), [host]);
@@ -52,7 +66,12 @@ export function App({ host }: { host: HostContext }) {
           </MessageBar>
         )}
         <main className={styles.surface}>
-          <PortfolioToolbar request={portfolio.request} searchText={portfolio.searchText} onSearchText={portfolio.setSearchText} onChange={portfolio.update} />
+          <PortfolioToolbar request={portfolio.request} searchText={portfolio.searchText} onSearchText={portfolio.setSearchText} onChange={portfolio.update} onExport={exportView} />
+          {exportError && (
+            <MessageBar intent="error">
+              <MessageBarBody>{exportError}</MessageBarBody>
+            </MessageBar>
+          )}
           <BulkInvitations api={api} selected={[...selected]} onClear={clearSelection} onFinished={reload} />
           <PortfolioTable
             state={portfolio.state}

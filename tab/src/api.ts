@@ -39,16 +39,35 @@ export class PortfolioApi {
   constructor(private readonly getToken: () => Promise<string | null>) {}
 
   list(request: PortfolioRequest, signal?: AbortSignal): Promise<PortfolioPageView> {
-    const params = new URLSearchParams({ page: String(request.page), pageSize: String(request.pageSize), sort: request.sort, direction: request.direction });
+    const params = this.query(request);
+    params.set('page', String(request.page));
+    params.set('pageSize', String(request.pageSize));
+    return this.get(`/api/portfolio?${params}`, signal);
+  }
+
+  private query(request: PortfolioRequest): URLSearchParams {
+    const params = new URLSearchParams({ sort: request.sort, direction: request.direction });
     if (request.search.trim()) params.set('search', request.search.trim());
     if (request.states.length > 0) params.set('state', request.states.join(','));
     if (request.missingSiret) params.set('missingSiret', 'true');
     if (request.missingPrimaryContact) params.set('missingPrimaryContact', 'true');
-    return this.get(`/api/portfolio?${params}`, signal);
+    return params;
   }
 
   client(id: string, signal?: AbortSignal): Promise<PortfolioClientView> {
     return this.get(`/api/portfolio/${encodeURIComponent(id)}`, signal);
+  }
+
+  /** The current view as a CSV file (same search, filters and sort, every page). */
+  async exportCsv(request: PortfolioRequest): Promise<Blob> {
+    const params = this.query(request);
+    const token = await this.getToken();
+    const response = await fetch(`/api/export/portfolio.csv?${params}`, { headers: token ? { Authorization: `Bearer ${token}` } : {} });
+    if (!response.ok) {
+      const body = (await response.json().catch(() => ({}))) as { error?: string };
+      throw new ApiError(response.status, body.error ?? `HTTP ${response.status}`);
+    }
+    return response.blob();
   }
 
   /** Starts (or finds again, same requestId) the invitation of the selected files' contacts. */

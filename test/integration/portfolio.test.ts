@@ -135,6 +135,24 @@ describe('portfolio API (/api/portfolio)', function () {
     });
   });
 
+  describe('CSV export of the current view', () => {
+    it('exports every matching file with the same search, for Excel', async () => {
+      const response = await fetch(`${passerelle.server.url}/api/export/portfolio.csv?missingSiret=true`, { headers: { Authorization: `Bearer ${tokenA}` } });
+      assert.equal(response.status, 200);
+      const bytes = Buffer.from(await response.arrayBuffer());
+      assert.deepEqual([...bytes.subarray(0, 3)], [0xef, 0xbb, 0xbf], 'UTF-8 BOM');
+      const [header, ...lines] = bytes.subarray(3).toString('utf8').trim().split('\r\n');
+      assert.match(header!, /^Code;Raison sociale;Forme juridique;SIRET;Interlocuteurs;/);
+      const expected = (await page('?pageSize=100&missingSiret=true')).total;
+      assert.equal(lines.length, expected, 'one line per matching file, all pages');
+      assert.ok(lines.every((line) => line.split(';')[3] === ''), 'only files without a SIRET');
+    });
+
+    it('exports nothing without a token', async () => {
+      assert.equal((await fetch(`${passerelle.server.url}/api/export/portfolio.csv`)).status, 401);
+    });
+  });
+
   describe('bulk invitations', () => {
     const post = async (body: unknown, token: string | null = tokenA) => {
       const response = await fetch(`${passerelle.server.url}/api/invitations`, {

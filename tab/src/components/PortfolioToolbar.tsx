@@ -6,6 +6,8 @@ import { usePortfolioToolbarStyles } from './PortfolioToolbar.styles';
 type SortKey = 'name.asc' | 'name.desc' | 'code.asc' | 'code.desc';
 
 export interface PortfolioToolbarProps {
+  /** Downloads the current view as CSV. */
+  onExport(): void;
   request: PortfolioRequest;
   searchText: string;
   onSearchText(text: string): void;
@@ -13,7 +15,7 @@ export interface PortfolioToolbarProps {
 }
 
 /** Search as you type, onboarding-state filter, missing SIRET / primary contact, sort. */
-export function PortfolioToolbar({ request, searchText, onSearchText, onChange }: PortfolioToolbarProps) {
+export function PortfolioToolbar({ request, searchText, onSearchText, onChange, onExport }: PortfolioToolbarProps) {
   const styles = usePortfolioToolbarStyles();
   const { texts: t } = useLanguage();
   const sortKey = `${request.sort}.${request.direction}` as SortKey;
@@ -77,6 +79,7 @@ export function PortfolioToolbar({ request, searchText, onSearchText, onChange }
           {t.resetFilters}
         </Button>
       )}
+      <Button onClick={onExport}>{t.exportCsv}</Button>
     </div>
   );
 }
