@@ -13,6 +13,8 @@ import { registerTabRoutes } from './api/tab.js';
 import { createPortfolioApi, registerPortfolioRoutes } from './api/portfolio.js';
 import { registerAuditRoutes } from './api/audit.js';
 import { registerInvitationRoutes } from './api/invitations.js';
+import { registerImportRoutes } from './api/import.js';
+import { ImportService } from './domain/importService.js';
 import { registerBotRoute } from './api/messages.js';
 import { MongoAuditLog } from './store/auditRepository.js';
 import { MongoClientFileStore } from './store/clientFileRepository.js';
@@ -322,7 +324,7 @@ export async function startPasserelle(config: Config, logger: Logger, options: S
 
   const server = restify.createServer({ name: 'passerelle', handleUncaughtExceptions: false });
   server.use(restify.plugins.queryParser({ mapParams: false }));
-  server.use(restify.plugins.bodyParser({ mapParams: false, maxBodySize: 1_000_000, rejectUnknown: true }));
+  server.use(restify.plugins.bodyParser({ mapParams: false, maxBodySize: 8_000_000, rejectUnknown: true }));
 
   registerBotRoute(server, adapter, bot, logger.child('http'));
   registerHealthRoute(server, db, version);
@@ -331,6 +333,7 @@ export async function startPasserelle(config: Config, logger: Logger, options: S
   registerPortfolioRoutes(server, portfolioApi);
   registerAuditRoutes(server, portfolioApi, { audit, clientFiles: clientFileStore, contacts: contactStore });
   registerInvitationRoutes(server, portfolioApi, { onboarding, jobs: jobStore, nudge: () => runner.nudge() });
+  registerImportRoutes(server, portfolioApi, new ImportService({ clientFiles: clientFileStore, contacts: contactStore, links: linkStore, firmSettings, audit }));
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

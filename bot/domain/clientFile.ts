@@ -18,6 +18,8 @@ export interface ClientFile extends ValidClientFile {
   id: string;
   firmId: string;
   primaryContactId?: string;
+  /** When the client joined the firm (from an import), if known. */
+  joinedOn?: Date;
   /** The team this client's guests join (chosen by staff; checked against mixing clients). */
   guestTeamId?: string;
   /** Accent- and case-free words of the name and code, for prefix search served by an index. */

@@ -20,6 +20,8 @@ export interface ClientFileStore {
   searchByWords(firmId: string, words: string[], limit: number): Promise<ClientFile[]>;
   setPrimaryContact(firmId: string, id: string, contactId: string, at: Date): Promise<boolean>;
   setGuestTeam(firmId: string, id: string, teamId: string, at: Date): Promise<boolean>;
+  /** Creates the file of this code or updates the given fields (absent ones untouched): an import run twice changes nothing. */
+  upsertFromImport(record: Omit<ClientFile, 'id'>): Promise<{ id: string; outcome: 'created' | 'updated' | 'unchanged' }>;
   /** Files of the firm whose guests go to this team. */
   findByGuestTeam(firmId: string, teamId: string, limit: number): Promise<ClientFile[]>;
 }
@@ -41,6 +43,8 @@ export interface ContactStore {
    * two server instances never handle the same guest at once. False when another one took it.
    */
   claimGuestCheck(firmId: string, contactId: string, expected: Date, until: Date): Promise<boolean>;
+  /** Creates the contact of this e-mail or updates the given fields; re-running changes nothing. */
+  upsertFromImport(record: Omit<Contact, 'id'>): Promise<{ id: string; outcome: 'created' | 'updated' | 'unchanged' }>;
   /** Contacts with an old Start identifier (…@onloop.onmicrosoft.com) or an old paid Co-production licence. */
   listLegacy(firmId: string, limit: number): Promise<Contact[]>;
   /** Replaces the e-mail only if it is still `expected`; false when taken or changed meanwhile. */

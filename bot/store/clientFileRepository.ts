@@ -1,7 +1,7 @@
 import type { Collection, Db, ObjectId } from 'mongodb';
 import type { ClientFile } from '../domain/clientFile.js';
 import type { ClientFileStore, InsertOutcome } from '../domain/ports.js';
-import { collections, guarded, insertUnlessExists, toObjectId, toObjectIds, wordsFilter } from './mongo.js';
+import { collections, guarded, insertUnlessExists, toObjectId, toObjectIds, upsertImported, wordsFilter } from './mongo.js';
 
 export type ClientFileDocument = Omit<ClientFile, 'id' | 'primaryContactId'> & { _id?: ObjectId; primaryContactId?: ObjectId };
 // guestTeamId stays a string: it is a Microsoft 365 group id, not one of ours.
@@ -84,5 +84,15 @@ export class MongoClientFileStore implements ClientFileStore {
 
   findByGuestTeam(firmId: string, teamId: string, limit: number): Promise<ClientFile[]> {
     return guarded(async () => (await this.collection.find({ firmId, guestTeamId: teamId }).limit(limit).toArray()).map(clientFileFromDocument));
+  }
+
+  upsertFromImport(record: Omit<ClientFile, 'id'>): Promise<{ id: string; outcome: 'created' | 'updated' | 'unchanged' }> {
+    return guarded(async () => {
+      const { creationRequestId, created, primaryContactId, guestTeamId, ...fields } = record;
+      void primaryContactId;
+      void guestTeamId;
+      const result = await upsertImported(this.collection, { firmId: record.firmId, code: record.code }, fields as Partial<ClientFileDocument>, { creationRequestId, created } as Partial<ClientFileDocument>);
+      return { id: result.id.toHexString(), outcome: result.outcome };
+    });
   }
 }

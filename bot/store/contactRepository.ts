@@ -2,7 +2,7 @@ import type { Collection, Db, ObjectId } from 'mongodb';
 import type { Contact } from '../domain/contact.js';
 import type { GuestOnboarding, GuestStateName } from '../domain/guest.js';
 import type { ContactStore, InsertOutcome } from '../domain/ports.js';
-import { collections, guarded, insertUnlessExists, isDuplicateKey, toObjectId, toObjectIds, wordsFilter } from './mongo.js';
+import { collections, guarded, insertUnlessExists, isDuplicateKey, toObjectId, toObjectIds, upsertImported, wordsFilter } from './mongo.js';
 import { legacyStartPattern } from '../domain/offers/legacy.js';
 
 export type ContactDocument = Omit<Contact, 'id'> & { _id?: ObjectId };
@@ -132,6 +132,16 @@ export class MongoContactStore implements ContactStore {
         if (isDuplicateKey(error)) return 'taken';
         throw error;
       }
+    });
+  }
+
+  upsertFromImport(record: Omit<Contact, 'id'>): Promise<{ id: string; outcome: 'created' | 'updated' | 'unchanged' }> {
+    return guarded(async () => {
+      // The import has no address columns: an address is only set when the contact is created.
+      const { creationRequestId, created, guest, address, ...fields } = record;
+      void guest;
+      const result = await upsertImported(this.collection, { firmId: record.firmId, email: record.email }, fields as Partial<ContactDocument>, { creationRequestId, created, address } as Partial<ContactDocument>);
+      return { id: result.id.toHexString(), outcome: result.outcome };
     });
   }
 }

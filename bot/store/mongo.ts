@@ -196,3 +196,21 @@ export function escapeRegex(text: string): string {
 export function wordsFilter(words: string[]): Document {
   return { $and: words.map((word) => ({ searchTokens: { $regex: `^${escapeRegex(word)}` } })) };
 }
+
+/**
+ * Upsert of an imported record on its natural key: fields given are set, others untouched; the
+ * creation stamp only on insert. Says whether it created, changed or left the record as it was.
+ */
+export async function upsertImported<T extends Document>(
+  collection: Collection<T>,
+  naturalKey: Filter<T>,
+  fields: Partial<T>,
+  onInsert: Partial<T>,
+): Promise<{ id: ObjectId; outcome: 'created' | 'updated' | 'unchanged' }> {
+  const given = Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined));
+  const before = await collection.findOne(naturalKey);
+  const changed = !before || Object.entries(given).some(([key, value]) => key !== 'updatedAt' && JSON.stringify((before as Record<string, unknown>)[key]) !== JSON.stringify(value));
+  if (before && !changed) return { id: (before as { _id: ObjectId })._id, outcome: 'unchanged' };
+  const after = await collection.findOneAndUpdate(naturalKey, { $set: given, $setOnInsert: { ...onInsert, _id: new ObjectId() } } as never, { upsert: true, returnDocument: 'after' });
+  return { id: (after as unknown as { _id: ObjectId })._id, outcome: before ? 'updated' : 'created' };
+}
