@@ -4,6 +4,7 @@ import { PortfolioApi } from './api';
 import { useAppStyles } from './App.styles';
 import { BulkInvitations } from './components/BulkInvitations';
 import { ClientDrawer } from './components/ClientDrawer';
+import { ImportDialog } from './components/ImportDialog';
 import { LegalFooter } from './components/LegalFooter';
 import { Pager } from './components/Pager';
 import { PortfolioTable } from './components/PortfolioTable';
@@ -66,7 +67,7 @@ export function App({ host }: { host: HostContext }) {
           </MessageBar>
         )}
         <main className={styles.surface}>
-          <PortfolioToolbar request={portfolio.request} searchText={portfolio.searchText} onSearchText={portfolio.setSearchText} onChange={portfolio.update} onExport={exportView} />
+          <PortfolioToolbar request={portfolio.request} searchText={portfolio.searchText} onSearchText={portfolio.setSearchText} onChange={portfolio.update} onExport={exportView} importSlot={<ImportDialog api={api} onImported={reload} />} />
           {exportError && (
             <MessageBar intent="error">
               <MessageBarBody>{exportError}</MessageBarBody>

@@ -6,6 +6,22 @@ export type OnboardingState = 'notInvited' | 'invited' | 'accepted' | 'member' |
 export const filterableStates: OnboardingState[] = ['notInvited', 'invited', 'accepted', 'member', 'failed'];
 export const pageSizes = [10, 25, 50, 100] as const;
 
+export interface ImportPreview {
+  lines: number;
+  valid: number;
+  invalid: number;
+  errors: { line: number; code: string | null; problems: { column: string; message: string }[] }[];
+}
+
+export interface ImportResult extends ImportPreview {
+  filesCreated: number;
+  filesUpdated: number;
+  filesUnchanged: number;
+  contactsCreated: number;
+  contactsUpdated: number;
+  contactsUnchanged: number;
+}
+
 /** A bulk invitation's progress, as GET /api/jobs/:id gives it. */
 export interface JobView {
   id: string;
@@ -68,6 +84,16 @@ export class PortfolioApi {
       throw new ApiError(response.status, body.error ?? `HTTP ${response.status}`);
     }
     return response.blob();
+  }
+
+  /** What the CSV contains and each line's errors; nothing is written. */
+  previewImport(content: string): Promise<ImportPreview> {
+    return this.send('/api/import/preview', { method: 'POST', body: JSON.stringify({ content }) });
+  }
+
+  /** Writes the valid lines; importing the same file again changes nothing. */
+  runImport(content: string): Promise<ImportResult> {
+    return this.send('/api/import', { method: 'POST', body: JSON.stringify({ content }) });
   }
 
   /** Starts (or finds again, same requestId) the invitation of the selected files' contacts. */

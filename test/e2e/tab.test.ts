@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
@@ -181,9 +181,26 @@ describe('dashboard tab in a browser (local mode)', function () {
     assert.ok(invited >= 1, `the local tenant received the invitations (${invited})`);
   });
 
+  it('imports a CSV file after a preview of its errors', async () => {
+    const file = join(artifacts, 'import.csv');
+    writeFileSync(file, 'code;raison_sociale;siret;contact_nom;contact_mobile;contact_email\r\n900001;Nouvelle Société;;Durand;0612345678;durand@nouvelle.fr\r\n900002;Mauvais SIRET;12345678901234;;;\r\n', 'utf8');
+    await page.getByRole('button', { name: 'Importer un fichier CSV' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.locator('input[type="file"]').setInputFiles(file);
+    await assertText(dialog, '2 ligne(s) : 1 valide(s), 1 avec erreurs.', 'the preview counts the lines');
+    await assertText(dialog, 'Ligne 3', 'the line with a bad SIRET is shown');
+    await page.screenshot({ path: join(artifacts, 'tab-import.png'), fullPage: true });
+    await dialog.getByRole('button', { name: 'Importer les 1 ligne(s) valide(s)' }).click();
+    await assertText(dialog, 'Import terminé : 1 dossier(s) créé(s)', 'the import reports what it did');
+    await dialog.getByRole('button', { name: 'Fermer' }).click();
+    await page.getByRole('searchbox').fill('nouvelle');
+    await assertText(page.getByRole('table', { name: 'Clients du cabinet' }), 'Nouvelle Société', 'the imported client is in the portfolio');
+    await page.getByRole('searchbox').fill('');
+  });
+
   it('speaks English when the locale says so', async () => {
     await page.goto(`${passerelle!.server.url}/tab/index.html?locale=en-US`);
-    await assertText(range(), '1-10 of 37', 'English pager');
+    await assertText(range(), '1-10 of 38', 'English pager (the imported client counts)');
   });
 });
 

@@ -1,3 +1,4 @@
+import type { ReactNode } from 'react';
 import { Button, Checkbox, Dropdown, Field, Option, SearchBox, Select } from '@fluentui/react-components';
 import { filterableStates, type OnboardingState, type PortfolioRequest } from '../api';
 import { useLanguage } from '../i18n';
@@ -8,6 +9,8 @@ type SortKey = 'name.asc' | 'name.desc' | 'code.asc' | 'code.desc';
 export interface PortfolioToolbarProps {
   /** Downloads the current view as CSV. */
   onExport(): void;
+  /** The import button (its dialog lives with the App's API). */
+  importSlot?: ReactNode;
   request: PortfolioRequest;
   searchText: string;
   onSearchText(text: string): void;
@@ -15,7 +18,7 @@ export interface PortfolioToolbarProps {
 }
 
 /** Search as you type, onboarding-state filter, missing SIRET / primary contact, sort. */
-export function PortfolioToolbar({ request, searchText, onSearchText, onChange, onExport }: PortfolioToolbarProps) {
+export function PortfolioToolbar({ request, searchText, onSearchText, onChange, onExport, importSlot }: PortfolioToolbarProps) {
   const styles = usePortfolioToolbarStyles();
   const { texts: t } = useLanguage();
   const sortKey = `${request.sort}.${request.direction}` as SortKey;
@@ -80,6 +83,7 @@ export function PortfolioToolbar({ request, searchText, onSearchText, onChange, 
         </Button>
       )}
       <Button onClick={onExport}>{t.exportCsv}</Button>
+      {importSlot}
     </div>
   );
 }
