@@ -1,0 +1,146 @@
+/**
+ * bench:dashboard — the portfolio API at scale, against the same queries issued directly with the driver.
+ * Seeds BENCH_FILES client files (default 100,000) with 2 contacts each across 10 firms, starts the real
+ * server (local tab user of firm 0), then for each query measures BENCH_REPS HTTP calls and the driver's
+ * equivalent (the page of files + its count), and prints p50/p95 and their ratio. Last line:
+ * `p95_ratio=<worst ratio> rss_mb=<server process RSS>`.
+ * With the in-process MongoDB stand-in every query scans (no index is used): the figures are printed all
+ * the same, with that warning. Set BENCH_MONGODB_URI to a real MongoDB to also print the index plan.
+ */
+import { randomBytes } from 'node:crypto';
+import { MongoClient, ObjectId, type Db } from 'mongodb';
+import { loadConfig } from '../bot/config.js';
+import { searchTokens } from '../bot/domain/fieldRules.js';
+import { silentLogger } from '../bot/logger.js';
+import { startPasserelle } from '../bot/server.js';
+import { collections, ensureIndexes } from '../bot/store/mongo.js';
+import { freePort } from '../test/helpers/ports.js';
+
+const files = Number(process.env.BENCH_FILES ?? 100_000);
+const reps = Number(process.env.BENCH_REPS ?? 15);
+const firms = Array.from({ length: 10 }, (_, index) => `${String(index).padStart(8, '0')}-1111-1111-1111-111111111111`);
+const words = ['Boulangerie', 'Garage', 'Café', 'Pharmacie', 'Cabinet', 'Atelier', 'Épicerie', 'Boucherie', 'Fleuriste', 'Librairie'];
+const names = ['Bernard', 'Martin', 'Dubois', 'Thomas', 'Robert', 'Richard', 'Petit', 'Durand', 'Leroy', 'Moreau'];
+const states = ['invited', 'accepted', 'member', 'failed'] as const;
+
+async function seed(db: Db): Promise<void> {
+  await ensureIndexes(db);
+  const at = new Date('2025-03-03T09:00:00Z');
+  const stamp = { userId: 'bench', displayName: 'Bench', at };
+  const chunk = 5_000;
+  for (let start = 0; start < files; start += chunk) {
+    const fileDocs: Record<string, unknown>[] = [];
+    const contactDocs: Record<string, unknown>[] = [];
+    const linkDocs: Record<string, unknown>[] = [];
+    for (let index = start; index < Math.min(files, start + chunk); index++) {
+      const firmId = firms[index % firms.length]!;
+      const _id = new ObjectId();
+      const companyName = `${words[index % words.length]} ${names[Math.floor(index / 10) % names.length]} ${index}`;
+      const code = String(index).padStart(6, '0');
+      const contactIds = [new ObjectId(), new ObjectId()];
+      fileDocs.push({ _id, firmId, code, companyName, legalForm: 'SARL', siret: index % 7 === 0 ? undefined : String(10_000_000_000_000 + index), searchTokens: searchTokens(companyName, code), creationRequestId: `bench-${index}`, created: stamp, updatedAt: at, primaryContactId: contactIds[0] });
+      contactIds.forEach((contactId, position) => {
+        const lastName = names[(index + position) % names.length]!;
+        const email = `c${index}-${position}@client${index}.test`;
+        const state = (index + position) % 5 === 0 ? undefined : states[(index + position) % states.length];
+        contactDocs.push({ _id: contactId, firmId, lastName, firstName: 'Jean', mobile: '+33612345678', email, address: {}, searchTokens: searchTokens(lastName, 'Jean', email.split('@')[0]), creationRequestId: `bench-${email}`, created: stamp, updatedAt: at, ...(state ? { guest: { state, invitedAt: at, lastInvitedAt: at, invitationCount: 1, checks: 0 } } : {}) });
+        linkDocs.push({ firmId, clientFileId: _id, contactId, scope: '-', linked: stamp });
+      });
+    }
+    await db.collection(collections.clientFiles).insertMany(fileDocs, { ordered: false });
+    await db.collection(collections.contacts).insertMany(contactDocs, { ordered: false });
+    await db.collection(collections.contactLinks).insertMany(linkDocs, { ordered: false });
+  }
+}
+
+function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+async function time(run: () => Promise<unknown>): Promise<number[]> {
+  await run(); // warm-up
+  const samples: number[] = [];
+  for (let index = 0; index < reps; index++) {
+    const started = performance.now();
+    await run();
+    samples.push(performance.now() - started);
+  }
+  return samples;
+}
+
+async function main(): Promise<void> {
+  let uri = process.env.BENCH_MONGODB_URI;
+  let standIn: { stop(): Promise<void> } | undefined;
+  if (!uri) {
+    const { CongoServer } = await import('@push.rocks/smartmongo/dist_ts/congodb/index.js');
+    const port = await freePort();
+    const server = new CongoServer({ port, storage: 'memory' } as never);
+    await server.start();
+    standIn = server;
+    uri = `mongodb://127.0.0.1:${port}/?directConnection=true&serverMonitoringMode=poll`;
+  }
+  const database = `bench_dashboard_${randomBytes(3).toString('hex')}`;
+  const client = new MongoClient(uri);
+  const db = client.db(database);
+  const firm = firms[0]!;
+  console.log(`bench:dashboard — ${files} client files × 2 contacts across ${firms.length} firms, ${reps} timed calls per query; database: ${standIn ? 'in-process stand-in (scans every query: no index is used)' : 'MongoDB from BENCH_MONGODB_URI'}`);
+  const seedStarted = performance.now();
+  await seed(db);
+  console.log(`seeded in ${((performance.now() - seedStarted) / 1000).toFixed(1)} s (not measured)`);
+
+  const config = loadConfig({ PASSERELLE_ENV: 'test', PORT: '0', MONGODB_URI: uri, MONGODB_DB: database, TAB_LOCAL_USER: `${firm}|bench-user|Bench|bench@cabinet.test`, PLAYGROUND_ENABLED: 'false' });
+  const passerelle = await startPasserelle(config, silentLogger, { backgroundWork: false });
+  const files0 = db.collection(collections.clientFiles);
+  const http = (query: string) => async () => {
+    const response = await fetch(`${passerelle.url}/api/portfolio?${query}`);
+    if (!response.ok) throw new Error(`${query}: HTTP ${response.status}`);
+    await response.json();
+  };
+  const direct = (filter: object, skip: number) => async () => {
+    await Promise.all([files0.find({ firmId: firm, ...filter }).sort({ companyName: 1, code: 1 }).skip(skip).limit(10).toArray(), files0.countDocuments({ firmId: firm, ...filter })]);
+  };
+  const invitedContacts = async () => db.collection(collections.contacts).distinct('_id', { firmId: firm, 'guest.state': 'invited' });
+  const queries: [string, () => Promise<unknown>, () => Promise<unknown>][] = [
+    ['first page', http('page=1&pageSize=10'), direct({}, 0)],
+    ['page 200', http('page=200&pageSize=10'), direct({}, 1_990)],
+    ['search by name prefix', http('search=boul'), direct({ searchTokens: { $regex: '^boul' } }, 0)],
+    ['filter by state (invited)', http('state=invited'), async () => {
+      const ids = await invitedContacts();
+      const links = await db.collection(collections.contactLinks).distinct('clientFileId', { firmId: firm, contactId: { $in: ids } });
+      await direct({ _id: { $in: links } }, 0)();
+    }],
+    ['sorted by name, descending', http('sort=name&direction=desc'), async () => {
+      await Promise.all([files0.find({ firmId: firm }).sort({ companyName: -1, code: -1 }).limit(10).toArray(), files0.countDocuments({ firmId: firm })]);
+    }],
+  ];
+  await fetch(`${passerelle.url}/api/me`); // the local user becomes the firm's first staff member
+  let worst = 0;
+  console.log('query                          api p50   api p95   driver p50  driver p95  p95 ratio');
+  for (const [name, api, baseline] of queries) {
+    const apiSamples = await time(api);
+    const driverSamples = await time(baseline);
+    const ratio = percentile(apiSamples, 95) / Math.max(0.001, percentile(driverSamples, 95));
+    worst = Math.max(worst, ratio);
+    console.log(`${name.padEnd(30)} ${percentile(apiSamples, 50).toFixed(1).padStart(7)} ms ${percentile(apiSamples, 95).toFixed(1).padStart(7)} ms ${percentile(driverSamples, 50).toFixed(1).padStart(9)} ms ${percentile(driverSamples, 95).toFixed(1).padStart(9)} ms ${ratio.toFixed(2).padStart(9)}`);
+  }
+  if (!standIn) {
+    const plan = await files0.find({ firmId: firm }).sort({ companyName: 1, code: 1 }).limit(10).explain('queryPlanner');
+    console.log('index plan of the first page (real MongoDB):', JSON.stringify((plan as { queryPlanner?: { winningPlan?: unknown } }).queryPlanner?.winningPlan));
+  } else {
+    console.log('note: the stand-in scans every collection on every query; run with BENCH_MONGODB_URI against a real MongoDB for index-served figures and the index plan.');
+  }
+  const rss = Math.round(process.memoryUsage().rss / 1_048_576);
+  await passerelle.stop();
+  await db.dropDatabase().catch(() => undefined);
+  await client.close();
+  await standIn?.stop();
+  console.log(`(rss is the bench process: the server${standIn ? ' and the stand-in database' : ''} run in it)`);
+  console.log(`p95_ratio=${worst.toFixed(2)} rss_mb=${rss}`);
+  process.exit(0);
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
