@@ -119,12 +119,17 @@ export class ChangeOfferAction implements CardActionHandler {
     const context = await this.offerServices.cards.context(session.actor.firmId, subscriptionId);
     if (!context) return { message: session.t.errors.staleCard };
     if (!offerId) return staffCardAfter(this.offerServices, session, subscriptionId, { status: 'offerUnknown' }, '');
-    const summary = `${offerId} – ${contactDisplayName(context.contact)} (dossier ${context.clientFile.code})`;
-    const gate = (await paidOfferGate(this.offerServices, session, offerId, { clientFileId: context.clientFile.id, contactId: context.contact.id, summary })) ?? (context.offer.paid ? await paidOfferGate(this.offerServices, session, context.offer.id, { clientFileId: context.clientFile.id, contactId: context.contact.id, summary }) : null);
+    const target = await this.offerServices.offers.offerOf(session.actor.firmId, offerId);
+    // Moving to a paid offer commits the firm: without the profile it becomes a request to approve.
+    const summary = `${target?.name ?? offerId} – ${contactDisplayName(context.contact)} (dossier ${context.clientFile.code})`;
+    const gate = await paidOfferGate(this.offerServices, session, offerId, { clientFileId: context.clientFile.id, contactId: context.contact.id, summary });
     if (gate) return gate;
+    // Moving away from a paid offer needs the same profile as ending it.
+    if (context.offer.paid && !decide(session.access, requirements.change('offers')).allowed) {
+      return { message: format(session.t.access.refusedMissingProfile, { application: session.t.access.applications.offers, level: session.t.access.levels.modification }) };
+    }
     const outcome = await this.offerServices.offers.change(session.actor.firmId, stampOf(session.actor, new Date()), subscriptionId, version, offerId);
-    const name = (await this.offerServices.offers.offerOf(session.actor.firmId, offerId))?.name ?? offerId;
-    return staffCardAfter(this.offerServices, session, subscriptionId, outcome, format(session.t.offers.changed, { offer: name }));
+    return staffCardAfter(this.offerServices, session, subscriptionId, outcome, format(session.t.offers.changed, { offer: target?.name ?? offerId }));
   }
 }
 
