@@ -135,7 +135,7 @@ export async function startPasserelle(config: Config, logger: Logger, options: S
   const teamStore = new MongoTeamStore(db);
   const clientFiles = new ClientFileService({ clientFiles: clientFileStore, contacts: contactStore, links: linkStore, audit, teams: teamStore, now });
   const firmSettings = new FirmSettingsService(firmStore);
-  const contacts = new ContactService({ contacts: contactStore, clientFiles: clientFileStore, links: linkStore, firms: firmStore, teams: teamStore, audit, clientFileService: clientFiles, now });
+  const contacts = new ContactService({ contacts: contactStore, clientFiles: clientFileStore, links: linkStore, firmSettings, teams: teamStore, audit, clientFileService: clientFiles, now });
   const services: TeamsServices = { clientFiles, contacts, firmSettings, preferences, newRequestId: randomUUID };
 
   // Without BOT_ID (local mode only, enforced by config) the adapter accepts unsigned requests.

@@ -7,8 +7,8 @@ import { contactSearchTokens, validateContact, type Contact, type ContactField, 
 import type { FieldErrors } from './errors.js';
 import { checkClientFileCode, checkEmail, normaliseForSearch } from './fieldRules.js';
 import { FormChecker } from './form.js';
-import type { AuditEntry, AuditLog, ClientFileStore, ContactLinkStore, ContactStore, FirmStore, FirmTeam, TeamStore } from './ports.js';
-import { FirmSettingsService } from './firmSettingsService.js';
+import type { AuditEntry, AuditLog, ClientFileStore, ContactLinkStore, ContactStore, FirmTeam, TeamStore } from './ports.js';
+import type { FirmSettingsService } from './firmSettingsService.js';
 
 export interface ContactDetails {
   contact: Contact;
@@ -45,7 +45,7 @@ export class ContactService {
       contacts: ContactStore;
       clientFiles: ClientFileStore;
       links: ContactLinkStore;
-      firms: FirmStore;
+      firmSettings: FirmSettingsService;
       teams: TeamStore;
       audit: AuditLog;
       clientFileService: ClientFileService;
@@ -54,7 +54,7 @@ export class ContactService {
   ) {}
 
   async create(actor: Actor, requestId: string, input: ContactInput): Promise<CreateOutcome<Contact, ContactField>> {
-    const settings = await new FirmSettingsService(this.deps.firms).settings(actor.firmId);
+    const settings = await this.deps.firmSettings.settings(actor.firmId);
     const validation = validateContact(input, settings.orgRoles);
     if (!validation.ok) return { status: 'invalid', errors: validation.errors };
     const at = this.deps.now();

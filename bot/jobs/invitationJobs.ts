@@ -154,13 +154,6 @@ export class InvitationJobStore {
     });
   }
 
-  setProgressActivity(jobId: string, activityId: string): Promise<void> {
-    return guarded(async () => {
-      const _id = toObjectId(jobId);
-      if (_id) await this.jobs.updateOne({ _id }, { $set: { 'progress.activityId': activityId } });
-    });
-  }
-
   /** Claims up to `max` items whose turn has come and whose lease is free or expired. */
   claim(owner: string, max: number, now: Date, leaseMs: number): Promise<InvitationJobItem[]> {
     return guarded(async () => {

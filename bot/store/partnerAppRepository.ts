@@ -19,13 +19,6 @@ export class MongoPartnerAppStore implements PartnerAppStore {
     this.collection = db.collection<SetupDocument>(collections.partnerApps);
   }
 
-  findFlow(firmId: string, clientFileId: string): Promise<FlowSetup | null> {
-    return guarded(async () => {
-      const document = await this.collection.findOne({ firmId, clientFileId, app: 'flow' });
-      return document ? fromDocument<FlowSetup>(document) : null;
-    });
-  }
-
   ensureFlow(firmId: string, clientFileId: string): Promise<FlowSetup> {
     return guarded(async () => {
       const outcome = await insertUnlessExists(this.collection, { firmId, clientFileId, app: 'flow' }, { firmId, clientFileId, app: 'flow', version: 1, steps: {} });

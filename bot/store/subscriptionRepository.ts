@@ -31,17 +31,6 @@ export class MongoSubscriptionStore implements SubscriptionStore {
     });
   }
 
-  findFor(firmId: string, clientFileId: string, contactId: string): Promise<OfferSubscription | null> {
-    return guarded(async () => {
-      const document = await this.collection.findOne({ firmId, clientFileId, contactId });
-      return document ? fromDocument(document) : null;
-    });
-  }
-
-  listForClientFile(firmId: string, clientFileId: string): Promise<OfferSubscription[]> {
-    return guarded(async () => (await this.collection.find({ firmId, clientFileId }).limit(200).toArray()).map(fromDocument));
-  }
-
   listWaitingForContact(firmId: string, contactId: string): Promise<OfferSubscription[]> {
     return guarded(async () => (await this.collection.find({ firmId, contactId, state: 'waitingForGuest' }).limit(200).toArray()).map(fromDocument));
   }

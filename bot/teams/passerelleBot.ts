@@ -41,6 +41,8 @@ export class PasserelleBot extends TeamsActivityHandler {
   private readonly actionsByVerb: Map<string, CardActionHandler>;
   /** Teams already recorded by this instance: the registry is refreshed once per team and process. */
   private readonly knownTeams = new Set<string>();
+  /** Conversations whose reference this instance already saved: no write on every message. */
+  private readonly savedConversations = new Set<string>();
 
   constructor(
     private readonly deps: {
@@ -198,6 +200,8 @@ export class PasserelleBot extends TeamsActivityHandler {
     if (activity.type === ActivityTypes.Invoke || !activity.conversation?.id) return;
     const firmId = activity.conversation.tenantId ?? (activity.channelData as { tenant?: { id?: string } } | undefined)?.tenant?.id;
     if (!firmId) return;
+    const savedKey = `${firmId}|${activity.conversation.id}|${activity.serviceUrl}|${activity.from?.aadObjectId ?? ''}`;
+    if (this.savedConversations.has(savedKey)) return;
     try {
       await this.deps.conversations.save({
         firmId,
@@ -209,6 +213,8 @@ export class PasserelleBot extends TeamsActivityHandler {
         reference: TurnContext.getConversationReference(activity) as Record<string, unknown>,
         updatedAt: new Date(),
       });
+      if (this.savedConversations.size > 10_000) this.savedConversations.clear();
+      this.savedConversations.add(savedKey);
       await this.rememberTeam(context, firmId);
     } catch (error) {
       // Not worth failing the user's request: the reference is saved again on the next message.

@@ -171,10 +171,6 @@ export class OfferService {
     for (const subscription of await this.deps.subscriptions.listActiveWithoutCard(firmId, contactId)) await this.resendCard(subscription);
   }
 
-  listForClientFile(firmId: string, clientFileId: string): Promise<OfferSubscription[]> {
-    return this.deps.subscriptions.listForClientFile(firmId, clientFileId);
-  }
-
   findById(firmId: string, id: string): Promise<OfferSubscription | null> {
     return this.deps.subscriptions.findById(firmId, id);
   }

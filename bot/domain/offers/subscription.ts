@@ -30,8 +30,6 @@ export interface SubscriptionStore {
   /** Inserts or, if the pair (file, contact) already has a subscription, returns it untouched. */
   insertUnlessExists(subscription: Omit<OfferSubscription, 'id'>): Promise<{ inserted: boolean; subscription: OfferSubscription }>;
   findById(firmId: string, id: string): Promise<OfferSubscription | null>;
-  findFor(firmId: string, clientFileId: string, contactId: string): Promise<OfferSubscription | null>;
-  listForClientFile(firmId: string, clientFileId: string): Promise<OfferSubscription[]>;
   listWaitingForContact(firmId: string, contactId: string): Promise<OfferSubscription[]>;
   /** Remembers where the client's card is, without changing the version (cards in hand stay valid). */
   setClientCard(firmId: string, id: string, clientCard: NonNullable<OfferSubscription['clientCard']>): Promise<void>;

@@ -39,7 +39,6 @@ export type FlowStep = (typeof flowSteps)[number];
 export type FlowManualStep = Exclude<FlowStep, 'usersInvited'>;
 
 export interface PartnerAppStore {
-  findFlow(firmId: string, clientFileId: string): Promise<FlowSetup | null>;
   /** Creates the checklist if absent; returns it. */
   ensureFlow(firmId: string, clientFileId: string): Promise<FlowSetup>;
   /** Records a step only if the checklist is still at `expectedVersion`. */

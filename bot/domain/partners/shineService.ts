@@ -38,10 +38,6 @@ export class ShineService {
     private readonly deps: { apps: PartnerAppStore; clientFiles: ClientFileStore; contacts: ContactStore; audit: AuditLog; mailer?: OfferMailer },
   ) {}
 
-  get canSendMail(): boolean {
-    return Boolean(this.deps.mailer);
-  }
-
   async current(firmId: string, clientFileId: string): Promise<ShineSetup | null> {
     return this.deps.apps.findShine(firmId, clientFileId);
   }
