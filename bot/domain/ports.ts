@@ -1,5 +1,5 @@
 import type { ActorStamp } from './actor.js';
-import type { ClientFile } from './clientFile.js';
+import type { ClientFile, NewClientFile } from './clientFile.js';
 import type { Contact } from './contact.js';
 import type { GuestOnboarding, GuestStateName } from './guest.js';
 import type { OfferDefinition } from './offers/catalogue.js';
@@ -12,7 +12,7 @@ export type InsertOutcome<T> = { inserted: true; record: T } | { inserted: false
 
 export interface ClientFileStore {
   /** Inserts unless the firm already has this code; atomic on the (firm, code) unique key. */
-  insertUnlessCodeExists(record: Omit<ClientFile, 'id'>): Promise<InsertOutcome<ClientFile>>;
+  insertUnlessCodeExists(record: NewClientFile): Promise<InsertOutcome<ClientFile>>;
   findById(firmId: string, id: string): Promise<ClientFile | null>;
   findByCode(firmId: string, code: string): Promise<ClientFile | null>;
   findByIds(firmId: string, ids: string[]): Promise<ClientFile[]>;
@@ -21,7 +21,7 @@ export interface ClientFileStore {
   setPrimaryContact(firmId: string, id: string, contactId: string, at: Date): Promise<boolean>;
   setGuestTeam(firmId: string, id: string, teamId: string, at: Date): Promise<boolean>;
   /** Creates the file of this code or updates the given fields (absent ones untouched): an import run twice changes nothing. */
-  upsertFromImport(record: Omit<ClientFile, 'id'>): Promise<{ id: string; outcome: 'created' | 'updated' | 'unchanged' }>;
+  upsertFromImport(record: NewClientFile): Promise<{ id: string; outcome: 'created' | 'updated' | 'unchanged' }>;
   /** Files of the firm whose guests go to this team. */
   findByGuestTeam(firmId: string, teamId: string, limit: number): Promise<ClientFile[]>;
 }
@@ -119,6 +119,11 @@ export interface FirmStore {
 }
 
 export interface AuditEntry {
+  /**
+   * Given when the change is decided (see newAuditEntry): the entry travels with the change on the
+   * changed record (an outbox) and may be delivered to the log twice; the log keeps it once.
+   */
+  id: string;
   firmId: string;
   actor: ActorStamp;
   action: string;
@@ -137,8 +142,16 @@ export interface AuditQuery {
   to?: Date;
 }
 
+/** The entry of a creation, built once the store has given the new record its id. */
+export type AuditOfCreation = (id: string) => AuditEntry;
+
+/**
+ * The audit log. A change to a record hands its entry to the store method making the change, which
+ * writes both in one operation (bot/store/auditRelay.ts delivers it); record() is only for entries
+ * that change no record (the end of an import).
+ */
 export interface AuditLog {
-  record(entry: AuditEntry): Promise<void>;
+  record(entry: Omit<AuditEntry, 'id'> & { id?: string }): Promise<void>;
   /** Newest first. */
   search(firmId: string, query: AuditQuery, limit: number): Promise<AuditEntry[]>;
   listForClientFile(firmId: string, clientFileId: string, limit: number): Promise<AuditEntry[]>;

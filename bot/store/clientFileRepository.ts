@@ -1,14 +1,37 @@
 import type { Collection, Db, ObjectId } from 'mongodb';
-import type { ClientFile } from '../domain/clientFile.js';
+import { defaultEquipment, type ClientFile, type DataCollection, type Equipment, type NewClientFile } from '../domain/clientFile.js';
 import type { ClientFileStore, InsertOutcome } from '../domain/ports.js';
 import { collections, guarded, insertUnlessExists, toObjectId, toObjectIds, upsertImported, wordsFilter } from './mongo.js';
 
-export type ClientFileDocument = Omit<ClientFile, 'id' | 'primaryContactId'> & { _id?: ObjectId; primaryContactId?: ObjectId };
+// Files stored before the console's views existed have no equipment or collection: both are optional here.
+export type ClientFileDocument = Omit<ClientFile, 'id' | 'primaryContactId' | 'equipment' | 'collection'> & {
+  _id?: ObjectId;
+  primaryContactId?: ObjectId;
+  equipment?: Partial<Equipment>;
+  collection?: DataCollection;
+};
 // guestTeamId stays a string: it is a Microsoft 365 group id, not one of ours.
 
 export function clientFileFromDocument(document: ClientFileDocument & { _id: ObjectId }): ClientFile {
-  const { _id, primaryContactId, ...rest } = document;
-  return { ...rest, id: _id.toHexString(), ...(primaryContactId ? { primaryContactId: primaryContactId.toHexString() } : {}) };
+  const { _id, primaryContactId, equipment, collection, ...rest } = document;
+  return {
+    ...rest,
+    id: _id.toHexString(),
+    ...(primaryContactId ? { primaryContactId: primaryContactId.toHexString() } : {}),
+    equipment: equipmentWithDefaults(equipment),
+    collection: collection ?? {},
+  };
+}
+
+/** Fills what an older document lacks, field by field, so a partly written equipment still reads whole. */
+function equipmentWithDefaults(stored: Partial<Equipment> | undefined): Equipment {
+  const defaults = defaultEquipment();
+  return {
+    ...stored,
+    mandate: stored?.mandate ?? defaults.mandate,
+    einvoicingRegistration: stored?.einvoicingRegistration ?? defaults.einvoicingRegistration,
+    reformAwareness: stored?.reformAwareness ?? defaults.reformAwareness,
+  };
 }
 
 export class MongoClientFileStore implements ClientFileStore {
@@ -18,10 +41,16 @@ export class MongoClientFileStore implements ClientFileStore {
     this.collection = db.collection<ClientFileDocument>(collections.clientFiles);
   }
 
-  insertUnlessCodeExists(record: Omit<ClientFile, 'id'>): Promise<InsertOutcome<ClientFile>> {
+  insertUnlessCodeExists(record: NewClientFile): Promise<InsertOutcome<ClientFile>> {
     return guarded(async () => {
-      const { primaryContactId, ...rest } = record;
-      const document: ClientFileDocument = { ...rest, primaryContactId: primaryContactId ? toObjectId(primaryContactId) ?? undefined : undefined };
+      const { primaryContactId, equipment, collection, ...rest } = record;
+      // New files store their defaults so the portfolio can filter and sort on them without special cases.
+      const document: ClientFileDocument = {
+        ...rest,
+        equipment: equipment ?? defaultEquipment(),
+        collection: collection ?? {},
+        primaryContactId: primaryContactId ? toObjectId(primaryContactId) ?? undefined : undefined,
+      };
       const outcome = await insertUnlessExists(this.collection, { firmId: record.firmId, code: record.code }, document);
       return outcome.inserted
         ? { inserted: true, record: clientFileFromDocument(outcome.document) }
@@ -86,12 +115,14 @@ export class MongoClientFileStore implements ClientFileStore {
     return guarded(async () => (await this.collection.find({ firmId, guestTeamId: teamId }).limit(limit).toArray()).map(clientFileFromDocument));
   }
 
-  upsertFromImport(record: Omit<ClientFile, 'id'>): Promise<{ id: string; outcome: 'created' | 'updated' | 'unchanged' }> {
+  upsertFromImport(record: NewClientFile): Promise<{ id: string; outcome: 'created' | 'updated' | 'unchanged' }> {
     return guarded(async () => {
-      const { creationRequestId, created, primaryContactId, guestTeamId, ...fields } = record;
+      const { creationRequestId, created, primaryContactId, guestTeamId, equipment, collection, ...fields } = record;
       void primaryContactId;
       void guestTeamId;
-      const result = await upsertImported(this.collection, { firmId: record.firmId, code: record.code }, fields as Partial<ClientFileDocument>, { creationRequestId, created } as Partial<ClientFileDocument>);
+      // The import carries no equipment: a re-import must not wipe what staff recorded, so defaults go in on creation only.
+      const onInsert = { creationRequestId, created, equipment: equipment ?? defaultEquipment(), collection: collection ?? {} };
+      const result = await upsertImported(this.collection, { firmId: record.firmId, code: record.code }, fields as Partial<ClientFileDocument>, onInsert as Partial<ClientFileDocument>);
       return { id: result.id.toHexString(), outcome: result.outcome };
     });
   }

@@ -5,7 +5,7 @@ import { MongoContactLinkStore } from '../../bot/store/contactLinkRepository.js'
 import { MongoContactStore } from '../../bot/store/contactRepository.js';
 import { MongoFirmStore } from '../../bot/store/firmRepository.js';
 import { collections, ensureIndexes } from '../../bot/store/mongo.js';
-import type { ClientFile } from '../../bot/domain/clientFile.js';
+import type { NewClientFile } from '../../bot/domain/clientFile.js';
 import type { Contact } from '../../bot/domain/contact.js';
 import { searchTokens } from '../../bot/domain/fieldRules.js';
 import { defaultGuestPolicy } from '../../bot/domain/firmSettingsService.js';
@@ -17,7 +17,7 @@ import { dropDatabase, testMongoUri, uniqueDatabaseName, usingRealMongo } from '
  */
 const stamp = { userId: 'u1', displayName: 'Claire Martin', at: new Date('2026-11-02T09:00:00Z') };
 
-function newFile(firmId: string, code: string, companyName: string, requestId = `req-${code}`): Omit<ClientFile, 'id'> {
+function newFile(firmId: string, code: string, companyName: string, requestId = `req-${code}`): NewClientFile {
   return { firmId, code, companyName, searchTokens: searchTokens(companyName, code), creationRequestId: requestId, created: stamp, updatedAt: stamp.at };
 }
 

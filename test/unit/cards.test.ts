@@ -25,7 +25,7 @@ import { bulkInvitePreviewCard, chooseTeamCard, firmTeamsCard, guestWelcomeCard,
 const stamp = { userId: 'u1', displayName: 'Claire Martin', at: new Date('2026-11-02T09:00:00Z') };
 const file: ClientFile = {
   id: '65a000000000000000000001', firmId: 'f', code: '000001', companyName: 'Boulangerie Bernard', legalForm: 'SARL', siret: '73282932000074',
-  apeCode: '1071C', taxRegime: 'Réel simplifié', primaryContactId: '65a000000000000000000002', searchTokens: [], creationRequestId: 'r', created: stamp, updatedAt: stamp.at,
+  apeCode: '1071C', taxRegime: 'Réel simplifié', primaryContactId: '65a000000000000000000002', searchTokens: [], equipment: { mandate: 'none', einvoicingRegistration: 'none', reformAwareness: false }, collection: {}, creationRequestId: 'r', created: stamp, updatedAt: stamp.at,
 };
 const team = { firmId: 'f', teamId: 'bbbbbbbb-0000-0000-0000-000000000002', displayName: 'Client – Boulangerie Bernard', internal: false, conversationId: '19:t@thread.tacv2' };
 const job = {
