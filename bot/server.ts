@@ -11,6 +11,7 @@ import type { Logger } from './logger.js';
 import { registerHealthRoute } from './api/health.js';
 import { registerTabRoutes } from './api/tab.js';
 import { createPortfolioApi, registerPortfolioRoutes } from './api/portfolio.js';
+import { registerClientEditRoutes } from './api/clientEdit.js';
 import { registerAuditRoutes } from './api/audit.js';
 import { registerInvitationRoutes } from './api/invitations.js';
 import { registerImportRoutes } from './api/import.js';
@@ -331,6 +332,7 @@ export async function startPasserelle(config: Config, logger: Logger, options: S
   registerTabRoutes(server);
   const portfolioApi = createPortfolioApi({ db, config, clientFiles, audit, access, logger: logger.child('tab-api') });
   registerPortfolioRoutes(server, portfolioApi);
+  registerClientEditRoutes(server, portfolioApi, { clientFiles });
   registerAuditRoutes(server, portfolioApi, { audit, clientFiles: clientFileStore, contacts: contactStore });
   registerInvitationRoutes(server, portfolioApi, { onboarding, jobs: jobStore, nudge: () => runner.nudge() });
   registerImportRoutes(server, portfolioApi, new ImportService({ clientFiles: clientFileStore, contacts: contactStore, links: linkStore, firmSettings, audit }));

@@ -152,7 +152,9 @@ export function registerPortfolioRoutes(server: Server, api: PortfolioApi): void
   const authenticated = (handler: (actor: Actor, req: Request, res: Response) => Promise<void>) => authenticatedRoute(api, requirements.read('clientFiles'), handler);
 
   server.get('/api/me', authenticated(async (actor, _req, res) => {
-    res.send(200, { displayName: actor.displayName, firmId: actor.firmId });
+    // The tab shows « Modifier » only to those the edit route would let through.
+    const canEdit = decide(await api.access.contextFor(actor), requirements.change('clientFiles')).allowed;
+    res.send(200, { displayName: actor.displayName, firmId: actor.firmId, canEdit });
   }));
 
   server.get('/api/portfolio', authenticated(async (actor, req, res) => {

@@ -62,6 +62,11 @@ export function presentPortfolioClient(details: PortfolioClientDetails) {
     siret: file.siret ?? null,
     apeCode: file.apeCode ?? null,
     taxRegime: file.taxRegime ?? null,
+    equipment: file.equipment,
+    collection: file.collection,
+    notes: file.notes ?? null,
+    // The version the tab edits: sent back as expectedUpdatedAt so a concurrent change is detected.
+    updatedAt: file.updatedAt.toISOString(),
     createdAt: file.created.at.toISOString(),
     createdBy: file.created.displayName,
     guestTeam: details.guestTeam ? { id: details.guestTeam.teamId, name: details.guestTeam.displayName } : null,

@@ -1,5 +1,6 @@
 import { stampOf, type Actor } from './actor.js';
 import { clientFileSearchTokens, validateClientFile, type ClientFile, type ClientFileField, type ClientFileInput } from './clientFile.js';
+import { clientFileChanges, editableOf, hasChanges, validateClientFileEdit, type ClientFileEditField, type ClientFileEditInput } from './clientFileEdit.js';
 import { fieldLimits } from './catalogues.js';
 import type { Contact } from './contact.js';
 import type { FieldErrors } from './errors.js';
@@ -25,6 +26,15 @@ export interface ClientFileDetails {
   contacts: LinkedContact[];
   guestTeam?: FirmTeam;
 }
+
+export type UpdateOutcome =
+  | { status: 'updated'; record: ClientFile }
+  /** The edit asked for what the file already holds: nothing written, nothing recorded. */
+  | { status: 'unchanged'; record: ClientFile }
+  | { status: 'invalid'; errors: FieldErrors<ClientFileEditField> }
+  /** Someone changed the file after the editor loaded it: nothing written, the editor reloads. */
+  | { status: 'changedMeanwhile' }
+  | { status: 'notFound' };
 
 export const searchPageSize = 10;
 
@@ -64,6 +74,37 @@ export class ClientFileService {
       details: { code: outcome.record.code },
     });
     return { status: 'created', record: outcome.record };
+  }
+
+  /**
+   * Staff's edit of an open file: checked whole first (same rules as creation), then written only
+   * over the version the editor saw, so two people editing at once never silently undo each other.
+   */
+  async update(actor: Actor, clientFileId: string, expectedUpdatedAt: Date, input: ClientFileEditInput): Promise<UpdateOutcome> {
+    const file = await this.deps.clientFiles.findById(actor.firmId, clientFileId);
+    if (!file) return { status: 'notFound' };
+    const before = editableOf(file);
+    const validation = validateClientFileEdit(before, input);
+    if (!validation.ok) return { status: 'invalid', errors: validation.errors };
+    // Stale before any comparison: "no change" against an old version would hide someone's edit.
+    if (file.updatedAt.getTime() !== expectedUpdatedAt.getTime()) return { status: 'changedMeanwhile' };
+    const after = validation.value;
+    const changes = clientFileChanges(before, after);
+    if (!hasChanges(changes)) return { status: 'unchanged', record: file };
+    const at = this.deps.now();
+    const outcome = await this.deps.clientFiles.updateEditable(
+      actor.firmId, clientFileId, expectedUpdatedAt, { ...after, searchTokens: clientFileSearchTokens({ code: file.code, companyName: after.companyName }) }, at,
+    );
+    if (outcome !== 'updated') return { status: outcome };
+    await this.deps.audit.record({
+      firmId: actor.firmId,
+      actor: stampOf(actor, at),
+      action: 'clientFile.updated',
+      clientFileId,
+      details: { code: file.code, ...changes },
+    });
+    const record = await this.deps.clientFiles.findById(actor.firmId, clientFileId);
+    return record ? { status: 'updated', record } : { status: 'notFound' };
   }
 
   /** A code finds its file; otherwise every word of the query must start a word of the name or code. */

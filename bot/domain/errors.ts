@@ -8,6 +8,8 @@ export type RuleErrorCode =
   | 'orgRole.exists'
   | 'legalForm.unknown'
   | 'taxRegime.unknown'
+  | 'mandate.unknown'
+  | 'einvoicingRegistration.unknown'
   | 'clientFile.notFound'
   | 'contact.notFound'
   | 'link.notFound';

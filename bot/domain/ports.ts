@@ -1,5 +1,6 @@
 import type { ActorStamp } from './actor.js';
-import type { ClientFile, NewClientFile } from './clientFile.js';
+import type { ClientFile, Equipment, NewClientFile } from './clientFile.js';
+import type { ClientFileEditable } from './clientFileEdit.js';
 import type { Contact } from './contact.js';
 import type { GuestOnboarding, GuestStateName } from './guest.js';
 import type { OfferDefinition } from './offers/catalogue.js';
@@ -24,7 +25,16 @@ export interface ClientFileStore {
   upsertFromImport(record: NewClientFile): Promise<{ id: string; outcome: 'created' | 'updated' | 'unchanged' }>;
   /** Files of the firm whose guests go to this team. */
   findByGuestTeam(firmId: string, teamId: string, limit: number): Promise<ClientFile[]>;
+  /**
+   * Replaces what staff edit on the file, only if it was last changed at `expectedUpdatedAt`:
+   * 'changedMeanwhile' when someone else wrote it first. Absent optional fields are removed.
+   */
+  updateEditable(firmId: string, id: string, expectedUpdatedAt: Date, edit: ClientFileEditable & { searchTokens: string[] }, at: Date): Promise<EditOutcome>;
+  /** Records the apps a partner activation put in place (Achat, Vente); fields left undefined are untouched. */
+  setPartnerEquipment(firmId: string, id: string, apps: Pick<Equipment, 'purchases' | 'sales'>, at: Date): Promise<boolean>;
 }
+
+export type EditOutcome = 'updated' | 'changedMeanwhile' | 'notFound';
 
 export interface ContactStore {
   /** Inserts unless the firm already has this e-mail; atomic on the (firm, email) unique key. */

@@ -216,6 +216,7 @@ export const en: Messages = {
     line: '{date} · {action} · {who}',
     actions: {
       'clientFile.created': 'Client file created',
+      'clientFile.updated': 'Client file edited',
       'clientFile.primaryContactSet': 'Made primary contact',
       'clientFile.guestTeamChosen': 'Guests’ team chosen',
       'contact.created': 'Contact created',
@@ -441,6 +442,8 @@ export const en: Messages = {
     'orgRole.exists': 'The role “{role}” already exists.',
     'legalForm.unknown': 'Pick a legal form from the list.',
     'taxRegime.unknown': 'Pick a tax regime from the list.',
+    'mandate.unknown': 'Pick the mandate state from the list: none, sent or signed.',
+    'einvoicingRegistration.unknown': 'Pick the approved-platform registration state from the list: none, invitation sent or registered.',
     'clientFile.notFound': 'No client file with this code in the firm.',
     'contact.notFound': 'No contact with this e-mail: create them first (“new contact”).',
     'link.notFound': 'This link does not exist.',

@@ -215,6 +215,7 @@ export const fr = {
     line: '{date} · {action} · {who}',
     actions: {
       'clientFile.created': 'Dossier créé',
+      'clientFile.updated': 'Dossier modifié',
       'clientFile.primaryContactSet': 'Désigné contact principal',
       'clientFile.guestTeamChosen': 'Équipe des invités choisie',
       'contact.created': 'Interlocuteur créé',
@@ -440,6 +441,8 @@ export const fr = {
     'orgRole.exists': 'Le rôle « {role} » existe déjà.',
     'legalForm.unknown': 'Choisissez une forme juridique dans la liste.',
     'taxRegime.unknown': 'Choisissez un régime dans la liste.',
+    'mandate.unknown': 'Choisissez l’état du mandat dans la liste : aucun, envoyé ou signé.',
+    'einvoicingRegistration.unknown': 'Choisissez l’état de l’inscription à la plateforme agréée dans la liste : aucune, invitation envoyée ou inscrit.',
     'clientFile.notFound': 'Aucun dossier avec ce code dans le cabinet.',
     'contact.notFound': 'Aucun interlocuteur avec cet e-mail : créez-le d’abord (« nouvel interlocuteur »).',
     'link.notFound': 'Ce lien n’existe pas.',

@@ -1,6 +1,7 @@
 import type { Collection, Db, ObjectId } from 'mongodb';
 import { defaultEquipment, type ClientFile, type DataCollection, type Equipment, type NewClientFile } from '../domain/clientFile.js';
-import type { ClientFileStore, InsertOutcome } from '../domain/ports.js';
+import type { ClientFileEditable } from '../domain/clientFileEdit.js';
+import type { ClientFileStore, EditOutcome, InsertOutcome } from '../domain/ports.js';
 import { collections, guarded, insertUnlessExists, toObjectId, toObjectIds, upsertImported, wordsFilter } from './mongo.js';
 
 // Files stored before the console's views existed have no equipment or collection: both are optional here.
@@ -21,6 +22,10 @@ export function clientFileFromDocument(document: ClientFileDocument & { _id: Obj
     equipment: equipmentWithDefaults(equipment),
     collection: collection ?? {},
   };
+}
+
+function definedOnly<T extends object>(object: T): Partial<T> {
+  return Object.fromEntries(Object.entries(object).filter(([, value]) => value !== undefined)) as Partial<T>;
 }
 
 /** Fills what an older document lacks, field by field, so a partly written equipment still reads whole. */
@@ -108,6 +113,34 @@ export class MongoClientFileStore implements ClientFileStore {
       const _id = toObjectId(id);
       if (!_id) return false;
       return (await this.collection.updateOne({ firmId, _id }, { $set: { guestTeamId: teamId, updatedAt: at } })).matchedCount === 1;
+    });
+  }
+
+  updateEditable(firmId: string, id: string, expectedUpdatedAt: Date, edit: ClientFileEditable & { searchTokens: string[] }, at: Date): Promise<EditOutcome> {
+    return guarded(async () => {
+      const _id = toObjectId(id);
+      if (!_id) return 'notFound';
+      const { equipment, collection, ...fields } = edit;
+      const set: Record<string, unknown> = { ...definedOnly(fields), equipment: definedOnly(equipment), collection: definedOnly(collection), updatedAt: at };
+      // A cleared field is removed rather than stored empty, as creation leaves it absent.
+      const unset = Object.fromEntries((['legalForm', 'siret', 'apeCode', 'taxRegime', 'notes'] as const).filter((key) => fields[key] === undefined).map((key) => [key, '']));
+      // Applies only to the version the editor saw: a change made since then is never overwritten.
+      const result = await this.collection.updateOne(
+        { firmId, _id, updatedAt: expectedUpdatedAt },
+        { $set: set, ...(Object.keys(unset).length > 0 ? { $unset: unset } : {}) } as never,
+      );
+      if (result.matchedCount === 1) return 'updated';
+      return (await this.collection.countDocuments({ firmId, _id }, { limit: 1 })) === 1 ? 'changedMeanwhile' : 'notFound';
+    });
+  }
+
+  setPartnerEquipment(firmId: string, id: string, apps: Pick<Equipment, 'purchases' | 'sales'>, at: Date): Promise<boolean> {
+    return guarded(async () => {
+      const _id = toObjectId(id);
+      if (!_id) return false;
+      const set: Record<string, unknown> = { updatedAt: at };
+      for (const [key, value] of Object.entries(apps)) if (value !== undefined) set[`equipment.${key}`] = value;
+      return (await this.collection.updateOne({ firmId, _id }, { $set: set })).matchedCount === 1;
     });
   }
 

@@ -33,6 +33,11 @@ export function aliasOf(email: string, index: number): string {
   return `${local.split('+')[0]}+alias${index}@${domain}`;
 }
 
+/** How the console names Shine in the Achat / Vente columns: « Shine Plus ». */
+export function shineEquipmentName(plan: ShinePlan): string {
+  return `Shine ${plan.charAt(0).toUpperCase()}${plan.slice(1)}`;
+}
+
 export class ShineService {
   constructor(
     private readonly deps: { apps: PartnerAppStore; clientFiles: ClientFileStore; contacts: ContactStore; audit: AuditLog; mailer?: OfferMailer },
@@ -96,6 +101,9 @@ export class ShineService {
       firmId, clientFileId, app: 'shine', purchases: input.purchases, sales: input.sales, billingMode: input.billingMode, plan: input.plan, accountEmail: email.value, activated: by,
     });
     if (!inserted) return { ok: false, refusal: 'alreadyActive' };
+    // The activation is the truth about the client's tools: it replaces whatever was typed in Achat / Vente.
+    const app = shineEquipmentName(input.plan);
+    await this.deps.clientFiles.setPartnerEquipment(firmId, clientFileId, { purchases: input.purchases ? app : undefined, sales: input.sales ? app : undefined }, by.at);
     await this.deps.audit.record({ firmId, actor: by, action: 'shine.activated', clientFileId, contactId: prepared.value.primary.id, details: { purchases: input.purchases, sales: input.sales, billingMode: input.billingMode, plan: input.plan, alias: email.value !== prepared.value.primary.email } });
     let emailSent = false;
     if (this.deps.mailer && body.ok && body.value) {
