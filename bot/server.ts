@@ -18,6 +18,7 @@ import { registerImportRoutes } from './api/import.js';
 import { ImportService } from './domain/importService.js';
 import { registerBotRoute } from './api/messages.js';
 import { MongoAuditLog } from './store/auditRepository.js';
+import { AuditRelay } from './store/auditRelay.js';
 import { MongoClientFileStore } from './store/clientFileRepository.js';
 import { MongoContactLinkStore } from './store/contactLinkRepository.js';
 import { MongoContactStore } from './store/contactRepository.js';
@@ -345,6 +346,10 @@ export async function startPasserelle(config: Config, logger: Logger, options: S
   const url = `http://${config.HOST}:${typeof address === 'object' && address ? address.port : config.PORT}`;
   logger.info('Passerelle listening', { url });
 
+  // Audit entries a crash or an unreachable log left on their records reach the log at start-up, then every few seconds.
+  const auditRelay = AuditRelay.of(db);
+  auditRelay.start(logger.child('audit'), connection.ready);
+
   if (options.backgroundWork !== false) {
     runner.start();
     watcher.start();
@@ -354,7 +359,7 @@ export async function startPasserelle(config: Config, logger: Logger, options: S
     url,
     watchAcceptancesNow: () => watcher.tick(),
     async stop() {
-      await Promise.all([runner.stop(), watcher.stop()]);
+      await Promise.all([runner.stop(), watcher.stop(), auditRelay.stop()]);
       connection.cancel();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await mongo.close();

@@ -1,4 +1,5 @@
 import { stampOf, type Actor } from './actor.js';
+import { newAuditEntry } from './audit.js';
 import { fieldLimits, unlimitedScope } from './catalogues.js';
 import type { ClientFile } from './clientFile.js';
 import type { ClientFileService, CreateOutcome, FindOutcome } from './clientFileService.js';
@@ -58,19 +59,21 @@ export class ContactService {
     const validation = validateContact(input, settings.orgRoles);
     if (!validation.ok) return { status: 'invalid', errors: validation.errors };
     const at = this.deps.now();
-    const outcome = await this.deps.contacts.insertUnlessEmailExists({
-      ...validation.value,
-      firmId: actor.firmId,
-      searchTokens: contactSearchTokens(validation.value),
-      creationRequestId: requestId,
-      created: stampOf(actor, at),
-      updatedAt: at,
-    });
+    const outcome = await this.deps.contacts.insertUnlessEmailExists(
+      {
+        ...validation.value,
+        firmId: actor.firmId,
+        searchTokens: contactSearchTokens(validation.value),
+        creationRequestId: requestId,
+        created: stampOf(actor, at),
+        updatedAt: at,
+      },
+      (contactId) => newAuditEntry({ firmId: actor.firmId, actor: stampOf(actor, at), action: 'contact.created', contactId }),
+    );
     if (!outcome.inserted) {
       if (outcome.existing.creationRequestId === requestId) return { status: 'alreadyCreated', record: outcome.existing };
       return { status: 'invalid', errors: { email: { code: 'email.taken', params: { name: [outcome.existing.firstName, outcome.existing.lastName].filter(Boolean).join(' ') } } } };
     }
-    await this.deps.audit.record({ firmId: actor.firmId, actor: stampOf(actor, at), action: 'contact.created', contactId: outcome.record.id });
     return { status: 'created', record: outcome.record };
   }
 
@@ -115,17 +118,16 @@ export class ContactService {
     if (form.hasErrors || !contact || !file) return { status: 'invalid', errors: form.errors };
 
     const at = this.deps.now();
-    const result = await this.deps.links.upsert({ firmId: actor.firmId, clientFileId: file.id, contactId: contact.id, scope, linked: stampOf(actor, at) });
-    if (result.created || result.scopeChanged) {
-      await this.deps.audit.record({
+    const result = await this.deps.links.upsert({ firmId: actor.firmId, clientFileId: file.id, contactId: contact.id, scope, linked: stampOf(actor, at) }, (change) =>
+      newAuditEntry({
         firmId: actor.firmId,
         actor: stampOf(actor, at),
-        action: result.created ? 'contact.linked' : 'contact.linkScopeChanged',
+        action: change.created ? 'contact.linked' : 'contact.linkScopeChanged',
         clientFileId: file.id,
         contactId: contact.id,
-        details: { scope, previousScope: result.previousScope ?? null },
-      });
-    }
+        details: { scope, previousScope: change.previousScope ?? null },
+      }),
+    );
     let primaryChanged = false;
     if (input.primary) {
       primaryChanged = (await this.deps.clientFileService.setPrimaryContact(actor, file.id, contact.id)) === 'done';

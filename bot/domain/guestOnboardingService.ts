@@ -1,10 +1,11 @@
 import type { ActorStamp } from './actor.js';
+import { newAuditEntry } from './audit.js';
 import type { ClientFile } from './clientFile.js';
 import { contactDisplayName, type Contact } from './contact.js';
 import { DirectoryError, type Directory, type DirectoryUser } from './directory.js';
 import type { FirmSettingsService } from './firmSettingsService.js';
 import { isAlreadyOnboarded, nextAcceptanceCheck, reminderDue, type GuestOnboarding, type RevocationAction } from './guest.js';
-import type { AuditLog, ClientFileStore, ContactLinkStore, ContactStore, FirmTeam, TeamStore } from './ports.js';
+import type { AuditEntry, AuditLog, ClientFileStore, ContactLinkStore, ContactStore, FirmTeam, TeamStore } from './ports.js';
 
 /** Which contacts an invitation job is for; resolved again at confirmation so it is never stale. */
 export type InvitationSelection = { kind: 'clientFiles'; ids: string[] } | { kind: 'notInvited' } | { kind: 'contacts'; ids: string[] };
@@ -138,9 +139,7 @@ export class GuestOnboardingService {
         nextCheckAt: now,
         checks: 0,
       };
-      if (await this.deps.contacts.updateGuest(contact.firmId, contact.id, previousState, guest)) {
-        await this.audit(contact, by, 'guest.foundInDirectory', { directoryUserId: existing.id, state: guest.state });
-      }
+      await this.deps.contacts.updateGuest(contact.firmId, contact.id, previousState, guest, this.entry(contact, by, 'guest.foundInDirectory', { directoryUserId: existing.id, state: guest.state }));
       return 'alreadyGuest';
     }
     let sent;
@@ -164,17 +163,16 @@ export class GuestOnboardingService {
       nextCheckAt: nextAcceptanceCheck(now, 0),
       checks: 0,
     };
-    await this.deps.contacts.updateGuest(contact.firmId, contact.id, previousState, guest);
-    await this.audit(contact, by, 'guest.invited', { directoryUserId: sent.userId, personalMessage: Boolean(personalMessage) });
+    const invited = this.entry(contact, by, 'guest.invited', { directoryUserId: sent.userId, personalMessage: Boolean(personalMessage) });
+    // The invitation went out even if the contact changed meanwhile: then it is logged on its own.
+    if (!(await this.deps.contacts.updateGuest(contact.firmId, contact.id, previousState, guest, invited))) await this.deps.audit.record(invited);
     return 'invited';
   }
 
   private async recordFailure(contact: Contact, reason: NonNullable<GuestOnboarding['failure']>['reason'], by: ActorStamp): Promise<void> {
     const now = this.deps.now();
     const guest: GuestOnboarding = { ...contact.guest, state: 'failed', invitationCount: contact.guest?.invitationCount ?? 0, checks: 0, failure: { reason, at: now }, nextCheckAt: undefined };
-    if (await this.deps.contacts.updateGuest(contact.firmId, contact.id, contact.guest?.state, guest)) {
-      await this.audit(contact, by, 'guest.failed', { reason });
-    }
+    await this.deps.contacts.updateGuest(contact.firmId, contact.id, contact.guest?.state, guest, this.entry(contact, by, 'guest.failed', { reason }));
   }
 
   /**
@@ -203,9 +201,8 @@ export class GuestOnboardingService {
           const state = states.get(guest.directoryUserId!);
           if (state === 'Accepted') {
             const accepted: GuestOnboarding = { ...guest, state: 'accepted', acceptedAt: now, nextCheckAt: now, checks: 0 };
-            if (await this.deps.contacts.updateGuest(contact.firmId, contact.id, 'invited', accepted)) {
+            if (await this.deps.contacts.updateGuest(contact.firmId, contact.id, 'invited', accepted, this.entry(contact, system, 'guest.accepted', { directoryUserId: guest.directoryUserId }))) {
               tally.accepted++;
-              await this.audit(contact, system, 'guest.accepted', { directoryUserId: guest.directoryUserId });
               for (const listener of this.listeners) await listener.guestAccepted(contact.firmId, contact.id, now);
               if (await this.joinTeam({ ...contact, guest: accepted }, system)) tally.joined++;
             }
@@ -215,9 +212,8 @@ export class GuestOnboardingService {
           if (reminderDue(guest, policy, now)) {
             await this.deps.directory.inviteGuest({ email: contact.email, displayName: contactDisplayName(contact), redirectUrl: this.deps.redirectUrl });
             const reminded: GuestOnboarding = { ...guest, lastInvitedAt: now, invitationCount: guest.invitationCount + 1, nextCheckAt: nextAcceptanceCheck(now, 0), checks: 0 };
-            if (await this.deps.contacts.updateGuest(contact.firmId, contact.id, 'invited', reminded)) {
+            if (await this.deps.contacts.updateGuest(contact.firmId, contact.id, 'invited', reminded, this.entry(contact, system, 'guest.reminded', { reminder: guest.invitationCount }))) {
               tally.reminded++;
-              await this.audit(contact, system, 'guest.reminded', { reminder: guest.invitationCount });
             }
             continue;
           }
@@ -246,15 +242,15 @@ export class GuestOnboardingService {
     }
     const refusal = await this.teamRefusal(contact.firmId, target.file.id, target.team);
     if (refusal) {
-      await this.deps.contacts.updateGuest(contact.firmId, contact.id, 'accepted', { ...guest, nextCheckAt: undefined });
-      await this.audit(contact, by, 'guest.teamRefused', { teamId: target.team.teamId, reason: refusal }, target.file.id);
+      const refused = this.entry(contact, by, 'guest.teamRefused', { teamId: target.team.teamId, reason: refusal }, target.file.id);
+      // A refusal changes nothing if the guest moved on meanwhile; it is still worth a line in the log.
+      if (!(await this.deps.contacts.updateGuest(contact.firmId, contact.id, 'accepted', { ...guest, nextCheckAt: undefined }, refused))) await this.deps.audit.record(refused);
       return false;
     }
     const { membershipId } = await this.deps.directory.addGuestToTeam(target.team.teamId, guest.directoryUserId!);
     const now = this.deps.now();
     const member: GuestOnboarding = { ...guest, state: 'member', teamId: target.team.teamId, membershipId, memberAt: now, nextCheckAt: undefined };
-    if (!(await this.deps.contacts.updateGuest(contact.firmId, contact.id, 'accepted', member))) return false;
-    await this.audit(contact, by, 'guest.joinedTeam', { teamId: target.team.teamId }, target.file.id);
+    if (!(await this.deps.contacts.updateGuest(contact.firmId, contact.id, 'accepted', member, this.entry(contact, by, 'guest.joinedTeam', { teamId: target.team.teamId }, target.file.id)))) return false;
     await this.deps.welcomer.welcomeInTeam(target.team, { contact, clientFile: target.file, directoryUserId: guest.directoryUserId! });
     await this.deps.contacts.updateGuest(contact.firmId, contact.id, 'member', { ...member, welcomedAt: this.deps.now() });
     for (const listener of this.listeners) await listener.guestJoinedTeam(contact.firmId, contact.id);
@@ -331,8 +327,7 @@ export class GuestOnboardingService {
       }
     }
     const revoked: GuestOnboarding = { ...guest, state: 'revoked', revoked: { action, at: by.at }, nextCheckAt: undefined, membershipId: undefined };
-    if (!(await this.deps.contacts.updateGuest(firmId, contactId, guest.state, revoked))) return 'done';
-    await this.audit(contact, by, 'guest.revoked', { action, teamId: guest.teamId ?? null });
+    await this.deps.contacts.updateGuest(firmId, contactId, guest.state, revoked, this.entry(contact, by, 'guest.revoked', { action, teamId: guest.teamId ?? null }));
     return 'done';
   }
 
@@ -344,7 +339,8 @@ export class GuestOnboardingService {
     );
   }
 
-  private async audit(contact: Contact, by: ActorStamp, action: string, details: Record<string, unknown>, clientFileId?: string): Promise<void> {
-    await this.deps.audit.record({ firmId: contact.firmId, actor: by, action, contactId: contact.id, clientFileId, details });
+  /** The entry of a change to the contact's onboarding, written by the same update as the change. */
+  private entry(contact: Contact, by: ActorStamp, action: string, details: Record<string, unknown>, clientFileId?: string): AuditEntry {
+    return newAuditEntry({ firmId: contact.firmId, actor: by, action, contactId: contact.id, clientFileId, details });
   }
 }

@@ -38,7 +38,7 @@ export type EditOutcome = 'updated' | 'changedMeanwhile' | 'notFound';
 
 export interface ContactStore {
   /** Inserts unless the firm already has this e-mail; atomic on the (firm, email) unique key. */
-  insertUnlessEmailExists(record: Omit<Contact, 'id'>): Promise<InsertOutcome<Contact>>;
+  insertUnlessEmailExists(record: Omit<Contact, 'id'>, audit?: AuditOfCreation): Promise<InsertOutcome<Contact>>;
   findById(firmId: string, id: string): Promise<Contact | null>;
   findByEmail(firmId: string, email: string): Promise<Contact | null>;
   findByIds(firmId: string, ids: string[]): Promise<Contact[]>;
@@ -46,19 +46,20 @@ export interface ContactStore {
   /**
    * Replaces the contact's guest onboarding only if it is still in `expectedState` (undefined: never
    * invited). False when someone else changed it first: the caller re-reads instead of overwriting.
+   * The audit entry, if any, is written with the change and only with it.
    */
-  updateGuest(firmId: string, contactId: string, expectedState: GuestStateName | undefined, guest: GuestOnboarding): Promise<boolean>;
+  updateGuest(firmId: string, contactId: string, expectedState: GuestStateName | undefined, guest: GuestOnboarding, audit?: AuditEntry): Promise<boolean>;
   /**
    * Takes a due check for this watcher: moves nextCheckAt from `expected` to `until` atomically, so
    * two server instances never handle the same guest at once. False when another one took it.
    */
   claimGuestCheck(firmId: string, contactId: string, expected: Date, until: Date): Promise<boolean>;
   /** Creates the contact of this e-mail or updates the given fields; re-running changes nothing. */
-  upsertFromImport(record: Omit<Contact, 'id'>): Promise<{ id: string; outcome: 'created' | 'updated' | 'unchanged' }>;
+  upsertFromImport(record: Omit<Contact, 'id'>, audit?: AuditOfChange<ImportOutcome>): Promise<{ id: string; outcome: 'created' | 'updated' | 'unchanged' }>;
   /** Contacts with an old Start identifier (…@onloop.onmicrosoft.com) or an old paid Co-production licence. */
   listLegacy(firmId: string, limit: number): Promise<Contact[]>;
   /** Replaces the e-mail only if it is still `expected`; false when taken or changed meanwhile. */
-  changeEmail(firmId: string, contactId: string, expected: string, email: string, searchTokens: string[]): Promise<'done' | 'changed' | 'taken'>;
+  changeEmail(firmId: string, contactId: string, expected: string, email: string, searchTokens: string[], audit?: AuditEntry): Promise<'done' | 'changed' | 'taken'>;
   /** Contacts of every firm whose acceptance should be checked now (the watcher is a system process). */
   listGuestsDueForCheck(now: Date, limit: number): Promise<Contact[]>;
   /** Contacts of the firm never invited (or whose invitation failed), oldest first. */
@@ -76,9 +77,15 @@ export interface ContactLink {
   linked: ActorStamp;
 }
 
+/** What changed a link: its creation, or its scope (with the one replaced). */
+export interface LinkChange {
+  created: boolean;
+  previousScope?: string;
+}
+
 export interface ContactLinkStore {
-  /** Creates the link or updates its scope; one link per (firm, file, contact). */
-  upsert(link: ContactLink): Promise<{ created: boolean; scopeChanged: boolean; previousScope?: string }>;
+  /** Creates the link or updates its scope; one link per (firm, file, contact). `audit` only when something changed. */
+  upsert(link: ContactLink, audit?: AuditOfChange<LinkChange>): Promise<{ created: boolean; scopeChanged: boolean; previousScope?: string }>;
   listByClientFile(firmId: string, clientFileId: string): Promise<ContactLink[]>;
   listByContact(firmId: string, contactId: string): Promise<ContactLink[]>;
   exists(firmId: string, clientFileId: string, contactId: string): Promise<boolean>;
@@ -154,6 +161,14 @@ export interface AuditQuery {
 
 /** The entry of a creation, built once the store has given the new record its id. */
 export type AuditOfCreation = (id: string) => AuditEntry;
+
+/** The entry of a change whose details only the store knows (created or updated, previous value). */
+export type AuditOfChange<Change> = (change: Change) => AuditEntry;
+
+export interface ImportOutcome {
+  id: string;
+  outcome: 'created' | 'updated';
+}
 
 /**
  * The audit log. A change to a record hands its entry to the store method making the change, which

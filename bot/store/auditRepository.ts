@@ -1,49 +1,27 @@
+import { randomUUID } from 'node:crypto';
 import { ObjectId, type Collection, type Db, type Filter } from 'mongodb';
 import type { AuditEntry, AuditLog, AuditQuery } from '../domain/ports.js';
+import { AuditRelay, auditDocument, entryFromDocument, type AuditDocument, type AuditListener } from './auditRelay.js';
 import { collections, guarded, toObjectId } from './mongo.js';
 
-interface AuditDocument {
-  _id?: ObjectId;
-  firmId: string;
-  at: Date;
-  actor: AuditEntry['actor'];
-  action: string;
-  clientFileId?: ObjectId;
-  contactId?: ObjectId;
-  details?: Record<string, unknown>;
-}
-
-function entryFromDocument(document: AuditDocument): AuditEntry {
-  return {
-    firmId: document.firmId,
-    actor: document.actor,
-    action: document.action,
-    clientFileId: document.clientFileId?.toHexString(),
-    contactId: document.contactId?.toHexString(),
-    details: document.details,
-  };
-}
-
-/** Append-only: this class has no update or delete. */
+/** Append-only: this class has no update or delete; entries arrive through the audit relay. */
 export class MongoAuditLog implements AuditLog {
   private readonly collection: Collection<AuditDocument>;
+  private readonly relay: AuditRelay;
 
   constructor(db: Db) {
     this.collection = db.collection<AuditDocument>(collections.auditLog);
+    this.relay = AuditRelay.of(db);
   }
 
-  record(entry: AuditEntry): Promise<void> {
-    return guarded(async () => {
-      await this.collection.insertOne({
-        firmId: entry.firmId,
-        at: entry.actor.at,
-        actor: entry.actor,
-        action: entry.action,
-        clientFileId: entry.clientFileId ? toObjectId(entry.clientFileId) ?? undefined : undefined,
-        contactId: entry.contactId ? toObjectId(entry.contactId) ?? undefined : undefined,
-        details: entry.details,
-      });
-    });
+  /** Straight to the log, for entries that change no record (nothing to queue them on). */
+  async record(entry: Omit<AuditEntry, 'id'> & { id?: string }): Promise<void> {
+    await this.relay.append(auditDocument({ ...entry, id: entry.id ?? randomUUID() }));
+  }
+
+  /** Called once per entry after it reached the log, whichever way it came; see AuditRelay.subscribe. */
+  subscribe(listener: AuditListener): () => void {
+    return this.relay.subscribe(listener);
   }
 
   search(firmId: string, query: AuditQuery, limit: number): Promise<AuditEntry[]> {

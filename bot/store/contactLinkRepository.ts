@@ -1,6 +1,7 @@
-import type { Collection, Db, ObjectId } from 'mongodb';
+import { ObjectId, type Collection, type Db } from 'mongodb';
 import type { ActorStamp } from '../domain/actor.js';
-import type { ContactLink, ContactLinkStore } from '../domain/ports.js';
+import type { AuditOfChange, ContactLink, ContactLinkStore, LinkChange } from '../domain/ports.js';
+import { AuditRelay, pendingOnInsert, withAudit, type PendingAudit } from './auditRelay.js';
 import { collections, guarded, isDuplicateKey, toObjectId } from './mongo.js';
 
 interface ContactLinkDocument {
@@ -10,6 +11,7 @@ interface ContactLinkDocument {
   contactId: ObjectId;
   scope: string;
   linked: ActorStamp;
+  pendingAudit?: PendingAudit[];
 }
 
 function linkFromDocument(document: ContactLinkDocument): ContactLink {
@@ -24,12 +26,19 @@ function linkFromDocument(document: ContactLinkDocument): ContactLink {
 
 export class MongoContactLinkStore implements ContactLinkStore {
   private readonly collection: Collection<ContactLinkDocument>;
+  private readonly relay: AuditRelay;
 
   constructor(db: Db) {
     this.collection = db.collection<ContactLinkDocument>(collections.contactLinks);
+    this.relay = AuditRelay.of(db);
   }
 
-  upsert(link: ContactLink): Promise<{ created: boolean; scopeChanged: boolean; previousScope?: string }> {
+  /**
+   * A replayed request sets the same scope again: nothing is written and nothing audited. A creation
+   * or a scope change is one operation carrying its audit entry; the scope is changed only if it is
+   * still the one read, so the entry's previous scope is the one replaced.
+   */
+  upsert(link: ContactLink, audit?: AuditOfChange<LinkChange>): Promise<{ created: boolean; scopeChanged: boolean; previousScope?: string }> {
     return guarded(async () => {
       const clientFileId = toObjectId(link.clientFileId);
       const contactId = toObjectId(link.contactId);
@@ -37,16 +46,31 @@ export class MongoContactLinkStore implements ContactLinkStore {
       const key = { firmId: link.firmId, clientFileId, contactId };
       for (let attempt = 0; ; attempt++) {
         try {
-          // A replayed request sets the same scope again: the caller sees no change and audits nothing.
-          const before = await this.collection.findOneAndUpdate(
-            key,
-            { $set: { scope: link.scope }, $setOnInsert: { linked: link.linked } },
-            { upsert: true, returnDocument: 'before' },
+          let before = await this.collection.findOne(key);
+          if (!before) {
+            const _id = new ObjectId();
+            before = await this.collection.findOneAndUpdate(
+              key,
+              { $setOnInsert: { _id, scope: link.scope, linked: link.linked, ...pendingOnInsert(audit?.({ created: true })) } },
+              { upsert: true, returnDocument: 'before' },
+            );
+            if (!before) {
+              if (audit) await this.relay.flush(collections.contactLinks, _id);
+              return { created: true, scopeChanged: false };
+            }
+          }
+          if (before.scope === link.scope) return { created: false, scopeChanged: false, previousScope: before.scope };
+          const result = await this.collection.updateOne(
+            { ...key, scope: before.scope },
+            withAudit({ $set: { scope: link.scope } }, audit?.({ created: false, previousScope: before.scope })),
           );
-          if (!before) return { created: true, scopeChanged: false };
-          return { created: false, scopeChanged: before.scope !== link.scope, previousScope: before.scope };
+          if (result.modifiedCount === 1) {
+            if (audit) await this.relay.flush(collections.contactLinks, before._id!);
+            return { created: false, scopeChanged: true, previousScope: before.scope };
+          }
+          if (attempt > 2) throw new Error('link changed too often meanwhile');
         } catch (error) {
-          if (!isDuplicateKey(error) || attempt > 0) throw error;
+          if (!isDuplicateKey(error) || attempt > 2) throw error;
         }
       }
     });

@@ -1,27 +1,32 @@
-import type { Collection, Db, ObjectId } from 'mongodb';
+import { ObjectId, type Collection, type Db } from 'mongodb';
 import type { Contact } from '../domain/contact.js';
 import type { GuestOnboarding, GuestStateName } from '../domain/guest.js';
-import type { ContactStore, InsertOutcome } from '../domain/ports.js';
+import type { AuditEntry, AuditOfChange, AuditOfCreation, ContactStore, ImportOutcome, InsertOutcome } from '../domain/ports.js';
+import { AuditRelay, auditDocument, pendingOnInsert, withAudit, withoutPending, type PendingAudit } from './auditRelay.js';
 import { collections, guarded, insertUnlessExists, isDuplicateKey, toObjectId, toObjectIds, upsertImported, wordsFilter } from './mongo.js';
 import { legacyStartPattern } from '../domain/offers/legacy.js';
 
-export type ContactDocument = Omit<Contact, 'id'> & { _id?: ObjectId };
+export type ContactDocument = Omit<Contact, 'id'> & { _id?: ObjectId; pendingAudit?: PendingAudit[] };
 
 export function contactFromDocument(document: ContactDocument & { _id: ObjectId }): Contact {
-  const { _id, ...rest } = document;
+  const { _id, ...rest } = withoutPending(document);
   return { ...rest, id: _id.toHexString() };
 }
 
 export class MongoContactStore implements ContactStore {
   private readonly collection: Collection<ContactDocument>;
+  private readonly relay: AuditRelay;
 
   constructor(db: Db) {
     this.collection = db.collection<ContactDocument>(collections.contacts);
+    this.relay = AuditRelay.of(db);
   }
 
-  insertUnlessEmailExists(record: Omit<Contact, 'id'>): Promise<InsertOutcome<Contact>> {
+  insertUnlessEmailExists(record: Omit<Contact, 'id'>, audit?: AuditOfCreation): Promise<InsertOutcome<Contact>> {
     return guarded(async () => {
-      const outcome = await insertUnlessExists(this.collection, { firmId: record.firmId, email: record.email }, record);
+      const _id = new ObjectId();
+      const outcome = await insertUnlessExists(this.collection, { firmId: record.firmId, email: record.email }, { ...record, _id, ...pendingOnInsert(audit?.(_id.toHexString())) });
+      if (outcome.inserted && audit) await this.relay.flush(collections.contacts, _id);
       return outcome.inserted
         ? { inserted: true, record: contactFromDocument(outcome.document) }
         : { inserted: false, existing: contactFromDocument(outcome.existing) };
@@ -59,12 +64,13 @@ export class MongoContactStore implements ContactStore {
     });
   }
 
-  updateGuest(firmId: string, contactId: string, expectedState: GuestStateName | undefined, guest: GuestOnboarding): Promise<boolean> {
+  updateGuest(firmId: string, contactId: string, expectedState: GuestStateName | undefined, guest: GuestOnboarding, audit?: AuditEntry): Promise<boolean> {
     return guarded(async () => {
       const _id = toObjectId(contactId);
       if (!_id) return false;
       const expected = expectedState === undefined ? { guest: { $exists: false } } : { 'guest.state': expectedState };
-      const result = await this.collection.updateOne({ firmId, _id, ...expected }, { $set: { guest, updatedAt: new Date() } });
+      const result = await this.collection.updateOne({ firmId, _id, ...expected }, withAudit({ $set: { guest, updatedAt: new Date() } }, audit));
+      if (result.modifiedCount === 1 && audit) await this.relay.flush(collections.contacts, _id);
       return result.modifiedCount === 1;
     });
   }
@@ -120,13 +126,17 @@ export class MongoContactStore implements ContactStore {
   }
 
   /** A new identity: the guest journey of the old address does not carry over. */
-  changeEmail(firmId: string, contactId: string, expected: string, email: string, searchTokens: string[]): Promise<'done' | 'changed' | 'taken'> {
+  changeEmail(firmId: string, contactId: string, expected: string, email: string, searchTokens: string[], audit?: AuditEntry): Promise<'done' | 'changed' | 'taken'> {
     return guarded(async () => {
       const _id = toObjectId(contactId);
       if (!_id) return 'changed';
       if (await this.collection.findOne({ firmId, email, _id: { $ne: _id } }, { projection: { _id: 1 } })) return 'taken';
       try {
-        const result = await this.collection.updateOne({ firmId, _id, email: expected }, { $set: { email, searchTokens, updatedAt: new Date() }, $unset: { legacyCoproductionLicence: '', guest: '' } });
+        const result = await this.collection.updateOne(
+          { firmId, _id, email: expected },
+          withAudit({ $set: { email, searchTokens, updatedAt: new Date() }, $unset: { legacyCoproductionLicence: '', guest: '' } }, audit),
+        );
+        if (result.modifiedCount === 1 && audit) await this.relay.flush(collections.contacts, _id);
         return result.modifiedCount === 1 ? 'done' : 'changed';
       } catch (error) {
         if (isDuplicateKey(error)) return 'taken';
@@ -135,12 +145,19 @@ export class MongoContactStore implements ContactStore {
     });
   }
 
-  upsertFromImport(record: Omit<Contact, 'id'>): Promise<{ id: string; outcome: 'created' | 'updated' | 'unchanged' }> {
+  upsertFromImport(record: Omit<Contact, 'id'>, audit?: AuditOfChange<ImportOutcome>): Promise<{ id: string; outcome: 'created' | 'updated' | 'unchanged' }> {
     return guarded(async () => {
       // The import has no address columns: an address is only set when the contact is created.
       const { creationRequestId, created, guest, address, ...fields } = record;
       void guest;
-      const result = await upsertImported(this.collection, { firmId: record.firmId, email: record.email }, fields as Partial<ContactDocument>, { creationRequestId, created, address } as Partial<ContactDocument>);
+      const result = await upsertImported(
+        this.collection,
+        { firmId: record.firmId, email: record.email },
+        fields as Partial<ContactDocument>,
+        { creationRequestId, created, address } as Partial<ContactDocument>,
+        audit && ((change) => ({ pendingAudit: auditDocument(audit({ id: change.id.toHexString(), outcome: change.outcome })) })),
+      );
+      if (audit && result.outcome !== 'unchanged') await this.relay.flush(collections.contacts, result.id);
       return { id: result.id.toHexString(), outcome: result.outcome };
     });
   }

@@ -19,6 +19,18 @@ export const collections = {
   partnerApps: 'partnerApps',
 } as const;
 
+/** Collections whose records may carry audit entries not yet in the log (bot/store/auditRelay.ts). */
+export const auditedCollections = [
+  collections.clientFiles,
+  collections.contacts,
+  collections.contactLinks,
+  collections.offerSubscriptions,
+  collections.partnerApps,
+  collections.memberships,
+  collections.accessRequests,
+  collections.firms,
+] as const;
+
 /** Short timeouts: a bot reply must leave within Bot Service's 15 s even when the database is away. */
 export function connectMongo(uri: string): MongoClient {
   return new MongoClient(uri, {
@@ -65,6 +77,10 @@ export async function ensureIndexes(db: Db): Promise<void> {
     db.collection(collections.auditLog).createIndex({ firmId: 1, at: -1 }, { name: 'firm_time' }),
     db.collection(collections.auditLog).createIndex({ firmId: 1, contactId: 1, at: -1 }, { name: 'firm_contact_time' }),
     db.collection(collections.auditLog).createIndex({ firmId: 1, 'actor.userId': 1, at: -1 }, { name: 'firm_actor_time' }),
+    // An entry delivered twice by the audit relay is stored once; entries logged before ids existed have none.
+    db.collection(collections.auditLog).createIndex({ id: 1 }, { unique: true, sparse: true, name: 'entry_unique' }),
+    // The relay's sweep finds records with entries still pending; sparse, so only those are indexed.
+    ...auditedCollections.map((name) => db.collection(name).createIndex({ 'pendingAudit.id': 1 }, { sparse: true, name: 'pending_audit' })),
     db.collection(collections.conversationReferences).createIndex({ firmId: 1, conversationId: 1 }, { unique: true, name: 'firm_conversation_unique' }),
     db.collection(collections.conversationReferences).createIndex({ firmId: 1, userId: 1 }, { name: 'firm_user', sparse: true }),
     db.collection(collections.conversationReferences).createIndex({ firmId: 1, teamId: 1 }, { name: 'firm_team', sparse: true }),
@@ -171,7 +187,8 @@ export async function insertUnlessExists<T extends Document>(
   naturalKey: Filter<T>,
   document: T,
 ): Promise<{ inserted: true; document: T & { _id: ObjectId } } | { inserted: false; existing: T & { _id: ObjectId } }> {
-  const _id = new ObjectId();
+  // A caller may choose the id, e.g. to name the new record in the audit entry inserted with it.
+  const _id = (document._id as ObjectId | undefined) ?? new ObjectId();
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
       const result = await collection.findOneAndUpdate(naturalKey, { $setOnInsert: { ...document, _id } } as never, {
@@ -206,11 +223,16 @@ export async function upsertImported<T extends Document>(
   naturalKey: Filter<T>,
   fields: Partial<T>,
   onInsert: Partial<T>,
+  // What to push onto the record with the change (its audit entry), in the same operation.
+  push?: (change: { id: ObjectId; outcome: 'created' | 'updated' }) => Document | undefined,
 ): Promise<{ id: ObjectId; outcome: 'created' | 'updated' | 'unchanged' }> {
   const given = Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined));
   const before = await collection.findOne(naturalKey);
   const changed = !before || Object.entries(given).some(([key, value]) => key !== 'updatedAt' && JSON.stringify((before as Record<string, unknown>)[key]) !== JSON.stringify(value));
   if (before && !changed) return { id: (before as { _id: ObjectId })._id, outcome: 'unchanged' };
-  const after = await collection.findOneAndUpdate(naturalKey, { $set: given, $setOnInsert: { ...onInsert, _id: new ObjectId() } } as never, { upsert: true, returnDocument: 'after' });
+  const newId = new ObjectId();
+  const pushed = push?.({ id: (before as { _id: ObjectId } | null)?._id ?? newId, outcome: before ? 'updated' : 'created' });
+  const update = { $set: given, $setOnInsert: { ...onInsert, _id: newId }, ...(pushed ? { $push: pushed } : {}) };
+  const after = await collection.findOneAndUpdate(naturalKey, update as never, { upsert: true, returnDocument: 'after' });
   return { id: (after as unknown as { _id: ObjectId })._id, outcome: before ? 'updated' : 'created' };
 }

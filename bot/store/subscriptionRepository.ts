@@ -1,24 +1,31 @@
-import type { Collection, Db, ObjectId, UpdateFilter } from 'mongodb';
+import { ObjectId, type Collection, type Db, type UpdateFilter } from 'mongodb';
 import type { OfferSubscription, SubscriptionStore } from '../domain/offers/subscription.js';
+import type { AuditEntry, AuditOfCreation } from '../domain/ports.js';
+import { AuditRelay, pendingOnInsert, withAudit, withoutPending, type PendingAudit } from './auditRelay.js';
 import { collections, guarded, insertUnlessExists, toObjectId } from './mongo.js';
 
-type SubscriptionDocument = Omit<OfferSubscription, 'id'> & { _id?: ObjectId };
+type SubscriptionDocument = Omit<OfferSubscription, 'id'> & { _id?: ObjectId; pendingAudit?: PendingAudit[] };
 
 function fromDocument(document: SubscriptionDocument & { _id: ObjectId }): OfferSubscription {
-  const { _id, ...rest } = document;
+  const { _id, ...rest } = withoutPending(document);
   return { ...rest, id: _id.toHexString() };
 }
 
 export class MongoSubscriptionStore implements SubscriptionStore {
   private readonly collection: Collection<SubscriptionDocument>;
+  private readonly relay: AuditRelay;
 
   constructor(db: Db) {
     this.collection = db.collection<SubscriptionDocument>(collections.offerSubscriptions);
+    this.relay = AuditRelay.of(db);
   }
 
-  insertUnlessExists(subscription: Omit<OfferSubscription, 'id'>): Promise<{ inserted: boolean; subscription: OfferSubscription }> {
+  insertUnlessExists(subscription: Omit<OfferSubscription, 'id'>, audit?: AuditOfCreation): Promise<{ inserted: boolean; subscription: OfferSubscription }> {
     return guarded(async () => {
-      const outcome = await insertUnlessExists(this.collection, { firmId: subscription.firmId, clientFileId: subscription.clientFileId, contactId: subscription.contactId }, subscription);
+      const _id = new ObjectId();
+      const key = { firmId: subscription.firmId, clientFileId: subscription.clientFileId, contactId: subscription.contactId };
+      const outcome = await insertUnlessExists(this.collection, key, { ...subscription, _id, ...pendingOnInsert(audit?.(_id.toHexString())) });
+      if (outcome.inserted && audit) await this.relay.flush(collections.offerSubscriptions, _id);
       return outcome.inserted ? { inserted: true, subscription: fromDocument(outcome.document) } : { inserted: false, subscription: fromDocument(outcome.existing) };
     });
   }
@@ -46,7 +53,7 @@ export class MongoSubscriptionStore implements SubscriptionStore {
     return guarded(async () => (await this.collection.find({ firmId, contactId, state: 'active', clientCard: { $exists: false } }).limit(200).toArray()).map(fromDocument));
   }
 
-  update(firmId: string, id: string, expectedVersion: number, changes: Partial<Omit<OfferSubscription, 'id' | 'firmId' | 'version'>>): Promise<OfferSubscription | null> {
+  update(firmId: string, id: string, expectedVersion: number, changes: Partial<Omit<OfferSubscription, 'id' | 'firmId' | 'version'>>, audit?: AuditEntry): Promise<OfferSubscription | null> {
     return guarded(async () => {
       const _id = toObjectId(id);
       if (!_id) return null;
@@ -55,9 +62,10 @@ export class MongoSubscriptionStore implements SubscriptionStore {
       const unset = Object.fromEntries(Object.entries(changes).filter(([, value]) => value === undefined).map(([key]) => [key, '']));
       const document = await this.collection.findOneAndUpdate(
         { firmId, _id, version: expectedVersion },
-        { $set: set, $inc: { version: 1 }, ...(Object.keys(unset).length ? { $unset: unset } : {}) } as UpdateFilter<SubscriptionDocument>,
+        withAudit({ $set: set, $inc: { version: 1 }, ...(Object.keys(unset).length ? { $unset: unset } : {}) }, audit) as UpdateFilter<SubscriptionDocument>,
         { returnDocument: 'after' },
       );
+      if (document && audit) await this.relay.flush(collections.offerSubscriptions, _id);
       return document ? fromDocument(document) : null;
     });
   }

@@ -63,7 +63,7 @@ const samples: Record<string, [TemplateName, () => AdaptiveCard]> = {
   'client file details': ['clientFileDetails', () => clientFileDetailsCard('fr', { file, contacts: [{ contact, scope: '-', primary: true }, { contact: { ...contact, id: '65a000000000000000000003', firstName: 'Paul' }, scope: 'Ventes', primary: false }] }, 'Dossier créé')],
   'client file without contacts (en)': ['clientFileDetails', () => clientFileDetailsCard('en', { file: { ...file, siret: undefined }, contacts: [] })],
   'contact form': ['contactForm', () => contactFormCard('fr', { requestId: '5f0e1c1e-7a1b-4c7e-9a51-1d2c3b4a5f60', orgRoles: defaultOrgRoles, clientFile: file, errors: { mobile: { code: 'phone.notMobile' } } })],
-  'contact details': ['contactDetails', () => contactDetailsCard('fr', { contact, clientFiles: [{ file, scope: '-', primary: true }], history: [{ firmId: 'f', actor: stamp, action: 'guest.invited', contactId: contact.id }] })],
+  'contact details': ['contactDetails', () => contactDetailsCard('fr', { contact, clientFiles: [{ file, scope: '-', primary: true }], history: [{ id: 'e1', firmId: 'f', actor: stamp, action: 'guest.invited', contactId: contact.id }] })],
   'link form from a file': ['linkForm', () => linkFormCard('fr', { clientFile: file, errors: { contact: { code: 'contact.notFound' } } })],
   'link form empty': ['linkForm', () => linkFormCard('en', {})],
   'client file results': ['searchResults', () => clientFileResultsCard('fr', 'bou', [file, { ...file, id: '65a000000000000000000009', code: '000002', companyName: 'Boucherie' }], true)],
@@ -113,7 +113,7 @@ const samples: Record<string, [TemplateName, () => AdaptiveCard]> = {
     'shineActivation',
     () => shineCard('fr', file, { preparation: { file, primary: contact, proposedEmail: 'lea+alias1@boulangerie-bernard.fr', aliasNeeded: true, emailSubject: 'Shine', emailBody: 'Bonjour' } }),
   ],
-  'audit log': ['auditLog', () => auditLogCard('fr', 'Journal du dossier 000001', [{ entry: { firmId: 'f', actor: stamp, action: 'guest.invited' }, clientFile: '000001 – Boulangerie Bernard', contact: 'Léa Bernard' }])],
+  'audit log': ['auditLog', () => auditLogCard('fr', 'Journal du dossier 000001', [{ entry: { id: 'e2', firmId: 'f', actor: stamp, action: 'guest.invited' }, clientFile: '000001 – Boulangerie Bernard', contact: 'Léa Bernard' }])],
   'audit log, empty (en)': ['auditLog', () => auditLogCard('en', 'Log', [])],
   'revoke guest': ['revokeGuest', () => revokeCard('fr', { ...contact, guest: { state: 'member', invitationCount: 1, checks: 0, teamId: team.teamId, memberAt: stamp.at } }, team.displayName)],
 };

@@ -1,4 +1,5 @@
 import type { ActorStamp } from '../actor.js';
+import { newAuditEntry } from '../audit.js';
 import { contactSearchTokens, type Contact } from '../contact.js';
 import { checkEmail } from '../fieldRules.js';
 import type { AuditLog, ContactStore } from '../ports.js';
@@ -32,9 +33,9 @@ export class LegacyAccessService {
     const email = checkEmail(rawEmail ?? '');
     if (!email.ok) return { ok: false, reason: 'email.invalid' };
     if (legacyStartPattern.test(email.value)) return { ok: false, reason: 'email.legacy' };
-    const outcome = await this.deps.contacts.changeEmail(firmId, contactId, contact.email, email.value, contactSearchTokens({ ...contact, email: email.value }));
+    const migrated = newAuditEntry({ firmId, actor: by, action: 'contact.legacyMigrated', contactId, details: { before: contact.email, after: email.value } });
+    const outcome = await this.deps.contacts.changeEmail(firmId, contactId, contact.email, email.value, contactSearchTokens({ ...contact, email: email.value }), migrated);
     if (outcome !== 'done') return { ok: false, reason: outcome === 'taken' ? 'email.taken' : 'contact.notFound' };
-    await this.deps.audit.record({ firmId, actor: by, action: 'contact.legacyMigrated', contactId, details: { before: contact.email, after: email.value } });
     return { ok: true, contact: { ...contact, email: email.value, legacyCoproductionLicence: undefined } };
   }
 }

@@ -1,7 +1,8 @@
 import type { ActorStamp } from '../actor.js';
+import { newAuditEntry } from '../audit.js';
 import type { ClientFile } from '../clientFile.js';
 import type { Contact } from '../contact.js';
-import type { AuditLog, ClientFileStore, ContactLinkStore, ContactStore } from '../ports.js';
+import type { AuditEntry, AuditLog, ClientFileStore, ContactLinkStore, ContactStore } from '../ports.js';
 import { findOffer, type OfferDefinition } from './catalogue.js';
 import type { OfferSubscription, SubscriptionStore } from './subscription.js';
 
@@ -68,15 +69,16 @@ export class OfferService {
     if (!(await this.deps.links.exists(firmId, clientFile.id, contact.id))) return { status: 'notLinked' };
 
     const ready = onboarded(contact);
-    const { inserted, subscription } = await this.deps.subscriptions.insertUnlessExists({
-      firmId, clientFileId: clientFile.id, contactId: contact.id, offerId: offer.id, state: ready ? 'active' : 'waitingForGuest', version: 1, steps: [], proposed: by, activatedAt: ready ? by.at : undefined,
-    });
+    const state = ready ? 'active' : 'waitingForGuest';
+    const { inserted, subscription } = await this.deps.subscriptions.insertUnlessExists(
+      { firmId, clientFileId: clientFile.id, contactId: contact.id, offerId: offer.id, state, version: 1, steps: [], proposed: by, activatedAt: ready ? by.at : undefined },
+      (subscriptionId) => this.entry({ firmId, id: subscriptionId, clientFileId: clientFile.id, contactId: contact.id }, by, 'offer.proposed', { offerId: offer.id, state }),
+    );
     if (!inserted) {
       if (subscription.state === 'ended') return this.reopen(subscription, offer, contact, clientFile, by);
       const existingOffer = (await this.offerOf(firmId, subscription.offerId)) ?? offer;
       return subscription.offerId === offer.id ? { status: 'unchanged', subscription, offer } : { status: 'alreadyHasOffer', subscription, offer: existingOffer };
     }
-    await this.audit(subscription, by, 'offer.proposed', { offerId: offer.id, state: subscription.state });
     if (ready) {
       await this.deps.cards.sendToClient(subscription, { offer, contact, clientFile });
       return { status: 'activated', subscription, offer };
@@ -90,11 +92,13 @@ export class OfferService {
 
   private async reopen(ended: OfferSubscription, offer: OfferDefinition, contact: Contact, clientFile: ClientFile, by: ActorStamp): Promise<ProposeOutcome> {
     const ready = onboarded(contact);
-    const reopened = await this.deps.subscriptions.update(ended.firmId, ended.id, ended.version, {
-      offerId: offer.id, state: ready ? 'active' : 'waitingForGuest', steps: [], proposed: by, activatedAt: ready ? by.at : undefined, ended: undefined,
-    });
+    const state = ready ? 'active' : 'waitingForGuest';
+    const reopened = await this.deps.subscriptions.update(
+      ended.firmId, ended.id, ended.version,
+      { offerId: offer.id, state, steps: [], proposed: by, activatedAt: ready ? by.at : undefined, ended: undefined },
+      this.entry(ended, by, 'offer.proposed', { offerId: offer.id, state, reopened: true }),
+    );
     if (!reopened) return { status: 'unchanged', subscription: ended, offer };
-    await this.audit(reopened, by, 'offer.proposed', { offerId: offer.id, state: reopened.state, reopened: true });
     if (ready) await this.deps.cards.sendToClient(reopened, { offer, contact, clientFile });
     else if (!contact.guest || contact.guest.state === 'failed' || contact.guest.state === 'revoked') await this.deps.invitations.inviteForOffer(ended.firmId, contact.id, by);
     return { status: ready ? 'activated' : 'waitingForGuest', subscription: reopened, offer };
@@ -107,9 +111,8 @@ export class OfferService {
     if (!current) return { status: 'notFound' };
     if (current.version !== expectedVersion) return { status: 'stale', subscription: current };
     if (current.state === 'ended') return { status: 'ended' };
-    const updated = await this.deps.subscriptions.update(firmId, subscriptionId, expectedVersion, { offerId, steps: [] });
+    const updated = await this.deps.subscriptions.update(firmId, subscriptionId, expectedVersion, { offerId, steps: [] }, this.entry(current, by, 'offer.changed', { before: current.offerId, after: offerId }));
     if (!updated) return { status: 'stale', subscription: (await this.deps.subscriptions.findById(firmId, subscriptionId))! };
-    await this.audit(updated, by, 'offer.changed', { before: current.offerId, after: offerId });
     await this.resendCard(updated);
     return { status: 'done', subscription: updated };
   }
@@ -119,9 +122,8 @@ export class OfferService {
     if (!current) return { status: 'notFound' };
     if (current.version !== expectedVersion) return { status: 'stale', subscription: current };
     if (current.state === 'ended') return { status: 'ended' };
-    const updated = await this.deps.subscriptions.update(firmId, subscriptionId, expectedVersion, { state: 'ended', ended: by });
+    const updated = await this.deps.subscriptions.update(firmId, subscriptionId, expectedVersion, { state: 'ended', ended: by }, this.entry(current, by, 'offer.ended', { offerId: current.offerId, before: current.state }));
     if (!updated) return { status: 'stale', subscription: (await this.deps.subscriptions.findById(firmId, subscriptionId))! };
-    await this.audit(updated, by, 'offer.ended', { offerId: current.offerId, before: current.state });
     await this.resendCard(updated);
     return { status: 'done', subscription: updated };
   }
@@ -135,9 +137,12 @@ export class OfferService {
     const offer = await this.offerOf(firmId, current.offerId);
     const next = offer?.steps[current.steps.length];
     if (!next || next.id !== stepId) return { status: 'stepOutOfOrder' };
-    const updated = await this.deps.subscriptions.update(firmId, subscriptionId, expectedVersion, { steps: [...current.steps, { id: stepId, done: by }] });
+    const updated = await this.deps.subscriptions.update(
+      firmId, subscriptionId, expectedVersion,
+      { steps: [...current.steps, { id: stepId, done: by }] },
+      this.entry(current, by, 'offer.stepDone', { offerId: current.offerId, stepId }),
+    );
     if (!updated) return { status: 'stale', subscription: (await this.deps.subscriptions.findById(firmId, subscriptionId))! };
-    await this.audit(updated, by, 'offer.stepDone', { offerId: current.offerId, stepId });
     return { status: 'done', subscription: updated };
   }
 
@@ -146,10 +151,10 @@ export class OfferService {
     const waiting = await this.deps.subscriptions.listWaitingForContact(firmId, contactId);
     let activated = 0;
     for (const subscription of waiting) {
-      const updated = await this.deps.subscriptions.update(firmId, subscription.id, subscription.version, { state: 'active', activatedAt: at });
+      const system = { userId: 'passerelle', displayName: 'Passerelle', at };
+      const updated = await this.deps.subscriptions.update(firmId, subscription.id, subscription.version, { state: 'active', activatedAt: at }, this.entry(subscription, system, 'offer.activated', { offerId: subscription.offerId }));
       if (!updated) continue;
       activated++;
-      await this.audit(updated, { userId: 'passerelle', displayName: 'Passerelle', at }, 'offer.activated', { offerId: updated.offerId });
       await this.resendCard(updated);
     }
     return activated;
@@ -160,9 +165,8 @@ export class OfferService {
     const current = await this.deps.subscriptions.findById(firmId, subscriptionId);
     if (!current) return { status: 'notFound' };
     if (current.version !== expectedVersion || current.acknowledgedAt) return { status: 'stale', subscription: current };
-    const updated = await this.deps.subscriptions.update(firmId, subscriptionId, expectedVersion, { acknowledgedAt: by.at });
+    const updated = await this.deps.subscriptions.update(firmId, subscriptionId, expectedVersion, { acknowledgedAt: by.at }, this.entry(current, by, 'offer.acknowledgedByClient', { offerId: current.offerId }));
     if (!updated) return { status: 'stale', subscription: (await this.deps.subscriptions.findById(firmId, subscriptionId))! };
-    await this.audit(updated, by, 'offer.acknowledgedByClient', { offerId: updated.offerId });
     return { status: 'done', subscription: updated };
   }
 
@@ -185,7 +189,8 @@ export class OfferService {
     if (offer && contact && clientFile) await this.deps.cards.sendToClient(subscription, { offer, contact, clientFile });
   }
 
-  private async audit(subscription: OfferSubscription, by: ActorStamp, action: string, details: Record<string, unknown>): Promise<void> {
-    await this.deps.audit.record({ firmId: subscription.firmId, actor: by, action, clientFileId: subscription.clientFileId, contactId: subscription.contactId, details: { subscriptionId: subscription.id, ...details } });
+  /** The entry of a change to a subscription, written by the same update as the change. */
+  private entry(subscription: Pick<OfferSubscription, 'firmId' | 'id' | 'clientFileId' | 'contactId'>, by: ActorStamp, action: string, details: Record<string, unknown>): AuditEntry {
+    return newAuditEntry({ firmId: subscription.firmId, actor: by, action, clientFileId: subscription.clientFileId, contactId: subscription.contactId, details: { subscriptionId: subscription.id, ...details } });
   }
 }

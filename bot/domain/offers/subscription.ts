@@ -1,4 +1,5 @@
 import type { ActorStamp } from '../actor.js';
+import type { AuditEntry, AuditOfCreation } from '../ports.js';
 
 /**
  * One offer for one contact on one client file. Several contacts of a file may each have one.
@@ -27,14 +28,14 @@ export interface OfferSubscription {
 }
 
 export interface SubscriptionStore {
-  /** Inserts or, if the pair (file, contact) already has a subscription, returns it untouched. */
-  insertUnlessExists(subscription: Omit<OfferSubscription, 'id'>): Promise<{ inserted: boolean; subscription: OfferSubscription }>;
+  /** Inserts or, if the pair (file, contact) already has a subscription, returns it untouched. The entry goes with the insert only. */
+  insertUnlessExists(subscription: Omit<OfferSubscription, 'id'>, audit?: AuditOfCreation): Promise<{ inserted: boolean; subscription: OfferSubscription }>;
   findById(firmId: string, id: string): Promise<OfferSubscription | null>;
   listWaitingForContact(firmId: string, contactId: string): Promise<OfferSubscription[]>;
   /** Remembers where the client's card is, without changing the version (cards in hand stay valid). */
   setClientCard(firmId: string, id: string, clientCard: NonNullable<OfferSubscription['clientCard']>): Promise<void>;
   /** Active offers of a contact whose card could not be sent yet (they were not in their team). */
   listActiveWithoutCard(firmId: string, contactId: string): Promise<OfferSubscription[]>;
-  /** Applies `changes` only if the stored version is `expectedVersion`; bumps the version. */
-  update(firmId: string, id: string, expectedVersion: number, changes: Partial<Omit<OfferSubscription, 'id' | 'firmId' | 'version'>>): Promise<OfferSubscription | null>;
+  /** Applies `changes` only if the stored version is `expectedVersion`; bumps the version; writes the entry with the change. */
+  update(firmId: string, id: string, expectedVersion: number, changes: Partial<Omit<OfferSubscription, 'id' | 'firmId' | 'version'>>, audit?: AuditEntry): Promise<OfferSubscription | null>;
 }

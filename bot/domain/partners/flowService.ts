@@ -1,4 +1,5 @@
 import type { ActorStamp } from '../actor.js';
+import { newAuditEntry } from '../audit.js';
 import type { Contact } from '../contact.js';
 import type { AuditLog, ClientFileStore, ContactLinkStore, ContactStore } from '../ports.js';
 import { flowSteps, type FlowManualStep, type FlowSetup, type FlowStep, type PartnerAppStore } from './partnerApps.js';
@@ -43,9 +44,9 @@ export class FlowService {
     if (step === 'usersInvited') return { status: 'derivedStep', checklist: current };
     const next = current.steps.find((candidate) => candidate.state === 'next');
     if (next?.id !== step) return { status: 'outOfOrder', checklist: current };
-    const updated = await this.deps.apps.recordFlowStep(firmId, current.setup.id, expectedVersion, step as FlowManualStep, by);
+    const stepDone = newAuditEntry({ firmId, actor: by, action: 'flow.stepDone', clientFileId, details: { step } });
+    const updated = await this.deps.apps.recordFlowStep(firmId, current.setup.id, expectedVersion, step as FlowManualStep, by, stepDone);
     if (!updated) return { status: 'stale', checklist: (await this.checklist(firmId, clientFileId))! };
-    await this.deps.audit.record({ firmId, actor: by, action: 'flow.stepDone', clientFileId, details: { step } });
     return { status: 'done', checklist: await this.view(updated) };
   }
 

@@ -1,4 +1,5 @@
 import type { ActorStamp } from '../actor.js';
+import type { AuditEntry } from '../ports.js';
 
 /**
  * A partner app's state for one client file (Flow's checklist, Shine's activation), one document
@@ -42,11 +43,11 @@ export interface PartnerAppStore {
   /** Creates the checklist if absent; returns it. */
   ensureFlow(firmId: string, clientFileId: string): Promise<FlowSetup>;
   /** Records a step only if the checklist is still at `expectedVersion`. */
-  recordFlowStep(firmId: string, id: string, expectedVersion: number, step: FlowManualStep, done: ActorStamp): Promise<FlowSetup | null>;
+  recordFlowStep(firmId: string, id: string, expectedVersion: number, step: FlowManualStep, done: ActorStamp, audit?: AuditEntry): Promise<FlowSetup | null>;
   findShine(firmId: string, clientFileId: string): Promise<ShineSetup | null>;
   /** Shine accounts of the firm using one of these addresses (for aliases). */
   findShineByEmails(firmId: string, emails: string[]): Promise<ShineSetup[]>;
-  /** Inserts unless the file already has Shine; returns the stored one. */
-  insertShine(setup: Omit<ShineSetup, 'id' | 'version'>): Promise<{ inserted: boolean; setup: ShineSetup }>;
-  recordShineEmail(firmId: string, id: string, expectedVersion: number, email: NonNullable<ShineSetup['email']>): Promise<ShineSetup | null>;
+  /** Inserts unless the file already has Shine; returns the stored one. The entry goes with the insert only. */
+  insertShine(setup: Omit<ShineSetup, 'id' | 'version'>, audit?: AuditEntry): Promise<{ inserted: boolean; setup: ShineSetup }>;
+  recordShineEmail(firmId: string, id: string, expectedVersion: number, email: NonNullable<ShineSetup['email']>, audit?: AuditEntry): Promise<ShineSetup | null>;
 }

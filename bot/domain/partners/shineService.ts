@@ -1,4 +1,5 @@
 import type { ActorStamp } from '../actor.js';
+import { newAuditEntry } from '../audit.js';
 import type { ClientFile } from '../clientFile.js';
 import { contactDisplayName, type Contact } from '../contact.js';
 import { checkEmail, checkSiret, checkText } from '../fieldRules.js';
@@ -97,21 +98,27 @@ export class ShineService {
     if (!email.ok) return { ok: false, refusal: 'emailInvalid' };
     if ((await this.deps.apps.findShineByEmails(firmId, [email.value])).length > 0) return { ok: false, refusal: 'emailTaken' };
     const body = checkText(input.emailBody, { required: false, max: 5_000 });
-    const { inserted, setup } = await this.deps.apps.insertShine({
-      firmId, clientFileId, app: 'shine', purchases: input.purchases, sales: input.sales, billingMode: input.billingMode, plan: input.plan, accountEmail: email.value, activated: by,
+    const activated = newAuditEntry({
+      firmId, actor: by, action: 'shine.activated', clientFileId, contactId: prepared.value.primary.id,
+      details: { purchases: input.purchases, sales: input.sales, billingMode: input.billingMode, plan: input.plan, alias: email.value !== prepared.value.primary.email },
     });
+    const { inserted, setup } = await this.deps.apps.insertShine(
+      { firmId, clientFileId, app: 'shine', purchases: input.purchases, sales: input.sales, billingMode: input.billingMode, plan: input.plan, accountEmail: email.value, activated: by },
+      activated,
+    );
     if (!inserted) return { ok: false, refusal: 'alreadyActive' };
     // The activation is the truth about the client's tools: it replaces whatever was typed in Achat / Vente.
     const app = shineEquipmentName(input.plan);
     await this.deps.clientFiles.setPartnerEquipment(firmId, clientFileId, { purchases: input.purchases ? app : undefined, sales: input.sales ? app : undefined }, by.at);
-    await this.deps.audit.record({ firmId, actor: by, action: 'shine.activated', clientFileId, contactId: prepared.value.primary.id, details: { purchases: input.purchases, sales: input.sales, billingMode: input.billingMode, plan: input.plan, alias: email.value !== prepared.value.primary.email } });
     let emailSent = false;
     if (this.deps.mailer && body.ok && body.value) {
       await this.deps.mailer.send({ to: prepared.value.primary.email, subject: input.emailSubject, body: body.value });
       emailSent = true;
     }
-    const recorded = await this.deps.apps.recordShineEmail(firmId, setup.id, setup.version, { sent: by, via: emailSent ? 'graph' : 'manual', subject: input.emailSubject });
-    await this.deps.audit.record({ firmId, actor: by, action: emailSent ? 'shine.emailSent' : 'shine.emailPrepared', clientFileId, details: { subject: input.emailSubject } });
+    const mailed = newAuditEntry({ firmId, actor: by, action: emailSent ? 'shine.emailSent' : 'shine.emailPrepared', clientFileId, details: { subject: input.emailSubject } });
+    const recorded = await this.deps.apps.recordShineEmail(firmId, setup.id, setup.version, { sent: by, via: emailSent ? 'graph' : 'manual', subject: input.emailSubject }, mailed);
+    // The e-mail left even if the setup changed meanwhile: then it is logged on its own.
+    if (!recorded) await this.deps.audit.record(mailed);
     return { ok: true, setup: recorded ?? setup, emailSent };
   }
 }
