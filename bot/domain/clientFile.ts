@@ -60,6 +60,8 @@ export interface ClientFile extends ValidClientFile {
   joinedOn?: Date;
   /** The team this client's guests join (chosen by staff; checked against mixing clients). */
   guestTeamId?: string;
+  /** The service of the firm's structure that handles this file (see visibleServiceIds); absent: the whole structure. */
+  serviceId?: string;
   /** Accent- and case-free words of the name and code, for prefix search served by an index. */
   searchTokens: string[];
   equipment: Equipment;

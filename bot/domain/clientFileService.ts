@@ -2,6 +2,7 @@ import { stampOf, type Actor } from './actor.js';
 import { clientFileSearchTokens, validateClientFile, type ClientFile, type ClientFileField, type ClientFileInput } from './clientFile.js';
 import { clientFileChanges, editableOf, hasChanges, validateClientFileEdit, type ClientFileEditField, type ClientFileEditInput } from './clientFileEdit.js';
 import { fieldLimits } from './catalogues.js';
+import { canSeeService, OtherServiceError } from './access/policy.js';
 import type { Contact } from './contact.js';
 import type { FieldErrors } from './errors.js';
 import { checkClientFileCode, normaliseForSearch } from './fieldRules.js';
@@ -107,25 +108,34 @@ export class ClientFileService {
     return record ? { status: 'updated', record } : { status: 'notFound' };
   }
 
-  /** A code finds its file; otherwise every word of the query must start a word of the name or code. */
-  async find(firmId: string, query: string): Promise<FindOutcome<ClientFile>> {
+  /**
+   * A code finds its file; otherwise every word of the query must start a word of the name or code.
+   * With `visibility` (from the policy's visibleServiceIds) files of other services are left out,
+   * and a file asked for that only another service may see is refused with OtherServiceError.
+   */
+  async find(firmId: string, query: string, visibility: 'all' | readonly string[] = 'all'): Promise<FindOutcome<ClientFile>> {
     const trimmed = query.trim().slice(0, fieldLimits.searchQuery);
     const code = checkClientFileCode(trimmed);
     if (code.ok) {
       const byCode = await this.deps.clientFiles.findByCode(firmId, code.value);
+      if (byCode && !canSeeService(visibility, byCode.serviceId)) throw new OtherServiceError(byCode.serviceId!);
       if (byCode) return { kind: 'one', record: byCode };
     }
     const words = normaliseForSearch(trimmed).split(' ').filter(Boolean);
     if (words.length === 0) return { kind: 'none' };
-    const matches = await this.deps.clientFiles.searchByWords(firmId, words, searchPageSize + 1);
+    const found = await this.deps.clientFiles.searchByWords(firmId, words, searchPageSize + 1);
+    const matches = found.filter((file) => canSeeService(visibility, file.serviceId));
+    if (matches.length === 0 && found.length > 0) throw new OtherServiceError(found[0]!.serviceId!);
     if (matches.length === 0) return { kind: 'none' };
     if (matches.length === 1) return { kind: 'one', record: matches[0]! };
     return { kind: 'many', records: matches.slice(0, searchPageSize), more: matches.length > searchPageSize };
   }
 
-  async details(firmId: string, clientFileId: string): Promise<ClientFileDetails | null> {
+  /** `visibility` as for find: a file of another service is refused with OtherServiceError. */
+  async details(firmId: string, clientFileId: string, visibility: 'all' | readonly string[] = 'all'): Promise<ClientFileDetails | null> {
     const file = await this.deps.clientFiles.findById(firmId, clientFileId);
     if (!file) return null;
+    if (!canSeeService(visibility, file.serviceId)) throw new OtherServiceError(file.serviceId!);
     const links = await this.deps.links.listByClientFile(firmId, file.id);
     const contacts = await this.deps.contacts.findByIds(firmId, links.map((link) => link.contactId));
     const contactById = new Map(contacts.map((contact) => [contact.id, contact]));
@@ -136,6 +146,23 @@ export class ClientFileService {
     linked.sort((a, b) => Number(b.primary) - Number(a.primary) || a.contact.lastName.localeCompare(b.contact.lastName, 'fr'));
     const guestTeam = file.guestTeamId ? ((await this.deps.teams.find(firmId, file.guestTeamId)) ?? undefined) : undefined;
     return { file, contacts: linked, guestTeam };
+  }
+
+  /** Entrusts a file to a service (checked active by the caller) or to none: who sees it follows. */
+  async assignService(actor: Actor, clientFileId: string, serviceId: string | null): Promise<'done' | 'unchanged' | 'clientFileNotFound'> {
+    const file = await this.deps.clientFiles.findById(actor.firmId, clientFileId);
+    if (!file) return 'clientFileNotFound';
+    if ((file.serviceId ?? null) === serviceId) return 'unchanged';
+    const at = this.deps.now();
+    if (!(await this.deps.clientFiles.setService(actor.firmId, clientFileId, serviceId, at))) return 'clientFileNotFound';
+    await this.deps.audit.record({
+      firmId: actor.firmId,
+      actor: stampOf(actor, at),
+      action: 'clientFile.serviceAssigned',
+      clientFileId,
+      details: { code: file.code, before: file.serviceId ?? null, after: serviceId },
+    });
+    return 'done';
   }
 
   /** One primary contact per file, held on the file itself so two staff cannot set two at once. */

@@ -21,6 +21,8 @@ export interface ClientFileStore {
   searchByWords(firmId: string, words: string[], limit: number): Promise<ClientFile[]>;
   setPrimaryContact(firmId: string, id: string, contactId: string, at: Date): Promise<boolean>;
   setGuestTeam(firmId: string, id: string, teamId: string, at: Date): Promise<boolean>;
+  /** Entrusts the file to a service of the structure, or to none (null); false when the file does not exist. */
+  setService(firmId: string, id: string, serviceId: string | null, at: Date): Promise<boolean>;
   /** Creates the file of this code or updates the given fields (absent ones untouched): an import run twice changes nothing. */
   upsertFromImport(record: NewClientFile): Promise<{ id: string; outcome: 'created' | 'updated' | 'unchanged' }>;
   /** Files of the firm whose guests go to this team. */

@@ -1,40 +1,146 @@
 import type { Collection, Db, ObjectId } from 'mongodb';
 import type { AccessRequest, AccessRequestKind, AccessRequestStore, MembershipStore, RequestedOffer, StructureStore } from '../domain/access/ports.js';
 import type { Membership, Profile } from '../domain/access/profiles.js';
+import { defaultStructureId, type Service, type Structure, type StructureDetails } from '../domain/access/structures.js';
 import { collections, guarded, isDuplicateKey } from './mongo.js';
 
-interface FirmStructureFields {
+/**
+ * Stored fields of a structure. The default structure's live on the firm document, where its main
+ * manager always was (existing firms keep working without a migration); a firm's further structures
+ * are documents of `structures` with the same fields. Either way one main manager is one field.
+ */
+interface StructureFields {
   firmId: string;
   mainManagerEmail?: string;
-  /** Last number given to an access request of the firm. */
+  structureDetails?: StructureDetails;
+  registerSiret?: string;
+  registerLegalName?: string;
+  structureServices?: Service[];
+  /** Absent: active. */
+  structureActive?: boolean;
+  /** Absent: 0. */
+  structureVersion?: number;
+  /** Last number given to an access request of the firm (firm document only). */
   requestCounter?: number;
 }
 
-/** The structure's fields live on the firm document: one main manager is one field, never two. */
+type FirmStructureDocument = StructureFields & { _id?: ObjectId };
+type StructureDocument = StructureFields & { _id?: ObjectId; structureId: string };
+
+function structureFrom(firmId: string, structureId: string, document: StructureFields | null): Structure {
+  return {
+    firmId,
+    id: structureId,
+    ...document?.structureDetails,
+    siret: document?.registerSiret,
+    legalName: document?.registerLegalName,
+    active: document?.structureActive !== false,
+    mainManagerEmail: document?.mainManagerEmail ?? null,
+    services: document?.structureServices ?? [],
+    version: document?.structureVersion ?? 0,
+  };
+}
+
+const isDefault = (structureId: string | undefined) => !structureId || structureId === defaultStructureId;
+
 export class MongoStructureStore implements StructureStore {
-  private readonly firms: Collection<FirmStructureFields & { _id?: ObjectId }>;
+  private readonly firms: Collection<FirmStructureDocument>;
+  private readonly others: Collection<StructureDocument>;
 
   constructor(db: Db) {
     this.firms = db.collection(collections.firms);
+    this.others = db.collection(collections.structures);
   }
 
-  mainManagerEmail(firmId: string): Promise<string | null> {
-    return guarded(async () => (await this.firms.findOne({ firmId }, { projection: { mainManagerEmail: 1 } }))?.mainManagerEmail ?? null);
+  /** Where a structure's fields are: the firm document for the default one. */
+  private target(firmId: string, structureId: string): { collection: Collection<StructureFields>; filter: Record<string, unknown> } {
+    return isDefault(structureId)
+      ? { collection: this.firms as unknown as Collection<StructureFields>, filter: { firmId } }
+      : { collection: this.others as unknown as Collection<StructureFields>, filter: { firmId, structureId } };
   }
 
-  claimMainManager(firmId: string, email: string): Promise<boolean> {
+  /** The firm document may not exist yet (created lazily by whoever needs it first). */
+  private async ensureFirm(firmId: string): Promise<void> {
+    await this.firms.updateOne({ firmId }, { $setOnInsert: { firmId } }, { upsert: true }).catch((error: unknown) => {
+      if (!isDuplicateKey(error)) throw error;
+    });
+  }
+
+  find(firmId: string, structureId: string): Promise<Structure | null> {
     return guarded(async () => {
-      // Make sure the firm document exists (keyed on firmId alone), then claim the empty field.
-      await this.firms.updateOne({ firmId }, { $setOnInsert: { firmId } }, { upsert: true }).catch((error: unknown) => {
-        if (!isDuplicateKey(error)) throw error;
-      });
-      const result = await this.firms.updateOne({ firmId, mainManagerEmail: { $exists: false } }, { $set: { mainManagerEmail: email } });
+      if (isDefault(structureId)) return structureFrom(firmId, defaultStructureId, await this.firms.findOne({ firmId }));
+      const document = await this.others.findOne({ firmId, structureId });
+      return document ? structureFrom(firmId, structureId, document) : null;
+    });
+  }
+
+  list(firmId: string): Promise<Structure[]> {
+    return guarded(async () => {
+      const main = structureFrom(firmId, defaultStructureId, await this.firms.findOne({ firmId }));
+      const others = (await this.others.find({ firmId }).limit(200).toArray()).map((document) => structureFrom(firmId, document.structureId, document));
+      others.sort((a, b) => (a.displayName ?? a.legalName ?? '').localeCompare(b.displayName ?? b.legalName ?? '', 'fr'));
+      return [main, ...others];
+    });
+  }
+
+  create(structure: Omit<Structure, 'version'>): Promise<boolean> {
+    return guarded(async () => {
+      const { displayName, addressLine, phone, contactEmail } = structure;
+      try {
+        await this.others.insertOne({
+          firmId: structure.firmId,
+          structureId: structure.id,
+          structureDetails: { displayName, addressLine, phone, contactEmail },
+          registerSiret: structure.siret,
+          registerLegalName: structure.legalName,
+          structureServices: structure.services,
+          structureActive: structure.active,
+          structureVersion: 0,
+          mainManagerEmail: structure.mainManagerEmail ?? undefined,
+        });
+        return true;
+      } catch (error) {
+        if (isDuplicateKey(error)) return false;
+        throw error;
+      }
+    });
+  }
+
+  mainManagerEmail(firmId: string, structureId: string = defaultStructureId): Promise<string | null> {
+    return guarded(async () => {
+      const { collection, filter } = this.target(firmId, structureId);
+      return (await collection.findOne(filter, { projection: { mainManagerEmail: 1 } }))?.mainManagerEmail ?? null;
+    });
+  }
+
+  claimMainManager(firmId: string, structureId: string, email: string): Promise<boolean> {
+    return guarded(async () => {
+      if (isDefault(structureId)) await this.ensureFirm(firmId);
+      const { collection, filter } = this.target(firmId, structureId);
+      const result = await collection.updateOne({ ...filter, mainManagerEmail: { $exists: false } }, { $set: { mainManagerEmail: email } });
       return result.modifiedCount === 1;
     });
   }
 
-  transferMainManager(firmId: string, from: string, to: string): Promise<boolean> {
-    return guarded(async () => (await this.firms.updateOne({ firmId, mainManagerEmail: from }, { $set: { mainManagerEmail: to } })).modifiedCount === 1);
+  transferMainManager(firmId: string, structureId: string, from: string, to: string): Promise<boolean> {
+    return guarded(async () => {
+      const { collection, filter } = this.target(firmId, structureId);
+      return (await collection.updateOne({ ...filter, mainManagerEmail: from }, { $set: { mainManagerEmail: to } })).modifiedCount === 1;
+    });
+  }
+
+  update(firmId: string, structureId: string, expectedVersion: number, change: { details?: StructureDetails; services?: Service[]; active?: boolean }): Promise<boolean> {
+    return guarded(async () => {
+      if (isDefault(structureId)) await this.ensureFirm(firmId);
+      const { collection, filter } = this.target(firmId, structureId);
+      const set: Record<string, unknown> = { structureVersion: expectedVersion + 1 };
+      if (change.details) set.structureDetails = change.details;
+      if (change.services) set.structureServices = change.services;
+      if (change.active !== undefined) set.structureActive = change.active;
+      // Version 0 is also a structure never changed, whose document has no version yet.
+      const version = expectedVersion === 0 ? { $or: [{ structureVersion: 0 }, { structureVersion: { $exists: false } }] } : { structureVersion: expectedVersion };
+      return (await collection.updateOne({ ...filter, ...version }, { $set: set })).modifiedCount === 1;
+    });
   }
 }
 
@@ -47,38 +153,58 @@ function membershipFrom(document: MembershipDocument): Membership {
   return membership;
 }
 
+/**
+ * Memberships of the default structure stay in `memberships` (one per firm and e-mail, as before);
+ * those of further structures are in `structureMemberships`, one per firm, structure and e-mail.
+ */
 export class MongoMembershipStore implements MembershipStore {
   private readonly collection: Collection<MembershipDocument>;
+  private readonly others: Collection<MembershipDocument>;
 
   constructor(db: Db) {
     this.collection = db.collection<MembershipDocument>(collections.memberships);
+    this.others = db.collection<MembershipDocument>(collections.structureMemberships);
   }
 
-  findByUserId(firmId: string, userId: string): Promise<Membership | null> {
+  private target(structureId: string | undefined): { collection: Collection<MembershipDocument>; scope: Record<string, unknown> } {
+    return isDefault(structureId) ? { collection: this.collection, scope: {} } : { collection: this.others, scope: { structureId } };
+  }
+
+  findByUserId(firmId: string, userId: string, structureId?: string): Promise<Membership | null> {
     return guarded(async () => {
-      const document = await this.collection.findOne({ firmId, userId });
+      const { collection, scope } = this.target(structureId);
+      const document = await collection.findOne({ firmId, ...scope, userId });
       return document ? membershipFrom(document) : null;
     });
   }
 
-  findByEmail(firmId: string, email: string): Promise<Membership | null> {
+  findByEmail(firmId: string, email: string, structureId?: string): Promise<Membership | null> {
     return guarded(async () => {
-      const document = await this.collection.findOne({ firmId, email });
+      const { collection, scope } = this.target(structureId);
+      const document = await collection.findOne({ firmId, ...scope, email });
       return document ? membershipFrom(document) : null;
+    });
+  }
+
+  listForEmail(firmId: string, email: string): Promise<Membership[]> {
+    return guarded(async () => {
+      const [main, others] = await Promise.all([this.collection.findOne({ firmId, email }), this.others.find({ firmId, email }).limit(200).toArray()]);
+      return [...(main ? [main] : []), ...others].map(membershipFrom);
     });
   }
 
   attach(membership: Membership): Promise<{ membership: Membership; created: boolean }> {
     return guarded(async () => {
-      const { firmId, email, ...fields } = membership;
+      const { firmId, email, structureId, ...fields } = membership;
+      const { collection, scope } = this.target(structureId);
       for (let attempt = 0; ; attempt++) {
         try {
-          const before = await this.collection.findOneAndUpdate(
-            { firmId, email },
-            { $set: { ...fields, status: 'attached', updatedAt: new Date() }, $unset: { detachComment: '' } },
+          const before = await collection.findOneAndUpdate(
+            { firmId, ...scope, email },
+            { $set: { ...fields, ...scope, status: 'attached', updatedAt: new Date() }, $unset: { detachComment: '' } },
             { upsert: true, returnDocument: 'before' },
           );
-          const after = await this.collection.findOne({ firmId, email });
+          const after = await collection.findOne({ firmId, ...scope, email });
           return { membership: membershipFrom(after!), created: !before };
         } catch (error) {
           if (!isDuplicateKey(error) || attempt > 0) throw error;
@@ -89,27 +215,44 @@ export class MongoMembershipStore implements MembershipStore {
 
   bindUserId(firmId: string, email: string, userId: string, displayName: string): Promise<void> {
     return guarded(async () => {
-      await this.collection.updateOne({ firmId, email, userId: { $exists: false } }, { $set: { userId, displayName, updatedAt: new Date() } });
+      const change = { $set: { userId, displayName, updatedAt: new Date() } };
+      await this.collection.updateOne({ firmId, email, userId: { $exists: false } }, change);
+      await this.others.updateMany({ firmId, email, userId: { $exists: false } }, change);
     });
   }
 
-  replaceProfiles(firmId: string, email: string, expected: Profile[], profiles: Profile[]): Promise<boolean> {
+  replaceProfiles(firmId: string, email: string, expected: Profile[], profiles: Profile[], structureId?: string): Promise<boolean> {
     return guarded(async () => {
-      const result = await this.collection.updateOne({ firmId, email, profiles: { $eq: expected } }, { $set: { profiles, updatedAt: new Date() } });
+      const { collection, scope } = this.target(structureId);
+      const result = await collection.updateOne({ firmId, ...scope, email, profiles: { $eq: expected } }, { $set: { profiles, updatedAt: new Date() } });
       return result.modifiedCount === 1 || (result.matchedCount === 1 && JSON.stringify(expected) === JSON.stringify(profiles));
     });
   }
 
-  detach(firmId: string, email: string, comment: string): Promise<boolean> {
-    return guarded(async () => (await this.collection.updateOne({ firmId, email, status: 'attached' }, { $set: { status: 'detached', detachComment: comment, updatedAt: new Date() } })).modifiedCount === 1);
+  replaceServices(firmId: string, email: string, expected: string[], services: string[], structureId?: string): Promise<boolean> {
+    return guarded(async () => {
+      const { collection, scope } = this.target(structureId);
+      const result = await collection.updateOne({ firmId, ...scope, email, status: 'attached', services: { $eq: expected } }, { $set: { services, updatedAt: new Date() } });
+      return result.modifiedCount === 1 || (result.matchedCount === 1 && JSON.stringify(expected) === JSON.stringify(services));
+    });
   }
 
-  list(firmId: string): Promise<Membership[]> {
-    return guarded(async () => (await this.collection.find({ firmId }).sort({ displayName: 1 }).limit(500).toArray()).map(membershipFrom));
+  detach(firmId: string, email: string, comment: string, structureId?: string): Promise<boolean> {
+    return guarded(async () => {
+      const { collection, scope } = this.target(structureId);
+      return (await collection.updateOne({ firmId, ...scope, email, status: 'attached' }, { $set: { status: 'detached', detachComment: comment, updatedAt: new Date() } })).modifiedCount === 1;
+    });
+  }
+
+  list(firmId: string, structureId?: string): Promise<Membership[]> {
+    return guarded(async () => {
+      const { collection, scope } = this.target(structureId);
+      return (await collection.find({ firmId, ...scope }).sort({ displayName: 1 }).limit(500).toArray()).map(membershipFrom);
+    });
   }
 
   count(firmId: string): Promise<number> {
-    return guarded(() => this.collection.countDocuments({ firmId }, { limit: 1 }));
+    return guarded(async () => (await this.collection.countDocuments({ firmId }, { limit: 1 })) + (await this.others.countDocuments({ firmId }, { limit: 1 })));
   }
 }
 
@@ -117,7 +260,7 @@ type RequestDocument = AccessRequest & { _id?: ObjectId };
 
 export class MongoAccessRequestStore implements AccessRequestStore {
   private readonly collection: Collection<RequestDocument>;
-  private readonly firms: Collection<FirmStructureFields & { _id?: ObjectId }>;
+  private readonly firms: Collection<FirmStructureDocument>;
 
   constructor(db: Db) {
     this.collection = db.collection<RequestDocument>(collections.accessRequests);
@@ -133,9 +276,10 @@ export class MongoAccessRequestStore implements AccessRequestStore {
     });
   }
 
-  findPendingLike(firmId: string, userId: string, kind: AccessRequestKind, profile?: Profile, offer?: RequestedOffer): Promise<AccessRequest | null> {
+  findPendingLike(firmId: string, userId: string, kind: AccessRequestKind, profile?: Profile, offer?: RequestedOffer, service?: string): Promise<AccessRequest | null> {
     return guarded(async () => {
       const filter: Record<string, unknown> = { firmId, 'requester.userId': userId, kind, status: 'pending' };
+      if (service) filter.service = service;
       if (profile) Object.assign(filter, { 'profile.application': profile.application, 'profile.level': profile.level });
       if (offer) Object.assign(filter, { 'offer.clientFileId': offer.clientFileId, 'offer.contactId': offer.contactId, 'offer.offerId': offer.offerId });
       const document = await this.collection.findOne(filter, { projection: { _id: 0 } });

@@ -116,6 +116,15 @@ export class MongoClientFileStore implements ClientFileStore {
     });
   }
 
+  setService(firmId: string, id: string, serviceId: string | null, at: Date): Promise<boolean> {
+    return guarded(async () => {
+      const _id = toObjectId(id);
+      if (!_id) return false;
+      const change = serviceId ? { $set: { serviceId, updatedAt: at } } : { $unset: { serviceId: true as const }, $set: { updatedAt: at } };
+      return (await this.collection.updateOne({ firmId, _id }, change)).matchedCount === 1;
+    });
+  }
+
   updateEditable(firmId: string, id: string, expectedUpdatedAt: Date, edit: ClientFileEditable & { searchTokens: string[] }, at: Date): Promise<EditOutcome> {
     return guarded(async () => {
       const _id = toObjectId(id);

@@ -18,7 +18,7 @@ import type { MongoConversationReferenceStore } from '../store/conversationRefer
 import type { TeamStore } from '../domain/ports.js';
 import { InvalidCardDataError } from './actions/cardData.js';
 import type { Access, BotCommand, CardActionHandler, CardActionResult } from './handlers.js';
-import { decide } from '../domain/access/policy.js';
+import { decide, OtherServiceError } from '../domain/access/policy.js';
 import { accessRefusedCard } from '../cards/accessViews.js';
 import { replyWithCard, replyWithText } from './reply.js';
 import { AccessCheckError, actorOf, MissingTenantError, NotStaffError, type SessionResolver, type TurnSession } from './session.js';
@@ -161,6 +161,10 @@ export class PasserelleBot extends TeamsActivityHandler {
     if (error instanceof StorageUnavailableError) {
       this.deps.logger.warn('database unavailable during a turn', where);
       return t.errors.serviceUnavailable;
+    }
+    if (error instanceof OtherServiceError) {
+      this.deps.logger.info('client file of another service refused', where);
+      return t.access.otherService;
     }
     if (error instanceof InvalidCardDataError) {
       this.deps.logger.warn('card data refused', where);

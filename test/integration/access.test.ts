@@ -138,19 +138,19 @@ describe('Staff permissions and approvals (Chorus Pro model)', function () {
 
     const structures = new MongoStructureStore(new MongoClient(passerelle.mongoUri).db(passerelle.database));
     const results = await Promise.all([
-      structures.transferMainManager('11111111-1111-1111-1111-111111111111', 'staff-claire@cabinet-demo.test', 'staff-paul@cabinet-demo.test'),
-      structures.transferMainManager('11111111-1111-1111-1111-111111111111', 'staff-claire@cabinet-demo.test', 'staff-ines@cabinet-demo.test'),
+      structures.transferMainManager('11111111-1111-1111-1111-111111111111', 'default', 'staff-claire@cabinet-demo.test', 'staff-paul@cabinet-demo.test'),
+      structures.transferMainManager('11111111-1111-1111-1111-111111111111', 'default', 'staff-claire@cabinet-demo.test', 'staff-ines@cabinet-demo.test'),
     ]);
     assert.deepEqual(results.filter(Boolean).length, 1, 'two handovers at once: exactly one wins');
-    const manager = await structures.mainManagerEmail('11111111-1111-1111-1111-111111111111');
+    const manager = await structures.mainManagerEmail('11111111-1111-1111-1111-111111111111', 'default');
     assert.ok(manager === 'staff-paul@cabinet-demo.test' || manager === 'staff-ines@cabinet-demo.test');
   });
 
   it('hands the role over through the bot to an attached user', async () => {
     // Restore a known state: whoever won above hands back to Claire through the store, then Claire hands over by command.
     const structures = new MongoStructureStore(new MongoClient(passerelle.mongoUri).db(passerelle.database));
-    const current = (await structures.mainManagerEmail('11111111-1111-1111-1111-111111111111'))!;
-    await structures.transferMainManager('11111111-1111-1111-1111-111111111111', current, 'staff-claire@cabinet-demo.test');
+    const current = (await structures.mainManagerEmail('11111111-1111-1111-1111-111111111111', 'default'))!;
+    await structures.transferMainManager('11111111-1111-1111-1111-111111111111', 'default', current, 'staff-claire@cabinet-demo.test');
     assert.match(textOf(await say(claire, 'rattacher staff-ines@cabinet-demo.test')), /staff-ines@cabinet-demo\.test est rattaché/);
     assert.match(textOf(await say(claire, 'transférer gestionnaire staff-ines@cabinet-demo.test')), /transféré à staff-ines@cabinet-demo\.test/);
     assert.match(textOf(await say(ines, 'mes droits')), /Rôle : Gestionnaire principal/);

@@ -19,7 +19,19 @@ import { defaultOrgRoles } from '../../bot/domain/catalogues.js';
 import { flowChecklistCard, shineCard } from '../../bot/cards/partnerViews.js';
 import { legacyAccessesCard, offerClientCard, offerProposalCard, offerStaffCard } from '../../bot/cards/offerViews.js';
 import { defaultOfferCatalogue } from '../../bot/domain/offers/catalogue.js';
-import { accessRefusedCard, accessRequestsCard, myRightsCard, staffUsersCard, userProfilesCard } from '../../bot/cards/accessViews.js';
+import {
+  accessRefusedCard,
+  accessRequestsCard,
+  memberServicesCard,
+  myRightsCard,
+  staffUsersCard,
+  structureCard,
+  structureConfirmCard,
+  structureServicesCard,
+  structuresCard,
+  userProfilesCard,
+} from '../../bot/cards/accessViews.js';
+import type { Structure } from '../../bot/domain/access/structures.js';
 import { bulkInvitePreviewCard, chooseTeamCard, firmTeamsCard, guestWelcomeCard, invitePreviewCard, jobProgressCard, revokeCard } from '../../bot/cards/guestViews.js';
 
 const stamp = { userId: 'u1', displayName: 'Claire Martin', at: new Date('2026-11-02T09:00:00Z') };
@@ -33,6 +45,11 @@ const job = {
   counts: { done: 20, failed: 1, skipped: 3 }, status: 'running' as const,
 };
 const member = { firmId: 'f', userId: 'u1', email: 'claire@cabinet.fr', displayName: 'Claire Martin', services: [], profiles: [{ application: 'clientFiles' as const, level: 'modification' as const }], status: 'attached' as const };
+const structure: Structure = {
+  firmId: 'f', id: '44306184100047', siret: '44306184100047', legalName: 'Cabinet Démo Lyon SAS', displayName: 'Cabinet Démo Lyon', addressLine: '1 place Bellecour, 69002 Lyon',
+  phone: '+33478000000', contactEmail: 'lyon@cabinet-demo.fr', active: true, mainManagerEmail: 'claire@cabinet.fr', version: 2,
+  services: [{ id: 'svc-social', name: 'Pôle social', active: true }, { id: 'svc-tpe', name: 'Pôle TPE', active: false }],
+};
 const contact: Contact = {
   id: '65a000000000000000000002', firmId: 'f', lastName: 'Bernard', firstName: 'Léa', mobile: '+33612345678', email: 'lea@boulangerie-bernard.fr',
   orgRole: "Chef d'entreprise", address: { line1: '1 rue du Four', city: 'Lyon' }, searchTokens: [], creationRequestId: 'r', created: stamp, updatedAt: stamp.at,
@@ -89,6 +106,15 @@ const samples: Record<string, [TemplateName, () => AdaptiveCard]> = {
   ],
   'staff users': ['staffUsers', () => staffUsersCard('fr', [member, { ...member, email: 'old@cabinet.fr', status: 'detached', detachComment: 'Départ' }], member.email)],
   'user profiles': ['userProfiles', () => userProfilesCard('fr', member)],
+  'structure, editable, with a field error': ['structure', () => structureCard('fr', structure, { canEdit: true, errors: [{ field: 'phone', code: 'phone.invalid' }], values: { phone: '12' }, banner: { text: 'Corrigez', good: false } })],
+  'structure, read only and deactivated (en)': ['structure', () => structureCard('en', { ...structure, id: 'default', siret: undefined, legalName: undefined, displayName: undefined, active: false }, { canEdit: false })],
+  'structure deactivation confirmation': ['structureConfirm', () => structureConfirmCard('fr', structure)],
+  'structures of the firm': ['structures', () => structuresCard('fr', [{ structure, role: 'mainManager' }, { structure: { ...structure, id: '73282932000074', active: false }, role: null }], { text: 'Structure créée', good: true })],
+  'structure services': ['structureServices', () => structureServicesCard('fr', structure, { canEdit: true, banner: { text: 'Service créé', good: true } })],
+  'structure services, none, read only (en)': ['structureServices', () => structureServicesCard('en', { ...structure, services: [] }, { canEdit: false })],
+  'member services': ['memberServices', () => memberServicesCard('fr', structure, { ...member, services: ['svc-social'] }, { text: 'Enregistré', good: true })],
+  'member services, none yet (en)': ['memberServices', () => memberServicesCard('en', { ...structure, services: [] }, member)],
+  'staff users with services': ['staffUsers', () => staffUsersCard('fr', [{ ...member, services: ['svc-tpe'] }], member.email, undefined, structure)],
   'offer proposal': ['offerProposal', () => offerProposalCard('fr', contact, [file], defaultOfferCatalogue, { banner: 'Corrigez' })],
   'offer, staff view with steps': ['offerStaff', () => offerStaffCard('fr', { ...offerContext, banner: { text: 'Offre Start activée', good: true } })],
   'offer, client view': ['offerClient', () => offerClientCard('fr', { ...offerContext, firmName: 'Cabinet Démo', link: 'https://teams.microsoft.com', acknowledged: false })],

@@ -1,25 +1,43 @@
 import type { ActorStamp } from '../actor.js';
 import type { Membership, Profile } from './profiles.js';
+import type { Service, Structure, StructureDetails } from './structures.js';
 
-/** The firm as a Chorus-Pro-like structure: exactly one main manager, held in one field. */
+/**
+ * The firm's structures. Each holds exactly one main manager in one field, so two concurrent
+ * handovers cannot both win. The default structure always exists (it is the firm itself).
+ */
 export interface StructureStore {
-  mainManagerEmail(firmId: string): Promise<string | null>;
+  find(firmId: string, structureId: string): Promise<Structure | null>;
+  /** The default structure first, then the others by name. */
+  list(firmId: string): Promise<Structure[]>;
+  /** Creates a further structure; false when the id is already taken. */
+  create(structure: Omit<Structure, 'version'>): Promise<boolean>;
+  mainManagerEmail(firmId: string, structureId: string): Promise<string | null>;
   /** Sets the main manager only when there is none yet (the first user attached). */
-  claimMainManager(firmId: string, email: string): Promise<boolean>;
+  claimMainManager(firmId: string, structureId: string, email: string): Promise<boolean>;
   /** Hands the role over only if `from` still holds it: two concurrent handovers cannot both win. */
-  transferMainManager(firmId: string, from: string, to: string): Promise<boolean>;
+  transferMainManager(firmId: string, structureId: string, from: string, to: string): Promise<boolean>;
+  /** Applies the change only if the structure is still at `expectedVersion`. */
+  update(firmId: string, structureId: string, expectedVersion: number, change: { details?: StructureDetails; services?: Service[]; active?: boolean }): Promise<boolean>;
 }
 
+/** Memberships per (structure, user); `structureId` absent or undefined: the default structure. */
 export interface MembershipStore {
-  findByUserId(firmId: string, userId: string): Promise<Membership | null>;
-  findByEmail(firmId: string, email: string): Promise<Membership | null>;
-  /** Creates or re-attaches the membership of this e-mail; returns the stored one. */
+  findByUserId(firmId: string, userId: string, structureId?: string): Promise<Membership | null>;
+  findByEmail(firmId: string, email: string, structureId?: string): Promise<Membership | null>;
+  /** Every membership of this person, in every structure of the firm. */
+  listForEmail(firmId: string, email: string): Promise<Membership[]>;
+  /** Creates or re-attaches the membership of this e-mail in `membership.structureId`; returns the stored one. */
   attach(membership: Membership): Promise<{ membership: Membership; created: boolean }>;
+  /** Binds the Entra id in every structure the e-mail was attached to before the person first came. */
   bindUserId(firmId: string, email: string, userId: string, displayName: string): Promise<void>;
   /** Replaces the profiles only if they are still `expected` (no lost update between two admins). */
-  replaceProfiles(firmId: string, email: string, expected: Profile[], profiles: Profile[]): Promise<boolean>;
-  detach(firmId: string, email: string, comment: string): Promise<boolean>;
-  list(firmId: string): Promise<Membership[]>;
+  replaceProfiles(firmId: string, email: string, expected: Profile[], profiles: Profile[], structureId?: string): Promise<boolean>;
+  /** Replaces the services only if they are still `expected`. */
+  replaceServices(firmId: string, email: string, expected: string[], services: string[], structureId?: string): Promise<boolean>;
+  detach(firmId: string, email: string, comment: string, structureId?: string): Promise<boolean>;
+  list(firmId: string, structureId?: string): Promise<Membership[]>;
+  /** Memberships of the firm in any structure (0 means nobody has used Passerelle yet). */
   count(firmId: string): Promise<number>;
 }
 
@@ -42,7 +60,10 @@ export interface AccessRequest {
   requester: { userId: string; email: string; displayName: string };
   profile?: Profile;
   offer?: RequestedOffer;
+  /** A join request into this service (its id) of the default structure. */
   service?: string;
+  /** The service's name when asked, for the approver and the requester to read. */
+  serviceName?: string;
   comment?: string;
   status: 'pending' | 'approved' | 'refused';
   createdAt: Date;
@@ -51,7 +72,7 @@ export interface AccessRequest {
 
 export interface AccessRequestStore {
   create(request: Omit<AccessRequest, 'number'>): Promise<AccessRequest>;
-  findPendingLike(firmId: string, userId: string, kind: AccessRequestKind, profile?: Profile, offer?: RequestedOffer): Promise<AccessRequest | null>;
+  findPendingLike(firmId: string, userId: string, kind: AccessRequestKind, profile?: Profile, offer?: RequestedOffer, service?: string): Promise<AccessRequest | null>;
   find(firmId: string, number: number): Promise<AccessRequest | null>;
   listPending(firmId: string, limit: number): Promise<AccessRequest[]>;
   countPending(firmId: string): Promise<number>;

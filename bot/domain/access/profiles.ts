@@ -1,6 +1,6 @@
 /**
  * Staff permissions as data (the Chorus Pro model): a profile is an application with a level;
- * a user's habilitation is their set of profiles in the structure (the firm).
+ * a user's habilitation is their set of profiles in one structure of the firm.
  */
 export const applications = ['clientFiles', 'contacts', 'invitations', 'offers', 'partnerApps', 'audit', 'organisation'] as const;
 export type Application = (typeof applications)[number];
@@ -19,6 +19,8 @@ export type Role = 'mainManager' | 'user';
 
 export interface Membership {
   firmId: string;
+  /** The structure of the firm this membership is in; absent: the firm's default structure. */
+  structureId?: string;
   /** Entra object id; unknown until the person first talks to Passerelle when attached by e-mail. */
   userId?: string;
   email: string;

@@ -1,6 +1,8 @@
 import type { TurnContext } from 'botbuilder';
 import { z } from 'zod';
-import { accessRequestsCard, staffUsersCard, userProfilesCard } from '../../cards/accessViews.js';
+import { accessRequestsCard, userProfilesCard } from '../../cards/accessViews.js';
+import { defaultStructureId } from '../../domain/access/structures.js';
+import { showUsers, structureGate } from './accessStructureActions.js';
 import type { AccessService } from '../../domain/access/accessService.js';
 import { requirements } from '../../domain/access/policy.js';
 import { applications, isProfile, type Profile } from '../../domain/access/profiles.js';
@@ -65,29 +67,29 @@ export class RefuseRequestAction implements CardActionHandler {
   }
 }
 
-async function usersCard(access: AccessService, session: TurnSession, banner?: { text: string; good: boolean }) {
-  const firmId = session.actor.firmId;
-  return staffUsersCard(session.language, await access.listMembers(firmId), await access.mainManagerEmail(firmId), banner);
-}
+const structureOf = (data: Record<string, unknown>) => (typeof data.structureId === 'string' && data.structureId ? data.structureId : defaultStructureId);
 
+/** The verbs below act in the structure their card names (the default one for older cards): see structureGate. */
 export class ShowUsersAction implements CardActionHandler {
   readonly verb = 'access.users';
-  readonly requires: Access = requirements.read('organisation');
+  readonly requires: Access = 'anyone';
   constructor(private readonly access: AccessService) {}
 
-  async handle(_context: TurnContext, session: TurnSession): Promise<CardActionResult> {
-    return { card: await usersCard(this.access, session) };
+  async handle(_context: TurnContext, session: TurnSession, data: Record<string, unknown>): Promise<CardActionResult> {
+    return showUsers(this.access, session, structureOf(data ?? {}));
   }
 }
 
 export class OpenProfilesAction implements CardActionHandler {
   readonly verb = 'access.openProfiles';
-  readonly requires: Access = requirements.change('organisation');
+  readonly requires: Access = 'anyone';
   constructor(private readonly access: AccessService) {}
 
   async handle(_context: TurnContext, session: TurnSession, data: Record<string, unknown>): Promise<CardActionResult> {
     const { email } = parseCardData(this.verb, emailData, data);
-    const member = (await this.access.listMembers(session.actor.firmId)).find((candidate) => candidate.email === email);
+    const gate = await structureGate(this.access, session, structureOf(data), requirements.change('organisation'));
+    if (!gate.ok) return gate.result;
+    const member = (await this.access.listMembers(session.actor.firmId, gate.structure.id)).find((candidate) => candidate.email === email);
     return member ? { card: userProfilesCard(session.language, member) } : { message: session.t.access.refusals.targetNotAttached };
   }
 }
@@ -95,11 +97,13 @@ export class OpenProfilesAction implements CardActionHandler {
 /** Saves the whole habilitation as submitted: one choice per application. */
 export class SaveProfilesAction implements CardActionHandler {
   readonly verb = 'access.saveProfiles';
-  readonly requires: Access = requirements.change('organisation');
+  readonly requires: Access = 'anyone';
   constructor(private readonly access: AccessService) {}
 
   async handle(_context: TurnContext, session: TurnSession, data: Record<string, unknown>): Promise<CardActionResult> {
     const { email } = parseCardData(this.verb, emailData, data);
+    const gate = await structureGate(this.access, session, structureOf(data), requirements.change('organisation'));
+    if (!gate.ok) return gate.result;
     const profiles: Profile[] = [];
     for (const application of applications) {
       const level = data[`profile_${application}`];
@@ -108,27 +112,29 @@ export class SaveProfilesAction implements CardActionHandler {
       if (!isProfile(profile)) return { message: session.t.errors.staleCard };
       profiles.push(profile);
     }
-    const outcome = await this.access.replaceProfiles(session.actor, email, profiles);
+    const outcome = await this.access.replaceProfiles({ ...session.actor, email: session.access.email }, email, profiles, gate.structure.id);
     const banner = outcome.ok
       ? { text: format(session.t.access.profilesSaved, { name: outcome.value.displayName }), good: true }
-      : { text: refusalText(session.t, outcome.refusal), good: false };
-    return { card: await usersCard(this.access, session, banner) };
+      : { text: refusalText(session.t, outcome.refusal, outcome.about), good: false };
+    return showUsers(this.access, session, gate.structure.id, banner);
   }
 }
 
 export class DetachUserAction implements CardActionHandler {
   readonly verb = 'access.detach';
-  readonly requires: Access = requirements.change('organisation');
+  readonly requires: Access = 'anyone';
   constructor(private readonly access: AccessService) {}
 
   async handle(_context: TurnContext, session: TurnSession, data: Record<string, unknown>): Promise<CardActionResult> {
     const { email, index } = parseCardData(this.verb, emailData, data) as { email: string; index?: unknown };
+    const gate = await structureGate(this.access, session, structureOf(data), requirements.change('organisation'));
+    if (!gate.ok) return gate.result;
     const comment = typeof data[`comment${String(index)}`] === 'string' ? String(data[`comment${String(index)}`]) : undefined;
-    const member = (await this.access.listMembers(session.actor.firmId)).find((candidate) => candidate.email === email);
-    const outcome = await this.access.detach(session.actor, email, comment);
+    const member = (await this.access.listMembers(session.actor.firmId, gate.structure.id)).find((candidate) => candidate.email === email);
+    const outcome = await this.access.detach({ ...session.actor, email: session.access.email }, email, comment, gate.structure.id);
     const banner = outcome.ok
       ? { text: format(session.t.access.detached, { name: member?.displayName ?? email }), good: true }
-      : { text: refusalText(session.t, outcome.refusal), good: false };
-    return { card: await usersCard(this.access, session, banner) };
+      : { text: refusalText(session.t, outcome.refusal, outcome.about), good: false };
+    return showUsers(this.access, session, gate.structure.id, banner);
   }
 }

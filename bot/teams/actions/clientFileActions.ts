@@ -1,4 +1,4 @@
-import { requirements } from '../../domain/access/policy.js';
+import { requirements, visibleServiceIds } from '../../domain/access/policy.js';
 import type { TurnContext } from 'botbuilder';
 import { clientFileDetailsCard, clientFileFormCard } from '../../cards/views.js';
 import { contactDisplayName } from '../../domain/contact.js';
@@ -42,7 +42,7 @@ export class ShowClientFileAction implements CardActionHandler {
 
   async handle(_context: TurnContext, session: TurnSession, data: Record<string, unknown>): Promise<CardActionResult> {
     const { clientFileId } = parseCardData(this.verb, clientFileRef, data);
-    const details = await this.services.clientFiles.details(session.actor.firmId, clientFileId);
+    const details = await this.services.clientFiles.details(session.actor.firmId, clientFileId, visibleServiceIds(session.access));
     return details ? { card: clientFileDetailsCard(session.language, details) } : { message: session.t.clientFile.gone };
   }
 }
@@ -55,6 +55,8 @@ export class SetPrimaryContactAction implements CardActionHandler {
   async handle(_context: TurnContext, session: TurnSession, data: Record<string, unknown>): Promise<CardActionResult> {
     const { t, actor, language } = session;
     const { clientFileId, contactId } = parseCardData(this.verb, setPrimaryData, data);
+    // Refuses before writing when the file belongs to another service than the user's.
+    await this.services.clientFiles.details(actor.firmId, clientFileId, visibleServiceIds(session.access));
     const result = await this.services.clientFiles.setPrimaryContact(actor, clientFileId, contactId);
     const details = await this.services.clientFiles.details(actor.firmId, clientFileId);
     if (result === 'clientFileNotFound' || !details) return { message: t.clientFile.gone };

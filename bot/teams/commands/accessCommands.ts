@@ -1,6 +1,8 @@
 import type { TurnContext } from 'botbuilder';
-import { accessRequestsCard, myRightsCard, staffUsersCard } from '../../cards/accessViews.js';
-import type { AccessService } from '../../domain/access/accessService.js';
+import { accessRequestsCard, myRightsCard, structureTitle } from '../../cards/accessViews.js';
+import type { AccessService, HandoverScope } from '../../domain/access/accessService.js';
+import { defaultStructureId, findStructure } from '../../domain/access/structures.js';
+import { showUsers, structureGate } from '../actions/accessStructureActions.js';
 import { requirements } from '../../domain/access/policy.js';
 import { applications, type Application, type Profile } from '../../domain/access/profiles.js';
 import { normaliseForSearch } from '../../domain/fieldRules.js';
@@ -44,9 +46,14 @@ export class RequestAccessCommand implements BotCommand {
     const { t, actor } = session;
     if (!session.access.email) return replyWithText(context, t.errors.accessCheckFailed);
     const profileMatch = /^(?:profil|profile)\s+(.+?)\s+(consultation|modification)$/i.exec(args.trim());
+    // « demander accès service Pôle social : je rejoins l’équipe paie » — the comment after a colon.
+    const serviceMatch = /^(?:acc[eè]s|access|rattachement)\s+service(?:\s+([^:]*))?(?::\s*(.*))?$/i.exec(args.trim());
     const joinMatch = /^(?:acc[eè]s|access|rattachement)(?:\s+(.*))?$/i.exec(args.trim());
-    let input: { kind: 'join' | 'profile'; profile?: Profile; comment?: string };
-    if (profileMatch) {
+    let input: { kind: 'join' | 'profile'; profile?: Profile; comment?: string; service?: string };
+    if (serviceMatch) {
+      if (!serviceMatch[1]?.trim()) return replyWithText(context, t.access.joinServiceUsage);
+      input = { kind: 'join', service: serviceMatch[1].trim(), comment: serviceMatch[2] };
+    } else if (profileMatch) {
       const application = applicationWords[normaliseForSearch(profileMatch[1]!)];
       if (!application) return replyWithText(context, t.access.profileUsage);
       input = { kind: 'profile', profile: { application, level: profileMatch[2]!.toLowerCase() as Profile['level'] } };
@@ -56,7 +63,7 @@ export class RequestAccessCommand implements BotCommand {
       return replyWithText(context, t.access.profileUsage);
     }
     const outcome = await this.access.request({ ...actor, email: session.access.email }, input);
-    await replyWithText(context, outcome.ok ? format(t.access.requested, { number: outcome.value.number }) : refusalText(t, outcome.refusal));
+    await replyWithText(context, outcome.ok ? format(t.access.requested, { number: outcome.value.number }) : refusalText(t, outcome.refusal, outcome.about));
   }
 }
 
@@ -80,41 +87,89 @@ export class UsersCommand implements BotCommand {
   constructor(private readonly access: AccessService) {}
 
   async handle(context: TurnContext, session: TurnSession): Promise<void> {
-    const firmId = session.actor.firmId;
-    await replyWithCard(context, staffUsersCard(session.language, await this.access.listMembers(firmId), await this.access.mainManagerEmail(firmId)));
+    const shown = await showUsers(this.access, session, defaultStructureId);
+    await ('card' in shown ? replyWithCard(context, shown.card) : replyWithText(context, shown.message));
   }
 }
 
-/** "rattacher <e-mail>": attaches a member of staff with the default profiles. */
+/**
+ * "rattacher <e-mail> [services <nom>; <nom>] [structure <nom>]": attaches a member of staff with the
+ * default profiles, to the whole structure or to the named services.
+ */
 export class AttachCommand implements BotCommand {
   readonly name = 'attach';
-  readonly requires: Access = requirements.change('organisation');
+  // The structure named decides (checked by AccessService); the default one is checked here as before.
+  readonly requires: Access = 'anyone';
   readonly match = keywordMatcher([/rattacher/, /attach/], { takesArguments: true });
 
   constructor(private readonly access: AccessService) {}
 
   async handle(context: TurnContext, session: TurnSession, args: string): Promise<void> {
     const { t, actor, language } = session;
-    if (!args) return replyWithText(context, t.access.attachUsage);
-    const outcome = await this.access.attach(actor, { email: args.trim() });
-    if (!outcome.ok) return replyWithText(context, `${refusalText(t, outcome.refusal)} ${t.access.attachUsage}`);
-    const banner = { text: format(t.access.attached, { email: outcome.value.email }), good: true };
-    await replyWithCard(context, staffUsersCard(language, await this.access.listMembers(actor.firmId), await this.access.mainManagerEmail(actor.firmId), banner));
+    const parsed = /^(\S+)(?:\s+services?\s+(.+?))?(?:\s+structure\s+(.+))?$/i.exec(args.trim());
+    if (!args || !parsed) return replyWithText(context, t.access.attachFullUsage);
+    let structureId = defaultStructureId;
+    if (parsed[3]) {
+      const named = findStructure(await this.access.listStructures(actor.firmId), parsed[3]);
+      if (!named) return replyWithText(context, t.access.refusals.structureNotFound);
+      structureId = named.id;
+    }
+    if (structureId === defaultStructureId) {
+      const gate = await structureGate(this.access, session, structureId, requirements.change('organisation'));
+      if (!gate.ok) return 'card' in gate.result ? replyWithCard(context, gate.result.card) : replyWithText(context, gate.result.message);
+    }
+    const services = parsed[2] ? parsed[2].split(/[;,]/).map((name) => name.trim()).filter(Boolean) : [];
+    const outcome = await this.access.attach({ ...actor, email: session.access.email }, { email: parsed[1]!, services, structureId });
+    if (!outcome.ok) return replyWithText(context, `${refusalText(t, outcome.refusal, outcome.about)} ${t.access.attachFullUsage}`);
+    const structure = await this.access.findStructure(actor.firmId, structureId);
+    const names = new Map((structure?.services ?? []).map((service) => [service.id, service.name]));
+    const text =
+      structureId !== defaultStructureId
+        ? format(t.access.attachedIn, { email: outcome.value.email, structure: structure ? structureTitle(language, structure) : structureId })
+        : outcome.value.services.length
+          ? format(t.access.attachedServices, { email: outcome.value.email, services: outcome.value.services.map((id) => `« ${names.get(id) ?? id} »`).join(', ') })
+          : format(t.access.attached, { email: outcome.value.email });
+    const shown = await showUsers(this.access, session, structureId, { text, good: true });
+    await ('card' in shown ? replyWithCard(context, shown.card) : replyWithText(context, shown.message));
   }
 }
 
-/** "transférer gestionnaire <e-mail>": the main manager hands the role over to an attached user. */
+/**
+ * "transférer gestionnaire <e-mail> [structure <nom> | structures <nom>; <nom> | toutes]": the main
+ * manager hands the role over, for one structure (the default one unless named), a selection, or
+ * every structure they manage, to a person attached to each of them.
+ */
 export class TransferMainManagerCommand implements BotCommand {
   readonly name = 'transferMainManager';
-  readonly requires: Access = 'attached';
+  // A main manager of another structure only is not attached to the default one: AccessService checks.
+  readonly requires: Access = 'anyone';
   readonly match = keywordMatcher([/transf[ée]rer\s+gestionnaire/, /transfer\s+manager/], { takesArguments: true });
 
   constructor(private readonly access: AccessService) {}
 
   async handle(context: TurnContext, session: TurnSession, args: string): Promise<void> {
-    const { t, actor } = session;
-    if (!args) return replyWithText(context, t.access.transferUsage);
-    const outcome = await this.access.transferMainManager({ ...actor, email: session.access.email }, args.trim());
-    await replyWithText(context, outcome.ok ? format(t.access.transferred, { email: args.trim().toLowerCase() }) : refusalText(t, outcome.refusal));
+    const { t, actor, language } = session;
+    const parsed = /^(\S+)(?:\s+(?:(toutes|all)|structures?\s+(.+)))?$/i.exec(args.trim());
+    if (!args || !parsed) return replyWithText(context, t.access.transferFullUsage);
+    let scope: HandoverScope = { structureIds: [defaultStructureId] };
+    if (parsed[2]) scope = 'all';
+    else if (parsed[3]) {
+      const all = await this.access.listStructures(actor.firmId);
+      const ids: string[] = [];
+      for (const name of parsed[3].split(/[;,]/).map((part) => part.trim()).filter(Boolean)) {
+        const named = findStructure(all, name);
+        if (!named) return replyWithText(context, refusalText(t, 'structureNotFound', name));
+        ids.push(named.id);
+      }
+      scope = { structureIds: ids };
+    }
+    const outcome = await this.access.transferMainManager({ ...actor, email: session.access.email }, parsed[1]!, scope);
+    if (!outcome.ok) return replyWithText(context, refusalText(t, outcome.refusal, scope === 'all' || scope.structureIds.length > 1 || scope.structureIds[0] !== defaultStructureId ? outcome.about : undefined));
+    const email = parsed[1]!.toLowerCase();
+    const { transferred, lost } = outcome.value;
+    const names = (list: typeof transferred) => list.map((structure) => structureTitle(language, structure)).join(', ');
+    let text = transferred.length === 1 && transferred[0]!.id === defaultStructureId && lost.length === 0 ? format(t.access.transferred, { email }) : format(t.access.transferredMany, { email, structures: names(transferred) });
+    if (lost.length) text += ` ${format(t.access.transferLost, { structures: names(lost) })}`;
+    await replyWithText(context, text);
   }
 }

@@ -1,4 +1,4 @@
-import { requirements } from '../../domain/access/policy.js';
+import { requirements, visibleServiceIds } from '../../domain/access/policy.js';
 import type { TurnContext } from 'botbuilder';
 import { clientFileDetailsCard, clientFileResultsCard } from '../../cards/views.js';
 import { format } from '../../i18n/index.js';
@@ -18,12 +18,14 @@ export class ShowClientFileCommand implements BotCommand {
   async handle(context: TurnContext, session: TurnSession, query: string): Promise<void> {
     const { t, actor, language } = session;
     if (!query) return replyWithText(context, t.clientFile.missingQuery);
-    const found = await this.services.clientFiles.find(actor.firmId, query);
+    // A user attached to services finds only their services' files and those of no service.
+    const visibility = visibleServiceIds(session.access);
+    const found = await this.services.clientFiles.find(actor.firmId, query, visibility);
     if (found.kind === 'none') {
       return replyWithText(context, `${format(t.clientFile.notFound, { query })} ${t.clientFile.notFoundHint}`);
     }
     if (found.kind === 'many') return replyWithCard(context, clientFileResultsCard(language, query, found.records, found.more));
-    const details = await this.services.clientFiles.details(actor.firmId, found.record.id);
+    const details = await this.services.clientFiles.details(actor.firmId, found.record.id, visibility);
     if (!details) return replyWithText(context, t.clientFile.gone);
     await replyWithCard(context, clientFileDetailsCard(language, details));
   }

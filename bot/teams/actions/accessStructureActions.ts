@@ -1,0 +1,263 @@
+import type { TurnContext } from 'botbuilder';
+import { z } from 'zod';
+import { accessRefusedCard, memberServicesCard, staffUsersCard, structureCard, structureConfirmCard, structureServicesCard, structureTitle } from '../../cards/accessViews.js';
+import type { AccessService } from '../../domain/access/accessService.js';
+import { decide, requirements, type AccessContext } from '../../domain/access/policy.js';
+import type { Requirement } from '../../domain/access/profiles.js';
+import { defaultStructureId, type Structure } from '../../domain/access/structures.js';
+import { format } from '../../i18n/index.js';
+import { refusalText } from '../accessText.js';
+import type { Access, CardActionHandler, CardActionResult } from '../handlers.js';
+import type { TurnSession } from '../session.js';
+import { parseCardData } from './cardData.js';
+
+type Banner = { text: string; good: boolean };
+type Gate = { ok: true; structure: Structure; access: AccessContext; canEdit: boolean } | { ok: false; result: CardActionResult };
+
+/**
+ * Structure verbs act on the structure named in their data, so their requirement is checked there:
+ * the policy decides on the user's membership in that structure (for the default structure, the one
+ * the session already holds). Handlers using it declare `requires: 'anyone'` for that reason.
+ */
+export async function structureGate(access: AccessService, session: TurnSession, structureId: string | undefined, requirement: Requirement): Promise<Gate> {
+  const id = structureId || defaultStructureId;
+  let found: { structure: Structure; access: AccessContext } | null;
+  if (id === defaultStructureId) {
+    const structure = await access.findStructure(session.actor.firmId, defaultStructureId);
+    found = structure ? { structure, access: session.access } : null;
+  } else {
+    found = await access.structureAccess({ ...session.actor, email: session.access.email }, id);
+  }
+  if (!found) return { ok: false, result: { message: session.t.access.refusals.structureNotFound } };
+  const decision = decide(found.access, requirement);
+  if (!decision.allowed) return { ok: false, result: { card: accessRefusedCard(session.language, decision.reason, decision.missing) } };
+  return { ok: true, ...found, canEdit: decide(found.access, requirements.change('organisation')).allowed };
+}
+
+const structureRef = z.object({ structureId: z.string().max(64).optional() }).passthrough();
+const structureSave = z.object({
+  structureId: z.string().max(64).optional(),
+  version: z.coerce.number().int().min(0).optional(),
+  displayName: z.string().max(5_000).optional(),
+  addressLine: z.string().max(5_000).optional(),
+  phone: z.string().max(5_000).optional(),
+  contactEmail: z.string().max(5_000).optional(),
+  siret: z.unknown().optional(),
+  legalName: z.unknown().optional(),
+});
+const serviceRef = z.object({ structureId: z.string().max(64).optional(), serviceId: z.string().min(1).max(64) }).passthrough();
+const memberRef = z.object({ structureId: z.string().max(64).optional(), email: z.string().min(3).max(254) }).passthrough();
+const servicesChoice = z.object({
+  structureId: z.string().max(64).optional(),
+  email: z.string().min(3).max(254),
+  scope: z.enum(['whole', 'services']).optional(),
+  services: z.string().max(5_000).optional(),
+  leave: z.string().max(5_000).optional(),
+  comment: z.string().max(5_000).optional(),
+});
+
+/** Ticked choices of a multi-select arrive as one comma-separated string. */
+function ticked(value: string | undefined): string[] {
+  return (value ?? '').split(',').map((id) => id.trim()).filter(Boolean);
+}
+
+async function showStructure(access: AccessService, session: TurnSession, structureId: string | undefined, banner?: Banner): Promise<CardActionResult> {
+  const gate = await structureGate(access, session, structureId, requirements.read('organisation'));
+  if (!gate.ok) return gate.result;
+  return { card: structureCard(session.language, gate.structure, { canEdit: gate.canEdit, banner }) };
+}
+
+async function showServices(access: AccessService, session: TurnSession, structureId: string | undefined, banner?: Banner): Promise<CardActionResult> {
+  const gate = await structureGate(access, session, structureId, requirements.read('organisation'));
+  if (!gate.ok) return gate.result;
+  return { card: structureServicesCard(session.language, gate.structure, { canEdit: gate.canEdit, banner }) };
+}
+
+/** The users of a structure (the default one unless told), with their services. */
+export async function showUsers(access: AccessService, session: TurnSession, structureId: string | undefined, banner?: Banner): Promise<CardActionResult> {
+  const gate = await structureGate(access, session, structureId, requirements.read('organisation'));
+  if (!gate.ok) return gate.result;
+  const firmId = session.actor.firmId;
+  return { card: staffUsersCard(session.language, await access.listMembers(firmId, gate.structure.id), gate.structure.mainManagerEmail, banner, gate.structure) };
+}
+
+export class ShowStructureAction implements CardActionHandler {
+  readonly verb = 'structure.show';
+  readonly requires: Access = 'anyone';
+  constructor(private readonly access: AccessService) {}
+
+  async handle(_context: TurnContext, session: TurnSession, data: Record<string, unknown>): Promise<CardActionResult> {
+    const { structureId, kept } = parseCardData(this.verb, structureRef, data) as { structureId?: string; kept?: unknown };
+    return showStructure(this.access, session, structureId, kept === true ? { text: session.t.access.keptActive, good: true } : undefined);
+  }
+}
+
+/** Saves what staff own of the structure; the register's fields are refused, nothing written. */
+export class SaveStructureAction implements CardActionHandler {
+  readonly verb = 'structure.save';
+  readonly requires: Access = 'anyone';
+  constructor(private readonly access: AccessService) {}
+
+  async handle(_context: TurnContext, session: TurnSession, data: Record<string, unknown>): Promise<CardActionResult> {
+    const { structureId, version, ...input } = parseCardData(this.verb, structureSave, data);
+    const id = structureId || defaultStructureId;
+    const fields = Object.fromEntries(Object.entries(input).filter(([key]) => key in data));
+    const outcome = await this.access.updateStructure({ ...session.actor, email: session.access.email }, id, fields, version);
+    if (outcome.ok) return { card: structureCard(session.language, outcome.value, { canEdit: true, banner: { text: session.t.access.structureSaved, good: true } }) };
+    const structure = await this.access.findStructure(session.actor.firmId, id);
+    if (!structure || outcome.refusal === 'notAdministrator' || outcome.refusal === 'structureNotFound') return { message: refusalText(session.t, outcome.refusal, outcome.about) };
+    // What was typed stays in the form, with each problem next to its field.
+    const values = Object.fromEntries(Object.entries(fields).map(([key, value]) => [key, typeof value === 'string' ? value : undefined]));
+    return {
+      card: structureCard(session.language, structure, { canEdit: true, errors: outcome.errors, values, banner: { text: refusalText(session.t, outcome.refusal), good: false } }),
+    };
+  }
+}
+
+export class ConfirmDeactivateStructureAction implements CardActionHandler {
+  readonly verb = 'structure.confirmDeactivate';
+  readonly requires: Access = 'anyone';
+  constructor(private readonly access: AccessService) {}
+
+  async handle(_context: TurnContext, session: TurnSession, data: Record<string, unknown>): Promise<CardActionResult> {
+    const { structureId } = parseCardData(this.verb, structureRef, data);
+    const gate = await structureGate(this.access, session, structureId, requirements.change('organisation'));
+    if (!gate.ok) return gate.result;
+    return { card: structureConfirmCard(session.language, gate.structure) };
+  }
+}
+
+/** Only the confirmation card's button sends `confirm: true`; anything else is refused, nothing written. */
+export class DeactivateStructureAction implements CardActionHandler {
+  readonly verb = 'structure.deactivate';
+  readonly requires: Access = 'anyone';
+  constructor(private readonly access: AccessService) {}
+
+  async handle(_context: TurnContext, session: TurnSession, data: Record<string, unknown>): Promise<CardActionResult> {
+    const { structureId, confirm } = parseCardData(this.verb, structureRef, data) as { structureId?: string; confirm?: unknown };
+    const outcome = await this.access.setStructureActive({ ...session.actor, email: session.access.email }, structureId || defaultStructureId, false, confirm === true);
+    if (!outcome.ok) return { message: refusalText(session.t, outcome.refusal, outcome.about) };
+    const banner = { text: format(session.t.access.structureDeactivated, { name: structureTitle(session.language, outcome.value) }), good: true };
+    return { card: structureCard(session.language, outcome.value, { canEdit: true, banner }) };
+  }
+}
+
+export class ActivateStructureAction implements CardActionHandler {
+  readonly verb = 'structure.activate';
+  readonly requires: Access = 'anyone';
+  constructor(private readonly access: AccessService) {}
+
+  async handle(_context: TurnContext, session: TurnSession, data: Record<string, unknown>): Promise<CardActionResult> {
+    const { structureId } = parseCardData(this.verb, structureRef, data);
+    const outcome = await this.access.setStructureActive({ ...session.actor, email: session.access.email }, structureId || defaultStructureId, true, true);
+    if (!outcome.ok) return { message: refusalText(session.t, outcome.refusal, outcome.about) };
+    const banner = { text: format(session.t.access.structureReactivated, { name: structureTitle(session.language, outcome.value) }), good: true };
+    return { card: structureCard(session.language, outcome.value, { canEdit: true, banner }) };
+  }
+}
+
+export class ShowServicesAction implements CardActionHandler {
+  readonly verb = 'structure.services';
+  readonly requires: Access = 'anyone';
+  constructor(private readonly access: AccessService) {}
+
+  async handle(_context: TurnContext, session: TurnSession, data: Record<string, unknown>): Promise<CardActionResult> {
+    const { structureId } = parseCardData(this.verb, structureRef, data);
+    return showServices(this.access, session, structureId);
+  }
+}
+
+export class CreateServiceAction implements CardActionHandler {
+  readonly verb = 'service.create';
+  readonly requires: Access = 'anyone';
+  constructor(private readonly access: AccessService) {}
+
+  async handle(_context: TurnContext, session: TurnSession, data: Record<string, unknown>): Promise<CardActionResult> {
+    const { structureId, newServiceName } = parseCardData(this.verb, structureRef, data) as { structureId?: string; newServiceName?: unknown };
+    const outcome = await this.access.createService({ ...session.actor, email: session.access.email }, structureId || defaultStructureId, typeof newServiceName === 'string' ? newServiceName : undefined);
+    const banner = outcome.ok ? { text: format(session.t.access.serviceCreated, { name: outcome.value.name }), good: true } : { text: refusalText(session.t, outcome.refusal), good: false };
+    return showServices(this.access, session, structureId, banner);
+  }
+}
+
+export class RenameServiceAction implements CardActionHandler {
+  readonly verb = 'service.rename';
+  readonly requires: Access = 'anyone';
+  constructor(private readonly access: AccessService) {}
+
+  async handle(_context: TurnContext, session: TurnSession, data: Record<string, unknown>): Promise<CardActionResult> {
+    const { structureId, serviceId, index } = parseCardData(this.verb, serviceRef, data) as { structureId?: string; serviceId: string; index?: unknown };
+    const name = data[`name${String(index)}`];
+    const outcome = await this.access.renameService({ ...session.actor, email: session.access.email }, structureId || defaultStructureId, serviceId, typeof name === 'string' ? name : undefined);
+    const banner = outcome.ok ? { text: format(session.t.access.serviceRenamed, { name: outcome.value.name }), good: true } : { text: refusalText(session.t, outcome.refusal), good: false };
+    return showServices(this.access, session, structureId, banner);
+  }
+}
+
+export class SetServiceActiveAction implements CardActionHandler {
+  readonly verb = 'service.setActive';
+  readonly requires: Access = 'anyone';
+  constructor(private readonly access: AccessService) {}
+
+  async handle(_context: TurnContext, session: TurnSession, data: Record<string, unknown>): Promise<CardActionResult> {
+    const { structureId, serviceId, active } = parseCardData(this.verb, serviceRef.extend({ active: z.boolean() }), data);
+    const outcome = await this.access.setServiceActive({ ...session.actor, email: session.access.email }, structureId || defaultStructureId, serviceId, active);
+    const banner = outcome.ok
+      ? { text: format(active ? session.t.access.serviceReactivated : session.t.access.serviceDeactivated, { name: outcome.value.name }), good: true }
+      : { text: refusalText(session.t, outcome.refusal), good: false };
+    return showServices(this.access, session, structureId, banner);
+  }
+}
+
+async function memberCard(access: AccessService, session: TurnSession, structureId: string | undefined, email: string, banner?: Banner): Promise<CardActionResult> {
+  const gate = await structureGate(access, session, structureId, requirements.change('organisation'));
+  if (!gate.ok) return gate.result;
+  const member = (await access.listMembers(session.actor.firmId, gate.structure.id)).find((candidate) => candidate.email === email && candidate.status === 'attached');
+  return member ? { card: memberServicesCard(session.language, gate.structure, member, banner) } : { message: session.t.access.refusals.targetNotAttached };
+}
+
+export class OpenMemberServicesAction implements CardActionHandler {
+  readonly verb = 'access.openServices';
+  readonly requires: Access = 'anyone';
+  constructor(private readonly access: AccessService) {}
+
+  async handle(_context: TurnContext, session: TurnSession, data: Record<string, unknown>): Promise<CardActionResult> {
+    const { structureId, email } = parseCardData(this.verb, memberRef, data);
+    return memberCard(this.access, session, structureId, email);
+  }
+}
+
+/** Attaches the user to the whole structure or to exactly the ticked services. */
+export class SetMemberServicesAction implements CardActionHandler {
+  readonly verb = 'access.setServices';
+  readonly requires: Access = 'anyone';
+  constructor(private readonly access: AccessService) {}
+
+  async handle(_context: TurnContext, session: TurnSession, data: Record<string, unknown>): Promise<CardActionResult> {
+    const { structureId, email, scope, services } = parseCardData(this.verb, servicesChoice, data);
+    const chosen = scope === 'whole' ? [] : ticked(services);
+    if (scope !== 'whole' && chosen.length === 0) return memberCard(this.access, session, structureId, email, { text: session.t.access.noServiceChosen, good: false });
+    const outcome = await this.access.setServices({ ...session.actor, email: session.access.email }, email, chosen, structureId || defaultStructureId);
+    const banner = outcome.ok ? { text: format(session.t.access.servicesSaved, { name: outcome.value.displayName }), good: true } : { text: refusalText(session.t, outcome.refusal, outcome.about), good: false };
+    return outcome.ok ? showUsers(this.access, session, structureId, banner) : memberCard(this.access, session, structureId, email, banner);
+  }
+}
+
+/** Detaches the user from the ticked services; the comment is mandatory. */
+export class DetachMemberServicesAction implements CardActionHandler {
+  readonly verb = 'access.detachServices';
+  readonly requires: Access = 'anyone';
+  constructor(private readonly access: AccessService) {}
+
+  async handle(_context: TurnContext, session: TurnSession, data: Record<string, unknown>): Promise<CardActionResult> {
+    const { structureId, email, leave, comment } = parseCardData(this.verb, servicesChoice, data);
+    const current = (await this.access.listMembers(session.actor.firmId, structureId || defaultStructureId)).find((candidate) => candidate.email === email);
+    const leaving = ticked(leave);
+    if (leaving.length === 0) return memberCard(this.access, session, structureId, email, { text: session.t.access.noServiceChosen, good: false });
+    const outcome = await this.access.detachFromServices({ ...session.actor, email: session.access.email }, email, leaving, comment, structureId || defaultStructureId);
+    const banner = outcome.ok
+      ? { text: format(session.t.access.detachedFromServices, { name: current?.displayName ?? email }), good: true }
+      : { text: refusalText(session.t, outcome.refusal, outcome.about), good: false };
+    return outcome.ok ? showUsers(this.access, session, structureId, banner) : memberCard(this.access, session, structureId, email, banner);
+  }
+}
