@@ -1,4 +1,5 @@
 import { stampOf, type Actor } from './actor.js';
+import { newAuditEntry } from './audit.js';
 import { clientFileSearchTokens, validateClientFile, type ClientFile, type ClientFileField, type ClientFileInput } from './clientFile.js';
 import { clientFileChanges, editableOf, hasChanges, validateClientFileEdit, type ClientFileEditField, type ClientFileEditInput } from './clientFileEdit.js';
 import { fieldLimits } from './catalogues.js';
@@ -55,25 +56,21 @@ export class ClientFileService {
     const validation = validateClientFile(input);
     if (!validation.ok) return { status: 'invalid', errors: validation.errors };
     const at = this.deps.now();
-    const outcome = await this.deps.clientFiles.insertUnlessCodeExists({
-      ...validation.value,
-      firmId: actor.firmId,
-      searchTokens: clientFileSearchTokens(validation.value),
-      creationRequestId: requestId,
-      created: stampOf(actor, at),
-      updatedAt: at,
-    });
+    const outcome = await this.deps.clientFiles.insertUnlessCodeExists(
+      {
+        ...validation.value,
+        firmId: actor.firmId,
+        searchTokens: clientFileSearchTokens(validation.value),
+        creationRequestId: requestId,
+        created: stampOf(actor, at),
+        updatedAt: at,
+      },
+      (clientFileId) => newAuditEntry({ firmId: actor.firmId, actor: stampOf(actor, at), action: 'clientFile.created', clientFileId, details: { code: validation.value.code } }),
+    );
     if (!outcome.inserted) {
       if (outcome.existing.creationRequestId === requestId) return { status: 'alreadyCreated', record: outcome.existing };
       return { status: 'invalid', errors: { code: { code: 'code.taken', params: { name: outcome.existing.companyName } } } };
     }
-    await this.deps.audit.record({
-      firmId: actor.firmId,
-      actor: stampOf(actor, at),
-      action: 'clientFile.created',
-      clientFileId: outcome.record.id,
-      details: { code: outcome.record.code },
-    });
     return { status: 'created', record: outcome.record };
   }
 
@@ -95,15 +92,9 @@ export class ClientFileService {
     const at = this.deps.now();
     const outcome = await this.deps.clientFiles.updateEditable(
       actor.firmId, clientFileId, expectedUpdatedAt, { ...after, searchTokens: clientFileSearchTokens({ code: file.code, companyName: after.companyName }) }, at,
+      newAuditEntry({ firmId: actor.firmId, actor: stampOf(actor, at), action: 'clientFile.updated', clientFileId, details: { code: file.code, ...changes } }),
     );
     if (outcome !== 'updated') return { status: outcome };
-    await this.deps.audit.record({
-      firmId: actor.firmId,
-      actor: stampOf(actor, at),
-      action: 'clientFile.updated',
-      clientFileId,
-      details: { code: file.code, ...changes },
-    });
     const record = await this.deps.clientFiles.findById(actor.firmId, clientFileId);
     return record ? { status: 'updated', record } : { status: 'notFound' };
   }
@@ -172,15 +163,10 @@ export class ClientFileService {
     if (file.primaryContactId === contactId) return 'unchanged';
     if (!(await this.deps.links.exists(actor.firmId, clientFileId, contactId))) return 'notLinked';
     const at = this.deps.now();
-    await this.deps.clientFiles.setPrimaryContact(actor.firmId, clientFileId, contactId, at);
-    await this.deps.audit.record({
-      firmId: actor.firmId,
-      actor: stampOf(actor, at),
-      action: 'clientFile.primaryContactSet',
-      clientFileId,
-      contactId,
-      details: { previousPrimaryContactId: file.primaryContactId ?? null },
-    });
+    await this.deps.clientFiles.setPrimaryContact(
+      actor.firmId, clientFileId, contactId, at,
+      newAuditEntry({ firmId: actor.firmId, actor: stampOf(actor, at), action: 'clientFile.primaryContactSet', clientFileId, contactId, details: { previousPrimaryContactId: file.primaryContactId ?? null } }),
+    );
     return 'done';
   }
 }

@@ -277,8 +277,10 @@ export class GuestOnboardingService {
     const refusal = await this.teamRefusal(firmId, clientFileId, team);
     if (refusal) return refusal;
     const by: ActorStamp = { userId: actorStamp.userId, displayName: actorStamp.displayName, at: actorStamp.at };
-    await this.deps.clientFiles.setGuestTeam(firmId, clientFileId, teamId, by.at);
-    await this.deps.audit.record({ firmId, actor: by, action: 'clientFile.guestTeamChosen', clientFileId, details: { teamId, previousTeamId: file.guestTeamId ?? null } });
+    await this.deps.clientFiles.setGuestTeam(
+      firmId, clientFileId, teamId, by.at,
+      newAuditEntry({ firmId, actor: by, action: 'clientFile.guestTeamChosen', clientFileId, details: { teamId, previousTeamId: file.guestTeamId ?? null } }),
+    );
     const links = await this.deps.links.listByClientFile(firmId, clientFileId);
     const waiting = await this.deps.contacts.findByIdsWithGuestState(firmId, links.map((link) => link.contactId), 'accepted');
     for (const contact of waiting) {

@@ -1,4 +1,5 @@
 import type { ActorStamp } from './actor.js';
+import { newAuditEntry } from './audit.js';
 import { clientFileSearchTokens } from './clientFile.js';
 import { contactSearchTokens } from './contact.js';
 import type { FirmSettingsService } from './firmSettingsService.js';
@@ -34,6 +35,7 @@ export class ImportService {
   async run(firmId: string, bytes: Uint8Array, by: ActorStamp): Promise<{ tally: ImportTally; rows: ImportRow[]; missingColumns: string[] }> {
     const { rows, missingColumns } = await this.preview(firmId, bytes);
     const tally: ImportTally = { filesCreated: 0, filesUpdated: 0, filesUnchanged: 0, contactsCreated: 0, contactsUpdated: 0, contactsUnchanged: 0, linksCreated: 0, rowsWithErrors: 0 };
+    // Natural keys: a file or contact on several lines is counted and audited at its first line only.
     const seenFiles = new Set<string>();
     const seenContacts = new Set<string>();
     for (const row of rows) {
@@ -41,33 +43,48 @@ export class ImportService {
         tally.rowsWithErrors++;
         continue;
       }
-      const file = await this.deps.clientFiles.upsertFromImport({
-        ...row.file, firmId, searchTokens: clientFileSearchTokens(row.file), creationRequestId: `import:${row.file.code}`, created: by, updatedAt: by.at,
-      });
-      if (!seenFiles.has(file.id)) {
-        seenFiles.add(file.id);
+      const code = row.file.code;
+      const firstOfFile = !seenFiles.has(code);
+      const file = await this.deps.clientFiles.upsertFromImport(
+        { ...row.file, firmId, searchTokens: clientFileSearchTokens(row.file), creationRequestId: `import:${code}`, created: by, updatedAt: by.at },
+        firstOfFile ? (change) => newAuditEntry({ firmId, actor: by, action: `clientFile.import.${change.outcome}`, clientFileId: change.id, details: { code, line: row.line } }) : undefined,
+      );
+      if (firstOfFile) {
+        seenFiles.add(code);
         if (file.outcome === 'created') tally.filesCreated++;
         else if (file.outcome === 'updated') tally.filesUpdated++;
         else tally.filesUnchanged++;
-        if (file.outcome !== 'unchanged') await this.deps.audit.record({ firmId, actor: by, action: `clientFile.import.${file.outcome}`, clientFileId: file.id, details: { code: row.file.code, line: row.line } });
       }
       if (!row.contact) continue;
       const { primary, scope, ...contactFields } = row.contact;
-      const contact = await this.deps.contacts.upsertFromImport({
-        ...contactFields, firmId, searchTokens: contactSearchTokens(contactFields), creationRequestId: `import:${contactFields.email}`, created: by, updatedAt: by.at,
-      });
-      if (!seenContacts.has(contact.id)) {
-        seenContacts.add(contact.id);
+      const firstOfContact = !seenContacts.has(contactFields.email);
+      const contact = await this.deps.contacts.upsertFromImport(
+        { ...contactFields, firmId, searchTokens: contactSearchTokens(contactFields), creationRequestId: `import:${contactFields.email}`, created: by, updatedAt: by.at },
+        firstOfContact ? (change) => newAuditEntry({ firmId, actor: by, action: `contact.import.${change.outcome}`, contactId: change.id, details: { line: row.line } }) : undefined,
+      );
+      if (firstOfContact) {
+        seenContacts.add(contactFields.email);
         if (contact.outcome === 'created') tally.contactsCreated++;
         else if (contact.outcome === 'updated') tally.contactsUpdated++;
         else tally.contactsUnchanged++;
-        if (contact.outcome !== 'unchanged') await this.deps.audit.record({ firmId, actor: by, action: `contact.import.${contact.outcome}`, contactId: contact.id, details: { line: row.line } });
       }
-      const link = await this.deps.links.upsert({ firmId, clientFileId: file.id, contactId: contact.id, scope, linked: by });
+      const link = await this.deps.links.upsert({ firmId, clientFileId: file.id, contactId: contact.id, scope, linked: by }, (change) =>
+        newAuditEntry({
+          firmId, actor: by, action: change.created ? 'contact.linked' : 'contact.linkScopeChanged', clientFileId: file.id, contactId: contact.id,
+          details: { scope, previousScope: change.previousScope ?? null, line: row.line },
+        }),
+      );
       if (link.created) tally.linksCreated++;
-      if (primary) await this.deps.clientFiles.setPrimaryContact(firmId, file.id, contact.id, by.at);
+      // Set (and logged) only when it changes: a second import of the same file writes nothing.
+      if (primary && (await this.deps.clientFiles.findById(firmId, file.id))?.primaryContactId !== contact.id) {
+        await this.deps.clientFiles.setPrimaryContact(
+          firmId, file.id, contact.id, by.at,
+          newAuditEntry({ firmId, actor: by, action: 'clientFile.primaryContactSet', clientFileId: file.id, contactId: contact.id, details: { line: row.line } }),
+        );
+      }
     }
-    await this.deps.audit.record({ firmId, actor: by, action: 'import.done', details: { ...tally } });
+    // The end of an import changes no record: straight to the log.
+    await this.deps.audit.record(newAuditEntry({ firmId, actor: by, action: 'import.done', details: { ...tally } }));
     return { tally, rows, missingColumns };
   }
 }

@@ -13,25 +13,25 @@ export type InsertOutcome<T> = { inserted: true; record: T } | { inserted: false
 
 export interface ClientFileStore {
   /** Inserts unless the firm already has this code; atomic on the (firm, code) unique key. */
-  insertUnlessCodeExists(record: NewClientFile): Promise<InsertOutcome<ClientFile>>;
+  insertUnlessCodeExists(record: NewClientFile, audit?: AuditOfCreation): Promise<InsertOutcome<ClientFile>>;
   findById(firmId: string, id: string): Promise<ClientFile | null>;
   findByCode(firmId: string, code: string): Promise<ClientFile | null>;
   findByIds(firmId: string, ids: string[]): Promise<ClientFile[]>;
   /** Files whose search tokens start with every given word, ordered by name. */
   searchByWords(firmId: string, words: string[], limit: number): Promise<ClientFile[]>;
-  setPrimaryContact(firmId: string, id: string, contactId: string, at: Date): Promise<boolean>;
-  setGuestTeam(firmId: string, id: string, teamId: string, at: Date): Promise<boolean>;
+  setPrimaryContact(firmId: string, id: string, contactId: string, at: Date, audit?: AuditEntry): Promise<boolean>;
+  setGuestTeam(firmId: string, id: string, teamId: string, at: Date, audit?: AuditEntry): Promise<boolean>;
   /** Entrusts the file to a service of the structure, or to none (null); false when the file does not exist. */
   setService(firmId: string, id: string, serviceId: string | null, at: Date): Promise<boolean>;
   /** Creates the file of this code or updates the given fields (absent ones untouched): an import run twice changes nothing. */
-  upsertFromImport(record: NewClientFile): Promise<{ id: string; outcome: 'created' | 'updated' | 'unchanged' }>;
+  upsertFromImport(record: NewClientFile, audit?: AuditOfChange<ImportOutcome>): Promise<{ id: string; outcome: 'created' | 'updated' | 'unchanged' }>;
   /** Files of the firm whose guests go to this team. */
   findByGuestTeam(firmId: string, teamId: string, limit: number): Promise<ClientFile[]>;
   /**
    * Replaces what staff edit on the file, only if it was last changed at `expectedUpdatedAt`:
    * 'changedMeanwhile' when someone else wrote it first. Absent optional fields are removed.
    */
-  updateEditable(firmId: string, id: string, expectedUpdatedAt: Date, edit: ClientFileEditable & { searchTokens: string[] }, at: Date): Promise<EditOutcome>;
+  updateEditable(firmId: string, id: string, expectedUpdatedAt: Date, edit: ClientFileEditable & { searchTokens: string[] }, at: Date, audit?: AuditEntry): Promise<EditOutcome>;
   /** Records the apps a partner activation put in place (Achat, Vente); fields left undefined are untouched. */
   setPartnerEquipment(firmId: string, id: string, apps: Pick<Equipment, 'purchases' | 'sales'>, at: Date): Promise<boolean>;
 }

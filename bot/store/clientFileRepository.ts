@@ -1,7 +1,8 @@
-import type { Collection, Db, ObjectId } from 'mongodb';
+import { ObjectId, type Collection, type Db } from 'mongodb';
 import { defaultEquipment, type ClientFile, type DataCollection, type Equipment, type NewClientFile } from '../domain/clientFile.js';
 import type { ClientFileEditable } from '../domain/clientFileEdit.js';
-import type { ClientFileStore, EditOutcome, InsertOutcome } from '../domain/ports.js';
+import type { AuditEntry, AuditOfChange, AuditOfCreation, ClientFileStore, EditOutcome, ImportOutcome, InsertOutcome } from '../domain/ports.js';
+import { AuditRelay, auditDocument, pendingOnInsert, withAudit, withoutPending, type PendingAudit } from './auditRelay.js';
 import { collections, guarded, insertUnlessExists, toObjectId, toObjectIds, upsertImported, wordsFilter } from './mongo.js';
 
 // Files stored before the console's views existed have no equipment or collection: both are optional here.
@@ -10,11 +11,12 @@ export type ClientFileDocument = Omit<ClientFile, 'id' | 'primaryContactId' | 'e
   primaryContactId?: ObjectId;
   equipment?: Partial<Equipment>;
   collection?: DataCollection;
+  pendingAudit?: PendingAudit[];
 };
 // guestTeamId stays a string: it is a Microsoft 365 group id, not one of ours.
 
 export function clientFileFromDocument(document: ClientFileDocument & { _id: ObjectId }): ClientFile {
-  const { _id, primaryContactId, equipment, collection, ...rest } = document;
+  const { _id, primaryContactId, equipment, collection, ...rest } = withoutPending(document);
   return {
     ...rest,
     id: _id.toHexString(),
@@ -41,22 +43,28 @@ function equipmentWithDefaults(stored: Partial<Equipment> | undefined): Equipmen
 
 export class MongoClientFileStore implements ClientFileStore {
   private readonly collection: Collection<ClientFileDocument>;
+  private readonly relay: AuditRelay;
 
   constructor(db: Db) {
     this.collection = db.collection<ClientFileDocument>(collections.clientFiles);
+    this.relay = AuditRelay.of(db);
   }
 
-  insertUnlessCodeExists(record: NewClientFile): Promise<InsertOutcome<ClientFile>> {
+  insertUnlessCodeExists(record: NewClientFile, audit?: AuditOfCreation): Promise<InsertOutcome<ClientFile>> {
     return guarded(async () => {
       const { primaryContactId, equipment, collection, ...rest } = record;
       // New files store their defaults so the portfolio can filter and sort on them without special cases.
+      const _id = new ObjectId();
       const document: ClientFileDocument = {
         ...rest,
+        _id,
         equipment: equipment ?? defaultEquipment(),
         collection: collection ?? {},
         primaryContactId: primaryContactId ? toObjectId(primaryContactId) ?? undefined : undefined,
+        ...pendingOnInsert(audit?.(_id.toHexString())),
       };
       const outcome = await insertUnlessExists(this.collection, { firmId: record.firmId, code: record.code }, document);
+      if (outcome.inserted && audit) await this.relay.flush(collections.clientFiles, _id);
       return outcome.inserted
         ? { inserted: true, record: clientFileFromDocument(outcome.document) }
         : { inserted: false, existing: clientFileFromDocument(outcome.existing) };
@@ -98,24 +106,26 @@ export class MongoClientFileStore implements ClientFileStore {
     });
   }
 
-  setPrimaryContact(firmId: string, id: string, contactId: string, at: Date): Promise<boolean> {
+  setPrimaryContact(firmId: string, id: string, contactId: string, at: Date, audit?: AuditEntry): Promise<boolean> {
     return guarded(async () => {
       const _id = toObjectId(id);
       const primaryContactId = toObjectId(contactId);
       if (!_id || !primaryContactId) return false;
-      const result = await this.collection.updateOne({ firmId, _id }, { $set: { primaryContactId, updatedAt: at } });
+      const result = await this.collection.updateOne({ firmId, _id }, withAudit({ $set: { primaryContactId, updatedAt: at } }, audit));
+      if (result.matchedCount === 1 && audit) await this.relay.flush(collections.clientFiles, _id);
       return result.matchedCount === 1;
     });
   }
 
-  setGuestTeam(firmId: string, id: string, teamId: string, at: Date): Promise<boolean> {
+  setGuestTeam(firmId: string, id: string, teamId: string, at: Date, audit?: AuditEntry): Promise<boolean> {
     return guarded(async () => {
       const _id = toObjectId(id);
       if (!_id) return false;
-      return (await this.collection.updateOne({ firmId, _id }, { $set: { guestTeamId: teamId, updatedAt: at } })).matchedCount === 1;
+      const matched = (await this.collection.updateOne({ firmId, _id }, withAudit({ $set: { guestTeamId: teamId, updatedAt: at } }, audit))).matchedCount === 1;
+      if (matched && audit) await this.relay.flush(collections.clientFiles, _id);
+      return matched;
     });
   }
-
   setService(firmId: string, id: string, serviceId: string | null, at: Date): Promise<boolean> {
     return guarded(async () => {
       const _id = toObjectId(id);
@@ -125,7 +135,8 @@ export class MongoClientFileStore implements ClientFileStore {
     });
   }
 
-  updateEditable(firmId: string, id: string, expectedUpdatedAt: Date, edit: ClientFileEditable & { searchTokens: string[] }, at: Date): Promise<EditOutcome> {
+
+  updateEditable(firmId: string, id: string, expectedUpdatedAt: Date, edit: ClientFileEditable & { searchTokens: string[] }, at: Date, audit?: AuditEntry): Promise<EditOutcome> {
     return guarded(async () => {
       const _id = toObjectId(id);
       if (!_id) return 'notFound';
@@ -136,8 +147,9 @@ export class MongoClientFileStore implements ClientFileStore {
       // Applies only to the version the editor saw: a change made since then is never overwritten.
       const result = await this.collection.updateOne(
         { firmId, _id, updatedAt: expectedUpdatedAt },
-        { $set: set, ...(Object.keys(unset).length > 0 ? { $unset: unset } : {}) } as never,
+        withAudit({ $set: set, ...(Object.keys(unset).length > 0 ? { $unset: unset } : {}) }, audit) as never,
       );
+      if (result.matchedCount === 1 && audit) await this.relay.flush(collections.clientFiles, _id);
       if (result.matchedCount === 1) return 'updated';
       return (await this.collection.countDocuments({ firmId, _id }, { limit: 1 })) === 1 ? 'changedMeanwhile' : 'notFound';
     });
@@ -157,14 +169,21 @@ export class MongoClientFileStore implements ClientFileStore {
     return guarded(async () => (await this.collection.find({ firmId, guestTeamId: teamId }).limit(limit).toArray()).map(clientFileFromDocument));
   }
 
-  upsertFromImport(record: NewClientFile): Promise<{ id: string; outcome: 'created' | 'updated' | 'unchanged' }> {
+  upsertFromImport(record: NewClientFile, audit?: AuditOfChange<ImportOutcome>): Promise<{ id: string; outcome: 'created' | 'updated' | 'unchanged' }> {
     return guarded(async () => {
       const { creationRequestId, created, primaryContactId, guestTeamId, equipment, collection, ...fields } = record;
       void primaryContactId;
       void guestTeamId;
       // The import carries no equipment: a re-import must not wipe what staff recorded, so defaults go in on creation only.
       const onInsert = { creationRequestId, created, equipment: equipment ?? defaultEquipment(), collection: collection ?? {} };
-      const result = await upsertImported(this.collection, { firmId: record.firmId, code: record.code }, fields as Partial<ClientFileDocument>, onInsert as Partial<ClientFileDocument>);
+      const result = await upsertImported(
+        this.collection,
+        { firmId: record.firmId, code: record.code },
+        fields as Partial<ClientFileDocument>,
+        onInsert as Partial<ClientFileDocument>,
+        audit && ((change) => ({ pendingAudit: auditDocument(audit({ id: change.id.toHexString(), outcome: change.outcome })) })),
+      );
+      if (audit && result.outcome !== 'unchanged') await this.relay.flush(collections.clientFiles, result.id);
       return { id: result.id.toHexString(), outcome: result.outcome };
     });
   }
