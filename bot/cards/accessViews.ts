@@ -31,11 +31,15 @@ export function accessRefusedCard(language: Language, reason: 'notAttached' | 'd
   });
 }
 
-export function myRightsCard(language: Language, membership: Membership | null, role: Role | null, pendingCount: number | null): AdaptiveCard {
+/** `services`: the structure's services, to name those the user is attached to. */
+export function myRightsCard(language: Language, membership: Membership | null, role: Role | null, pendingCount: number | null, services: Service[] = []): AdaptiveCard {
   const t = messagesFor(language).access;
+  const attached = membership?.status === 'attached';
+  const names = new Map(services.map((service) => [service.id, service.name]));
   return renderCard('myRights', {
     title: t.myRightsTitle,
     role: format(t.myRole, { role: role ? t.roles[role] : t.refusedNotAttached }),
+    attachment: !attached ? '' : membership.services.length ? format(t.memberIn, { services: membership.services.map((id) => names.get(id) ?? id).join(', ') }) : t.memberWhole,
     profilesTitle: t.profilesTitle,
     noProfile: t.noProfile,
     profiles: (membership?.status === 'attached' ? membership.profiles : []).map((profile) => ({ line: profileName(language, profile) })),

@@ -120,6 +120,8 @@ describe('Structures, services and the main manager of each (Chorus Pro model)',
     assert.match(textOf(await say(claire, 'service ZZ9 Pôle social')), /Aucun dossier/);
     assert.match(textOf(await say(claire, 'service')), /Écrivez « service <code dossier>/);
 
+    assert.match(textOf(await say(paul, 'mes droits')), /Rattaché aux services : Pôle social/);
+    assert.match(textOf(await say(ines, 'mes droits')), /Rattaché à la structure entière/);
     assert.match(textOf(await say(paul, 'dossier S1')), /Cabinet Paie Martin/, 'Paul sees his service\'s file');
     assert.match(textOf(await say(paul, 'dossier N1')), /Garage Sans Service/, 'and files of no service');
     assert.match(textOf(await say(paul, 'dossier T1')), /suivi par un autre service que le vôtre/, 'but not another service\'s file');

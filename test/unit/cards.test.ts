@@ -100,6 +100,7 @@ const samples: Record<string, [TemplateName, () => AdaptiveCard]> = {
   'access refused, missing profile': ['accessRefused', () => accessRefusedCard('fr', 'missingProfile', { application: 'offers', level: 'modification' })],
   'access refused, not attached (en)': ['accessRefused', () => accessRefusedCard('en', 'notAttached')],
   'my rights': ['myRights', () => myRightsCard('fr', member, 'mainManager', 2)],
+  'my rights in services (en)': ['myRights', () => myRightsCard('en', { ...member, services: ['svc-social'] }, 'user', null, structure.services)],
   'access requests': [
     'accessRequests',
     () => accessRequestsCard('fr', [{ firmId: 'f', number: 3, kind: 'profile', profile: { application: 'offers', level: 'modification' }, requester: { userId: 'u2', email: 'paul@cabinet.fr', displayName: 'Paul Durand' }, comment: 'Pour les offres', status: 'pending', createdAt: stamp.at }], { text: 'Demande n° 2 approuvée.', good: true }),

@@ -548,16 +548,19 @@ export class AccessService {
   /** Joining a service adds it to the requester's services; someone not attached yet is attached to it alone. */
   private async approveJoin(actor: StaffIdentity, request: AccessRequest): Promise<void> {
     const email = request.requester.email;
-    const membership = await this.deps.memberships.findByEmail(actor.firmId, email);
     const service = request.service;
-    if (membership?.status === 'attached' && service) {
+    let membership = await this.deps.memberships.findByEmail(actor.firmId, email);
+    // Another admin may change their services meanwhile: re-read and add again rather than lose the approval.
+    for (let attempt = 0; membership?.status === 'attached' && service && attempt < maxUpdateAttempts; attempt++) {
       if (membership.services.length === 0 || membership.services.includes(service)) return;
       const next = [...membership.services, service];
       if (await this.deps.memberships.replaceServices(actor.firmId, email, membership.services, next)) {
         await this.audit(actor.firmId, this.stamp(actor), 'access.servicesChanged', { email, structureId: defaultStructureId, before: membership.services, after: next });
+        return;
       }
-      return;
+      membership = await this.deps.memberships.findByEmail(actor.firmId, email);
     }
+    if (membership?.status === 'attached' && service) return;
     // The service was chosen when the request was made and is kept even if deactivated since.
     const { membership: attached } = await this.deps.memberships.attach({
       firmId: actor.firmId, userId: membership?.userId, email, displayName: request.requester.displayName,

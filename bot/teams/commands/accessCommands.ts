@@ -22,7 +22,8 @@ export class MyRightsCommand implements BotCommand {
 
   async handle(context: TurnContext, session: TurnSession): Promise<void> {
     const pending = this.access.isAdministrator(session.access) ? await this.access.countPending(session.actor.firmId) : null;
-    await replyWithCard(context, myRightsCard(session.language, session.access.membership, session.access.role, pending));
+    const services = session.access.membership?.services.length ? (await this.access.findStructure(session.actor.firmId))?.services : undefined;
+    await replyWithCard(context, myRightsCard(session.language, session.access.membership, session.access.role, pending, services));
   }
 }
 
