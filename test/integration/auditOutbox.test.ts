@@ -1,0 +1,210 @@
+import assert from 'node:assert/strict';
+import { MongoClient, type Db } from 'mongodb';
+import type { Actor } from '../../bot/domain/actor.js';
+import { newAuditEntry } from '../../bot/domain/audit.js';
+import type { AuditEntry } from '../../bot/domain/ports.js';
+import { ClientFileService } from '../../bot/domain/clientFileService.js';
+import { searchTokens } from '../../bot/domain/fieldRules.js';
+import { MongoAuditLog } from '../../bot/store/auditRepository.js';
+import { AuditRelay, auditDocument } from '../../bot/store/auditRelay.js';
+import { MongoClientFileStore } from '../../bot/store/clientFileRepository.js';
+import { MongoContactLinkStore } from '../../bot/store/contactLinkRepository.js';
+import { MongoContactStore } from '../../bot/store/contactRepository.js';
+import { MongoSubscriptionStore } from '../../bot/store/subscriptionRepository.js';
+import { MongoTeamStore } from '../../bot/store/teamRepository.js';
+import { collections, ensureIndexes } from '../../bot/store/mongo.js';
+import { dropDatabase, testMongoUri, uniqueDatabaseName, usingRealMongo } from '../helpers/mongo.js';
+
+/**
+ * The audit outbox: a change and its audit entry are one write on one record; the relay moves the
+ * entry to the log right away, or the sweep does later when the log could not take it, once only.
+ */
+describe(`Audit outbox (${usingRealMongo ? 'real MongoDB' : 'in-process stand-in'})`, function () {
+  this.timeout(30_000);
+  let client: MongoClient;
+  let db: Db;
+  let uri: string;
+  let relay: AuditRelay;
+  let log: MongoAuditLog;
+  let files: MongoClientFileStore;
+  let contacts: MongoContactStore;
+  let links: MongoContactLinkStore;
+  let service: ClientFileService;
+  const name = uniqueDatabaseName('audit_outbox');
+  const at = new Date('2026-11-02T09:00:00Z');
+  let firmCount = 0;
+  const newActor = (): Actor => ({ firmId: `firm-outbox-${++firmCount}`, userId: 'u1', displayName: 'Claire Martin' });
+
+  /** The log refuses the next `times` inserts, as an unreachable or failing log would. */
+  function failLogInserts(times = 1): () => void {
+    const append = relay.append.bind(relay);
+    let left = times;
+    relay.append = (document) => (left-- > 0 ? Promise.reject(new Error('log unreachable')) : append(document));
+    return () => {
+      relay.append = append;
+    };
+  }
+
+  const rawFile = (firmId: string, code: string) => db.collection(collections.clientFiles).findOne({ firmId, code });
+  const logged = (firmId: string) => db.collection(collections.auditLog).find({ firmId }).toArray();
+
+  before(async () => {
+    uri = await testMongoUri();
+    client = new MongoClient(uri, { ignoreUndefined: true });
+    db = client.db(name);
+    await ensureIndexes(db);
+    relay = AuditRelay.of(db);
+    log = new MongoAuditLog(db);
+    files = new MongoClientFileStore(db);
+    contacts = new MongoContactStore(db);
+    links = new MongoContactLinkStore(db);
+    service = new ClientFileService({ clientFiles: files, contacts, links, audit: log, teams: new MongoTeamStore(db), now: () => at });
+  });
+  after(async () => {
+    await client?.close();
+    await dropDatabase(uri, name).catch(() => undefined);
+  });
+
+  it('delivers the entry with the change: the log has it, the record keeps nothing pending', async () => {
+    const actor = newActor();
+    const created = await service.create(actor, 'req-1', { code: '000001', companyName: 'Boulangerie Bernard' });
+    assert.equal(created.status, 'created');
+    const entries = await log.listForClientFile(actor.firmId, created.status === 'created' ? created.record.id : '', 10);
+    assert.deepEqual(entries.map((entry) => entry.action), ['clientFile.created']);
+    assert.match(entries[0]!.id, /^[0-9a-f-]{36}$/, 'the id given in the domain');
+    assert.deepEqual((await rawFile(actor.firmId, '000001'))?.pendingAudit, []);
+    const record = created.status === 'created' ? created.record : undefined;
+    assert.equal((record as unknown as Record<string, unknown>).pendingAudit, undefined, 'records read by the domain never show the outbox');
+  });
+
+  it('keeps the entry on the record when the log fails, and the sweep delivers it exactly once', async () => {
+    const actor = newActor();
+    const restore = failLogInserts();
+    try {
+      const created = await service.create(actor, 'req-2', { code: '000002', companyName: 'Garage Martin' });
+      assert.equal(created.status, 'created', 'the change stands even though the log refused its entry');
+    } finally {
+      restore();
+    }
+    const pending = (await rawFile(actor.firmId, '000002'))?.pendingAudit as { id: string; action: string }[];
+    assert.deepEqual(pending.map((entry) => entry.action), ['clientFile.created'], 'the change and its entry were written together');
+    assert.equal((await logged(actor.firmId)).length, 0);
+
+    assert.ok((await relay.sweep()) >= 1);
+    assert.equal(await relay.sweep(), 0, 'a second sweep finds nothing to deliver');
+    const entries = await logged(actor.firmId);
+    assert.deepEqual(entries.map((entry) => entry.action), ['clientFile.created']);
+    assert.equal(entries[0]!.id, pending[0]!.id);
+    assert.deepEqual((await rawFile(actor.firmId, '000002'))?.pendingAudit, []);
+  });
+
+  it('stores an entry once however many times it is delivered (crash between the log and the record)', async () => {
+    const actor = newActor();
+    const entry = newAuditEntry({ firmId: actor.firmId, actor: { ...actor, at }, action: 'clientFile.created' });
+    const document = auditDocument(entry);
+    assert.equal(await relay.append(document), true);
+    assert.equal(await relay.append(document), false);
+    const [first, second] = await Promise.all([relay.append(auditDocument({ ...entry, id: `${entry.id}-b` })), relay.append(auditDocument({ ...entry, id: `${entry.id}-b` }))]);
+    assert.equal(Number(first) + Number(second), 1, 'two deliveries at once write once');
+    assert.equal((await logged(actor.firmId)).length, 2);
+  });
+
+  it('writes a change and its entry together or not at all', async () => {
+    const actor = newActor();
+    const contact = await contacts.insertUnlessEmailExists({
+      firmId: actor.firmId, lastName: 'Bernard', mobile: '+33612345678', email: 'lea@bernard.fr', address: {}, searchTokens: searchTokens('Bernard'), creationRequestId: 'r', created: { ...actor, at }, updatedAt: at,
+    });
+    assert.ok(contact.inserted);
+    const id = contact.record.id;
+    const entry = (action: string) => newAuditEntry({ firmId: actor.firmId, actor: { ...actor, at }, action, contactId: id });
+    // The guard fails (the contact was never invited): neither the change nor its entry is written.
+    assert.equal(await contacts.updateGuest(actor.firmId, id, 'invited', { state: 'accepted', invitationCount: 1, checks: 0 }, entry('guest.accepted')), false);
+    const untouched = await db.collection(collections.contacts).findOne({ firmId: actor.firmId, email: 'lea@bernard.fr' });
+    assert.equal(untouched?.guest, undefined);
+    assert.equal(untouched?.pendingAudit, undefined);
+
+    // The guard holds while the log is away: the record has the change and its entry, both.
+    const restore = failLogInserts();
+    try {
+      assert.equal(await contacts.updateGuest(actor.firmId, id, undefined, { state: 'invited', invitationCount: 1, checks: 0 }, entry('guest.invited')), true);
+    } finally {
+      restore();
+    }
+    const changed = await db.collection(collections.contacts).findOne({ firmId: actor.firmId, email: 'lea@bernard.fr' });
+    assert.equal(changed?.guest?.state, 'invited');
+    assert.deepEqual((changed?.pendingAudit as { action: string }[]).map((pending) => pending.action), ['guest.invited']);
+    assert.deepEqual((await logged(actor.firmId)).map((logEntry) => logEntry.action), []);
+    await relay.sweep();
+    assert.deepEqual((await log.listForContact(actor.firmId, id, 10)).map((logEntry) => logEntry.action), ['guest.invited']);
+
+    // A stale offer change (wrong version) writes nothing either.
+    const subscriptions = new MongoSubscriptionStore(db);
+    const { subscription } = await subscriptions.insertUnlessExists({
+      firmId: actor.firmId, clientFileId: '65a000000000000000000001', contactId: id, offerId: 'start', state: 'active', version: 1, steps: [], proposed: { ...actor, at },
+    });
+    assert.equal(await subscriptions.update(actor.firmId, subscription.id, 7, { state: 'ended' }, entry('offer.ended')), null);
+    const stored = await db.collection(collections.offerSubscriptions).findOne({ firmId: actor.firmId });
+    assert.equal(stored?.state, 'active');
+    assert.equal(stored?.pendingAudit, undefined);
+  });
+
+  it('keeps the order of changes made in the same millisecond, even when one entry arrives late', async () => {
+    const actor = newActor();
+    const restore = failLogInserts();
+    try {
+      await service.create(actor, 'req-a', { code: '000010', companyName: 'Atelier Arnaud' });
+    } finally {
+      restore();
+    }
+    await service.create(actor, 'req-b', { code: '000011', companyName: 'Bistrot Blanc' });
+    await relay.sweep();
+    const entries = await log.search(actor.firmId, {}, 10);
+    assert.deepEqual(entries.map((entry) => entry.details?.code), ['000011', '000010'], 'newest first, as the changes happened');
+  });
+
+  it('tells each subscriber once per entry, whichever way it reached the log; a failing one stops nothing', async () => {
+    const actor = newActor();
+    const seen: AuditEntry[] = [];
+    const stopCounting = log.subscribe((entry) => {
+      if (entry.firmId === actor.firmId) seen.push(entry);
+    });
+    const stopFailing = log.subscribe(() => {
+      throw new Error('projector down');
+    });
+    try {
+      const restore = failLogInserts();
+      let fileId = '';
+      try {
+        const created = await service.create(actor, 'req-s1', { code: '000020', companyName: 'Cave Cordier' });
+        fileId = created.status === 'created' ? created.record.id : '';
+      } finally {
+        restore();
+      }
+      assert.equal(seen.length, 0, 'not before it is in the log');
+      await relay.sweep();
+      await relay.sweep();
+      const contact = await contacts.insertUnlessEmailExists(
+        { firmId: actor.firmId, lastName: 'Cordier', mobile: '+33612345678', email: 'paul@cordier.fr', address: {}, searchTokens: searchTokens('Cordier'), creationRequestId: 'r2', created: { ...actor, at }, updatedAt: at },
+        (contactId) => newAuditEntry({ firmId: actor.firmId, actor: { ...actor, at }, action: 'contact.created', contactId }),
+      );
+      assert.ok(contact.inserted);
+      await links.upsert({ firmId: actor.firmId, clientFileId: fileId, contactId: contact.record.id, scope: '-', linked: { ...actor, at } }, (change) =>
+        newAuditEntry({ firmId: actor.firmId, actor: { ...actor, at }, action: change.created ? 'contact.linked' : 'contact.linkScopeChanged', clientFileId: fileId, contactId: contact.record.id }),
+      );
+      // Replaying the same link changes nothing and logs nothing.
+      await links.upsert({ firmId: actor.firmId, clientFileId: fileId, contactId: contact.record.id, scope: '-', linked: { ...actor, at } }, () => {
+        throw new Error('no entry for a link left as it was');
+      });
+      await log.record({ firmId: actor.firmId, actor: { ...actor, at }, action: 'import.done' });
+      await relay.sweep();
+
+      assert.deepEqual(seen.map((entry) => entry.action), ['clientFile.created', 'contact.created', 'contact.linked', 'import.done']);
+      assert.equal(new Set(seen.map((entry) => entry.id)).size, 4, 'once each');
+      assert.equal(seen[0]!.clientFileId, fileId, 'entries keep the file they are about');
+      assert.deepEqual([seen[2]!.clientFileId, seen[2]!.contactId], [fileId, contact.record.id]);
+    } finally {
+      stopCounting();
+      stopFailing();
+    }
+  });
+});
