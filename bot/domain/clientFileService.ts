@@ -145,14 +145,14 @@ export class ClientFileService {
     if (!file) return 'clientFileNotFound';
     if ((file.serviceId ?? null) === serviceId) return 'unchanged';
     const at = this.deps.now();
-    if (!(await this.deps.clientFiles.setService(actor.firmId, clientFileId, serviceId, at))) return 'clientFileNotFound';
-    await this.deps.audit.record({
+    const assigned = newAuditEntry({
       firmId: actor.firmId,
       actor: stampOf(actor, at),
       action: 'clientFile.serviceAssigned',
       clientFileId,
       details: { code: file.code, before: file.serviceId ?? null, after: serviceId },
     });
+    if (!(await this.deps.clientFiles.setService(actor.firmId, clientFileId, serviceId, at, assigned))) return 'clientFileNotFound';
     return 'done';
   }
 

@@ -22,7 +22,7 @@ export interface ClientFileStore {
   setPrimaryContact(firmId: string, id: string, contactId: string, at: Date, audit?: AuditEntry): Promise<boolean>;
   setGuestTeam(firmId: string, id: string, teamId: string, at: Date, audit?: AuditEntry): Promise<boolean>;
   /** Entrusts the file to a service of the structure, or to none (null); false when the file does not exist. */
-  setService(firmId: string, id: string, serviceId: string | null, at: Date): Promise<boolean>;
+  setService(firmId: string, id: string, serviceId: string | null, at: Date, audit?: AuditEntry): Promise<boolean>;
   /** Creates the file of this code or updates the given fields (absent ones untouched): an import run twice changes nothing. */
   upsertFromImport(record: NewClientFile, audit?: AuditOfChange<ImportOutcome>): Promise<{ id: string; outcome: 'created' | 'updated' | 'unchanged' }>;
   /** Files of the firm whose guests go to this team. */

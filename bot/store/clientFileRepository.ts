@@ -126,12 +126,14 @@ export class MongoClientFileStore implements ClientFileStore {
       return matched;
     });
   }
-  setService(firmId: string, id: string, serviceId: string | null, at: Date): Promise<boolean> {
+  setService(firmId: string, id: string, serviceId: string | null, at: Date, audit?: AuditEntry): Promise<boolean> {
     return guarded(async () => {
       const _id = toObjectId(id);
       if (!_id) return false;
       const change = serviceId ? { $set: { serviceId, updatedAt: at } } : { $unset: { serviceId: true as const }, $set: { updatedAt: at } };
-      return (await this.collection.updateOne({ firmId, _id }, change)).matchedCount === 1;
+      const matched = (await this.collection.updateOne({ firmId, _id }, withAudit(change, audit))).matchedCount === 1;
+      if (matched && audit) await this.relay.flush(collections.clientFiles, _id);
+      return matched;
     });
   }
 
