@@ -81,9 +81,9 @@ export function structureLabel(structure: Pick<Structure, 'displayName' | 'legal
 
 const maxUpdateAttempts = 3;
 
-/** The default structure is named in messages only when several structures are involved. */
-function structureLabelOrDefault(structure: Structure): string {
-  return structureLabel(structure);
+/** How a refusal names a structure; the default one unnamed yet is left for the Teams layer to call. */
+function structureLabelOrDefault(structure: Structure): string | undefined {
+  return structure.id === defaultStructureId && !structure.displayName && !structure.legalName ? undefined : structureLabel(structure);
 }
 
 /**
