@@ -87,6 +87,7 @@ import {
   ShowServicesAction,
   ShowStructureAction,
 } from './teams/actions/accessStructureActions.js';
+import { OpenClientFileServiceAction, SetClientFileServiceAction } from './teams/actions/accessServiceActions.js';
 import {
   ActivateStructureCommand,
   AssignServiceCommand,
@@ -359,6 +360,8 @@ export async function startPasserelle(config: Config, logger: Logger, options: S
       new OpenMemberServicesAction(access),
       new SetMemberServicesAction(access),
       new DetachMemberServicesAction(access),
+      new OpenClientFileServiceAction(services, access),
+      new SetClientFileServiceAction(services, access),
     ],
     clientActions: [new RefreshOfferCardAction({ cards: offerCards, sessions }), new AcknowledgeOfferAction({ cards: offerCards, offers })],
     sessions,

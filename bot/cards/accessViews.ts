@@ -1,4 +1,5 @@
 import type { AccessRequest } from '../domain/access/ports.js';
+import type { ClientFile } from '../domain/clientFile.js';
 import { defaultStructureId, type Service, type Structure, type StructureFieldError } from '../domain/access/structures.js';
 import { applications, type Membership, type Profile, type Requirement, type Role } from '../domain/access/profiles.js';
 import { fieldErrorMessage, format, messagesFor, type Language } from '../i18n/index.js';
@@ -288,5 +289,30 @@ export function memberServicesCard(language: Language, structure: Structure, mem
     backLabel: messages.actions.cancel,
     email: member.email,
     structureId: structure.id,
+  });
+}
+
+/** The value of the « no service » choice: the file goes back to the whole structure. */
+export const noServiceChoice = 'none';
+
+/** Which service a client file is entrusted to: one of the active services, or none. */
+export function clientFileServiceCard(language: Language, file: Pick<ClientFile, 'id' | 'code' | 'companyName' | 'serviceId'>, services: Service[], banner = ''): AdaptiveCard {
+  const messages = messagesFor(language);
+  const t = messages.access;
+  const current = services.find((service) => service.id === file.serviceId);
+  // A deactivated service the file still has stays listed, so that keeping it is possible.
+  const choices = services.filter((service) => service.active || service.id === file.serviceId);
+  return renderCard('clientFileService', {
+    title: format(t.fileServiceTitle, { code: file.code, name: file.companyName }),
+    banner: banner || (choices.length === 0 ? t.fileServiceNoServices : ''),
+    current: format(t.fileServiceCurrent, { service: current ? serviceLabel(language, current) : t.fileServiceNone }),
+    intro: t.fileServiceIntro,
+    chooseLabel: t.chooseServices,
+    selected: file.serviceId ?? noServiceChoice,
+    choices: [{ title: t.fileServiceNone, value: noServiceChoice }, ...choices.map((service) => ({ title: serviceLabel(language, service), value: service.id }))],
+    requiredMessage: messages.errors.requiredField,
+    saveLabel: messages.actions.save,
+    cancelLabel: messages.actions.cancel,
+    clientFileId: file.id,
   });
 }

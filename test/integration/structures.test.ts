@@ -134,7 +134,25 @@ describe('Structures, services and the main manager of each (Chorus Pro model)',
       assert.doesNotMatch(textOf(await say(ines, `dossier ${code}`)), /autre service/, `Inès (whole structure) opens ${code}`);
     }
     assert.match(textOf(await say(claire, 'dossier T1')), /Boulangerie Dupain/, 'administrators see every file');
-    assert.equal(await audit('clientFile.serviceAssigned'), 2);
+
+    // The same from the client file card.
+    const n1 = await clientFileId('N1');
+    const fileCard = (await say(claire, 'dossier N1')).attachments?.[0]?.content;
+    const openService = cardActions(fileCard).find((action) => action.verb === 'clientFile.openService')!;
+    assert.ok(openService, 'the client file card offers to choose its service');
+    const choice = await execute(claire, 'clientFile.openService', openService.data);
+    assert.match(cardText(choice.value), /Actuellement : Aucun : toute la structure/);
+    assert.match(JSON.stringify(choice.value), /Pôle social[\s\S]*Pôle TPE/);
+    assert.doesNotMatch(JSON.stringify(choice.value), /Pôle paie/, 'a deactivated service takes no new file');
+    const save = cardActions(choice.value).find((action) => action.verb === 'clientFile.setService')!;
+    assert.match(answerOf(await execute(claire, 'clientFile.setService', { ...save.data, serviceId: await serviceId('Pôle paie et RH') })), /Ce service est désactivé/);
+    const assigned = await execute(claire, 'clientFile.setService', { ...save.data, serviceId: await serviceId('Pôle TPE') });
+    assert.match(answerOf(assigned), /Le dossier N1 est confié au service « Pôle TPE »[\s\S]*Garage Sans Service/, 'back to the file card, with what changed');
+    assert.match(textOf(await say(paul, 'dossier N1')), /suivi par un autre service/);
+    assert.match(answerOf(await execute(paul, 'clientFile.openService', { clientFileId: n1 })), /suivi par un autre service/);
+    assert.match(answerOf(await execute(claire, 'clientFile.setService', { clientFileId: n1, serviceId: 'none' })), /Le dossier N1 n’est plus confié à un service/);
+    assert.match(textOf(await say(paul, 'dossier N1')), /Garage Sans Service/);
+    assert.equal(await audit('clientFile.serviceAssigned'), 4);
   });
 
   it('detaches a user from chosen services with a mandatory comment, never from their last one', async () => {

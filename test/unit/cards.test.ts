@@ -22,6 +22,7 @@ import { defaultOfferCatalogue } from '../../bot/domain/offers/catalogue.js';
 import {
   accessRefusedCard,
   accessRequestsCard,
+  clientFileServiceCard,
   memberServicesCard,
   myRightsCard,
   staffUsersCard,
@@ -115,6 +116,8 @@ const samples: Record<string, [TemplateName, () => AdaptiveCard]> = {
   'structure services, none, read only (en)': ['structureServices', () => structureServicesCard('en', { ...structure, services: [] }, { canEdit: false })],
   'member services': ['memberServices', () => memberServicesCard('fr', structure, { ...member, services: ['svc-social'] }, { text: 'Enregistré', good: true })],
   'member services, none yet (en)': ['memberServices', () => memberServicesCard('en', { ...structure, services: [] }, member)],
+  'client file service': ['clientFileService', () => clientFileServiceCard('fr', { ...file, serviceId: 'svc-tpe' }, structure.services)],
+  'client file service, no service yet (en)': ['clientFileService', () => clientFileServiceCard('en', file, [])],
   'staff users with services': ['staffUsers', () => staffUsersCard('fr', [{ ...member, services: ['svc-tpe'] }], member.email, undefined, structure)],
   'offer proposal': ['offerProposal', () => offerProposalCard('fr', contact, [file], defaultOfferCatalogue, { banner: 'Corrigez' })],
   'offer, staff view with steps': ['offerStaff', () => offerStaffCard('fr', { ...offerContext, banner: { text: 'Offre Start activée', good: true } })],
