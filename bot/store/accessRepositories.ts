@@ -2,6 +2,8 @@ import type { Collection, Db, ObjectId } from 'mongodb';
 import type { AccessRequest, AccessRequestKind, AccessRequestStore, MembershipStore, RequestedOffer, StructureStore } from '../domain/access/ports.js';
 import type { Membership, Profile } from '../domain/access/profiles.js';
 import { defaultStructureId, type Service, type Structure, type StructureDetails } from '../domain/access/structures.js';
+import type { AuditEntry } from '../domain/ports.js';
+import { AuditRelay, withAudit, withoutPending } from './auditRelay.js';
 import { collections, guarded, isDuplicateKey } from './mongo.js';
 
 /**
@@ -47,9 +49,12 @@ export class MongoStructureStore implements StructureStore {
   private readonly firms: Collection<FirmStructureDocument>;
   private readonly others: Collection<StructureDocument>;
 
+  private readonly relay: AuditRelay;
+
   constructor(db: Db) {
     this.firms = db.collection(collections.firms);
     this.others = db.collection(collections.structures);
+    this.relay = AuditRelay.of(db);
   }
 
   /** Where a structure's fields are: the firm document for the default one. */
@@ -122,10 +127,12 @@ export class MongoStructureStore implements StructureStore {
     });
   }
 
-  transferMainManager(firmId: string, structureId: string, from: string, to: string): Promise<boolean> {
+  transferMainManager(firmId: string, structureId: string, from: string, to: string, audit?: AuditEntry): Promise<boolean> {
     return guarded(async () => {
       const { collection, filter } = this.target(firmId, structureId);
-      return (await collection.updateOne({ ...filter, mainManagerEmail: from }, { $set: { mainManagerEmail: to } })).modifiedCount === 1;
+      const done = (await collection.updateOne({ ...filter, mainManagerEmail: from }, withAudit({ $set: { mainManagerEmail: to } }, audit))).modifiedCount === 1;
+      if (done && audit) await this.relay.flush(collection.collectionName, filter);
+      return done;
     });
   }
 
@@ -147,7 +154,7 @@ export class MongoStructureStore implements StructureStore {
 type MembershipDocument = Membership & { _id?: ObjectId; updatedAt: Date };
 
 function membershipFrom(document: MembershipDocument): Membership {
-  const { _id, updatedAt, ...membership } = document;
+  const { _id, updatedAt, ...membership } = withoutPending(document as MembershipDocument & { pendingAudit?: unknown });
   void _id;
   void updatedAt;
   return membership;
@@ -161,9 +168,20 @@ export class MongoMembershipStore implements MembershipStore {
   private readonly collection: Collection<MembershipDocument>;
   private readonly others: Collection<MembershipDocument>;
 
+  private readonly relay: AuditRelay;
+
   constructor(db: Db) {
     this.collection = db.collection<MembershipDocument>(collections.memberships);
     this.others = db.collection<MembershipDocument>(collections.structureMemberships);
+    this.relay = AuditRelay.of(db);
+  }
+
+  /** One conditional update of the membership `key` names, carrying its audit entry. */
+  private async change(collection: Collection<MembershipDocument>, key: Record<string, unknown>, condition: Record<string, unknown>, update: Record<string, unknown>, audit: AuditEntry | undefined) {
+    const result = await collection.updateOne({ ...key, ...condition }, withAudit(update, audit));
+    // Found again by its key: the condition no longer holds once the change is made.
+    if (result.matchedCount === 1 && audit) await this.relay.flush(collection.collectionName, key);
+    return result;
   }
 
   private target(structureId: string | undefined): { collection: Collection<MembershipDocument>; scope: Record<string, unknown> } {
@@ -221,26 +239,26 @@ export class MongoMembershipStore implements MembershipStore {
     });
   }
 
-  replaceProfiles(firmId: string, email: string, expected: Profile[], profiles: Profile[], structureId?: string): Promise<boolean> {
+  replaceProfiles(firmId: string, email: string, expected: Profile[], profiles: Profile[], structureId?: string, audit?: AuditEntry): Promise<boolean> {
     return guarded(async () => {
       const { collection, scope } = this.target(structureId);
-      const result = await collection.updateOne({ firmId, ...scope, email, profiles: { $eq: expected } }, { $set: { profiles, updatedAt: new Date() } });
+      const result = await this.change(collection, { firmId, ...scope, email }, { profiles: { $eq: expected } }, { $set: { profiles, updatedAt: new Date() } }, audit);
       return result.modifiedCount === 1 || (result.matchedCount === 1 && JSON.stringify(expected) === JSON.stringify(profiles));
     });
   }
 
-  replaceServices(firmId: string, email: string, expected: string[], services: string[], structureId?: string): Promise<boolean> {
+  replaceServices(firmId: string, email: string, expected: string[], services: string[], structureId?: string, audit?: AuditEntry): Promise<boolean> {
     return guarded(async () => {
       const { collection, scope } = this.target(structureId);
-      const result = await collection.updateOne({ firmId, ...scope, email, status: 'attached', services: { $eq: expected } }, { $set: { services, updatedAt: new Date() } });
+      const result = await this.change(collection, { firmId, ...scope, email }, { status: 'attached', services: { $eq: expected } }, { $set: { services, updatedAt: new Date() } }, audit);
       return result.modifiedCount === 1 || (result.matchedCount === 1 && JSON.stringify(expected) === JSON.stringify(services));
     });
   }
 
-  detach(firmId: string, email: string, comment: string, structureId?: string): Promise<boolean> {
+  detach(firmId: string, email: string, comment: string, structureId?: string, audit?: AuditEntry): Promise<boolean> {
     return guarded(async () => {
       const { collection, scope } = this.target(structureId);
-      return (await collection.updateOne({ firmId, ...scope, email, status: 'attached' }, { $set: { status: 'detached', detachComment: comment, updatedAt: new Date() } })).modifiedCount === 1;
+      return (await this.change(collection, { firmId, ...scope, email }, { status: 'attached' }, { $set: { status: 'detached', detachComment: comment, updatedAt: new Date() } }, audit)).modifiedCount === 1;
     });
   }
 
@@ -261,10 +279,12 @@ type RequestDocument = AccessRequest & { _id?: ObjectId };
 export class MongoAccessRequestStore implements AccessRequestStore {
   private readonly collection: Collection<RequestDocument>;
   private readonly firms: Collection<FirmStructureDocument>;
+  private readonly relay: AuditRelay;
 
   constructor(db: Db) {
     this.collection = db.collection<RequestDocument>(collections.accessRequests);
     this.firms = db.collection(collections.firms);
+    this.relay = AuditRelay.of(db);
   }
 
   create(request: Omit<AccessRequest, 'number'>): Promise<AccessRequest> {
@@ -282,24 +302,28 @@ export class MongoAccessRequestStore implements AccessRequestStore {
       if (service) filter.service = service;
       if (profile) Object.assign(filter, { 'profile.application': profile.application, 'profile.level': profile.level });
       if (offer) Object.assign(filter, { 'offer.clientFileId': offer.clientFileId, 'offer.contactId': offer.contactId, 'offer.offerId': offer.offerId });
-      const document = await this.collection.findOne(filter, { projection: { _id: 0 } });
+      const document = await this.collection.findOne(filter, { projection: { _id: 0, pendingAudit: 0 } });
       return document;
     });
   }
 
   find(firmId: string, number: number): Promise<AccessRequest | null> {
-    return guarded(() => this.collection.findOne({ firmId, number }, { projection: { _id: 0 } }));
+    return guarded(() => this.collection.findOne({ firmId, number }, { projection: { _id: 0, pendingAudit: 0 } }));
   }
 
   listPending(firmId: string, limit: number): Promise<AccessRequest[]> {
-    return guarded(() => this.collection.find({ firmId, status: 'pending' }, { projection: { _id: 0 } }).sort({ number: 1 }).limit(limit).toArray());
+    return guarded(() => this.collection.find({ firmId, status: 'pending' }, { projection: { _id: 0, pendingAudit: 0 } }).sort({ number: 1 }).limit(limit).toArray());
   }
 
   countPending(firmId: string): Promise<number> {
     return guarded(() => this.collection.countDocuments({ firmId, status: 'pending' }));
   }
 
-  decide(firmId: string, number: number, status: 'approved' | 'refused', decision: AccessRequest['decision']): Promise<boolean> {
-    return guarded(async () => (await this.collection.updateOne({ firmId, number, status: 'pending' }, { $set: { status, decision } })).modifiedCount === 1);
+  decide(firmId: string, number: number, status: 'approved' | 'refused', decision: AccessRequest['decision'], audit?: AuditEntry): Promise<boolean> {
+    return guarded(async () => {
+      const decided = (await this.collection.updateOne({ firmId, number, status: 'pending' }, withAudit({ $set: { status, decision } }, audit))).modifiedCount === 1;
+      if (decided && audit) await this.relay.flush(collections.accessRequests, { firmId, number });
+      return decided;
+    });
   }
 }

@@ -159,10 +159,10 @@ export class AuditRelay {
    * Delivers the pending entries of one record, right after the write that queued them. Never
    * throws: the change is stored with its entry, and the sweep delivers what this could not.
    */
-  async flush(collection: string, _id: ObjectId): Promise<void> {
+  async flush(collection: string, where: ObjectId | Document): Promise<void> {
     try {
-      const document = await guarded(() => this.db.collection(collection).findOne({ _id }, { projection: { pendingAudit: 1 } }));
-      await this.deliver(collection, _id, (document?.pendingAudit as PendingAudit[] | undefined) ?? []);
+      const document = await guarded(() => this.db.collection(collection).findOne(where instanceof ObjectId ? { _id: where } : where, { projection: { pendingAudit: 1 } }));
+      if (document) await this.deliver(collection, document._id as ObjectId, (document.pendingAudit as PendingAudit[] | undefined) ?? []);
     } catch (error) {
       this.logger.warn('audit entry left pending for the sweep', { collection, error });
     }

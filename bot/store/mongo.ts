@@ -31,6 +31,8 @@ export const auditedCollections = [
   collections.memberships,
   collections.accessRequests,
   collections.firms,
+  collections.structures,
+  collections.structureMemberships,
 ] as const;
 
 /** Short timeouts: a bot reply must leave within Bot Service's 15 s even when the database is away. */

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { ActorStamp } from '../actor.js';
-import type { AuditLog } from '../ports.js';
+import { newAuditEntry } from '../audit.js';
+import type { AuditEntry, AuditLog } from '../ports.js';
 import { checkEmail, checkText } from '../fieldRules.js';
 import { decide, isAdministrator, requirements, type AccessContext, type Decision } from './policy.js';
 import type { AccessNotifier, AccessRequest, AccessRequestKind, AccessRequestStore, MembershipStore, RequestedOffer, StructureStore } from './ports.js';
@@ -197,8 +198,8 @@ export class AccessService {
     const membership = await this.deps.memberships.findByEmail(actor.firmId, email, structureId);
     if (!membership || membership.status !== 'attached') return refuse('targetNotAttached');
     const next = normaliseProfiles(profiles);
-    if (!(await this.deps.memberships.replaceProfiles(actor.firmId, email, membership.profiles, next, structureId))) return refuse('changedMeanwhile');
-    await this.audit(actor.firmId, this.stamp(actor), 'access.profilesChanged', { email, structureId, before: membership.profiles, after: next });
+    const changed = this.entry(actor.firmId, this.stamp(actor), 'access.profilesChanged', { email, structureId, before: membership.profiles, after: next });
+    if (!(await this.deps.memberships.replaceProfiles(actor.firmId, email, membership.profiles, next, structureId, changed))) return refuse('changedMeanwhile');
     return ok({ ...membership, profiles: next });
   }
 
@@ -222,8 +223,7 @@ export class AccessService {
     if (!membership || membership.status !== 'attached') return refuse('targetNotAttached');
     // A main manager who leaves without a successor would block every approval.
     if ((await this.deps.structures.mainManagerEmail(actor.firmId, structureId)) === email) return refuse('mainManagerNeedsSuccessor');
-    await this.deps.memberships.detach(actor.firmId, email, comment.value, structureId);
-    await this.audit(actor.firmId, this.stamp(actor), 'access.detached', { email, structureId, comment: comment.value });
+    await this.deps.memberships.detach(actor.firmId, email, comment.value, structureId, this.entry(actor.firmId, this.stamp(actor), 'access.detached', { email, structureId, comment: comment.value }));
     return ok(undefined);
   }
 
@@ -238,8 +238,8 @@ export class AccessService {
     if (!membership || membership.status !== 'attached') return refuse('targetNotAttached');
     const resolved = this.resolveServices(administered.value, services, membership.services);
     if (!resolved.ok) return resolved;
-    if (!(await this.deps.memberships.replaceServices(actor.firmId, email, membership.services, resolved.value, structureId))) return refuse('changedMeanwhile');
-    await this.audit(actor.firmId, this.stamp(actor), 'access.servicesChanged', { email, structureId, before: membership.services, after: resolved.value });
+    const changed = this.entry(actor.firmId, this.stamp(actor), 'access.servicesChanged', { email, structureId, before: membership.services, after: resolved.value });
+    if (!(await this.deps.memberships.replaceServices(actor.firmId, email, membership.services, resolved.value, structureId, changed))) return refuse('changedMeanwhile');
     return ok({ ...membership, services: resolved.value });
   }
 
@@ -265,8 +265,8 @@ export class AccessService {
     if (leaving.length === 0) return refuse('serviceNotFound');
     const remaining = membership.services.filter((id) => !leaving.includes(id));
     if (remaining.length === 0) return refuse('lastService');
-    if (!(await this.deps.memberships.replaceServices(actor.firmId, email, membership.services, remaining, structureId))) return refuse('changedMeanwhile');
-    await this.audit(actor.firmId, this.stamp(actor), 'access.detachedFromServices', { email, structureId, services: leaving, comment: comment.value });
+    const left = this.entry(actor.firmId, this.stamp(actor), 'access.detachedFromServices', { email, structureId, services: leaving, comment: comment.value });
+    if (!(await this.deps.memberships.replaceServices(actor.firmId, email, membership.services, remaining, structureId, left))) return refuse('changedMeanwhile');
     return ok({ ...membership, services: remaining });
   }
 
@@ -302,9 +302,9 @@ export class AccessService {
     const transferred: Structure[] = [];
     const lost: Structure[] = [];
     for (const structure of selected) {
-      if (await this.deps.structures.transferMainManager(actor.firmId, structure.id, actor.email, target.value)) {
+      const handedOver = this.entry(actor.firmId, this.stamp(actor), 'access.mainManagerTransferred', { structureId: structure.id, before: actor.email, after: target.value });
+      if (await this.deps.structures.transferMainManager(actor.firmId, structure.id, actor.email, target.value, handedOver)) {
         transferred.push({ ...structure, mainManagerEmail: target.value });
-        await this.audit(actor.firmId, this.stamp(actor), 'access.mainManagerTransferred', { structureId: structure.id, before: actor.email, after: target.value });
       } else {
         lost.push(structure);
       }
@@ -528,7 +528,8 @@ export class AccessService {
     if (!request) return refuse('requestNotFound');
     if (request.status !== 'pending') return refuse('alreadyDecided');
     const decision = { by: this.stamp(actor) };
-    if (!(await this.deps.requests.decide(actor.firmId, number, 'approved', decision))) return refuse('alreadyDecided');
+    const approved = this.entry(actor.firmId, decision.by, 'access.requestApproved', { number, kind: request.kind, service: request.service ?? null });
+    if (!(await this.deps.requests.decide(actor.firmId, number, 'approved', decision, approved))) return refuse('alreadyDecided');
     if (request.kind === 'paidOffer') {
       await this.paidOfferApprover?.(request, decision.by);
     } else if (request.kind === 'join') {
@@ -540,7 +541,6 @@ export class AccessService {
       }
     }
     const decided: AccessRequest = { ...request, status: 'approved', decision };
-    await this.audit(actor.firmId, decision.by, 'access.requestApproved', { number, kind: request.kind, service: request.service ?? null });
     await this.deps.notifier.requestDecided(decided);
     return ok(decided);
   }
@@ -554,8 +554,8 @@ export class AccessService {
     for (let attempt = 0; membership?.status === 'attached' && service && attempt < maxUpdateAttempts; attempt++) {
       if (membership.services.length === 0 || membership.services.includes(service)) return;
       const next = [...membership.services, service];
-      if (await this.deps.memberships.replaceServices(actor.firmId, email, membership.services, next)) {
-        await this.audit(actor.firmId, this.stamp(actor), 'access.servicesChanged', { email, structureId: defaultStructureId, before: membership.services, after: next });
+      const changed = this.entry(actor.firmId, this.stamp(actor), 'access.servicesChanged', { email, structureId: defaultStructureId, before: membership.services, after: next });
+      if (await this.deps.memberships.replaceServices(actor.firmId, email, membership.services, next, undefined, changed)) {
         return;
       }
       membership = await this.deps.memberships.findByEmail(actor.firmId, email);
@@ -578,9 +578,9 @@ export class AccessService {
     const request = await this.deps.requests.find(actor.firmId, number);
     if (!request) return refuse('requestNotFound');
     const decision = { by: this.stamp(actor), reason: reason.value };
-    if (!(await this.deps.requests.decide(actor.firmId, number, 'refused', decision))) return refuse('alreadyDecided');
+    const refused = this.entry(actor.firmId, decision.by, 'access.requestRefused', { number, reason: reason.value });
+    if (!(await this.deps.requests.decide(actor.firmId, number, 'refused', decision, refused))) return refuse('alreadyDecided');
     const decided: AccessRequest = { ...request, status: 'refused', decision };
-    await this.audit(actor.firmId, decision.by, 'access.requestRefused', { number, reason: reason.value });
     await this.deps.notifier.requestDecided(decided);
     return ok(decided);
   }
@@ -651,7 +651,13 @@ export class AccessService {
     return { userId: identity.userId, displayName: identity.displayName, at: this.deps.now() };
   }
 
+  /** Entries of changes whose store method takes them: written by the same update as the change. */
+  private entry(firmId: string, actor: ActorStamp, action: string, details: Record<string, unknown>): AuditEntry {
+    return newAuditEntry({ firmId, actor, action, details });
+  }
+
+  /** For the changes whose store method does not take their entry yet (attachments, structures, requests). */
   private async audit(firmId: string, actor: ActorStamp, action: string, details: Record<string, unknown>): Promise<void> {
-    await this.deps.audit.record({ firmId, actor, action, details });
+    await this.deps.audit.record(this.entry(firmId, actor, action, details));
   }
 }

@@ -1,4 +1,5 @@
 import type { ActorStamp } from '../actor.js';
+import type { AuditEntry } from '../ports.js';
 import type { Membership, Profile } from './profiles.js';
 import type { Service, Structure, StructureDetails } from './structures.js';
 
@@ -16,7 +17,7 @@ export interface StructureStore {
   /** Sets the main manager only when there is none yet (the first user attached). */
   claimMainManager(firmId: string, structureId: string, email: string): Promise<boolean>;
   /** Hands the role over only if `from` still holds it: two concurrent handovers cannot both win. */
-  transferMainManager(firmId: string, structureId: string, from: string, to: string): Promise<boolean>;
+  transferMainManager(firmId: string, structureId: string, from: string, to: string, audit?: AuditEntry): Promise<boolean>;
   /** Applies the change only if the structure is still at `expectedVersion`. */
   update(firmId: string, structureId: string, expectedVersion: number, change: { details?: StructureDetails; services?: Service[]; active?: boolean }): Promise<boolean>;
 }
@@ -32,10 +33,10 @@ export interface MembershipStore {
   /** Binds the Entra id in every structure the e-mail was attached to before the person first came. */
   bindUserId(firmId: string, email: string, userId: string, displayName: string): Promise<void>;
   /** Replaces the profiles only if they are still `expected` (no lost update between two admins). */
-  replaceProfiles(firmId: string, email: string, expected: Profile[], profiles: Profile[], structureId?: string): Promise<boolean>;
+  replaceProfiles(firmId: string, email: string, expected: Profile[], profiles: Profile[], structureId?: string, audit?: AuditEntry): Promise<boolean>;
   /** Replaces the services only if they are still `expected`. */
-  replaceServices(firmId: string, email: string, expected: string[], services: string[], structureId?: string): Promise<boolean>;
-  detach(firmId: string, email: string, comment: string, structureId?: string): Promise<boolean>;
+  replaceServices(firmId: string, email: string, expected: string[], services: string[], structureId?: string, audit?: AuditEntry): Promise<boolean>;
+  detach(firmId: string, email: string, comment: string, structureId?: string, audit?: AuditEntry): Promise<boolean>;
   list(firmId: string, structureId?: string): Promise<Membership[]>;
   /** Memberships of the firm in any structure (0 means nobody has used Passerelle yet). */
   count(firmId: string): Promise<number>;
@@ -77,7 +78,7 @@ export interface AccessRequestStore {
   listPending(firmId: string, limit: number): Promise<AccessRequest[]>;
   countPending(firmId: string): Promise<number>;
   /** Records the decision only if the request is still pending. */
-  decide(firmId: string, number: number, status: 'approved' | 'refused', decision: AccessRequest['decision']): Promise<boolean>;
+  decide(firmId: string, number: number, status: 'approved' | 'refused', decision: AccessRequest['decision'], audit?: AuditEntry): Promise<boolean>;
 }
 
 /** Tells a requester in Teams that their request was decided. */
