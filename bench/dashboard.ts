@@ -11,6 +11,7 @@ import { randomBytes } from 'node:crypto';
 import { MongoClient, ObjectId, type Db } from 'mongodb';
 import { loadConfig } from '../bot/config.js';
 import { searchTokens } from '../bot/domain/fieldRules.js';
+import { summariseFile, type SummarySources } from '../bot/domain/portfolioSummary.js';
 import { silentLogger } from '../bot/logger.js';
 import { startPasserelle } from '../bot/server.js';
 import { collections, ensureIndexes } from '../bot/store/mongo.js';
@@ -32,6 +33,9 @@ async function seed(db: Db): Promise<void> {
     const fileDocs: Record<string, unknown>[] = [];
     const contactDocs: Record<string, unknown>[] = [];
     const linkDocs: Record<string, unknown>[] = [];
+    const subscriptionDocs: Record<string, unknown>[] = [];
+    // The summaries the server keeps on each file, computed here as it would have (not measured).
+    const sources: SummarySources = { files: [], links: [], contacts: [], subscriptions: [], flows: [], shines: [] };
     for (let index = start; index < Math.min(files, start + chunk); index++) {
       const firmId = firms[index % firms.length]!;
       const _id = new ObjectId();
@@ -39,15 +43,36 @@ async function seed(db: Db): Promise<void> {
       const code = String(index).padStart(6, '0');
       const contactIds = [new ObjectId(), new ObjectId()];
       fileDocs.push({ _id, firmId, code, companyName, legalForm: 'SARL', siret: index % 7 === 0 ? undefined : String(10_000_000_000_000 + index), searchTokens: searchTokens(companyName, code), creationRequestId: `bench-${index}`, created: stamp, updatedAt: at, primaryContactId: contactIds[0] });
+      sources.files.push({ id: _id.toHexString(), firmId, companyName, primaryContactId: contactIds[0]!.toHexString() });
+      if (index % 3 === 0) {
+        subscriptionDocs.push({ firmId, clientFileId: _id.toHexString(), contactId: contactIds[0]!.toHexString(), offerId: 'start', state: 'active', version: 1, steps: [], proposed: stamp });
+        sources.subscriptions.push({ clientFileId: _id.toHexString(), offerId: 'start', state: 'active' });
+      }
       contactIds.forEach((contactId, position) => {
         const lastName = names[(index + position) % names.length]!;
         const email = `c${index}-${position}@client${index}.test`;
         const state = (index + position) % 5 === 0 ? undefined : states[(index + position) % states.length];
         contactDocs.push({ _id: contactId, firmId, lastName, firstName: 'Jean', mobile: '+33612345678', email, address: {}, searchTokens: searchTokens(lastName, 'Jean', email.split('@')[0]), creationRequestId: `bench-${email}`, created: stamp, updatedAt: at, ...(state ? { guest: { state, invitedAt: at, lastInvitedAt: at, invitationCount: 1, checks: 0 } } : {}) });
         linkDocs.push({ firmId, clientFileId: _id, contactId, scope: '-', linked: stamp });
+        sources.contacts.push({ id: contactId.toHexString(), firstName: 'Jean', lastName, email, state: state ?? 'notInvited' });
+        sources.links.push({ clientFileId: _id.toHexString(), contactId: contactId.toHexString() });
       });
     }
+    // Files of a chunk are consecutive: each one's two links and contacts are found by position, not by scanning.
+    fileDocs.forEach((document, position) => {
+      const file = sources.files[position]!;
+      const own: SummarySources = {
+        ...sources,
+        files: [file],
+        links: sources.links.slice(position * 2, position * 2 + 2),
+        contacts: sources.contacts.slice(position * 2, position * 2 + 2),
+        subscriptions: sources.subscriptions.filter((subscription) => subscription.clientFileId === file.id),
+      };
+      document.portfolio = summariseFile(file, own);
+      document.portfolioReadAt = 0;
+    });
     await db.collection(collections.clientFiles).insertMany(fileDocs, { ordered: false });
+    if (subscriptionDocs.length > 0) await db.collection(collections.offerSubscriptions).insertMany(subscriptionDocs, { ordered: false });
     await db.collection(collections.contacts).insertMany(contactDocs, { ordered: false });
     await db.collection(collections.contactLinks).insertMany(linkDocs, { ordered: false });
   }
@@ -92,32 +117,39 @@ async function main(): Promise<void> {
   const config = loadConfig({ PASSERELLE_ENV: 'test', PORT: '0', MONGODB_URI: uri, MONGODB_DB: database, TAB_LOCAL_USER: `${firm}|bench-user|Bench|bench@cabinet.test`, PLAYGROUND_ENABLED: 'false' });
   const passerelle = await startPasserelle(config, silentLogger, { backgroundWork: false });
   const files0 = db.collection(collections.clientFiles);
-  const http = (query: string) => async () => {
+  const http = (query: string) => async (): Promise<string[]> => {
     const response = await fetch(`${passerelle.url}/api/portfolio?${query}`);
     if (!response.ok) throw new Error(`${query}: HTTP ${response.status}`);
-    await response.json();
+    return ((await response.json()) as { items: { id: string }[] }).items.map((item) => item.id);
   };
-  const direct = (filter: object, skip: number) => async () => {
-    await Promise.all([files0.find({ firmId: firm, ...filter }).sort({ companyName: 1, code: 1 }).skip(skip).limit(10).toArray(), files0.countDocuments({ firmId: firm, ...filter })]);
+  // The driver's equivalent of each API query: the same filter, sort, page and count, nothing else.
+  const byName = (direction: 1 | -1) => ({ 'portfolio.sortName': direction, code: direction }) as const;
+  const direct = (filter: object, skip: number, direction: 1 | -1 = 1) => async (): Promise<string[]> => {
+    const [page] = await Promise.all([
+      files0.find({ firmId: firm, ...filter }).sort(byName(direction)).skip(skip).limit(10).project({ _id: 1 }).toArray(),
+      files0.countDocuments({ firmId: firm, ...filter }),
+    ]);
+    return page.map((document) => document._id.toHexString());
   };
-  const invitedContacts = async () => db.collection(collections.contacts).distinct('_id', { firmId: firm, 'guest.state': 'invited' });
-  const queries: [string, () => Promise<unknown>, () => Promise<unknown>][] = [
-    ['first page', http('page=1&pageSize=10'), direct({}, 0)],
-    ['page 200', http('page=200&pageSize=10'), direct({}, 1_990)],
-    ['search by name prefix', http('search=boul'), direct({ searchTokens: { $regex: '^boul' } }, 0)],
-    ['filter by state (invited)', http('state=invited'), async () => {
-      const ids = await invitedContacts();
-      const links = await db.collection(collections.contactLinks).distinct('clientFileId', { firmId: firm, contactId: { $in: ids } });
-      await direct({ _id: { $in: links } }, 0)();
-    }],
-    ['sorted by name, descending', http('sort=name&direction=desc'), async () => {
-      await Promise.all([files0.find({ firmId: firm }).sort({ companyName: -1, code: -1 }).limit(10).toArray(), files0.countDocuments({ firmId: firm })]);
-    }],
+  const queries: [string, () => Promise<string[]>, () => Promise<string[]>, object][] = [
+    ['first page', http('page=1&pageSize=10'), direct({}, 0), {}],
+    ['page 200', http('page=200&pageSize=10'), direct({}, 1_990), {}],
+    ['search by name prefix', http('search=boul'), async () => {
+      // The API also looks for contacts named so (a search finds a client by its contact): the same here.
+      const contactIds = (await db.collection(collections.contacts).find({ firmId: firm, searchTokens: { $regex: '^boul' } }, { projection: { _id: 1 } }).limit(1_000).toArray()).map((contact) => contact._id);
+      const linked = contactIds.length === 0 ? [] : await db.collection(collections.contactLinks).distinct('clientFileId', { firmId: firm, contactId: { $in: contactIds } });
+      return direct(linked.length === 0 ? { searchTokens: { $regex: '^boul' } } : { $or: [{ searchTokens: { $regex: '^boul' } }, { _id: { $in: linked } }] }, 0)();
+    }, { searchTokens: { $regex: '^boul' } }],
+    ['filter by state (invited)', http('state=invited'), direct({ 'portfolio.stateList': { $in: ['invited'] } }, 0), { 'portfolio.stateList': { $in: ['invited'] } }],
+    ['sorted by name, descending', http('sort=name&direction=desc'), direct({}, 0, -1), {}],
   ];
   await fetch(`${passerelle.url}/api/me`); // the local user becomes the firm's first staff member
   let worst = 0;
+  console.log('each query returns the same rows through the API and the driver (checked before timing)');
   console.log('query                          api p50   api p95   driver p50  driver p95  p95 ratio');
   for (const [name, api, baseline] of queries) {
+    const [apiRows, driverRows] = await Promise.all([api(), baseline()]);
+    if (apiRows.join() !== driverRows.join()) throw new Error(`${name}: the API and the driver do not return the same rows`);
     const apiSamples = await time(api);
     const driverSamples = await time(baseline);
     const ratio = percentile(apiSamples, 95) / Math.max(0.001, percentile(driverSamples, 95));
@@ -125,8 +157,10 @@ async function main(): Promise<void> {
     console.log(`${name.padEnd(30)} ${percentile(apiSamples, 50).toFixed(1).padStart(7)} ms ${percentile(apiSamples, 95).toFixed(1).padStart(7)} ms ${percentile(driverSamples, 50).toFixed(1).padStart(9)} ms ${percentile(driverSamples, 95).toFixed(1).padStart(9)} ms ${ratio.toFixed(2).padStart(9)}`);
   }
   if (!standIn) {
-    const plan = await files0.find({ firmId: firm }).sort({ companyName: 1, code: 1 }).limit(10).explain('queryPlanner');
-    console.log('index plan of the first page (real MongoDB):', JSON.stringify((plan as { queryPlanner?: { winningPlan?: unknown } }).queryPlanner?.winningPlan));
+    for (const [name, , , filter] of queries) {
+      const plan = await files0.find({ firmId: firm, ...filter }).sort(byName(1)).limit(10).explain('queryPlanner');
+      console.log(`index plan, ${name} (real MongoDB):`, JSON.stringify((plan as { queryPlanner?: { winningPlan?: unknown } }).queryPlanner?.winningPlan));
+    }
   } else {
     console.log('note: the stand-in scans every collection on every query; run with BENCH_MONGODB_URI against a real MongoDB for index-served figures and the index plan.');
   }

@@ -12,6 +12,8 @@ import { registerHealthRoute } from './api/health.js';
 import { registerTabRoutes } from './api/tab.js';
 import { createPortfolioApi, registerPortfolioRoutes } from './api/portfolio.js';
 import { registerClientEditRoutes } from './api/clientEdit.js';
+import { PortfolioProjector } from './domain/portfolioSummary.js';
+import { MongoPortfolioSummaryStore } from './store/portfolioRepository.js';
 import { registerAuditRoutes } from './api/audit.js';
 import { registerInvitationRoutes } from './api/invitations.js';
 import { registerImportRoutes } from './api/import.js';
@@ -378,9 +380,16 @@ export async function startPasserelle(config: Config, logger: Logger, options: S
   registerBotRoute(server, adapter, bot, logger.child('http'));
   registerHealthRoute(server, db, version);
   registerTabRoutes(server);
-  const portfolioApi = createPortfolioApi({ db, config, clientFiles, audit, access, logger: logger.child('tab-api') });
+  const portfolioApi = createPortfolioApi({ db, config, clientFiles, audit, access, firmSettings, logger: logger.child('tab-api') });
   registerPortfolioRoutes(server, portfolioApi);
   registerClientEditRoutes(server, portfolioApi, { clientFiles });
+  const portfolioProjector = new PortfolioProjector({ store: new MongoPortfolioSummaryStore(db) });
+  const stopProjecting = AuditRelay.of(db).subscribe((entry) => portfolioProjector.onAuditEntry(entry));
+  // Files written before summaries existed (or of an older shape) are summarised once the database answers.
+  void connection.ready
+    .then(() => portfolioProjector.rebuildStale())
+    .then((count) => count > 0 && logger.info('portfolio summaries rebuilt', { count }))
+    .catch((error: unknown) => logger.warn('portfolio summaries not rebuilt yet; they will be at the next start', { error }));
   registerAuditRoutes(server, portfolioApi, { audit, clientFiles: clientFileStore, contacts: contactStore });
   registerInvitationRoutes(server, portfolioApi, { onboarding, jobs: jobStore, nudge: () => runner.nudge() });
   registerImportRoutes(server, portfolioApi, new ImportService({ clientFiles: clientFileStore, contacts: contactStore, links: linkStore, firmSettings, audit }));
@@ -406,6 +415,7 @@ export async function startPasserelle(config: Config, logger: Logger, options: S
     url,
     watchAcceptancesNow: () => watcher.tick(),
     async stop() {
+      stopProjecting();
       await Promise.all([runner.stop(), watcher.stop(), auditRelay.stop()]);
       connection.cancel();
       await new Promise<void>((resolve) => server.close(() => resolve()));

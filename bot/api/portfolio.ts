@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { publicBaseUrl, type Config } from '../config.js';
 import type { Actor } from '../domain/actor.js';
 import type { ClientFileService } from '../domain/clientFileService.js';
+import type { FirmSettingsService } from '../domain/firmSettingsService.js';
 import { StorageUnavailableError } from '../domain/errors.js';
 import { onboardingStates, portfolioPageSizes, PortfolioService, type OnboardingState, type PortfolioQuery } from '../domain/portfolio.js';
 import type { AuditLog } from '../domain/ports.js';
@@ -30,6 +31,11 @@ const stateList = z
   .transform((value) => (Array.isArray(value) ? value : [value]).flatMap((part) => part.split(',')).map((part) => part.trim()).filter(Boolean))
   .pipe(z.array(z.enum(onboardingStates as [OnboardingState, ...OnboardingState[]], { errorMap: () => ({ message: `états possibles : ${onboardingStates.join(', ')}` }) })).max(onboardingStates.length));
 
+const offerList = z
+  .union([z.string(), z.array(z.string())])
+  .transform((value) => (Array.isArray(value) ? value : [value]).flatMap((part) => part.split(',')).map((part) => part.trim()).filter(Boolean))
+  .pipe(z.array(z.string().regex(/^[a-z0-9-]{1,40}$/, 'identifiant d’offre invalide')).max(20, 'au plus 20 offres'));
+
 export const portfolioQuerySchema = z
   .object({
     page: z.coerce.number({ invalid_type_error: 'la page doit être un nombre' }).int('la page doit être un nombre entier').min(1, 'la première page est 1').max(100_000, 'page trop grande').default(1),
@@ -41,6 +47,7 @@ export const portfolioQuerySchema = z
       .default(10),
     search: z.string().max(100, 'la recherche fait au plus 100 caractères').optional(),
     state: stateList.optional(),
+    offer: offerList.optional(),
     missingSiret: flag.optional(),
     missingPrimaryContact: flag.optional(),
     sort: z.enum(['name', 'code'], { errorMap: () => ({ message: 'tri possible : name ou code' }) }).default('name'),
@@ -55,6 +62,7 @@ const fieldNames: Record<string, string> = {
   pageSize: 'taille de page',
   search: 'recherche',
   state: 'état',
+  offer: 'offre',
   missingSiret: 'SIRET manquant',
   missingPrimaryContact: 'contact principal manquant',
   sort: 'tri',
@@ -75,11 +83,13 @@ export interface PortfolioApi {
   /** The same policy as the bot: the tab needs « Dossiers clients – consultation ». */
   access: AccessService;
   portfolio: PortfolioService;
+  /** The firm's offer catalogue: names of offers in the table, the filter and the export. */
+  firmSettings: FirmSettingsService;
   logger: Logger;
 }
 
 /** Builds the portfolio's store, service and authenticator from what server.ts already has. */
-export function createPortfolioApi(deps: { db: Db; config: Config; clientFiles: ClientFileService; audit: AuditLog; access: AccessService; logger: Logger }): PortfolioApi {
+export function createPortfolioApi(deps: { db: Db; config: Config; clientFiles: ClientFileService; audit: AuditLog; access: AccessService; firmSettings: FirmSettingsService; logger: Logger }): PortfolioApi {
   const { config } = deps;
   return {
     access: deps.access,
@@ -91,6 +101,7 @@ export function createPortfolioApi(deps: { db: Db; config: Config; clientFiles: 
       logger: deps.logger,
     }),
     portfolio: new PortfolioService({ store: new MongoPortfolioStore(deps.db), clientFiles: deps.clientFiles, audit: deps.audit }),
+    firmSettings: deps.firmSettings,
     logger: deps.logger,
   };
 }
@@ -139,6 +150,9 @@ export function authenticatedRoute(
   };
 }
 
+const mandateLabels = { none: '', sent: 'Mandat envoyé', signed: 'Mandat signé' } as const;
+const registrationLabels = { none: '', invited: 'Invitation envoyée', registered: 'Inscrit' } as const;
+
 /** 100 pages of 100: a firm of 10,000 clients exports in one file. */
 const maxExportPages = 100;
 
@@ -160,8 +174,8 @@ export function registerPortfolioRoutes(server: Server, api: PortfolioApi): void
   server.get('/api/portfolio', authenticated(async (actor, req, res) => {
     const parsed = portfolioQuerySchema.safeParse(req.query ?? {});
     if (!parsed.success) return badRequest(res, parsed.error);
-    const { state, ...rest } = parsed.data;
-    const query: PortfolioQuery = { ...rest, states: state };
+    const { state, offer, ...rest } = parsed.data;
+    const query: PortfolioQuery = { ...rest, states: state, offers: offer };
     const page = await api.portfolio.list(actor.firmId, query);
     res.send(200, presentPortfolioPage(page));
   }));
@@ -170,16 +184,26 @@ export function registerPortfolioRoutes(server: Server, api: PortfolioApi): void
   server.get('/api/export/portfolio.csv', authenticated(async (actor, req, res) => {
     const parsed = portfolioQuerySchema.safeParse({ ...(req.query ?? {}), page: 1, pageSize: 100 });
     if (!parsed.success) return badRequest(res, parsed.error);
-    const { state, ...rest } = parsed.data;
-    const header = ['Code', 'Raison sociale', 'Forme juridique', 'SIRET', 'Interlocuteurs', 'Contact principal', 'E-mail du contact principal', 'Non invités', 'Invités', 'Acceptés', 'Membres', 'Échecs'];
+    const { state, offer, ...rest } = parsed.data;
+    const catalogue = await api.firmSettings.catalogue(actor.firmId);
+    const offerName = (id: string) => catalogue.find((offer) => offer.id === id)?.name ?? id;
+    const header = ['Code', 'Raison sociale', 'Forme juridique', 'SIRET', 'Interlocuteurs', 'Contact principal', 'E-mail du contact principal', 'Non invités', 'Invités', 'Acceptés', 'Membres', 'Échecs',
+      'Offres', 'Flow', 'Shine', 'Achat', 'Vente', 'Caisse', 'Mandat', 'Inscription PA', 'Sensibilisation réforme', 'Réception flux', 'Flux achat', 'Flux vente', 'Flux banque', 'Paie', 'E-mail de collecte', 'Notes'];
     const lines: string[] = [header.join(';')];
     for (let page = 1; page <= maxExportPages; page++) {
-      const view = presentPortfolioPage(await api.portfolio.list(actor.firmId, { ...rest, states: state, page, pageSize: 100 }));
+      const view = presentPortfolioPage(await api.portfolio.list(actor.firmId, { ...rest, states: state, offers: offer, page, pageSize: 100 }));
       for (const item of view.items) {
         const states = item.contacts.states as Partial<Record<string, number>>;
+        const { equipment, collection } = item;
         lines.push(
           [item.code, item.companyName, item.legalForm ?? '', item.siret ?? '', String(item.contacts.count), item.contacts.primary?.name ?? '', item.contacts.primary?.email ?? '',
-            ...['notInvited', 'invited', 'accepted', 'member', 'failed'].map((name) => String(states[name] ?? 0))].map(csvCell).join(';'),
+            ...['notInvited', 'invited', 'accepted', 'member', 'failed'].map((name) => String(states[name] ?? 0)),
+            item.offers.map((entry) => `${offerName(entry.offerId)} (${entry.active + entry.waiting})`).join(', '),
+            item.flow ? `${item.flow.done}/${item.flow.total}` : '',
+            item.shine ? [item.shine.purchases ? 'Achat' : '', item.shine.sales ? 'Vente' : '', `plan ${item.shine.plan}`].filter(Boolean).join(' ') : '',
+            equipment.purchases ?? '', equipment.sales ?? '', equipment.till ?? '', mandateLabels[equipment.mandate], registrationLabels[equipment.einvoicingRegistration], equipment.reformAwareness ? 'Oui' : 'Non',
+            collection.feedReception ?? '', collection.purchaseFeed ?? '', collection.salesFeed ?? '', collection.bankFeed ?? '', collection.payroll ?? '', collection.collectionEmail ?? '', item.notes ?? '',
+          ].map(csvCell).join(';'),
         );
       }
       if (page * 100 >= view.total) break;
@@ -187,6 +211,12 @@ export function registerPortfolioRoutes(server: Server, api: PortfolioApi): void
     res.setHeader('Content-Type', 'text/csv; charset=utf-8');
     res.setHeader('Content-Disposition', 'attachment; filename="portefeuille-passerelle.csv"');
     res.sendRaw(200, `\uFEFF${lines.join('\r\n')}\r\n`);
+  }));
+
+  /** The firm's offers, for the table's labels and the offer filter. */
+  server.get('/api/offers', authenticated(async (actor, _req, res) => {
+    const catalogue = await api.firmSettings.catalogue(actor.firmId);
+    res.send(200, { items: catalogue.map((offer) => ({ id: offer.id, name: offer.name, paid: offer.paid })) });
   }));
 
   server.get('/api/portfolio/:id', authenticated(async (actor, req, res) => {

@@ -5,13 +5,21 @@ import type { PortfolioClientDetails, PortfolioPage } from '../domain/portfolio.
 /** What the tab receives: only these fields leave the server (no search tokens, request ids or internals). */
 export function presentPortfolioPage(page: PortfolioPage) {
   return {
-    items: page.rows.map(({ file, contacts }) => ({
+    items: page.rows.map(({ file, summary }) => ({
       id: file.id,
       code: file.code,
       companyName: file.companyName,
       legalForm: file.legalForm ?? null,
       siret: file.siret ?? null,
-      contacts: { count: contacts.count, primary: contacts.primary, states: contacts.states },
+      // A file not summarised yet (the background rebuild after an upgrade) shows no contacts rather than wrong ones.
+      summarised: summary !== null,
+      contacts: { count: summary?.contactCount ?? 0, primary: summary?.primary ?? null, states: summary?.states ?? {} },
+      offers: summary?.offers ?? [],
+      flow: summary?.flow ?? null,
+      shine: summary?.shine ?? null,
+      equipment: file.equipment,
+      collection: file.collection,
+      notes: file.notes ?? null,
     })),
     total: page.total,
     page: page.page,

@@ -1,9 +1,10 @@
 import type { ClientFile } from './clientFile.js';
 import type { ClientFileDetails, ClientFileService } from './clientFileService.js';
-import { contactDisplayName } from './contact.js';
 import { normaliseForSearch } from './fieldRules.js';
-import type { GuestStateName } from './guest.js';
 import type { AuditEntry, AuditLog } from './ports.js';
+import { onboardingStates, type OnboardingState, type PortfolioSummary } from './portfolioSummary.js';
+
+export { onboardingStates, type OnboardingState };
 
 /**
  * The firm's portfolio console: every client file with its contacts' onboarding at a glance.
@@ -11,10 +12,6 @@ import type { AuditEntry, AuditLog } from './ports.js';
  */
 export const portfolioPageSizes = [10, 25, 50, 100] as const;
 export type PortfolioPageSize = (typeof portfolioPageSizes)[number];
-
-/** A contact's onboarding as the console counts it: "notInvited" when the contact has no guest state yet. */
-export type OnboardingState = 'notInvited' | GuestStateName;
-export const onboardingStates: readonly OnboardingState[] = ['notInvited', 'invited', 'accepted', 'member', 'failed', 'revoked'];
 
 export type PortfolioSort = 'name' | 'code';
 
@@ -25,6 +22,10 @@ export interface PortfolioQuery {
   search?: string;
   /** Files with at least one contact in one of these states. */
   states?: OnboardingState[];
+  /** Files with one of these offers (not ended); 'none': files without any. */
+  offers?: string[];
+  /** Staff attached to services see those services' files and files of no service; undefined: all. */
+  visibleServiceIds?: string[];
   missingSiret?: boolean;
   missingPrimaryContact?: boolean;
   sort: PortfolioSort;
@@ -41,6 +42,8 @@ export interface PortfolioCriteria {
   contactWords: string[];
   contactEmailPrefix?: string;
   states?: OnboardingState[];
+  offers?: string[];
+  visibleServiceIds?: string[];
   missingSiret: boolean;
   missingPrimaryContact: boolean;
   sort: PortfolioSort;
@@ -49,30 +52,20 @@ export interface PortfolioCriteria {
   limit: number;
 }
 
-/** One contact of a file, as the page aggregation returns it. */
-export interface PortfolioContactRow {
-  clientFileId: string;
-  contactId: string;
-  firstName?: string;
-  lastName: string;
-  email: string;
-  state: OnboardingState;
+export interface PortfolioStore {
+  /** One page of the firm's files matching the criteria with their summaries, and how many match in all. */
+  listPage(firmId: string, criteria: PortfolioCriteria): Promise<{ rows: PortfolioRow[]; total: number }>;
+  /** The ids of every matching file, at most `cap` (a bulk action on « all matching the view »). */
+  listIds(firmId: string, criteria: PortfolioCriteria, cap: number): Promise<string[]>;
 }
 
-export interface PortfolioStore {
-  /** One page of the firm's files matching the criteria, and how many match in all. */
-  listPage(firmId: string, criteria: PortfolioCriteria): Promise<{ files: ClientFile[]; total: number }>;
-  /** The contacts of these files only (one aggregation over the page), with their onboarding state. */
-  contactsOfFiles(firmId: string, clientFileIds: string[]): Promise<PortfolioContactRow[]>;
-}
+/** A bulk action on a whole view acts on at most this many files; the tab says so beyond. */
+export const maxFilesPerBulkAction = 20_000;
 
 export interface PortfolioRow {
   file: ClientFile;
-  contacts: {
-    count: number;
-    primary: { name: string; email: string } | null;
-    states: Partial<Record<OnboardingState, number>>;
-  };
+  /** Null only until the background rebuild reaches a file written before summaries existed. */
+  summary: PortfolioSummary | null;
 }
 
 export interface PortfolioPage {
@@ -93,16 +86,13 @@ export class PortfolioService {
   constructor(private readonly deps: { store: PortfolioStore; clientFiles: ClientFileService; audit: AuditLog }) {}
 
   async list(firmId: string, query: PortfolioQuery): Promise<PortfolioPage> {
-    const { files, total } = await this.deps.store.listPage(firmId, criteriaOf(query));
-    const contacts = files.length === 0 ? [] : await this.deps.store.contactsOfFiles(firmId, files.map((file) => file.id));
-    const byFile = new Map<string, PortfolioContactRow[]>();
-    for (const contact of contacts) {
-      const list = byFile.get(contact.clientFileId) ?? [];
-      list.push(contact);
-      byFile.set(contact.clientFileId, list);
-    }
-    const rows = files.map((file) => summariseRow(file, byFile.get(file.id) ?? []));
+    const { rows, total } = await this.deps.store.listPage(firmId, criteriaOf(query));
     return { rows, total, page: query.page, pageSize: query.pageSize };
+  }
+
+  /** Every file the view shows, not just its page: what « select all matching » acts on. */
+  matchingIds(firmId: string, query: Omit<PortfolioQuery, 'page' | 'pageSize'>): Promise<string[]> {
+    return this.deps.store.listIds(firmId, criteriaOf({ ...query, page: 1, pageSize: 10 }), maxFilesPerBulkAction);
   }
 
   async client(firmId: string, clientFileId: string): Promise<PortfolioClientDetails | null> {
@@ -128,26 +118,14 @@ export function criteriaOf(query: PortfolioQuery): PortfolioCriteria {
     contactWords: emailLike ? [] : words,
     contactEmailPrefix: emailLike,
     states: query.states && query.states.length > 0 ? [...new Set(query.states)] : undefined,
+    offers: query.offers && query.offers.length > 0 ? [...new Set(query.offers)] : undefined,
+    visibleServiceIds: query.visibleServiceIds,
     missingSiret: query.missingSiret === true,
     missingPrimaryContact: query.missingPrimaryContact === true,
     sort: query.sort,
     direction: query.direction,
     skip: (query.page - 1) * query.pageSize,
     limit: query.pageSize,
-  };
-}
-
-function summariseRow(file: ClientFile, contacts: PortfolioContactRow[]): PortfolioRow {
-  const states: Partial<Record<OnboardingState, number>> = {};
-  for (const contact of contacts) states[contact.state] = (states[contact.state] ?? 0) + 1;
-  const primary = file.primaryContactId ? contacts.find((contact) => contact.contactId === file.primaryContactId) : undefined;
-  return {
-    file,
-    contacts: {
-      count: contacts.length,
-      primary: primary ? { name: contactDisplayName(primary), email: primary.email } : null,
-      states,
-    },
   };
 }
 

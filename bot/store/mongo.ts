@@ -96,6 +96,11 @@ export async function ensureIndexes(db: Db): Promise<void> {
     db.collection(collections.clientFiles).createIndex({ firmId: 1, companyName: 1, code: 1 }, { name: 'portfolio_name_code' }),
     db.collection(collections.clientFiles).createIndex({ firmId: 1, siret: 1 }, { name: 'portfolio_siret' }),
     db.collection(collections.clientFiles).createIndex({ firmId: 1, primaryContactId: 1 }, { name: 'portfolio_primary_contact' }),
+    // The console's sort and filters read the per-file summary (bot/domain/portfolioSummary.ts).
+    db.collection(collections.clientFiles).createIndex({ firmId: 1, 'portfolio.sortName': 1, code: 1 }, { name: 'portfolio_sort_name' }),
+    db.collection(collections.clientFiles).createIndex({ firmId: 1, 'portfolio.stateList': 1, 'portfolio.sortName': 1, code: 1 }, { name: 'portfolio_states' }),
+    db.collection(collections.clientFiles).createIndex({ firmId: 1, 'portfolio.offerList': 1, 'portfolio.sortName': 1, code: 1 }, { name: 'portfolio_offers' }),
+    db.collection(collections.clientFiles).createIndex({ 'portfolio.version': 1 }, { name: 'portfolio_summary_version' }),
   ]);
 }
 

@@ -1,9 +1,10 @@
 import type { Collection, Db, Document, Filter, ObjectId, Sort } from 'mongodb';
 import type { ClientFile } from '../domain/clientFile.js';
-import type { OnboardingState, PortfolioContactRow, PortfolioCriteria, PortfolioStore } from '../domain/portfolio.js';
+import type { PortfolioCriteria, PortfolioStore } from '../domain/portfolio.js';
+import type { OnboardingState, PortfolioSummary, PortfolioSummaryStore, SummarySources } from '../domain/portfolioSummary.js';
 import { clientFileFromDocument, type ClientFileDocument } from './clientFileRepository.js';
 import type { ContactDocument } from './contactRepository.js';
-import { collections, escapeRegex, guarded, toObjectIds, wordsFilter } from './mongo.js';
+import { collections, escapeRegex, guarded, toObjectId, toObjectIds, wordsFilter } from './mongo.js';
 
 interface LinkDocument {
   firmId: string;
@@ -11,14 +12,22 @@ interface LinkDocument {
   contactId: ObjectId;
 }
 
+/** The summary lives on the file's document, with when its records were read. */
+type SummarisedFileDocument = ClientFileDocument & { portfolio?: PortfolioSummary; portfolioReadAt?: number };
+
+function summaryOf(document: ClientFileDocument): PortfolioSummary | null {
+  return (document as SummarisedFileDocument).portfolio ?? null;
+}
+
 /** Contacts found by a search are capped: the console shows pages, and a search that broad is refined by typing more. */
 export const searchedContactsCap = 1_000;
 
 /**
- * The portfolio's reads. Every query starts with the firm and is served by an index (see ensureIndexes):
- * files by (firmId, searchTokens), (firmId, siret), (firmId, primaryContactId), sorted on (firmId, companyName, code)
- * or (firmId, code); contacts by (firmId, searchTokens), (firmId, email), (firmId, guest.state); links by
- * (firmId, contactId) and (firmId, clientFileId, contactId).
+ * The portfolio's reads: one query on the files and its count, served by indexes (see ensureIndexes).
+ * Every query starts with the firm; filters and the name sort use the per-file summary
+ * (portfolioSummary.ts): (firmId, portfolio.sortName, code), (firmId, portfolio.stateList, …),
+ * (firmId, portfolio.offerList, …); search by (firmId, searchTokens) and (firmId, siret); a search by a
+ * contact's name or e-mail goes through contacts (firmId, searchTokens | email) and links (firmId, contactId).
  */
 export class MongoPortfolioStore implements PortfolioStore {
   private readonly files: Collection<ClientFileDocument>;
@@ -31,53 +40,26 @@ export class MongoPortfolioStore implements PortfolioStore {
     this.links = db.collection<LinkDocument>(collections.contactLinks);
   }
 
-  listPage(firmId: string, criteria: PortfolioCriteria): Promise<{ files: ClientFile[]; total: number }> {
+  listPage(firmId: string, criteria: PortfolioCriteria): Promise<{ rows: { file: ClientFile; summary: PortfolioSummary | null }[]; total: number }> {
     return guarded(async () => {
       const filter = await this.fileFilter(firmId, criteria);
-      if (!filter) return { files: [], total: 0 };
+      if (!filter) return { rows: [], total: 0 };
       const direction = criteria.direction === 'desc' ? -1 : 1;
-      const sort: Sort = criteria.sort === 'code' ? { code: direction } : { companyName: direction, code: direction };
+      const sort: Sort = criteria.sort === 'code' ? { code: direction } : { 'portfolio.sortName': direction, code: direction };
       const [documents, total] = await Promise.all([
         this.files.find(filter).sort(sort).skip(criteria.skip).limit(criteria.limit).toArray(),
         this.files.countDocuments(filter),
       ]);
-      return { files: documents.map(clientFileFromDocument), total };
+      return { rows: documents.map((document) => ({ file: clientFileFromDocument(document), summary: summaryOf(document) })), total };
     });
   }
 
-  contactsOfFiles(firmId: string, clientFileIds: string[]): Promise<PortfolioContactRow[]> {
+  listIds(firmId: string, criteria: PortfolioCriteria, cap: number): Promise<string[]> {
     return guarded(async () => {
-      const ids = toObjectIds(clientFileIds);
-      if (ids.length === 0) return [];
-      const rows = await this.links
-        .aggregate<{ clientFileId: ObjectId; contactId: ObjectId; contact: ContactDocument }>([
-          { $match: { firmId, clientFileId: { $in: ids } } },
-          { $limit: 10_000 },
-          { $lookup: { from: collections.contacts, localField: 'contactId', foreignField: '_id', as: 'contact' } },
-          { $unwind: '$contact' },
-          // The link and the contact must belong to the same firm; ids are unique anyway, this is belt and braces.
-          { $match: { 'contact.firmId': firmId } },
-          {
-            $project: {
-              _id: 0,
-              clientFileId: 1,
-              contactId: 1,
-              'contact.firstName': 1,
-              'contact.lastName': 1,
-              'contact.email': 1,
-              'contact.guest.state': 1,
-            },
-          },
-        ])
-        .toArray();
-      return rows.map((row) => ({
-        clientFileId: row.clientFileId.toHexString(),
-        contactId: row.contactId.toHexString(),
-        firstName: row.contact.firstName,
-        lastName: row.contact.lastName,
-        email: row.contact.email,
-        state: (row.contact.guest?.state ?? 'notInvited') as OnboardingState,
-      }));
+      const filter = await this.fileFilter(firmId, criteria);
+      if (!filter) return [];
+      const documents = await this.files.find(filter, { projection: { _id: 1 } }).limit(cap).toArray();
+      return documents.map((document) => document._id.toHexString());
     });
   }
 
@@ -102,25 +84,100 @@ export class MongoPortfolioStore implements PortfolioStore {
       if (alternatives.length === 0) return null;
       clauses.push(alternatives.length === 1 ? alternatives[0]! : { $or: alternatives });
     }
-    if (criteria.states) {
-      const wanted = criteria.states.map((state) => (state === 'notInvited' ? null : state));
-      const fileIds = await this.fileIdsOfContacts(firmId, { 'guest.state': { $in: wanted } }, 0);
-      if (fileIds.length === 0) return null;
-      clauses.push({ _id: { $in: fileIds } });
-    }
+    if (criteria.states) clauses.push({ 'portfolio.stateList': { $in: criteria.states } });
+    if (criteria.offers) clauses.push({ 'portfolio.offerList': { $in: criteria.offers } });
+    if (criteria.visibleServiceIds) clauses.push({ $or: [{ serviceId: { $in: criteria.visibleServiceIds } }, { serviceId: null }] });
     if (criteria.missingSiret) clauses.push({ siret: null });
     if (criteria.missingPrimaryContact) clauses.push({ primaryContactId: null });
     return (clauses.length === 0 ? { firmId } : { firmId, $and: clauses }) as Filter<ClientFileDocument>;
   }
 
-  /** Files linked to the firm's contacts matching `filter` (limit 0: all of them). */
+  /** Files linked to the firm's contacts matching `filter`, at most `limit` contacts. */
   private async fileIdsOfContacts(firmId: string, filter: Document, limit: number): Promise<ObjectId[]> {
-    let cursor = this.contacts.find({ firmId, ...filter } as Filter<ContactDocument>, { projection: { _id: 1 } });
-    if (limit > 0) cursor = cursor.limit(limit);
-    const contactIds = (await cursor.toArray()).map((contact) => contact._id);
+    const contactIds = (await this.contacts.find({ firmId, ...filter } as Filter<ContactDocument>, { projection: { _id: 1 } }).limit(limit).toArray()).map((contact) => contact._id);
     if (contactIds.length === 0) return [];
     const links = await this.links.find({ firmId, contactId: { $in: contactIds } }, { projection: { _id: 0, clientFileId: 1 } }).toArray();
     const unique = new Map(links.map((link) => [link.clientFileId.toHexString(), link.clientFileId]));
     return [...unique.values()];
+  }
+}
+
+/** Reads a batch of files' records for their summaries (one query per collection) and saves the results. */
+export class MongoPortfolioSummaryStore implements PortfolioSummaryStore {
+  private readonly db: Db;
+  private readonly files: Collection<SummarisedFileDocument>;
+  private readonly links: Collection<LinkDocument>;
+
+  constructor(db: Db) {
+    this.db = db;
+    this.files = db.collection<SummarisedFileDocument>(collections.clientFiles);
+    this.links = db.collection<LinkDocument>(collections.contactLinks);
+  }
+
+  sourcesOf(firmId: string, clientFileIds: string[]): Promise<SummarySources> {
+    return guarded(async () => {
+      const ids = toObjectIds(clientFileIds);
+      const empty: SummarySources = { files: [], links: [], contacts: [], subscriptions: [], flows: [], shines: [] };
+      if (ids.length === 0) return empty;
+      const hexIds = ids.map((id) => id.toHexString());
+      const [files, links, subscriptions, apps] = await Promise.all([
+        this.files.find({ firmId, _id: { $in: ids } }, { projection: { _id: 1, firmId: 1, companyName: 1, primaryContactId: 1 } }).toArray(),
+        this.links.find({ firmId, clientFileId: { $in: ids } }, { projection: { _id: 0, clientFileId: 1, contactId: 1 } }).toArray(),
+        this.db.collection(collections.offerSubscriptions).find({ firmId, clientFileId: { $in: hexIds } }, { projection: { _id: 0, clientFileId: 1, offerId: 1, state: 1 } }).toArray(),
+        this.db.collection(collections.partnerApps).find({ firmId, clientFileId: { $in: hexIds } }).toArray(),
+      ]);
+      const contactIds = [...new Map(links.map((link) => [link.contactId.toHexString(), link.contactId])).values()];
+      const contacts = contactIds.length === 0 ? [] : await this.db
+        .collection<ContactDocument>(collections.contacts)
+        .find({ firmId, _id: { $in: contactIds } }, { projection: { _id: 1, firstName: 1, lastName: 1, email: 1, 'guest.state': 1 } })
+        .toArray();
+      return {
+        files: files.map((file) => ({ id: file._id.toHexString(), firmId: file.firmId, companyName: file.companyName, primaryContactId: file.primaryContactId?.toHexString() })),
+        links: links.map((link) => ({ clientFileId: link.clientFileId.toHexString(), contactId: link.contactId.toHexString() })),
+        contacts: contacts.map((contact) => ({
+          id: contact._id.toHexString(),
+          firstName: contact.firstName,
+          lastName: contact.lastName,
+          email: contact.email,
+          state: (contact.guest?.state ?? 'notInvited') as OnboardingState,
+        })),
+        subscriptions: subscriptions.map((row) => ({ clientFileId: String(row.clientFileId), offerId: String(row.offerId), state: row.state })),
+        flows: apps.filter((app) => app.app === 'flow').map((app) => ({ clientFileId: String(app.clientFileId), steps: app.steps ?? {} })),
+        shines: apps
+          .filter((app) => app.app === 'shine')
+          .map((app) => ({ clientFileId: String(app.clientFileId), purchases: Boolean(app.purchases), sales: Boolean(app.sales), plan: app.plan, billingMode: app.billingMode })),
+      };
+    });
+  }
+
+  saveSummary(firmId: string, clientFileId: string, summary: PortfolioSummary, readAt: number): Promise<void> {
+    return guarded(async () => {
+      const _id = toObjectId(clientFileId);
+      if (!_id) return;
+      // Not updatedAt: the summary is derived, and editing the file's own fields checks updatedAt.
+      await this.files.updateOne(
+        { firmId, _id, $or: [{ portfolioReadAt: { $exists: false } }, { portfolioReadAt: { $lte: readAt } }] },
+        { $set: { portfolio: summary, portfolioReadAt: readAt } },
+      );
+    });
+  }
+
+  clientFileIdsOfContact(firmId: string, contactId: string): Promise<string[]> {
+    return guarded(async () => {
+      const _id = toObjectId(contactId);
+      if (!_id) return [];
+      const links = await this.links.find({ firmId, contactId: _id }, { projection: { _id: 0, clientFileId: 1 } }).toArray();
+      return [...new Set(links.map((link) => link.clientFileId.toHexString()))];
+    });
+  }
+
+  filesWithStaleSummary(version: number, limit: number): Promise<{ firmId: string; id: string }[]> {
+    return guarded(async () => {
+      const documents = await this.files
+        .find({ $or: [{ 'portfolio.version': null }, { 'portfolio.version': { $lt: version } }] }, { projection: { _id: 1, firmId: 1 } })
+        .limit(limit)
+        .toArray();
+      return documents.map((document) => ({ firmId: document.firmId, id: document._id.toHexString() }));
+    });
   }
 }

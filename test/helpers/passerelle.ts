@@ -18,10 +18,10 @@ export interface TestPasserelle {
 }
 
 export async function startTestPasserelle(
-  options: { logger?: Logger; mongoUri?: string; tenant?: LocalTenantOptions; env?: Record<string, string> } & StartOptions = {},
+  options: { logger?: Logger; mongoUri?: string; database?: string; tenant?: LocalTenantOptions; env?: Record<string, string> } & StartOptions = {},
 ): Promise<TestPasserelle> {
   const mongoUri = options.mongoUri ?? (await testMongoUri());
-  const database = uniqueDatabaseName('passerelle_test');
+  const database = options.database ?? uniqueDatabaseName('passerelle_test');
   const tenant = await startLocalTenant({ port: 0, ...options.tenant });
   const config = loadConfig({
     PASSERELLE_ENV: 'test',

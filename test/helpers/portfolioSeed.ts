@@ -10,6 +10,8 @@ import { MongoClientFileStore } from '../../bot/store/clientFileRepository.js';
 import { MongoContactLinkStore } from '../../bot/store/contactLinkRepository.js';
 import { MongoContactStore } from '../../bot/store/contactRepository.js';
 import { ensureIndexes } from '../../bot/store/mongo.js';
+import { PortfolioProjector } from '../../bot/domain/portfolioSummary.js';
+import { MongoPortfolioSummaryStore } from '../../bot/store/portfolioRepository.js';
 
 /** Client files and contacts written straight through the stores, as the bot would have left them. */
 export interface SeedContact {
@@ -96,6 +98,8 @@ export async function seedPortfolio(db: Db, firmId: string, files: SeedFile[], a
     }
     seeded.push({ id: file.id, code: file.code, contactIds });
   }
+  // The server summarises files when their audit entries reach its log; these were written beside it.
+  await new PortfolioProjector({ store: new MongoPortfolioSummaryStore(db) }).refresh(firmId, seeded.map((file) => file.id));
   return seeded;
 }
 

@@ -17,6 +17,7 @@ describe('Collaborative offers through Adaptive Cards (Universal Actions)', func
     passerelle = await startTestPasserelle({
       now: () => new Date(Date.now() + clockAheadMs),
       tenant: { teams: [{ id: bakeryTeam.aadGroupId, displayName: bakeryTeam.name }] },
+      env: { TAB_LOCAL_USER: `11111111-1111-1111-1111-111111111111|${claire.aadObjectId}|${claire.name}|claire.martin@cabinet-demo.test` },
     });
   });
   after(async () => {
@@ -95,6 +96,17 @@ describe('Collaborative offers through Adaptive Cards (Universal Actions)', func
     assert.match(cardText(card), /Votre service collaboratif : Start[\s\S]*votre identifiant est votre adresse lea@boulangerie-bernard\.fr/);
     assert.ok(card.refresh?.userIds?.includes(`8:orgid:${lea.aadObjectId}`), 'the client gets their own view');
     assert.equal(await auditCount('offer.proposed'), 1);
+  });
+
+  it('shows the offer and the client’s onboarding on the dashboard, with the offer filter', async () => {
+    type Row = { code: string; offers: { offerId: string; active: number; waiting: number }[]; contacts: { states: Record<string, number> } };
+    const list = async (query: string) => ((await (await fetch(`${passerelle.server.url}/api/portfolio${query}`)).json()) as { items: Row[] }).items;
+    const [row] = await list('?offer=start');
+    assert.equal(row?.code, '000100', 'the file with Start is found by the offer filter');
+    assert.deepEqual(row.offers, [{ offerId: 'start', active: 1, waiting: 0 }]);
+    assert.deepEqual(row.contacts.states, { member: 1 }, 'Léa, member of the team, as the bot left her');
+    assert.deepEqual(await list('?offer=consultation'), [], 'no file has Consultation');
+    assert.deepEqual((await list('?offer=none')).map((item) => item.code), [], 'the only file has an offer');
   });
 
   it('shows the client their view and staff theirs, on the same card', async () => {
