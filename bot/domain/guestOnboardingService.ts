@@ -21,6 +21,11 @@ export type InvitationOutcome =
   | 'staffAccount' // the address belongs to a member of the firm: not a client
   | 'contactNotFound';
 
+export type ReminderOutcome =
+  | 'reminded' // the invitation went out again
+  | 'notWaiting' // not (or no longer) waiting for acceptance: nothing sent
+  | 'contactNotFound';
+
 /** Other parts of the product that wait for a guest (offers start on acceptance). */
 export interface GuestProgressListener {
   guestAccepted(firmId: string, contactId: string, at: Date): Promise<void>;
@@ -297,10 +302,50 @@ export class GuestOnboardingService {
     } else if (selection.kind === 'contacts') {
       contacts = await this.deps.contacts.findByIds(firmId, selection.ids.slice(0, maxContactsPerJob));
     } else {
-      const links = (await Promise.all(selection.ids.slice(0, 500).map((id) => this.deps.links.listByClientFile(firmId, id)))).flat();
-      contacts = await this.deps.contacts.findByIds(firmId, [...new Set(links.map((link) => link.contactId))]);
+      contacts = await this.contactsOfFiles(firmId, selection.ids);
     }
     return contacts.filter((contact) => !isAlreadyOnboarded(contact.guest)).sort((a, b) => a.lastName.localeCompare(b.lastName, 'fr'));
+  }
+
+  /** The contacts of these files whose invitation still waits for acceptance: whom « Relancer » is for. */
+  async contactsToRemind(firmId: string, clientFileIds: string[]): Promise<Contact[]> {
+    const contacts = await this.contactsOfFiles(firmId, clientFileIds);
+    return contacts.filter((contact) => contact.guest?.state === 'invited').sort((a, b) => a.lastName.localeCompare(b.lastName, 'fr'));
+  }
+
+  /**
+   * Sends the invitation again to contacts still waiting, when staff ask for it. A contact reminded
+   * since the request began (the same job, before a restart) counts as reminded, not reminded twice.
+   */
+  async remindContacts(firmId: string, contactIds: string[], by: ActorStamp): Promise<Map<string, ReminderOutcome | DirectoryError>> {
+    const results = new Map<string, ReminderOutcome | DirectoryError>();
+    const contacts = await this.deps.contacts.findByIds(firmId, contactIds);
+    for (const id of contactIds) if (!contacts.some((contact) => contact.id === id)) results.set(id, 'contactNotFound');
+    await Promise.all(
+      contacts.map(async (contact) => {
+        const guest = contact.guest;
+        if (guest?.state !== 'invited') return results.set(contact.id, 'notWaiting');
+        if (guest.lastInvitedAt && guest.lastInvitedAt.getTime() >= by.at.getTime()) return results.set(contact.id, 'reminded');
+        try {
+          await this.deps.directory.inviteGuest({ email: contact.email, displayName: contactDisplayName(contact), redirectUrl: this.deps.redirectUrl });
+        } catch (error) {
+          if (!(error instanceof DirectoryError)) throw error;
+          return results.set(contact.id, error);
+        }
+        const now = this.deps.now();
+        const reminded: GuestOnboarding = { ...guest, lastInvitedAt: now, invitationCount: guest.invitationCount + 1, nextCheckAt: nextAcceptanceCheck(now, 0), checks: 0 };
+        const entry = this.entry(contact, by, 'guest.reminded', { reminder: guest.invitationCount, requestedByStaff: true });
+        // The e-mail went out even if the contact moved on meanwhile: then the reminder is logged on its own.
+        if (!(await this.deps.contacts.updateGuest(firmId, contact.id, 'invited', reminded, entry))) await this.deps.audit.record(entry);
+        return results.set(contact.id, 'reminded');
+      }),
+    );
+    return results;
+  }
+
+  private async contactsOfFiles(firmId: string, clientFileIds: string[]): Promise<Contact[]> {
+    const links = await this.deps.links.listByClientFiles(firmId, clientFileIds);
+    return this.deps.contacts.findByIds(firmId, [...new Set(links.map((link) => link.contactId))].slice(0, maxContactsPerJob));
   }
 
   clientFilesOfTeam(firmId: string, teamId: string): Promise<ClientFile[]> {

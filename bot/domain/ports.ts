@@ -89,6 +89,8 @@ export interface ContactLinkStore {
   /** Creates the link or updates its scope; one link per (firm, file, contact). `audit` only when something changed. */
   upsert(link: ContactLink, audit?: AuditOfChange<LinkChange>): Promise<{ created: boolean; scopeChanged: boolean; previousScope?: string }>;
   listByClientFile(firmId: string, clientFileId: string): Promise<ContactLink[]>;
+  /** The links of many files at once (a bulk action over a whole filtered portfolio). */
+  listByClientFiles(firmId: string, clientFileIds: string[]): Promise<ContactLink[]>;
   listByContact(firmId: string, contactId: string): Promise<ContactLink[]>;
   exists(firmId: string, clientFileId: string, contactId: string): Promise<boolean>;
 }

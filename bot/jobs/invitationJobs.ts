@@ -20,6 +20,8 @@ export interface InvitationJob {
   status: 'running' | 'finished';
   finishedAt?: Date;
   personalMessage?: string;
+  /** 'remind': send the invitation again to contacts still waiting (absent on older jobs: 'invite'). */
+  kind?: 'invite' | 'remind';
   /** Where progress is reported: the conversation, the card's activity id once posted, the language. */
   progress?: { conversationId: string; activityId?: string; language: 'fr' | 'en' };
 }
@@ -88,6 +90,7 @@ export class InvitationJobStore {
     createdBy: ActorStamp;
     contactIds: string[];
     personalMessage?: string;
+    kind?: InvitationJob['kind'];
     progress?: InvitationJob['progress'];
   }): Promise<{ job: InvitationJob; created: boolean }> {
     return guarded(async () => {
@@ -101,6 +104,7 @@ export class InvitationJobStore {
         counts: { done: 0, failed: 0, skipped: 0 },
         status: 'running' as const,
         personalMessage: request.personalMessage,
+        kind: request.kind ?? 'invite',
         progress: request.progress,
       };
       const outcome = await insertUnlessExists(this.jobs as unknown as Collection<Omit<JobDocument, '_id'>>, { firmId: request.firmId, requestId: request.requestId }, document);

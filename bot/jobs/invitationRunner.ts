@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { DirectoryError } from '../domain/directory.js';
-import type { GuestOnboardingService, InvitationOutcome } from '../domain/guestOnboardingService.js';
+import type { GuestOnboardingService, InvitationOutcome, ReminderOutcome } from '../domain/guestOnboardingService.js';
 import { StorageUnavailableError } from '../domain/errors.js';
 import type { Logger } from '../logger.js';
 import type { InvitationJob, InvitationJobItem, InvitationJobStore } from './invitationJobs.js';
@@ -10,7 +10,7 @@ export interface JobProgressReporter {
   report(job: InvitationJob): Promise<void>;
 }
 
-const skippedOutcomes: InvitationOutcome[] = ['alreadyInvited', 'alreadyGuest', 'contactNotFound'];
+const skippedOutcomes: (InvitationOutcome | ReminderOutcome)[] = ['alreadyInvited', 'alreadyGuest', 'contactNotFound', 'notWaiting'];
 
 export interface RunnerOptions {
   /** Batches processed at once; each batch is one directory search ($batch) then its invitations. */
@@ -127,12 +127,11 @@ export class InvitationRunner {
       for (const [jobId, jobItems] of byJob) {
         const job = await this.deps.store.findById(jobId);
         if (!job) continue;
-        const results = await this.deps.onboarding.inviteContacts(
-          job.firmId,
-          jobItems.map((item) => item.contactId),
-          job.createdBy,
-          job.personalMessage,
-        );
+        const contactIds = jobItems.map((item) => item.contactId);
+        const results: Map<string, InvitationOutcome | ReminderOutcome | DirectoryError> =
+          job.kind === 'remind'
+            ? await this.deps.onboarding.remindContacts(job.firmId, contactIds, job.createdBy)
+            : await this.deps.onboarding.inviteContacts(job.firmId, contactIds, job.createdBy, job.personalMessage);
         let latest: InvitationJob | null = null;
         for (const item of jobItems) latest = (await this.settle(item, results.get(item.contactId))) ?? latest;
         if (latest) await this.maybeReport(latest);
@@ -142,7 +141,7 @@ export class InvitationRunner {
     }
   }
 
-  private async settle(item: InvitationJobItem, result: InvitationOutcome | DirectoryError | undefined): Promise<InvitationJob | null> {
+  private async settle(item: InvitationJobItem, result: InvitationOutcome | ReminderOutcome | DirectoryError | undefined): Promise<InvitationJob | null> {
     const now = this.deps.now();
     if (result instanceof DirectoryError) {
       if (result.transient && item.attempts < this.options.maxAttempts) {
@@ -153,7 +152,7 @@ export class InvitationRunner {
       return this.deps.store.finish(this.owner, item, 'failed', result.transient ? 'retriesExhausted' : result.kind, now);
     }
     const outcome = result ?? 'contactNotFound';
-    const status = outcome === 'invited' ? 'done' : outcome === 'staffAccount' ? 'failed' : skippedOutcomes.includes(outcome) ? 'skipped' : 'done';
+    const status = outcome === 'invited' || outcome === 'reminded' ? 'done' : outcome === 'staffAccount' ? 'failed' : skippedOutcomes.includes(outcome) ? 'skipped' : 'done';
     return this.deps.store.finish(this.owner, item, status, outcome, now);
   }
 

@@ -2,7 +2,7 @@ import { ObjectId, type Collection, type Db } from 'mongodb';
 import type { ActorStamp } from '../domain/actor.js';
 import type { AuditOfChange, ContactLink, ContactLinkStore, LinkChange } from '../domain/ports.js';
 import { AuditRelay, pendingOnInsert, withAudit, type PendingAudit } from './auditRelay.js';
-import { collections, guarded, isDuplicateKey, toObjectId } from './mongo.js';
+import { collections, guarded, isDuplicateKey, toObjectId, toObjectIds } from './mongo.js';
 
 interface ContactLinkDocument {
   _id?: ObjectId;
@@ -81,6 +81,18 @@ export class MongoContactLinkStore implements ContactLinkStore {
       const id = toObjectId(clientFileId);
       if (!id) return [];
       return (await this.collection.find({ firmId, clientFileId: id }).limit(500).toArray()).map(linkFromDocument);
+    });
+  }
+
+  listByClientFiles(firmId: string, clientFileIds: string[]): Promise<ContactLink[]> {
+    return guarded(async () => {
+      const links: ContactLink[] = [];
+      // Chunks keep each query's $in list reasonable for thousands of files.
+      for (let start = 0; start < clientFileIds.length; start += 1_000) {
+        const ids = toObjectIds(clientFileIds.slice(start, start + 1_000));
+        if (ids.length > 0) links.push(...(await this.collection.find({ firmId, clientFileId: { $in: ids } }).toArray()).map(linkFromDocument));
+      }
+      return links;
     });
   }
 
