@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { requirements } from '../domain/access/policy.js';
 import type { GuestOnboardingService } from '../domain/guestOnboardingService.js';
 import type { InvitationJob, InvitationJobStore } from '../jobs/invitationJobs.js';
-import { authenticatedRoute, portfolioQuerySchema, type PortfolioApi } from './portfolio.js';
+import { authenticatedRoute, portfolioQuerySchema, serviceFilter, type PortfolioApi } from './portfolio.js';
 
 const objectId = z.string().regex(/^[0-9a-f]{24}$/i, 'identifiant invalide');
 /** The selected files: ticked ids (a page or a few), or « all matching the view » with the view's own parameters. */
@@ -33,7 +33,7 @@ export function registerInvitationRoutes(
 ): void {
   /** One durable job for the selected files' contacts; the same requestId finds the same job again. */
   const bulkJobRoute = (kind: 'invite' | 'remind', contactsOf: (firmId: string, clientFileIds: string[]) => Promise<{ id: string }[]>) =>
-    authenticatedRoute(api, requirements.change('invitations'), async (actor, req, res) => {
+    authenticatedRoute(api, requirements.change('invitations'), async (actor, req, res, access) => {
       const parsed = bulkInvitationSchema.safeParse(req.body ?? {});
       if (!parsed.success) {
         res.send(400, { error: `Requête invalide : ${parsed.error.issues.map((issue) => issue.message).join(' ; ')}.` });
@@ -45,9 +45,9 @@ export function registerInvitationRoutes(
         return;
       }
       const { allMatching, clientFileIds } = parsed.data;
-      const fileIds = allMatching
-        ? await api.portfolio.matchingIds(actor.firmId, { ...allMatching, states: allMatching.state, offers: allMatching.offer })
-        : clientFileIds!;
+      // Ticked ids go through the same query as the view: another firm's or another service's file is dropped.
+      const view = allMatching ? { ...allMatching, states: allMatching.state, offers: allMatching.offer } : { sort: 'code' as const, direction: 'asc' as const, clientFileIds };
+      const fileIds = await api.portfolio.matchingIds(actor.firmId, { ...view, visibleServiceIds: serviceFilter(access) });
       const contacts = await contactsOf(actor.firmId, fileIds);
       const { job } = await deps.jobs.create({
         firmId: actor.firmId,

@@ -1,5 +1,5 @@
 import type { AccessService } from '../domain/access/accessService.js';
-import { decide, requirements, type Decision } from '../domain/access/policy.js';
+import { decide, OtherServiceError, requirements, visibleServiceIds, type AccessContext, type Decision } from '../domain/access/policy.js';
 import type { Requirement } from '../domain/access/profiles.js';
 import { format, messagesFor } from '../i18n/index.js';
 import type { Db } from 'mongodb';
@@ -121,7 +121,7 @@ function refusalSentence(decision: Exclude<Decision, { allowed: true }>): string
 export function authenticatedRoute(
   api: Pick<PortfolioApi, 'auth' | 'access' | 'logger'>,
   requirement: Requirement,
-  handler: (actor: Actor, req: Request, res: Response) => Promise<void>,
+  handler: (actor: Actor, req: Request, res: Response, access: AccessContext) => Promise<void>,
 ) {
   return async (req: Request, res: Response) => {
     res.setHeader('Cache-Control', 'no-store');
@@ -138,8 +138,12 @@ export function authenticatedRoute(
         res.send(403, { error: refusalSentence(decision) });
         return;
       }
-      await handler(auth.actor, req, res);
+      await handler(auth.actor, req, res, access);
     } catch (error) {
+      if (error instanceof OtherServiceError) {
+        res.send(403, { error: 'Ce dossier relève d’un autre service que les vôtres : demandez votre rattachement à ce service.' });
+        return;
+      }
       if (error instanceof StorageUnavailableError) {
         res.send(503, { error: 'Service momentanément indisponible : réessayez dans un instant.' });
         return;
@@ -153,6 +157,12 @@ export function authenticatedRoute(
 const mandateLabels = { none: '', sent: 'Mandat envoyé', signed: 'Mandat signé' } as const;
 const registrationLabels = { none: '', invited: 'Invitation envoyée', registered: 'Inscrit' } as const;
 
+/** What the store filters on: nothing for whole-structure users, else their services (and files of no service). */
+export function serviceFilter(access: AccessContext): string[] | undefined {
+  const visible = visibleServiceIds(access);
+  return visible === 'all' ? undefined : visible;
+}
+
 /** 100 pages of 100: a firm of 10,000 clients exports in one file. */
 const maxExportPages = 100;
 
@@ -163,7 +173,7 @@ export function csvCell(value: string): string {
 }
 
 export function registerPortfolioRoutes(server: Server, api: PortfolioApi): void {
-  const authenticated = (handler: (actor: Actor, req: Request, res: Response) => Promise<void>) => authenticatedRoute(api, requirements.read('clientFiles'), handler);
+  const authenticated = (handler: (actor: Actor, req: Request, res: Response, access: AccessContext) => Promise<void>) => authenticatedRoute(api, requirements.read('clientFiles'), handler);
 
   server.get('/api/me', authenticated(async (actor, _req, res) => {
     // The tab shows « Modifier » only to those the edit route would let through.
@@ -171,17 +181,17 @@ export function registerPortfolioRoutes(server: Server, api: PortfolioApi): void
     res.send(200, { displayName: actor.displayName, firmId: actor.firmId, canEdit });
   }));
 
-  server.get('/api/portfolio', authenticated(async (actor, req, res) => {
+  server.get('/api/portfolio', authenticated(async (actor, req, res, access) => {
     const parsed = portfolioQuerySchema.safeParse(req.query ?? {});
     if (!parsed.success) return badRequest(res, parsed.error);
     const { state, offer, ...rest } = parsed.data;
-    const query: PortfolioQuery = { ...rest, states: state, offers: offer };
+    const query: PortfolioQuery = { ...rest, states: state, offers: offer, visibleServiceIds: serviceFilter(access) };
     const page = await api.portfolio.list(actor.firmId, query);
     res.send(200, presentPortfolioPage(page));
   }));
 
   /** The current view (same search, filters and sort) as CSV for Excel: « ; », UTF-8 with BOM, every page. */
-  server.get('/api/export/portfolio.csv', authenticated(async (actor, req, res) => {
+  server.get('/api/export/portfolio.csv', authenticated(async (actor, req, res, access) => {
     const parsed = portfolioQuerySchema.safeParse({ ...(req.query ?? {}), page: 1, pageSize: 100 });
     if (!parsed.success) return badRequest(res, parsed.error);
     const { state, offer, ...rest } = parsed.data;
@@ -191,7 +201,7 @@ export function registerPortfolioRoutes(server: Server, api: PortfolioApi): void
       'Offres', 'Flow', 'Shine', 'Achat', 'Vente', 'Caisse', 'Mandat', 'Inscription PA', 'Sensibilisation réforme', 'Réception flux', 'Flux achat', 'Flux vente', 'Flux banque', 'Paie', 'E-mail de collecte', 'Notes'];
     const lines: string[] = [header.join(';')];
     for (let page = 1; page <= maxExportPages; page++) {
-      const view = presentPortfolioPage(await api.portfolio.list(actor.firmId, { ...rest, states: state, offers: offer, page, pageSize: 100 }));
+      const view = presentPortfolioPage(await api.portfolio.list(actor.firmId, { ...rest, states: state, offers: offer, visibleServiceIds: serviceFilter(access), page, pageSize: 100 }));
       for (const item of view.items) {
         const states = item.contacts.states as Partial<Record<string, number>>;
         const { equipment, collection } = item;
@@ -219,10 +229,10 @@ export function registerPortfolioRoutes(server: Server, api: PortfolioApi): void
     res.send(200, { items: catalogue.map((offer) => ({ id: offer.id, name: offer.name, paid: offer.paid })) });
   }));
 
-  server.get('/api/portfolio/:id', authenticated(async (actor, req, res) => {
+  server.get('/api/portfolio/:id', authenticated(async (actor, req, res, access) => {
     const id = clientIdSchema.safeParse(req.params?.id);
     if (!id.success) return badRequest(res, id.error);
-    const details = await api.portfolio.client(actor.firmId, id.data);
+    const details = await api.portfolio.client(actor.firmId, id.data, visibleServiceIds(access));
     // Another firm's file is simply not found: its existence is not revealed.
     if (!details) {
       res.send(404, { error: 'Dossier introuvable.' });

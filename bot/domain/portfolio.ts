@@ -26,6 +26,8 @@ export interface PortfolioQuery {
   offers?: string[];
   /** Staff attached to services see those services' files and files of no service; undefined: all. */
   visibleServiceIds?: string[];
+  /** Only these files (ticked rows of a bulk action), still within the firm and the visible services. */
+  clientFileIds?: string[];
   missingSiret?: boolean;
   missingPrimaryContact?: boolean;
   sort: PortfolioSort;
@@ -44,6 +46,7 @@ export interface PortfolioCriteria {
   states?: OnboardingState[];
   offers?: string[];
   visibleServiceIds?: string[];
+  clientFileIds?: string[];
   missingSiret: boolean;
   missingPrimaryContact: boolean;
   sort: PortfolioSort;
@@ -95,8 +98,9 @@ export class PortfolioService {
     return this.deps.store.listIds(firmId, criteriaOf({ ...query, page: 1, pageSize: 10 }), maxFilesPerBulkAction);
   }
 
-  async client(firmId: string, clientFileId: string): Promise<PortfolioClientDetails | null> {
-    const details = await this.deps.clientFiles.details(firmId, clientFileId);
+  /** Throws OtherServiceError when the file belongs to a service the user cannot see. */
+  async client(firmId: string, clientFileId: string, visibility: 'all' | readonly string[] = 'all'): Promise<PortfolioClientDetails | null> {
+    const details = await this.deps.clientFiles.details(firmId, clientFileId, visibility);
     if (!details) return null;
     const entries = await Promise.all([
       this.deps.audit.listForClientFile(firmId, clientFileId, portfolioHistoryLength),
@@ -120,6 +124,7 @@ export function criteriaOf(query: PortfolioQuery): PortfolioCriteria {
     states: query.states && query.states.length > 0 ? [...new Set(query.states)] : undefined,
     offers: query.offers && query.offers.length > 0 ? [...new Set(query.offers)] : undefined,
     visibleServiceIds: query.visibleServiceIds,
+    clientFileIds: query.clientFileIds,
     missingSiret: query.missingSiret === true,
     missingPrimaryContact: query.missingPrimaryContact === true,
     sort: query.sort,

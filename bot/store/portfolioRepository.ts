@@ -86,6 +86,7 @@ export class MongoPortfolioStore implements PortfolioStore {
     }
     if (criteria.states) clauses.push({ 'portfolio.stateList': { $in: criteria.states } });
     if (criteria.offers) clauses.push({ 'portfolio.offerList': { $in: criteria.offers } });
+    if (criteria.clientFileIds) clauses.push({ _id: { $in: toObjectIds(criteria.clientFileIds) } });
     if (criteria.visibleServiceIds) clauses.push({ $or: [{ serviceId: { $in: criteria.visibleServiceIds } }, { serviceId: null }] });
     if (criteria.missingSiret) clauses.push({ siret: null });
     if (criteria.missingPrimaryContact) clauses.push({ primaryContactId: null });
