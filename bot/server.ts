@@ -212,12 +212,12 @@ export async function startPasserelle(config: Config, logger: Logger, options: S
     redirectUrl: config.INVITE_REDIRECT_URL,
     now,
   });
-  const runner = new InvitationRunner({ store: jobStore, onboarding, reporter: messenger, logger: logger.child('jobs'), now, options: options.runner });
+  let offerService: OfferService | undefined;
+  const runner = new InvitationRunner({ store: jobStore, onboarding, reporter: messenger, logger: logger.child('jobs'), now, options: options.runner, offers: () => offerService! });
   const watcher = new AcceptanceWatcher({ onboarding, logger: logger.child('guests'), everyMs: config.GUEST_WATCH_SECONDS * 1_000 });
   guestServices = { onboarding, jobs: jobStore, teams: teamStore, contacts: contactStore, nudgeRunner: () => runner.nudge() };
 
   const subscriptions = new MongoSubscriptionStore(db);
-  let offerService: OfferService | undefined;
   const offerCards = new OfferCards({
     adapter,
     botAppId: config.BOT_ID ?? '',
@@ -391,7 +391,7 @@ export async function startPasserelle(config: Config, logger: Logger, options: S
     .then((count) => count > 0 && logger.info('portfolio summaries rebuilt', { count }))
     .catch((error: unknown) => logger.warn('portfolio summaries not rebuilt yet; they will be at the next start', { error }));
   registerAuditRoutes(server, portfolioApi, { audit, clientFiles: clientFileStore, contacts: contactStore });
-  registerInvitationRoutes(server, portfolioApi, { onboarding, jobs: jobStore, nudge: () => runner.nudge() });
+  registerInvitationRoutes(server, portfolioApi, { onboarding, offers, jobs: jobStore, nudge: () => runner.nudge() });
   registerImportRoutes(server, portfolioApi, new ImportService({ clientFiles: clientFileStore, contacts: contactStore, links: linkStore, firmSettings, audit }));
 
   await new Promise<void>((resolve, reject) => {

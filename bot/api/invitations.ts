@@ -1,68 +1,122 @@
-import type { Server } from 'restify';
+import type { Request, Response, Server } from 'restify';
 import { z } from 'zod';
-import { requirements } from '../domain/access/policy.js';
+import { decide, requirements } from '../domain/access/policy.js';
+import type { Requirement } from '../domain/access/profiles.js';
+import type { Actor } from '../domain/actor.js';
 import type { GuestOnboardingService } from '../domain/guestOnboardingService.js';
+import type { OfferService } from '../domain/offers/offerService.js';
 import type { InvitationJob, InvitationJobStore } from '../jobs/invitationJobs.js';
 import { authenticatedRoute, portfolioQuerySchema, serviceFilter, type PortfolioApi } from './portfolio.js';
 
 const objectId = z.string().regex(/^[0-9a-f]{24}$/i, 'identifiant invalide');
+
 /** The selected files: ticked ids (a page or a few), or « all matching the view » with the view's own parameters. */
-export const bulkInvitationSchema = z
+const selectionFields = {
+  requestId: z.string().uuid('identifiant de demande invalide'),
+  clientFileIds: z.array(objectId).min(1, 'sélectionnez au moins un dossier').max(500, '500 dossiers au plus à la fois').optional(),
+  allMatching: portfolioQuerySchema.omit({ page: true, pageSize: true }).optional(),
+};
+const oneSelection = { message: 'sélectionnez des dossiers ou toute la vue, pas les deux' };
+const hasOneSelection = (body: { clientFileIds?: unknown; allMatching?: unknown }) => (body.clientFileIds === undefined) !== (body.allMatching === undefined);
+
+export const bulkInvitationSchema = z.object(selectionFields).strict().refine(hasOneSelection, oneSelection);
+
+export const bulkProposalSchema = z
   .object({
-    requestId: z.string().uuid('identifiant de demande invalide'),
-    clientFileIds: z.array(objectId).min(1, 'sélectionnez au moins un dossier').max(500, '500 dossiers au plus à la fois').optional(),
-    allMatching: portfolioQuerySchema.omit({ page: true, pageSize: true }).optional(),
+    ...selectionFields,
+    offerId: z.string().regex(/^[a-z0-9-]{1,40}$/, 'offre invalide'),
+    /** The primary contact of each file (the usual case), or every contact of the files. */
+    who: z.enum(['primary', 'all'], { errorMap: () => ({ message: 'destinataires possibles : primary ou all' }) }).default('primary'),
   })
   .strict()
-  .refine((body) => (body.clientFileIds === undefined) !== (body.allMatching === undefined), { message: 'sélectionnez des dossiers ou toute la vue, pas les deux' });
+  .refine(hasOneSelection, oneSelection);
 
-function presentJob(job: InvitationJob) {
+type BulkSelection = z.infer<typeof bulkInvitationSchema>;
+
+function presentJob(job: InvitationJob, extra: Record<string, unknown> = {}) {
   const processed = job.counts.done + job.counts.failed + job.counts.skipped;
-  return { id: job.id, kind: job.kind ?? 'invite', status: job.status, total: job.total, ...job.counts, remaining: job.total - processed, createdAt: job.createdAt.toISOString(), finishedAt: job.finishedAt?.toISOString() ?? null };
+  return {
+    id: job.id,
+    kind: job.kind ?? 'invite',
+    offerId: job.offerId ?? null,
+    status: job.status,
+    total: job.total,
+    ...job.counts,
+    remaining: job.total - processed,
+    createdAt: job.createdAt.toISOString(),
+    finishedAt: job.finishedAt?.toISOString() ?? null,
+    ...extra,
+  };
 }
 
 /**
- * POST /api/invitations: invites the contacts of the selected client files as one durable job (the
- * same as the bot's); POST /api/reminders: reminds those still waiting; re-sending the same requestId
- * finds the same job. GET /api/jobs/:id: its progress.
+ * Bulk actions of the tab, each one durable job; re-sending the same requestId finds the same job.
+ * POST /api/invitations invites the selected files' contacts (the same jobs as the bot's);
+ * POST /api/reminders reminds those still waiting; POST /api/offers/proposals proposes an offer to
+ * each file's primary contact (or all its contacts). GET /api/jobs/:id: a job's progress.
  */
 export function registerInvitationRoutes(
   server: Server,
   api: Pick<PortfolioApi, 'auth' | 'access' | 'logger' | 'portfolio'>,
-  deps: { onboarding: GuestOnboardingService; jobs: InvitationJobStore; nudge: () => void },
+  deps: { onboarding: GuestOnboardingService; offers: OfferService; jobs: InvitationJobStore; nudge: () => void },
 ): void {
-  /** One durable job for the selected files' contacts; the same requestId finds the same job again. */
-  const bulkJobRoute = (kind: 'invite' | 'remind', contactsOf: (firmId: string, clientFileIds: string[]) => Promise<{ id: string }[]>) =>
-    authenticatedRoute(api, requirements.change('invitations'), async (actor, req, res, access) => {
-      const parsed = bulkInvitationSchema.safeParse(req.body ?? {});
-      if (!parsed.success) {
-        res.send(400, { error: `Requête invalide : ${parsed.error.issues.map((issue) => issue.message).join(' ; ')}.` });
-        return;
-      }
+  const refuse = (res: Response, error: z.ZodError) => res.send(400, { error: `Requête invalide : ${error.issues.map((issue) => issue.message).join(' ; ')}.` });
+
+  /** Parses, finds the job of an earlier identical request, or resolves the selection within the user's firm and services. */
+  const bulkRoute = <Body extends BulkSelection>(
+    requirement: Requirement,
+    schema: z.ZodType<Body, z.ZodTypeDef, unknown>,
+    start: (actor: Actor, body: Body, fileIds: string[], res: Response, access: Parameters<typeof serviceFilter>[0]) => Promise<void>,
+  ) =>
+    authenticatedRoute(api, requirement, async (actor, req: Request, res, access) => {
+      const parsed = schema.safeParse(req.body ?? {});
+      if (!parsed.success) return refuse(res, parsed.error);
       const existing = await deps.jobs.findByRequestId(actor.firmId, parsed.data.requestId);
-      if (existing) {
-        res.send(200, presentJob(existing));
-        return;
-      }
+      if (existing) return void res.send(200, presentJob(existing));
       const { allMatching, clientFileIds } = parsed.data;
       // Ticked ids go through the same query as the view: another firm's or another service's file is dropped.
       const view = allMatching ? { ...allMatching, states: allMatching.state, offers: allMatching.offer } : { sort: 'code' as const, direction: 'asc' as const, clientFileIds };
       const fileIds = await api.portfolio.matchingIds(actor.firmId, { ...view, visibleServiceIds: serviceFilter(access) });
+      await start(actor, parsed.data, fileIds, res, access);
+    });
+
+  const contactJob = (kind: 'invite' | 'remind', contactsOf: (firmId: string, clientFileIds: string[]) => Promise<{ id: string }[]>) =>
+    bulkRoute(requirements.change('invitations'), bulkInvitationSchema, async (actor, body, fileIds, res) => {
       const contacts = await contactsOf(actor.firmId, fileIds);
-      const { job } = await deps.jobs.create({
-        firmId: actor.firmId,
-        requestId: parsed.data.requestId,
-        createdBy: { userId: actor.userId, displayName: actor.displayName, at: new Date() },
-        contactIds: contacts.map((contact) => contact.id),
-        kind,
-      });
+      const { job } = await deps.jobs.create({ firmId: actor.firmId, requestId: body.requestId, createdBy: stampOf(actor), contactIds: contacts.map((contact) => contact.id), kind });
       deps.nudge();
       res.send(202, presentJob(job));
     });
 
-  server.post('/api/invitations', bulkJobRoute('invite', (firmId, ids) => deps.onboarding.contactsToInvite(firmId, { kind: 'clientFiles', ids })));
+  server.post('/api/invitations', contactJob('invite', (firmId, ids) => deps.onboarding.contactsToInvite(firmId, { kind: 'clientFiles', ids })));
   /** « Relancer » : the invitation again for the selected files' contacts still waiting for acceptance. */
-  server.post('/api/reminders', bulkJobRoute('remind', (firmId, ids) => deps.onboarding.contactsToRemind(firmId, ids)));
+  server.post('/api/reminders', contactJob('remind', (firmId, ids) => deps.onboarding.contactsToRemind(firmId, ids)));
+
+  server.post(
+    '/api/offers/proposals',
+    bulkRoute(requirements.read('offers'), bulkProposalSchema, async (actor, body, fileIds, res, access) => {
+      const offer = await deps.offers.offerOf(actor.firmId, body.offerId);
+      if (!offer) return void res.send(400, { error: 'Requête invalide : cette offre n’existe pas dans le catalogue du cabinet.' });
+      // A paid offer commits the firm: in bulk only with the profile; one by one from Teams it becomes a request.
+      if (offer.paid && !decide(access, requirements.change('offers')).allowed) {
+        return void res.send(403, {
+          error: `L’offre ${offer.name} est payante : la proposer à plusieurs clients demande le profil « Offres – modification ». Demandez ce profil, ou proposez-la client par client depuis Teams : chaque proposition deviendra une demande à approuver.`,
+        });
+      }
+      const { targets, filesWithoutPrimary } = await deps.offers.proposalTargets(actor.firmId, fileIds, body.who);
+      const { job } = await deps.jobs.create({
+        firmId: actor.firmId,
+        requestId: body.requestId,
+        createdBy: stampOf(actor),
+        contactIds: targets.map((target) => target.contactId),
+        targets,
+        kind: 'offer',
+        offerId: offer.id,
+      });
+      deps.nudge();
+      res.send(202, presentJob(job, { filesWithoutPrimary }));
+    }),
+  );
 
   server.get(
     '/api/jobs/:id',
@@ -76,4 +130,8 @@ export function registerInvitationRoutes(
       res.send(200, presentJob(job));
     }),
   );
+}
+
+function stampOf(actor: Actor) {
+  return { userId: actor.userId, displayName: actor.displayName, at: new Date() };
 }

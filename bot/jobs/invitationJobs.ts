@@ -20,8 +20,12 @@ export interface InvitationJob {
   status: 'running' | 'finished';
   finishedAt?: Date;
   personalMessage?: string;
-  /** 'remind': send the invitation again to contacts still waiting (absent on older jobs: 'invite'). */
-  kind?: 'invite' | 'remind';
+  /**
+   * 'remind': send the invitation again to contacts still waiting; 'offer': propose `offerId` to each
+   * (file, contact) item. Absent on older jobs: 'invite'.
+   */
+  kind?: 'invite' | 'remind' | 'offer';
+  offerId?: string;
   /** Where progress is reported: the conversation, the card's activity id once posted, the language. */
   progress?: { conversationId: string; activityId?: string; language: 'fr' | 'en' };
 }
@@ -31,6 +35,8 @@ export interface InvitationJobItem {
   jobId: string;
   firmId: string;
   contactId: string;
+  /** The file an offer is proposed on (offer jobs only). */
+  clientFileId?: string;
   status: ItemStatus;
   attempts: number;
   outcome?: string;
@@ -45,6 +51,7 @@ interface ItemDocument {
   jobId: ObjectId;
   firmId: string;
   contactId: string;
+  clientFileId?: string;
   status: ItemStatus;
   attempts: number;
   availableAt: Date;
@@ -65,6 +72,7 @@ function itemFromDocument(document: ItemDocument): InvitationJobItem {
     jobId: document.jobId.toHexString(),
     firmId: document.firmId,
     contactId: document.contactId,
+    ...(document.clientFileId ? { clientFileId: document.clientFileId } : {}),
     status: document.status,
     attempts: document.attempts,
     outcome: document.outcome,
@@ -89,38 +97,50 @@ export class InvitationJobStore {
     requestId: string;
     createdBy: ActorStamp;
     contactIds: string[];
+    /** Offer jobs: one item per (file, contact) instead of per contact. */
+    targets?: { clientFileId: string; contactId: string }[];
+    offerId?: string;
     personalMessage?: string;
     kind?: InvitationJob['kind'];
     progress?: InvitationJob['progress'];
   }): Promise<{ job: InvitationJob; created: boolean }> {
     return guarded(async () => {
       const contactIds = [...new Set(request.contactIds)];
+      const targets = request.targets
+        ? [...new Map(request.targets.map((target) => [`${target.clientFileId}:${target.contactId}`, target])).values()]
+        : contactIds.map((contactId) => ({ contactId, clientFileId: undefined as string | undefined }));
       const document = {
         firmId: request.firmId,
         requestId: request.requestId,
         createdBy: request.createdBy,
         createdAt: request.createdBy.at,
-        total: contactIds.length,
+        total: targets.length,
         counts: { done: 0, failed: 0, skipped: 0 },
         status: 'running' as const,
         personalMessage: request.personalMessage,
         kind: request.kind ?? 'invite',
+        ...(request.offerId ? { offerId: request.offerId } : {}),
         progress: request.progress,
       };
       const outcome = await insertUnlessExists(this.jobs as unknown as Collection<Omit<JobDocument, '_id'>>, { firmId: request.firmId, requestId: request.requestId }, document);
       if (!outcome.inserted) return { job: jobFromDocument(outcome.existing as JobDocument), created: false };
       const jobId = outcome.document._id;
+      // Two invitation jobs never hold the same contact at once; offers are keyed by (file, contact) and need no such guard.
       const busy = new Set(
-        (await this.items.find({ firmId: request.firmId, contactId: { $in: contactIds }, status: { $in: ['pending', 'running'] } }, { projection: { contactId: 1 } }).toArray()).map(
-          (item) => item.contactId,
-        ),
+        request.kind === 'offer'
+          ? []
+          : // Offer items (they name a file) are not invitations: an offer job may itself start a contact's invitation.
+            (await this.items.find({ firmId: request.firmId, contactId: { $in: contactIds }, status: { $in: ['pending', 'running'] }, clientFileId: { $exists: false } }, { projection: { contactId: 1 } }).toArray()).map(
+              (item) => item.contactId,
+            ),
       );
       const now = request.createdBy.at;
-      const items: ItemDocument[] = contactIds.map((contactId) => ({
+      const items: ItemDocument[] = targets.map(({ contactId, clientFileId }) => ({
         _id: new ObjectId(),
         jobId,
         firmId: request.firmId,
         contactId,
+        ...(clientFileId ? { clientFileId } : {}),
         status: busy.has(contactId) ? 'skipped' : 'pending',
         attempts: 0,
         availableAt: now,

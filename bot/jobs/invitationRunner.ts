@@ -4,6 +4,10 @@ import type { GuestOnboardingService, InvitationOutcome, ReminderOutcome } from 
 import { StorageUnavailableError } from '../domain/errors.js';
 import type { Logger } from '../logger.js';
 import type { InvitationJob, InvitationJobItem, InvitationJobStore } from './invitationJobs.js';
+import type { OfferService } from '../domain/offers/offerService.js';
+
+/** What an offer job needs of the offer service. */
+export type OfferProposer = Pick<OfferService, 'propose'>;
 
 /** Reports a job's progress where it was started (the Teams layer updates one card). */
 export interface JobProgressReporter {
@@ -49,6 +53,8 @@ export class InvitationRunner {
       logger: Logger;
       now: () => Date;
       options?: Partial<RunnerOptions>;
+      /** Offer jobs propose through the offer service (built after the runner, hence a getter). */
+      offers?: () => OfferProposer;
     },
   ) {}
 
@@ -127,6 +133,12 @@ export class InvitationRunner {
       for (const [jobId, jobItems] of byJob) {
         const job = await this.deps.store.findById(jobId);
         if (!job) continue;
+        if (job.kind === 'offer') {
+          let latestOffer: InvitationJob | null = null;
+          for (const item of jobItems) latestOffer = (await this.proposeOffer(job, item)) ?? latestOffer;
+          if (latestOffer) await this.maybeReport(latestOffer);
+          continue;
+        }
         const contactIds = jobItems.map((item) => item.contactId);
         const results: Map<string, InvitationOutcome | ReminderOutcome | DirectoryError> =
           job.kind === 'remind'
@@ -139,6 +151,17 @@ export class InvitationRunner {
     } finally {
       for (const item of items) this.inFlight.delete(item.id);
     }
+  }
+
+  /** One (file, contact) of an offer job; proposing again after a restart finds the offer this job made. */
+  private async proposeOffer(job: InvitationJob, item: InvitationJobItem): Promise<InvitationJob | null> {
+    const now = this.deps.now();
+    const proposer = this.deps.offers?.();
+    if (!proposer || !job.offerId || !item.clientFileId) return this.deps.store.finish(this.owner, item, 'failed', 'offerUnavailable', now);
+    const outcome = await proposer.propose(job.firmId, job.createdBy, { clientFileId: item.clientFileId, contactId: item.contactId, offerId: job.offerId });
+    const madeByThisJob = 'subscription' in outcome && outcome.subscription.proposed.at.getTime() >= job.createdBy.at.getTime() && outcome.subscription.offerId === job.offerId;
+    const done = outcome.status === 'activated' || outcome.status === 'invitationStarted' || outcome.status === 'waitingForGuest' || (outcome.status === 'unchanged' && madeByThisJob);
+    return this.deps.store.finish(this.owner, item, done ? 'done' : 'skipped', outcome.status, now);
   }
 
   private async settle(item: InvitationJobItem, result: InvitationOutcome | ReminderOutcome | DirectoryError | undefined): Promise<InvitationJob | null> {

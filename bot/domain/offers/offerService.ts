@@ -90,6 +90,26 @@ export class OfferService {
     return { status: 'waitingForGuest', subscription, offer };
   }
 
+  /**
+   * Whom a bulk proposal on these files is for: each file's primary contact (files without one are
+   * counted, staff learn which to fix), or every contact linked to the files.
+   */
+  async proposalTargets(firmId: string, clientFileIds: string[], who: 'primary' | 'all'): Promise<{ targets: { clientFileId: string; contactId: string }[]; filesWithoutPrimary: number }> {
+    if (who === 'all') {
+      const links = await this.deps.links.listByClientFiles(firmId, clientFileIds);
+      return { targets: links.map((link) => ({ clientFileId: link.clientFileId, contactId: link.contactId })), filesWithoutPrimary: 0 };
+    }
+    const targets: { clientFileId: string; contactId: string }[] = [];
+    let filesWithoutPrimary = 0;
+    for (let start = 0; start < clientFileIds.length; start += 1_000) {
+      for (const file of await this.deps.clientFiles.findByIds(firmId, clientFileIds.slice(start, start + 1_000))) {
+        if (file.primaryContactId) targets.push({ clientFileId: file.id, contactId: file.primaryContactId });
+        else filesWithoutPrimary++;
+      }
+    }
+    return { targets, filesWithoutPrimary };
+  }
+
   private async reopen(ended: OfferSubscription, offer: OfferDefinition, contact: Contact, clientFile: ClientFile, by: ActorStamp): Promise<ProposeOutcome> {
     const ready = onboarded(contact);
     const state = ready ? 'active' : 'waitingForGuest';
