@@ -111,6 +111,7 @@ function refusalSentence(decision: Exclude<Decision, { allowed: true }>): string
   if (decision.reason === 'missingProfile' && decision.missing) {
     return format(t.refusedMissingProfile, { application: t.applications[decision.missing.application], level: t.levels[decision.missing.level] });
   }
+  if (decision.reason === 'structureInactive') return t.refusedStructureInactive;
   return decision.reason === 'detached' ? t.refusedDetached : t.refusedNotAttached;
 }
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { claire, messageActivity, paul, type Speaker } from '../helpers/activities.js';
-import { startTestPasserelle, type TestPasserelle } from '../helpers/passerelle.js';
+import { claire, executeActivity, messageActivity, paul, type Speaker } from '../helpers/activities.js';
+import { cardActions, startTestPasserelle, type TestPasserelle } from '../helpers/passerelle.js';
 import { seedPortfolio, startTestIdentityProvider, withDatabase, type TestIdentityProvider } from '../helpers/portfolioSeed.js';
 
 const clientId = '0f0f0f0f-1111-2222-3333-444444444444';
@@ -74,5 +74,17 @@ describe('portfolio API and services (« Pôle social », « Pôle TPE »)', fun
     };
     assert.equal((await post({ requestId: randomUUID(), clientFileIds: [ids.get('000002')] })).total, 0, 'a ticked id of « Pôle TPE » (forged) invites nobody');
     assert.equal((await post({ requestId: randomUUID(), allMatching: {} })).total, 2, 'the whole view: Aubert and Colin, not Bernard');
+  });
+
+  it('refuses the tab while the structure is deactivated, saying so', async () => {
+    const mark = passerelle.connector.sent.length;
+    await passerelle.post(messageActivity('désactiver structure', { serviceUrl: passerelle.connector.url, from: claire, conversationId: `a:personal-${claire.id}` }));
+    const confirm = passerelle.connector.since(mark)[0]?.activity.attachments?.[0]?.content;
+    const yes = cardActions(confirm).find((action) => action.verb === 'structure.deactivate');
+    assert.ok(yes, 'the deactivation asks for a confirmation');
+    await passerelle.post(executeActivity('structure.deactivate', yes.data, { serviceUrl: passerelle.connector.url, from: claire, conversationId: `a:personal-${claire.id}` }));
+    const refused = await get('/api/portfolio', await tokenOf(paul, 'staff-paul@cabinet-demo.test'));
+    assert.equal(refused.status, 403);
+    assert.match(String(refused.body.error), /structure est désactivée/);
   });
 });
