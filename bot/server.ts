@@ -196,7 +196,6 @@ export async function startPasserelle(config: Config, logger: Logger, options: S
     structures: new MongoStructureStore(db),
     memberships: new MongoMembershipStore(db),
     requests: new MongoAccessRequestStore(db),
-    audit,
     notifier: messenger,
     now,
   });
@@ -236,7 +235,6 @@ export async function startPasserelle(config: Config, logger: Logger, options: S
     clientFiles: clientFileStore,
     links: linkStore,
     catalogue: firmSettings,
-    audit,
     invitations: {
       // An offer for a contact not yet invited starts their invitation through the same durable jobs.
       inviteForOffer: async (firmId, contactId, by) => {
@@ -262,7 +260,7 @@ export async function startPasserelle(config: Config, logger: Logger, options: S
   });
   const partnerApps = new MongoPartnerAppStore(db);
   const partners: PartnerServices = {
-    flow: new FlowService({ apps: partnerApps, clientFiles: clientFileStore, links: linkStore, contacts: contactStore, audit }),
+    flow: new FlowService({ apps: partnerApps, clientFiles: clientFileStore, links: linkStore, contacts: contactStore }),
     // With a firm mailbox the offer e-mail is sent through Graph; without one it is shown ready to copy.
     shine: new ShineService({
       apps: partnerApps,
@@ -272,7 +270,7 @@ export async function startPasserelle(config: Config, logger: Logger, options: S
       mailer: config.OFFER_MAILBOX ? { send: (message) => directory.sendMail(config.OFFER_MAILBOX!, message) } : undefined,
     }),
   };
-  const offerTeams: OfferTeamsServices = { offers, cards: offerCards, access, legacy: new LegacyAccessService({ contacts: contactStore, audit }) };
+  const offerTeams: OfferTeamsServices = { offers, cards: offerCards, access, legacy: new LegacyAccessService({ contacts: contactStore }) };
 
   const defaultLanguage = languageOf(config.DEFAULT_LOCALE) ?? 'fr';
   const sessions = new SessionResolver({ preferences, memberRoles: new TeamsMemberRoles(), access, defaultLanguage, trustClientLocale: config.TRUST_CLIENT_LOCALE });

@@ -1,9 +1,9 @@
-import type { Collection, Db, ObjectId } from 'mongodb';
-import type { AccessRequest, AccessRequestKind, AccessRequestStore, MembershipStore, RequestedOffer, StructureStore } from '../domain/access/ports.js';
+import { ObjectId, type Collection, type Db } from 'mongodb';
+import type { AccessRequest, AccessRequestKind, AccessRequestStore, Attachment, MembershipStore, RequestedOffer, StructureStore } from '../domain/access/ports.js';
 import type { Membership, Profile } from '../domain/access/profiles.js';
 import { defaultStructureId, type Service, type Structure, type StructureDetails } from '../domain/access/structures.js';
-import type { AuditEntry } from '../domain/ports.js';
-import { AuditRelay, withAudit, withoutPending } from './auditRelay.js';
+import type { AuditEntry, AuditOfChange } from '../domain/ports.js';
+import { AuditRelay, pendingOnInsert, withAudit, withoutPending, type PendingAudit } from './auditRelay.js';
 import { collections, guarded, isDuplicateKey } from './mongo.js';
 
 /**
@@ -24,6 +24,7 @@ interface StructureFields {
   structureVersion?: number;
   /** Last number given to an access request of the firm (firm document only). */
   requestCounter?: number;
+  pendingAudit?: PendingAudit[];
 }
 
 type FirmStructureDocument = StructureFields & { _id?: ObjectId };
@@ -88,9 +89,10 @@ export class MongoStructureStore implements StructureStore {
     });
   }
 
-  create(structure: Omit<Structure, 'version'>): Promise<boolean> {
+  create(structure: Omit<Structure, 'version'>, audit?: AuditEntry): Promise<boolean> {
     return guarded(async () => {
       const { displayName, addressLine, phone, contactEmail } = structure;
+      const _id = new ObjectId();
       try {
         await this.others.insertOne({
           firmId: structure.firmId,
@@ -102,7 +104,10 @@ export class MongoStructureStore implements StructureStore {
           structureActive: structure.active,
           structureVersion: 0,
           mainManagerEmail: structure.mainManagerEmail ?? undefined,
+          _id,
+          ...pendingOnInsert(audit),
         });
+        if (audit) await this.relay.flush(collections.structures, _id);
         return true;
       } catch (error) {
         if (isDuplicateKey(error)) return false;
@@ -118,12 +123,13 @@ export class MongoStructureStore implements StructureStore {
     });
   }
 
-  claimMainManager(firmId: string, structureId: string, email: string): Promise<boolean> {
+  claimMainManager(firmId: string, structureId: string, email: string, audit?: AuditEntry): Promise<boolean> {
     return guarded(async () => {
       if (isDefault(structureId)) await this.ensureFirm(firmId);
       const { collection, filter } = this.target(firmId, structureId);
-      const result = await collection.updateOne({ ...filter, mainManagerEmail: { $exists: false } }, { $set: { mainManagerEmail: email } });
-      return result.modifiedCount === 1;
+      const claimed = (await collection.updateOne({ ...filter, mainManagerEmail: { $exists: false } }, withAudit({ $set: { mainManagerEmail: email } }, audit))).modifiedCount === 1;
+      if (claimed && audit) await this.relay.flush(collection.collectionName, filter);
+      return claimed;
     });
   }
 
@@ -136,7 +142,7 @@ export class MongoStructureStore implements StructureStore {
     });
   }
 
-  update(firmId: string, structureId: string, expectedVersion: number, change: { details?: StructureDetails; services?: Service[]; active?: boolean }): Promise<boolean> {
+  update(firmId: string, structureId: string, expectedVersion: number, change: { details?: StructureDetails; services?: Service[]; active?: boolean }, audit?: AuditEntry): Promise<boolean> {
     return guarded(async () => {
       if (isDefault(structureId)) await this.ensureFirm(firmId);
       const { collection, filter } = this.target(firmId, structureId);
@@ -146,15 +152,17 @@ export class MongoStructureStore implements StructureStore {
       if (change.active !== undefined) set.structureActive = change.active;
       // Version 0 is also a structure never changed, whose document has no version yet.
       const version = expectedVersion === 0 ? { $or: [{ structureVersion: 0 }, { structureVersion: { $exists: false } }] } : { structureVersion: expectedVersion };
-      return (await collection.updateOne({ ...filter, ...version }, { $set: set })).modifiedCount === 1;
+      const done = (await collection.updateOne({ ...filter, ...version }, withAudit({ $set: set }, audit))).modifiedCount === 1;
+      if (done && audit) await this.relay.flush(collection.collectionName, filter);
+      return done;
     });
   }
 }
 
-type MembershipDocument = Membership & { _id?: ObjectId; updatedAt: Date };
+type MembershipDocument = Membership & { _id?: ObjectId; updatedAt: Date; pendingAudit?: PendingAudit[] };
 
 function membershipFrom(document: MembershipDocument): Membership {
-  const { _id, updatedAt, ...membership } = withoutPending(document as MembershipDocument & { pendingAudit?: unknown });
+  const { _id, updatedAt, ...membership } = withoutPending(document);
   void _id;
   void updatedAt;
   return membership;
@@ -211,21 +219,44 @@ export class MongoMembershipStore implements MembershipStore {
     });
   }
 
-  attach(membership: Membership): Promise<{ membership: Membership; created: boolean }> {
+  /**
+   * A creation is an insert-only upsert carrying the `created` entry; a re-attachment is written only
+   * if the membership is still as read, so the entry's `before` is what it replaced. Either way the
+   * membership and its entry are one operation.
+   */
+  attach(membership: Membership, audit?: (attachment: Attachment) => AuditEntry | undefined): Promise<{ membership: Membership; created: boolean }> {
     return guarded(async () => {
       const { firmId, email, structureId, ...fields } = membership;
       const { collection, scope } = this.target(structureId);
+      const key = { firmId, ...scope, email };
       for (let attempt = 0; ; attempt++) {
         try {
-          const before = await collection.findOneAndUpdate(
-            { firmId, ...scope, email },
-            { $set: { ...fields, ...scope, status: 'attached', updatedAt: new Date() }, $unset: { detachComment: '' } },
-            { upsert: true, returnDocument: 'before' },
+          let before = await collection.findOne(key);
+          if (!before) {
+            const _id = new ObjectId();
+            const entry = audit?.({ created: true });
+            before = await collection.findOneAndUpdate(
+              key,
+              { $setOnInsert: { _id, ...fields, ...scope, status: 'attached', updatedAt: new Date(), ...pendingOnInsert(entry) } },
+              { upsert: true, returnDocument: 'before' },
+            );
+            if (!before) {
+              if (entry) await this.relay.flush(collection.collectionName, _id);
+              return { membership: membershipFrom((await collection.findOne({ _id }))!), created: true };
+            }
+          }
+          const entry = audit?.({ created: false, before: membershipFrom(before) });
+          const result = await collection.updateOne(
+            { _id: before._id, ...asRead(before) },
+            withAudit({ $set: { ...fields, ...scope, status: 'attached', updatedAt: new Date() }, $unset: { detachComment: '' } }, entry),
           );
-          const after = await collection.findOne({ firmId, ...scope, email });
-          return { membership: membershipFrom(after!), created: !before };
+          if (result.matchedCount === 1) {
+            if (entry) await this.relay.flush(collection.collectionName, before._id!);
+            return { membership: membershipFrom((await collection.findOne({ _id: before._id }))!), created: false };
+          }
+          if (attempt > 2) throw new Error('membership changed too often meanwhile');
         } catch (error) {
-          if (!isDuplicateKey(error) || attempt > 0) throw error;
+          if (!isDuplicateKey(error) || attempt > 2) throw error;
         }
       }
     });
@@ -274,7 +305,13 @@ export class MongoMembershipStore implements MembershipStore {
   }
 }
 
-type RequestDocument = AccessRequest & { _id?: ObjectId };
+/** The fields an attachment's entry reports as they were: the re-attachment applies only if they still are. */
+function asRead(before: MembershipDocument): Record<string, unknown> {
+  const same = (value: unknown) => (value === undefined ? { $exists: false } : { $eq: value });
+  return { status: same(before.status), profiles: same(before.profiles), services: same(before.services) };
+}
+
+type RequestDocument = AccessRequest & { _id?: ObjectId; pendingAudit?: PendingAudit[] };
 
 export class MongoAccessRequestStore implements AccessRequestStore {
   private readonly collection: Collection<RequestDocument>;
@@ -287,11 +324,14 @@ export class MongoAccessRequestStore implements AccessRequestStore {
     this.relay = AuditRelay.of(db);
   }
 
-  create(request: Omit<AccessRequest, 'number'>): Promise<AccessRequest> {
+  /** The entry is built once the counter gave the number, and inserted with the request. */
+  create(request: Omit<AccessRequest, 'number'>, audit?: AuditOfChange<AccessRequest>): Promise<AccessRequest> {
     return guarded(async () => {
       const counter = await this.firms.findOneAndUpdate({ firmId: request.firmId }, { $inc: { requestCounter: 1 } }, { upsert: true, returnDocument: 'after' });
       const stored: AccessRequest = { ...request, number: counter?.requestCounter ?? 1 };
-      await this.collection.insertOne({ ...stored });
+      const _id = new ObjectId();
+      await this.collection.insertOne({ ...stored, _id, ...pendingOnInsert(audit?.(stored)) });
+      if (audit) await this.relay.flush(collections.accessRequests, _id);
       return stored;
     });
   }

@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import type { ActorStamp } from '../actor.js';
 import { newAuditEntry } from '../audit.js';
-import type { AuditEntry, AuditLog } from '../ports.js';
+import type { AuditEntry } from '../ports.js';
 import { checkEmail, checkText } from '../fieldRules.js';
 import { decide, isAdministrator, requirements, type AccessContext, type Decision } from './policy.js';
-import type { AccessNotifier, AccessRequest, AccessRequestKind, AccessRequestStore, MembershipStore, RequestedOffer, StructureStore } from './ports.js';
+import type { AccessNotifier, AccessRequest, AccessRequestKind, AccessRequestStore, Attachment, MembershipStore, RequestedOffer, StructureStore } from './ports.js';
 import { applications, defaultStaffProfiles, hasProfile, normaliseProfiles, type Membership, type Profile, type Requirement } from './profiles.js';
 import {
   checkServiceName,
@@ -97,7 +97,6 @@ export class AccessService {
       structures: StructureStore;
       memberships: MembershipStore;
       requests: AccessRequestStore;
-      audit: AuditLog;
       notifier: AccessNotifier;
       now: () => Date;
       /** Ids of new services; random unless a test fixes them. */
@@ -137,14 +136,21 @@ export class AccessService {
     return decide(access, requirement);
   }
 
-  /** The first user of a firm: attached, administrator, main manager. */
+  /**
+   * The first user of a firm: attached, administrator, main manager. The membership's insert carries
+   * `access.bootstrapped`; the claim of the role, a write on the firm document, carries its own entry
+   * and only if it won (a concurrent first request re-attaching the same person logs nothing).
+   */
   private async bootstrap(identity: StaffIdentity, email: string): Promise<Membership | null> {
-    const { membership, created } = await this.deps.memberships.attach({
-      firmId: identity.firmId, userId: identity.userId, email, displayName: identity.displayName, services: [], profiles: normaliseProfiles([...defaultStaffProfiles, ...applications.map((application) => ({ application, level: 'modification' as const }))]), status: 'attached',
-    });
+    const stamp = this.stamp(identity);
+    const { membership, created } = await this.deps.memberships.attach(
+      {
+        firmId: identity.firmId, userId: identity.userId, email, displayName: identity.displayName, services: [], profiles: normaliseProfiles([...defaultStaffProfiles, ...applications.map((application) => ({ application, level: 'modification' as const }))]), status: 'attached',
+      },
+      (attachment) => (attachment.created ? this.entry(identity.firmId, stamp, 'access.bootstrapped', { email }) : undefined),
+    );
     if (!created) return membership;
-    const claimed = await this.deps.structures.claimMainManager(identity.firmId, defaultStructureId, email);
-    await this.audit(identity.firmId, this.stamp(identity), 'access.bootstrapped', { email, mainManager: claimed });
+    await this.deps.structures.claimMainManager(identity.firmId, defaultStructureId, email, this.entry(identity.firmId, stamp, 'access.mainManagerClaimed', { structureId: defaultStructureId, email }));
     return membership;
   }
 
@@ -170,23 +176,33 @@ export class AccessService {
     const before = await this.deps.memberships.findByEmail(actor.firmId, email.value, structureId);
     // The person may already be known in another structure of the firm: keep their Entra id and name.
     const elsewhere = before ? undefined : (await this.deps.memberships.listForEmail(actor.firmId, email.value)).find((known) => known.userId);
-    const { membership } = await this.deps.memberships.attach({
-      firmId: actor.firmId,
-      ...(structureId === defaultStructureId ? {} : { structureId }),
-      userId: before?.userId ?? elsewhere?.userId,
-      email: email.value,
-      displayName: input.displayName ?? before?.displayName ?? elsewhere?.displayName ?? email.value,
-      services: serviceIds,
-      profiles: normaliseProfiles(input.profiles ?? before?.profiles ?? defaultStaffProfiles),
-      status: 'attached',
-    });
-    await this.audit(actor.firmId, this.stamp(actor), 'access.attached', {
-      email: email.value,
-      structureId,
-      before: before ? { status: before.status, profiles: before.profiles, services: before.services } : null,
-      after: { profiles: membership.profiles, services: membership.services },
-    });
+    const profiles = normaliseProfiles(input.profiles ?? before?.profiles ?? defaultStaffProfiles);
+    const { membership } = await this.deps.memberships.attach(
+      {
+        firmId: actor.firmId,
+        ...(structureId === defaultStructureId ? {} : { structureId }),
+        userId: before?.userId ?? elsewhere?.userId,
+        email: email.value,
+        displayName: input.displayName ?? before?.displayName ?? elsewhere?.displayName ?? email.value,
+        services: serviceIds,
+        profiles,
+        status: 'attached',
+      },
+      this.attachedEntry(actor, email.value, structureId, { profiles, services: serviceIds }),
+    );
     return ok(membership);
+  }
+
+  /** `access.attached`, with the membership as the store found it just before writing. */
+  private attachedEntry(actor: StaffIdentity, email: string, structureId: string, after: Pick<Membership, 'profiles' | 'services'>): (attachment: Attachment) => AuditEntry {
+    const stamp = this.stamp(actor);
+    return (attachment) =>
+      this.entry(actor.firmId, stamp, 'access.attached', {
+        email,
+        structureId,
+        before: attachment.created ? null : { status: attachment.before.status, profiles: attachment.before.profiles, services: attachment.before.services },
+        after,
+      });
   }
 
   /** Replaces a user's habilitation as submitted; nothing changes before the form is sent. */
@@ -367,13 +383,14 @@ export class AccessService {
       mainManagerEmail: actor.email,
       services: [],
     };
-    if (!(await this.deps.structures.create(structure))) return refuse('siretTaken');
+    const created = this.entry(actor.firmId, this.stamp(actor), 'structure.created', { structureId: structure.id, siret: siret.value, legalName: legalName.value, mainManager: actor.email });
+    if (!(await this.deps.structures.create(structure, created))) return refuse('siretTaken');
+    // The creator's membership is part of what `structure.created` records (its main manager).
     const self = administered.value.access.membership!;
     await this.deps.memberships.attach({
       firmId: actor.firmId, structureId: structure.id, userId: actor.userId, email: actor.email, displayName: self.displayName, services: [],
       profiles: normaliseProfiles(applications.map((application) => ({ application, level: 'modification' as const }))), status: 'attached',
     });
-    await this.audit(actor.firmId, this.stamp(actor), 'structure.created', { structureId: structure.id, siret: siret.value, legalName: legalName.value, mainManager: actor.email });
     return ok({ ...structure, version: 0 });
   }
 
@@ -395,9 +412,9 @@ export class AccessService {
     }
     const checked = validateStructureDetails(values);
     if (!checked.ok) return { ok: false, refusal: 'invalidFields', errors: checked.errors };
-    if (!(await this.deps.structures.update(actor.firmId, structureId, structure.version, { details: checked.value }))) return refuse('changedMeanwhile');
     const before = Object.fromEntries(editableStructureFields.map((field) => [field, structure[field] ?? null]));
-    await this.audit(actor.firmId, this.stamp(actor), 'structure.updated', { structureId, before, after: checked.value });
+    const updated = this.entry(actor.firmId, this.stamp(actor), 'structure.updated', { structureId, before, after: checked.value });
+    if (!(await this.deps.structures.update(actor.firmId, structureId, structure.version, { details: checked.value }, updated))) return refuse('changedMeanwhile');
     return ok({ ...structure, ...checked.value, version: structure.version + 1 });
   }
 
@@ -411,8 +428,8 @@ export class AccessService {
     const structure = administered.value;
     if (structure.active === active) return refuse(active ? 'alreadyActive' : 'alreadyInactive');
     if (!active && !confirmed) return refuse('confirmationRequired');
-    if (!(await this.deps.structures.update(actor.firmId, structureId, structure.version, { active }))) return refuse('changedMeanwhile');
-    await this.audit(actor.firmId, this.stamp(actor), active ? 'structure.reactivated' : 'structure.deactivated', { structureId });
+    const changed = this.entry(actor.firmId, this.stamp(actor), active ? 'structure.reactivated' : 'structure.deactivated', { structureId });
+    if (!(await this.deps.structures.update(actor.firmId, structureId, structure.version, { active }, changed))) return refuse('changedMeanwhile');
     return ok({ ...structure, active, version: structure.version + 1 });
   }
 
@@ -423,9 +440,8 @@ export class AccessService {
     const outcome = await this.changeServices(actor, structureId, (services) => {
       if (services.some((known) => sameName(known.name, name.value))) return refuse('serviceNameTaken', name.value);
       return ok([...services, service]);
-    });
+    }, () => ({ action: 'structure.serviceCreated', details: { structureId, serviceId: service.id, name: service.name } }));
     if (!outcome.ok) return outcome;
-    await this.audit(actor.firmId, this.stamp(actor), 'structure.serviceCreated', { structureId, serviceId: service.id, name: service.name });
     return ok(service);
   }
 
@@ -441,9 +457,8 @@ export class AccessService {
       previous = service.name;
       renamed = { ...service, name: name.value };
       return ok(services.map((known) => (known.id === service.id ? renamed! : known)));
-    });
+    }, () => ({ action: 'structure.serviceRenamed', details: { structureId, serviceId: renamed!.id, before: previous, after: renamed!.name } }));
     if (!outcome.ok) return outcome;
-    await this.audit(actor.firmId, this.stamp(actor), 'structure.serviceRenamed', { structureId, serviceId: renamed!.id, before: previous, after: renamed!.name });
     return ok(renamed!);
   }
 
@@ -456,9 +471,8 @@ export class AccessService {
       if (service.active === active) return refuse(active ? 'alreadyActive' : 'alreadyInactive', service.name);
       changed = { ...service, active };
       return ok(services.map((known) => (known.id === service.id ? changed! : known)));
-    });
+    }, () => ({ action: active ? 'structure.serviceReactivated' : 'structure.serviceDeactivated', details: { structureId, serviceId: changed!.id, name: changed!.name } }));
     if (!outcome.ok) return outcome;
-    await this.audit(actor.firmId, this.stamp(actor), active ? 'structure.serviceReactivated' : 'structure.serviceDeactivated', { structureId, serviceId: changed!.id, name: changed!.name });
     return ok(changed!);
   }
 
@@ -507,19 +521,23 @@ export class AccessService {
     }
     if (await this.deps.requests.findPendingLike(requester.firmId, requester.userId, input.kind, input.profile, input.offer, serviceId)) return refuse('alreadyRequested');
     const comment = checkText(input.comment, { required: false, max: 500 });
-    const request = await this.deps.requests.create({
-      firmId: requester.firmId,
-      kind: input.kind,
-      requester: { userId: requester.userId, email: requester.email, displayName: requester.displayName },
-      profile: input.profile,
-      offer: input.offer,
-      service: serviceId,
-      serviceName,
-      comment: comment.ok ? comment.value : undefined,
-      status: 'pending',
-      createdAt: this.deps.now(),
-    });
-    await this.audit(requester.firmId, this.stamp(requester), 'access.requested', { number: request.number, kind: request.kind, profile: request.profile ?? null, service: serviceId ?? null });
+    const stamp = this.stamp(requester);
+    const request = await this.deps.requests.create(
+      {
+        firmId: requester.firmId,
+        kind: input.kind,
+        requester: { userId: requester.userId, email: requester.email, displayName: requester.displayName },
+        profile: input.profile,
+        offer: input.offer,
+        service: serviceId,
+        serviceName,
+        comment: comment.ok ? comment.value : undefined,
+        status: 'pending',
+        createdAt: this.deps.now(),
+      },
+      // The number is the firm counter's next value: known to the store only, just before the insert.
+      (numbered) => this.entry(requester.firmId, stamp, 'access.requested', { number: numbered.number, kind: numbered.kind, profile: numbered.profile ?? null, service: serviceId ?? null }),
+    );
     return ok(request);
   }
 
@@ -562,14 +580,12 @@ export class AccessService {
     }
     if (membership?.status === 'attached' && service) return;
     // The service was chosen when the request was made and is kept even if deactivated since.
-    const { membership: attached } = await this.deps.memberships.attach({
-      firmId: actor.firmId, userId: membership?.userId, email, displayName: request.requester.displayName,
-      services: service ? [service] : [], profiles: normaliseProfiles(membership?.profiles ?? defaultStaffProfiles), status: 'attached',
-    });
-    await this.audit(actor.firmId, this.stamp(actor), 'access.attached', {
-      email, structureId: defaultStructureId, before: membership ? { status: membership.status, profiles: membership.profiles, services: membership.services } : null,
-      after: { profiles: attached.profiles, services: attached.services },
-    });
+    const services = service ? [service] : [];
+    const profiles = normaliseProfiles(membership?.profiles ?? defaultStaffProfiles);
+    await this.deps.memberships.attach(
+      { firmId: actor.firmId, userId: membership?.userId, email, displayName: request.requester.displayName, services, profiles, status: 'attached' },
+      this.attachedEntry(actor, email, defaultStructureId, { profiles, services }),
+    );
   }
 
   async refuse(actor: StaffIdentity, number: number, rawReason: string | undefined): Promise<AccessOutcome<AccessRequest>> {
@@ -631,14 +647,24 @@ export class AccessService {
     return ok(ids);
   }
 
-  /** Read, change, write guarded by the structure's version; retried when another admin wrote first. */
-  private async changeServices(actor: StaffIdentity, structureId: string, change: (services: Service[]) => AccessOutcome<Service[]>): Promise<AccessOutcome> {
+  /**
+   * Read, change, write guarded by the structure's version; retried when another admin wrote first.
+   * `described` tells what the change just computed did; its entry is written with that attempt.
+   */
+  private async changeServices(
+    actor: StaffIdentity,
+    structureId: string,
+    change: (services: Service[]) => AccessOutcome<Service[]>,
+    described: () => { action: string; details: Record<string, unknown> },
+  ): Promise<AccessOutcome> {
     for (let attempt = 0; attempt < maxUpdateAttempts; attempt++) {
       const administered = await this.administer(actor, structureId);
       if (!administered.ok) return administered;
       const next = change(administered.value.services);
       if (!next.ok) return next;
-      if (await this.deps.structures.update(actor.firmId, structureId, administered.value.version, { services: next.value })) return ok(undefined);
+      const { action, details } = described();
+      const entry = this.entry(actor.firmId, this.stamp(actor), action, details);
+      if (await this.deps.structures.update(actor.firmId, structureId, administered.value.version, { services: next.value }, entry)) return ok(undefined);
     }
     return refuse('changedMeanwhile');
   }
@@ -651,13 +677,8 @@ export class AccessService {
     return { userId: identity.userId, displayName: identity.displayName, at: this.deps.now() };
   }
 
-  /** Entries of changes whose store method takes them: written by the same update as the change. */
+  /** Every entry here goes to the store method making its change: written by the same operation. */
   private entry(firmId: string, actor: ActorStamp, action: string, details: Record<string, unknown>): AuditEntry {
     return newAuditEntry({ firmId, actor, action, details });
-  }
-
-  /** For the changes whose store method does not take their entry yet (attachments, structures, requests). */
-  private async audit(firmId: string, actor: ActorStamp, action: string, details: Record<string, unknown>): Promise<void> {
-    await this.deps.audit.record(this.entry(firmId, actor, action, details));
   }
 }

@@ -1,5 +1,5 @@
 import type { ActorStamp } from '../actor.js';
-import type { AuditEntry } from '../ports.js';
+import type { AuditEntry, AuditOfChange } from '../ports.js';
 import type { Membership, Profile } from './profiles.js';
 import type { Service, Structure, StructureDetails } from './structures.js';
 
@@ -12,15 +12,21 @@ export interface StructureStore {
   /** The default structure first, then the others by name. */
   list(firmId: string): Promise<Structure[]>;
   /** Creates a further structure; false when the id is already taken. */
-  create(structure: Omit<Structure, 'version'>): Promise<boolean>;
+  create(structure: Omit<Structure, 'version'>, audit?: AuditEntry): Promise<boolean>;
   mainManagerEmail(firmId: string, structureId: string): Promise<string | null>;
-  /** Sets the main manager only when there is none yet (the first user attached). */
-  claimMainManager(firmId: string, structureId: string, email: string): Promise<boolean>;
+  /** Sets the main manager only when there is none yet (the first user attached); the entry only if it did. */
+  claimMainManager(firmId: string, structureId: string, email: string, audit?: AuditEntry): Promise<boolean>;
   /** Hands the role over only if `from` still holds it: two concurrent handovers cannot both win. */
   transferMainManager(firmId: string, structureId: string, from: string, to: string, audit?: AuditEntry): Promise<boolean>;
   /** Applies the change only if the structure is still at `expectedVersion`. */
-  update(firmId: string, structureId: string, expectedVersion: number, change: { details?: StructureDetails; services?: Service[]; active?: boolean }): Promise<boolean>;
+  update(firmId: string, structureId: string, expectedVersion: number, change: { details?: StructureDetails; services?: Service[]; active?: boolean }, audit?: AuditEntry): Promise<boolean>;
 }
+
+/**
+ * What attaching found, for its audit entry: no membership yet, or the one it re-attached as it was
+ * just before (the write only happens if it is still so).
+ */
+export type Attachment = { created: true } | { created: false; before: Membership };
 
 /** Memberships per (structure, user); `structureId` absent or undefined: the default structure. */
 export interface MembershipStore {
@@ -28,8 +34,11 @@ export interface MembershipStore {
   findByEmail(firmId: string, email: string, structureId?: string): Promise<Membership | null>;
   /** Every membership of this person, in every structure of the firm. */
   listForEmail(firmId: string, email: string): Promise<Membership[]>;
-  /** Creates or re-attaches the membership of this e-mail in `membership.structureId`; returns the stored one. */
-  attach(membership: Membership): Promise<{ membership: Membership; created: boolean }>;
+  /**
+   * Creates or re-attaches the membership of this e-mail in `membership.structureId`; returns the
+   * stored one. `audit` gives the entry of what it found (none when it returns undefined).
+   */
+  attach(membership: Membership, audit?: (attachment: Attachment) => AuditEntry | undefined): Promise<{ membership: Membership; created: boolean }>;
   /** Binds the Entra id in every structure the e-mail was attached to before the person first came. */
   bindUserId(firmId: string, email: string, userId: string, displayName: string): Promise<void>;
   /** Replaces the profiles only if they are still `expected` (no lost update between two admins). */
@@ -72,7 +81,8 @@ export interface AccessRequest {
 }
 
 export interface AccessRequestStore {
-  create(request: Omit<AccessRequest, 'number'>): Promise<AccessRequest>;
+  /** Numbers the request; `audit` gives its entry once the number is known, inserted with it. */
+  create(request: Omit<AccessRequest, 'number'>, audit?: AuditOfChange<AccessRequest>): Promise<AccessRequest>;
   findPendingLike(firmId: string, userId: string, kind: AccessRequestKind, profile?: Profile, offer?: RequestedOffer, service?: string): Promise<AccessRequest | null>;
   find(firmId: string, number: number): Promise<AccessRequest | null>;
   listPending(firmId: string, limit: number): Promise<AccessRequest[]>;

@@ -2,7 +2,7 @@ import type { ActorStamp } from '../actor.js';
 import { newAuditEntry } from '../audit.js';
 import { contactSearchTokens, type Contact } from '../contact.js';
 import { checkEmail } from '../fieldRules.js';
-import type { AuditLog, ContactStore } from '../ports.js';
+import type { ContactStore } from '../ports.js';
 
 /** Old Start identifiers were created by the firm as prenom.nom@onloop.onmicrosoft.com (seed 000). */
 export const legacyStartPattern = /^[^@\s]+\.[^@\s]+@onloop\.onmicrosoft\.com$/i;
@@ -17,7 +17,7 @@ export function legacyKindOf(contact: Contact): LegacyKind | null {
 
 /** Finds legacy accesses and moves them to the contact's own e-mail, so the normal procedure applies. */
 export class LegacyAccessService {
-  constructor(private readonly deps: { contacts: ContactStore; audit: AuditLog }) {}
+  constructor(private readonly deps: { contacts: ContactStore }) {}
 
   async list(firmId: string): Promise<{ contact: Contact; kind: LegacyKind }[]> {
     const contacts = await this.deps.contacts.listLegacy(firmId, 500);

@@ -2,7 +2,7 @@ import type { ActorStamp } from '../actor.js';
 import { newAuditEntry } from '../audit.js';
 import type { ClientFile } from '../clientFile.js';
 import type { Contact } from '../contact.js';
-import type { AuditEntry, AuditLog, ClientFileStore, ContactLinkStore, ContactStore } from '../ports.js';
+import type { AuditEntry, ClientFileStore, ContactLinkStore, ContactStore } from '../ports.js';
 import { findOffer, type OfferDefinition } from './catalogue.js';
 import type { OfferSubscription, SubscriptionStore } from './subscription.js';
 
@@ -45,7 +45,6 @@ export class OfferService {
       clientFiles: ClientFileStore;
       links: ContactLinkStore;
       catalogue: CatalogueSource;
-      audit: AuditLog;
       invitations: GuestInvitationStarter;
       cards: OfferCardSender;
       now: () => Date;

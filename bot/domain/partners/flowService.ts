@@ -1,7 +1,7 @@
 import type { ActorStamp } from '../actor.js';
 import { newAuditEntry } from '../audit.js';
 import type { Contact } from '../contact.js';
-import type { AuditLog, ClientFileStore, ContactLinkStore, ContactStore } from '../ports.js';
+import type { ClientFileStore, ContactLinkStore, ContactStore } from '../ports.js';
 import { flowSteps, type FlowManualStep, type FlowSetup, type FlowStep, type PartnerAppStore } from './partnerApps.js';
 
 export interface FlowStepView {
@@ -30,7 +30,7 @@ const isGuest = (contact: Contact) => contact.guest?.state === 'invited' || cont
  * every contact of the file has been invited as a guest (the guest onboarding does it).
  */
 export class FlowService {
-  constructor(private readonly deps: { apps: PartnerAppStore; clientFiles: ClientFileStore; links: ContactLinkStore; contacts: ContactStore; audit: AuditLog }) {}
+  constructor(private readonly deps: { apps: PartnerAppStore; clientFiles: ClientFileStore; links: ContactLinkStore; contacts: ContactStore }) {}
 
   async checklist(firmId: string, clientFileId: string): Promise<FlowChecklist | null> {
     if (!(await this.deps.clientFiles.findById(firmId, clientFileId))) return null;
