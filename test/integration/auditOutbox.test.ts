@@ -1,10 +1,12 @@
 import assert from 'node:assert/strict';
 import { MongoClient, type Db } from 'mongodb';
+import { AccessService, type StaffIdentity } from '../../bot/domain/access/accessService.js';
 import type { Actor } from '../../bot/domain/actor.js';
 import { newAuditEntry } from '../../bot/domain/audit.js';
 import type { AuditEntry } from '../../bot/domain/ports.js';
 import { ClientFileService } from '../../bot/domain/clientFileService.js';
 import { searchTokens } from '../../bot/domain/fieldRules.js';
+import { MongoAccessRequestStore, MongoMembershipStore, MongoStructureStore } from '../../bot/store/accessRepositories.js';
 import { MongoAuditLog } from '../../bot/store/auditRepository.js';
 import { AuditRelay, auditDocument } from '../../bot/store/auditRelay.js';
 import { MongoClientFileStore } from '../../bot/store/clientFileRepository.js';
@@ -206,5 +208,142 @@ describe(`Audit outbox (${usingRealMongo ? 'real MongoDB' : 'in-process stand-in
       stopCounting();
       stopFailing();
     }
+  });
+
+  describe('access and structures', () => {
+    let access: AccessService;
+    before(() => {
+      access = new AccessService({
+        structures: new MongoStructureStore(db),
+        memberships: new MongoMembershipStore(db),
+        requests: new MongoAccessRequestStore(db),
+        notifier: { requestDecided: async () => undefined },
+        now: () => at,
+      });
+    });
+
+    type Pending = { id: string; action: string; details?: Record<string, unknown> }[];
+    const pendingOf = async (collection: string, filter: Record<string, unknown>) => ((await db.collection(collection).findOne(filter))?.pendingAudit ?? []) as Pending;
+    const actionsLogged = async (firmId: string) => (await logged(firmId)).map((entry) => entry.action).sort();
+
+    /** The firm's first user, made its main manager with the log up: nothing pending afterwards. */
+    async function firstUser(): Promise<StaffIdentity & { email: string }> {
+      const actor = newActor();
+      const admin = { ...actor, email: 'claire@cabinet.test' };
+      assert.equal((await access.contextFor(admin)).role, 'mainManager');
+      return admin;
+    }
+
+    it('writes the bootstrap with its entry, and the main-manager claim with its own, delivered once by the sweep', async () => {
+      const identity = { ...newActor(), email: 'claire@cabinet.test' };
+      const restore = failLogInserts(2);
+      try {
+        assert.equal((await access.contextFor(identity)).role, 'mainManager', 'the first user stands as main manager though the log refused both entries');
+      } finally {
+        restore();
+      }
+      const onMembership = await pendingOf(collections.memberships, { firmId: identity.firmId, email: identity.email });
+      const onFirm = await pendingOf(collections.firms, { firmId: identity.firmId });
+      assert.deepEqual(onMembership.map((entry) => entry.action), ['access.bootstrapped'], 'the membership insert carries its entry');
+      assert.deepEqual(onFirm.map((entry) => [entry.action, entry.details?.email]), [['access.mainManagerClaimed', identity.email]], 'the claim on the firm document carries its own');
+      assert.equal((await logged(identity.firmId)).length, 0);
+
+      await relay.sweep();
+      await relay.sweep();
+      assert.deepEqual(await actionsLogged(identity.firmId), ['access.bootstrapped', 'access.mainManagerClaimed'], 'once each');
+      assert.deepEqual(await pendingOf(collections.memberships, { firmId: identity.firmId, email: identity.email }), []);
+      assert.deepEqual(await pendingOf(collections.firms, { firmId: identity.firmId }), []);
+      // The same person coming again is no new bootstrap.
+      await access.contextFor(identity);
+      assert.equal((await logged(identity.firmId)).length, 2);
+    });
+
+    it('attaches with its entry in the same write; a re-attachment reports what the store replaced', async () => {
+      const admin = await firstUser();
+      const mark = (await logged(admin.firmId)).length;
+      const restore = failLogInserts();
+      try {
+        const attached = await access.attach(admin, { email: 'paul@cabinet.test', displayName: 'Paul Durand' });
+        assert.ok(attached.ok, 'the attachment stands though the log refused its entry');
+      } finally {
+        restore();
+      }
+      const pending = await pendingOf(collections.memberships, { firmId: admin.firmId, email: 'paul@cabinet.test' });
+      assert.deepEqual(pending.map((entry) => [entry.action, entry.details?.before]), [['access.attached', null]], 'created: no membership before');
+      assert.equal((await logged(admin.firmId)).length, mark);
+
+      await relay.sweep();
+      await relay.sweep();
+      const attached = (await logged(admin.firmId)).filter((entry) => entry.action === 'access.attached');
+      assert.deepEqual(attached.map((entry) => entry.id), [pending[0]!.id], 'delivered exactly once');
+
+      assert.ok((await access.detach(admin, 'paul@cabinet.test', 'Départ')).ok);
+      assert.ok((await access.attach(admin, { email: 'paul@cabinet.test' })).ok);
+      const again = (await logged(admin.firmId)).filter((entry) => entry.action === 'access.attached');
+      assert.equal(again.length, 2);
+      const reattached = again.find((entry) => entry.id !== pending[0]!.id)!;
+      assert.equal((reattached.details?.before as { status: string }).status, 'detached', 're-attached: the membership as it was just before');
+      assert.deepEqual(await pendingOf(collections.memberships, { firmId: admin.firmId, email: 'paul@cabinet.test' }), []);
+    });
+
+    it('inserts a request with its entry, numbered by the store, delivered once by the sweep', async () => {
+      const admin = await firstUser();
+      const requester = { firmId: admin.firmId, userId: 'u-lea', displayName: 'Léa Petit', email: 'lea@cabinet.test' };
+      const restore = failLogInserts();
+      let number = 0;
+      try {
+        const requested = await access.request(requester, { kind: 'join', comment: 'Nouvelle au cabinet' });
+        assert.ok(requested.ok, 'the request stands though the log refused its entry');
+        number = requested.value.number;
+      } finally {
+        restore();
+      }
+      const pending = await pendingOf(collections.accessRequests, { firmId: admin.firmId, number });
+      assert.deepEqual(pending.map((entry) => [entry.action, entry.details?.number]), [['access.requested', number]], 'the entry knows the number the counter gave');
+      assert.equal((await access.listPending(admin.firmId))[0]?.number, number);
+      assert.equal(((await access.listPending(admin.firmId))[0] as unknown as Record<string, unknown>).pendingAudit, undefined, 'requests read back never show the outbox');
+
+      await relay.sweep();
+      await relay.sweep();
+      const requested = (await logged(admin.firmId)).filter((entry) => entry.action === 'access.requested');
+      assert.deepEqual(requested.map((entry) => entry.id), [pending[0]!.id]);
+      assert.deepEqual(await pendingOf(collections.accessRequests, { firmId: admin.firmId, number }), []);
+    });
+
+    it('changes a structure and its services with their entries in the same write; a stale change writes neither', async () => {
+      const admin = await firstUser();
+      const restore = failLogInserts(2);
+      try {
+        assert.ok((await access.createService(admin, 'default', 'Pôle social')).ok, 'the service exists though the log refused its entry');
+        assert.ok((await access.updateStructure(admin, 'default', { displayName: 'Cabinet Démo Lyon' })).ok);
+      } finally {
+        restore();
+      }
+      const firm = await db.collection(collections.firms).findOne({ firmId: admin.firmId });
+      assert.deepEqual((firm?.structureServices as { name: string }[]).map((service) => service.name), ['Pôle social']);
+      assert.deepEqual((firm?.pendingAudit as Pending).map((entry) => entry.action), ['structure.serviceCreated', 'structure.updated']);
+
+      // A stale version writes nothing, its entry included.
+      const stale = newAuditEntry({ firmId: admin.firmId, actor: { ...admin, at }, action: 'structure.deactivated', details: { structureId: 'default' } });
+      assert.equal(await new MongoStructureStore(db).update(admin.firmId, 'default', 0, { active: false }, stale), false);
+      assert.deepEqual((await pendingOf(collections.firms, { firmId: admin.firmId })).map((entry) => entry.action), ['structure.serviceCreated', 'structure.updated']);
+
+      await relay.sweep();
+      await relay.sweep();
+      assert.deepEqual(await actionsLogged(admin.firmId), ['access.bootstrapped', 'access.mainManagerClaimed', 'structure.serviceCreated', 'structure.updated']);
+      assert.deepEqual(await pendingOf(collections.firms, { firmId: admin.firmId }), []);
+
+      // A further structure is a document of its own, inserted with its entry.
+      const failing = failLogInserts();
+      try {
+        assert.ok((await access.createStructure(admin, { siret: '44306184100047', legalName: 'Cabinet Démo Grenoble' })).ok);
+      } finally {
+        failing();
+      }
+      assert.deepEqual((await pendingOf(collections.structures, { firmId: admin.firmId, structureId: '44306184100047' })).map((entry) => entry.action), ['structure.created']);
+      await relay.sweep();
+      assert.equal((await logged(admin.firmId)).filter((entry) => entry.action === 'structure.created').length, 1);
+      assert.deepEqual(await pendingOf(collections.structures, { firmId: admin.firmId, structureId: '44306184100047' }), []);
+    });
   });
 });
