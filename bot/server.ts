@@ -321,15 +321,15 @@ export async function startPasserelle(config: Config, logger: Logger, options: S
       new RemoveOrgRoleAction(services),
       new PreviewInvitationAction(services, guestServices),
       new PreviewManyInvitationsAction(services, guestServices),
-      new InviteContactAction(guestServices),
-      new InviteManyAction(guestServices),
+      new InviteContactAction(guestServices, services),
+      new InviteManyAction(guestServices, services),
       new CancelInvitationAction(),
       new ShowJobAction(guestServices),
       new OpenTeamChoiceAction(services, guestServices),
       new ChooseTeamAction(services, guestServices),
       new SetTeamInternalAction(services, guestServices),
-      new OpenRevokeAction(guestServices),
-      new RevokeGuestAction(guestServices),
+      new OpenRevokeAction(guestServices, services),
+      new RevokeGuestAction(guestServices, services),
       new OpenProposalAction(services, offerTeams),
       new ProposeOfferAction(services, offerTeams),
       new ChangeOfferAction(offerTeams),
@@ -388,7 +388,7 @@ export async function startPasserelle(config: Config, logger: Logger, options: S
     .then(() => portfolioProjector.rebuildStale())
     .then((count) => count > 0 && logger.info('portfolio summaries rebuilt', { count }))
     .catch((error: unknown) => logger.warn('portfolio summaries not rebuilt yet; they will be at the next start', { error }));
-  registerAuditRoutes(server, portfolioApi, { audit, clientFiles: clientFileStore, contacts: contactStore });
+  registerAuditRoutes(server, portfolioApi, { audit, clientFiles: clientFileStore, contacts: contactStore, clientFileService: clientFiles, contactService: contacts });
   registerInvitationRoutes(server, portfolioApi, { onboarding, offers, jobs: jobStore, nudge: () => runner.nudge() });
   registerImportRoutes(server, portfolioApi, new ImportService({ clientFiles: clientFileStore, contacts: contactStore, links: linkStore, firmSettings, audit }));
 

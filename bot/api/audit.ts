@@ -1,7 +1,9 @@
 import type { Server } from 'restify';
 import { z } from 'zod';
-import { requirements } from '../domain/access/policy.js';
-import type { AuditEntry, AuditLog, ClientFileStore, ContactStore } from '../domain/ports.js';
+import { requirements, visibleServiceIds } from '../domain/access/policy.js';
+import type { ClientFileService } from '../domain/clientFileService.js';
+import type { ContactService } from '../domain/contactService.js';
+import type { AuditEntry, AuditLog, AuditQuery, ClientFileStore, ContactStore } from '../domain/ports.js';
 import { messagesFor } from '../i18n/index.js';
 import { authenticatedRoute, csvCell, type PortfolioApi } from './portfolio.js';
 
@@ -25,10 +27,14 @@ export const auditQuerySchema = z
   .strict();
 
 /** GET /api/audit: staff with « Journal d’audit – consultation » search the log and export it (CSV, « ; », UTF-8 with BOM for Excel). */
-export function registerAuditRoutes(server: Server, api: Pick<PortfolioApi, 'auth' | 'access' | 'logger'>, deps: { audit: AuditLog; clientFiles: ClientFileStore; contacts: ContactStore }): void {
+export function registerAuditRoutes(
+  server: Server,
+  api: Pick<PortfolioApi, 'auth' | 'access' | 'logger'>,
+  deps: { audit: AuditLog; clientFiles: ClientFileStore; contacts: ContactStore; clientFileService: ClientFileService; contactService: ContactService },
+): void {
   server.get(
     '/api/audit',
-    authenticatedRoute(api, requirements.read('audit'), async (actor, req, res) => {
+    authenticatedRoute(api, requirements.read('audit'), async (actor, req, res, access) => {
       const parsed = auditQuerySchema.safeParse(req.query ?? {});
       if (!parsed.success) {
         res.send(400, { error: `Requête invalide : ${parsed.error.issues.map((issue) => `${issue.path.join('.') || 'requête'} : ${issue.message}`).join(' ; ')}.` });
@@ -37,7 +43,17 @@ export function registerAuditRoutes(server: Server, api: Pick<PortfolioApi, 'aut
       const { format, limit, to, ...query } = parsed.data;
       // "to" is a day: include all of it.
       const until = to ? new Date(to.getTime() + 86_400_000 - 1) : undefined;
-      const entries = await deps.audit.search(actor.firmId, { ...query, to: until }, limit);
+      // A user of services: another service's file, or a contact linked only to such files, is refused
+      // (403 with the reason); any other search leaves out the entries about them, in the query itself.
+      const visibility = visibleServiceIds(access);
+      let excluding: AuditQuery['excluding'];
+      if (visibility !== 'all') {
+        if (query.clientFileId) await deps.clientFileService.details(actor.firmId, query.clientFileId, visibility);
+        if (query.contactId) await deps.contactService.details(actor.firmId, query.contactId, visibility);
+        const hidden = await deps.clientFileService.hiddenFilesAndContacts(actor.firmId, visibility);
+        excluding = { clientFileIds: [...hidden.clientFileIds], contactIds: [...hidden.contactIds] };
+      }
+      const entries = await deps.audit.search(actor.firmId, { ...query, to: until, excluding }, limit);
       const [files, contacts] = await Promise.all([
         deps.clientFiles.findByIds(actor.firmId, [...new Set(entries.flatMap((entry) => (entry.clientFileId ? [entry.clientFileId] : [])))]),
         deps.contacts.findByIds(actor.firmId, [...new Set(entries.flatMap((entry) => (entry.contactId ? [entry.contactId] : [])))]),

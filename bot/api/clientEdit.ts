@@ -1,6 +1,6 @@
 import type { Response, Server } from 'restify';
 import { z } from 'zod';
-import { requirements } from '../domain/access/policy.js';
+import { requirements, visibleServiceIds } from '../domain/access/policy.js';
 import type { ClientFileEditField, ClientFileEditInput } from '../domain/clientFileEdit.js';
 import type { ClientFileService } from '../domain/clientFileService.js';
 import type { FieldErrors } from '../domain/errors.js';
@@ -120,7 +120,7 @@ function domainProblems(errors: FieldErrors<ClientFileEditField>): Problem[] {
 export function registerClientEditRoutes(server: Server, api: Pick<PortfolioApi, 'auth' | 'access' | 'logger' | 'portfolio'>, deps: { clientFiles: ClientFileService }): void {
   server.patch(
     '/api/portfolio/:id',
-    authenticatedRoute(api, requirements.change('clientFiles'), async (actor, req, res) => {
+    authenticatedRoute(api, requirements.change('clientFiles'), async (actor, req, res, access) => {
       const id = objectId.safeParse(req.params?.id);
       if (!id.success) {
         res.send(404, { error: 'Dossier introuvable.' });
@@ -133,7 +133,8 @@ export function registerClientEditRoutes(server: Server, api: Pick<PortfolioApi,
         return;
       }
       const { expectedUpdatedAt, ...input } = parsed.data;
-      const outcome = await deps.clientFiles.update(actor, id.data, expectedUpdatedAt, input satisfies ClientFileEditInput);
+      // Another service's file is refused (OtherServiceError: 403 with the reason) before anything is written.
+      const outcome = await deps.clientFiles.update(actor, id.data, expectedUpdatedAt, input satisfies ClientFileEditInput, visibleServiceIds(access));
       switch (outcome.status) {
         case 'invalid': {
           const problems = domainProblems(outcome.errors);

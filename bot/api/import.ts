@@ -1,6 +1,6 @@
 import type { Server } from 'restify';
 import { z } from 'zod';
-import { requirements } from '../domain/access/policy.js';
+import { requirements, visibleServiceIds } from '../domain/access/policy.js';
 import type { FieldError } from '../domain/errors.js';
 import type { ImportRow } from '../domain/importFile.js';
 import type { ImportService } from '../domain/importService.js';
@@ -43,10 +43,10 @@ export function registerImportRoutes(server: Server, api: Pick<PortfolioApi, 'au
 
   server.post(
     '/api/import/preview',
-    authenticatedRoute(api, requirements.change('clientFiles'), async (actor, req, res) => {
+    authenticatedRoute(api, requirements.change('clientFiles'), async (actor, req, res, access) => {
       const decoded = decode(req.body);
       if ('error' in decoded) return void res.send(400, { error: decoded.error });
-      const { rows, missingColumns } = await imports.preview(actor.firmId, decoded.bytes);
+      const { rows, missingColumns } = await imports.preview(actor.firmId, decoded.bytes, visibleServiceIds(access));
       if (missingColumns.length) return void res.send(400, { error: missing(missingColumns) });
       res.send(200, presentRows(rows));
     }),
@@ -54,10 +54,11 @@ export function registerImportRoutes(server: Server, api: Pick<PortfolioApi, 'au
 
   server.post(
     '/api/import',
-    authenticatedRoute(api, requirements.change('clientFiles'), async (actor, req, res) => {
+    authenticatedRoute(api, requirements.change('clientFiles'), async (actor, req, res, access) => {
       const decoded = decode(req.body);
       if ('error' in decoded) return void res.send(400, { error: decoded.error });
-      const { tally, rows, missingColumns } = await imports.run(actor.firmId, decoded.bytes, { userId: actor.userId, displayName: actor.displayName, at: new Date() });
+      // A line about another service's file is reported as an error and not written.
+      const { tally, rows, missingColumns } = await imports.run(actor.firmId, decoded.bytes, { userId: actor.userId, displayName: actor.displayName, at: new Date() }, visibleServiceIds(access));
       if (missingColumns.length) return void res.send(400, { error: missing(missingColumns) });
       res.send(200, { ...presentRows(rows), ...tally });
     }),

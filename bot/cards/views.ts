@@ -173,6 +173,7 @@ export function contactDetailsCard(language: Language, details: ContactDetails, 
       primaryBadge: primary ? ` – ${t.clientFile.primary}` : '',
       scopeLabel: `${t.clientFile.scope} : ${scope}`,
     })),
+    otherServiceFiles: !details.otherServiceFiles ? '' : details.otherServiceFiles === 1 ? t.contact.otherServiceFile : format(t.contact.otherServiceFiles, { count: details.otherServiceFiles }),
   });
 }
 

@@ -77,10 +77,13 @@ export class ClientFileService {
   /**
    * Staff's edit of an open file: checked whole first (same rules as creation), then written only
    * over the version the editor saw, so two people editing at once never silently undo each other.
+   * `visibility` as for find: a file of another service is refused with OtherServiceError.
    */
-  async update(actor: Actor, clientFileId: string, expectedUpdatedAt: Date, input: ClientFileEditInput): Promise<UpdateOutcome> {
+  async update(actor: Actor, clientFileId: string, expectedUpdatedAt: Date, input: ClientFileEditInput, visibility: 'all' | readonly string[] = 'all'): Promise<UpdateOutcome> {
     const file = await this.deps.clientFiles.findById(actor.firmId, clientFileId);
     if (!file) return { status: 'notFound' };
+    // Before any validation: another service's file is refused whatever the edit holds.
+    if (!canSeeService(visibility, file.serviceId)) throw new OtherServiceError(file.serviceId!);
     const before = editableOf(file);
     const validation = validateClientFileEdit(before, input);
     if (!validation.ok) return { status: 'invalid', errors: validation.errors };
@@ -137,6 +140,24 @@ export class ClientFileService {
     linked.sort((a, b) => Number(b.primary) - Number(a.primary) || a.contact.lastName.localeCompare(b.contact.lastName, 'fr'));
     const guestTeam = file.guestTeamId ? ((await this.deps.teams.find(firmId, file.guestTeamId)) ?? undefined) : undefined;
     return { file, contacts: linked, guestTeam };
+  }
+
+  /** The files a user with this visibility may not see: those of services not theirs (none for 'all'). */
+  async hiddenFileIds(firmId: string, visibility: 'all' | readonly string[]): Promise<Set<string>> {
+    if (visibility === 'all') return new Set();
+    return new Set(await this.deps.clientFiles.listIdsOfOtherServices(firmId, visibility));
+  }
+
+  /**
+   * What a user with this visibility may not see, files and contacts: a contact is out of sight when
+   * every file it is linked to is (a contact of no file is everyone's, like a file of no service).
+   */
+  async hiddenFilesAndContacts(firmId: string, visibility: 'all' | readonly string[]): Promise<{ clientFileIds: Set<string>; contactIds: Set<string> }> {
+    const clientFileIds = await this.hiddenFileIds(firmId, visibility);
+    if (clientFileIds.size === 0) return { clientFileIds, contactIds: new Set() };
+    const candidates = [...new Set((await this.deps.links.listByClientFiles(firmId, [...clientFileIds])).map((link) => link.contactId))];
+    const seen = new Set((await this.deps.links.listByContacts(firmId, candidates)).flatMap((link) => (clientFileIds.has(link.clientFileId) ? [] : [link.contactId])));
+    return { clientFileIds, contactIds: new Set(candidates.filter((contactId) => !seen.has(contactId))) };
   }
 
   /** Entrusts a file to a service (checked active by the caller) or to none: who sees it follows. */

@@ -1,5 +1,6 @@
 import { stampOf, type Actor } from './actor.js';
 import { newAuditEntry } from './audit.js';
+import { canSeeService, OtherServiceError } from './access/policy.js';
 import { fieldLimits, unlimitedScope } from './catalogues.js';
 import type { ClientFile } from './clientFile.js';
 import type { ClientFileService, CreateOutcome, FindOutcome } from './clientFileService.js';
@@ -14,6 +15,12 @@ import type { FirmSettingsService } from './firmSettingsService.js';
 export interface ContactDetails {
   contact: Contact;
   clientFiles: { file: ClientFile; scope: string; primary: boolean }[];
+  /**
+   * Files of the contact the user may not see (services not theirs): counted, never named. The count
+   * tells a « Pôle social » user the person is also a client of another service, so that inviting,
+   * revoking or changing them is not done as if they were theirs alone.
+   */
+  otherServiceFiles?: number;
   /** The team the contact joined as a guest, when they did. */
   guestTeam?: FirmTeam;
   /** The latest recorded events about the contact, newest first. */
@@ -93,28 +100,42 @@ export class ContactService {
     return { kind: 'many', records: matches.slice(0, searchPageSize), more: matches.length > searchPageSize };
   }
 
-  async details(firmId: string, contactId: string): Promise<ContactDetails | null> {
+  /**
+   * With `visibility` (the policy's visibleServiceIds): files of other services are counted, not
+   * listed, and their events left out of the history; a contact whose every file is of another
+   * service is refused with OtherServiceError (about: 'contact'). A contact of no file is everyone's,
+   * like a file of no service.
+   */
+  async details(firmId: string, contactId: string, visibility: 'all' | readonly string[] = 'all'): Promise<ContactDetails | null> {
     const contact = await this.deps.contacts.findById(firmId, contactId);
     if (!contact) return null;
     const links = await this.deps.links.listByContact(firmId, contact.id);
     const files = await this.deps.clientFiles.findByIds(firmId, links.map((link) => link.clientFileId));
     const fileById = new Map(files.map((file) => [file.id, file]));
-    const clientFiles = links.flatMap((link) => {
+    const linked = links.flatMap((link) => {
       const file = fileById.get(link.clientFileId);
       return file ? [{ file, scope: link.scope, primary: file.primaryContactId === contact.id }] : [];
     });
+    const clientFiles = linked.filter((entry) => canSeeService(visibility, entry.file.serviceId));
+    if (clientFiles.length === 0 && linked.length > 0) throw new OtherServiceError(linked[0]!.file.serviceId!, 'contact');
     clientFiles.sort((a, b) => a.file.code.localeCompare(b.file.code, 'fr'));
     const guestTeam = contact.guest?.teamId ? ((await this.deps.teams.find(firmId, contact.guest.teamId)) ?? undefined) : undefined;
-    const history = await this.deps.audit.listForContact(firmId, contact.id, historyLength);
-    return { contact, clientFiles, guestTeam, history };
+    const hidden = new Set(linked.filter((entry) => !clientFiles.includes(entry)).map((entry) => entry.file.id));
+    // Filtered after the read: the card may show fewer than historyLength events, never another service's.
+    const history = (await this.deps.audit.listForContact(firmId, contact.id, historyLength)).filter((entry) => !entry.clientFileId || !hidden.has(entry.clientFileId));
+    return { contact, clientFiles, otherServiceFiles: hidden.size, guestTeam, history };
   }
 
-  /** Links a contact to a client file (or changes the scope); re-submitting the same link changes nothing. */
-  async link(actor: Actor, input: LinkInput): Promise<LinkOutcome> {
+  /**
+   * Links a contact to a client file (or changes the scope); re-submitting the same link changes nothing.
+   * With `visibility`, a file of another service is refused with OtherServiceError before anything is written.
+   */
+  async link(actor: Actor, input: LinkInput, visibility: 'all' | readonly string[] = 'all'): Promise<LinkOutcome> {
     const form = new FormChecker<LinkField>();
     const scope = form.text('scope', input.scope, { required: false, max: fieldLimits.scope }) ?? unlimitedScope;
     const contact = await this.resolveContact(actor.firmId, input, form);
     const file = await this.resolveClientFile(actor.firmId, input, form);
+    if (file && !canSeeService(visibility, file.serviceId)) throw new OtherServiceError(file.serviceId!);
     if (form.hasErrors || !contact || !file) return { status: 'invalid', errors: form.errors };
 
     const at = this.deps.now();

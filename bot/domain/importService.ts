@@ -1,4 +1,5 @@
 import type { ActorStamp } from './actor.js';
+import { canSeeService } from './access/policy.js';
 import { newAuditEntry } from './audit.js';
 import { clientFileSearchTokens } from './clientFile.js';
 import { contactSearchTokens } from './contact.js';
@@ -27,13 +28,16 @@ export class ImportService {
     private readonly deps: { clientFiles: ClientFileStore; contacts: ContactStore; links: ContactLinkStore; firmSettings: FirmSettingsService; audit: AuditLog },
   ) {}
 
-  async preview(firmId: string, bytes: Uint8Array) {
+  /** `visibility` (the policy's visibleServiceIds): a line about an existing file of another service is an error. */
+  async preview(firmId: string, bytes: Uint8Array, visibility: 'all' | readonly string[] = 'all') {
     const settings = await this.deps.firmSettings.settings(firmId);
-    return readImport(bytes, settings.orgRoles);
+    const read = readImport(bytes, settings.orgRoles);
+    await this.refuseOtherServices(firmId, read.rows, visibility);
+    return read;
   }
 
-  async run(firmId: string, bytes: Uint8Array, by: ActorStamp): Promise<{ tally: ImportTally; rows: ImportRow[]; missingColumns: string[] }> {
-    const { rows, missingColumns } = await this.preview(firmId, bytes);
+  async run(firmId: string, bytes: Uint8Array, by: ActorStamp, visibility: 'all' | readonly string[] = 'all'): Promise<{ tally: ImportTally; rows: ImportRow[]; missingColumns: string[] }> {
+    const { rows, missingColumns } = await this.preview(firmId, bytes, visibility);
     const tally: ImportTally = { filesCreated: 0, filesUpdated: 0, filesUnchanged: 0, contactsCreated: 0, contactsUpdated: 0, contactsUnchanged: 0, linksCreated: 0, rowsWithErrors: 0 };
     // Natural keys: a file or contact on several lines is counted and audited at its first line only.
     const seenFiles = new Set<string>();
@@ -86,5 +90,24 @@ export class ImportService {
     // The end of an import changes no record: straight to the log.
     await this.deps.audit.record(newAuditEntry({ firmId, actor: by, action: 'import.done', details: { ...tally } }));
     return { tally, rows, missingColumns };
+  }
+
+  /**
+   * An import updates files by code: a user of services must not overwrite (nor link contacts to) a
+   * file another service follows, so its lines become errors and are not written. New codes are
+   * created with no service, like the bot's « nouveau dossier ».
+   */
+  private async refuseOtherServices(firmId: string, rows: ImportRow[], visibility: 'all' | readonly string[]): Promise<void> {
+    if (visibility === 'all') return;
+    const hidden = new Map<string, boolean>();
+    for (const row of rows) {
+      const code = row.file?.code;
+      if (!code) continue;
+      if (!hidden.has(code)) {
+        const existing = await this.deps.clientFiles.findByCode(firmId, code);
+        hidden.set(code, Boolean(existing && !canSeeService(visibility, existing.serviceId)));
+      }
+      if (hidden.get(code)) row.errors.push({ column: 'code', error: { code: 'import.message', params: { message: 'dossier d’un autre service que les vôtres : ligne non importée.' } } });
+    }
   }
 }

@@ -27,6 +27,8 @@ export interface ClientFileStore {
   upsertFromImport(record: NewClientFile, audit?: AuditOfChange<ImportOutcome>): Promise<{ id: string; outcome: 'created' | 'updated' | 'unchanged' }>;
   /** Files of the firm whose guests go to this team. */
   findByGuestTeam(firmId: string, teamId: string, limit: number): Promise<ClientFile[]>;
+  /** Ids of the files entrusted to a service other than these (files of no service are not among them). */
+  listIdsOfOtherServices(firmId: string, serviceIds: readonly string[]): Promise<string[]>;
   /**
    * Replaces what staff edit on the file, only if it was last changed at `expectedUpdatedAt`:
    * 'changedMeanwhile' when someone else wrote it first. Absent optional fields are removed.
@@ -92,6 +94,7 @@ export interface ContactLinkStore {
   /** The links of many files at once (a bulk action over a whole filtered portfolio). */
   listByClientFiles(firmId: string, clientFileIds: string[]): Promise<ContactLink[]>;
   listByContact(firmId: string, contactId: string): Promise<ContactLink[]>;
+  listByContacts(firmId: string, contactIds: string[]): Promise<ContactLink[]>;
   exists(firmId: string, clientFileId: string, contactId: string): Promise<boolean>;
 }
 
@@ -161,6 +164,8 @@ export interface AuditQuery {
   userId?: string;
   from?: Date;
   to?: Date;
+  /** Leaves out entries about these files or these contacts: what a user of other services may not see. */
+  excluding?: { clientFileIds: string[]; contactIds: string[] };
 }
 
 /** The entry of a creation, built once the store has given the new record its id. */

@@ -100,6 +100,8 @@ export const en: Messages = {
     detailsTitle: 'Contact: {name}',
     clientFilesTitle: 'Client files',
     noClientFiles: 'Not linked to any client file yet.',
+    otherServiceFile: '+ 1 client file of another service',
+    otherServiceFiles: '+ {count} client files of other services',
     notFound: 'No contact matches “{query}”.',
     notFoundHint: 'Type their e-mail or the start of their name. To create one: “new contact”.',
     searchResultsTitle: 'Contacts matching “{query}”',
@@ -406,6 +408,7 @@ export const en: Messages = {
     unassigned: 'Client file {code} is no longer entrusted to a service: the whole structure sees it.',
     assignUnchanged: 'Nothing to change: client file {code} is already so.',
     otherService: 'This client file is handled by another service than yours: you have no access to it. Ask to join that service (“request access service <name>”).',
+    otherServiceContact: 'This contact is linked only to client files handled by another service than yours: you have no access to them. Ask to join that service (“request access service <name>”).',
   },
   offers: {
     propose: 'Offer a collaborative service',

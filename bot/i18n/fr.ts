@@ -99,6 +99,8 @@ export const fr = {
     detailsTitle: 'Interlocuteur : {name}',
     clientFilesTitle: 'Dossiers clients',
     noClientFiles: 'Lié à aucun dossier pour l’instant.',
+    otherServiceFile: '+ 1 dossier d’un autre service',
+    otherServiceFiles: '+ {count} dossiers d’autres services',
     notFound: 'Aucun interlocuteur ne correspond à « {query} ».',
     notFoundHint: 'Tapez son e-mail ou le début de son nom. Pour en créer un : « nouvel interlocuteur ».',
     searchResultsTitle: 'Interlocuteurs correspondant à « {query} »',
@@ -405,6 +407,7 @@ export const fr = {
     unassigned: 'Le dossier {code} n’est plus confié à un service : toute la structure le voit.',
     assignUnchanged: 'Rien à changer : le dossier {code} est déjà ainsi.',
     otherService: 'Ce dossier est suivi par un autre service que le vôtre : vous n’y avez pas accès. Demandez votre rattachement à ce service (« demander accès service <nom> »).',
+    otherServiceContact: 'Cet interlocuteur n’est lié qu’à des dossiers suivis par un autre service que le vôtre : vous n’y avez pas accès. Demandez votre rattachement à ce service (« demander accès service <nom> »).',
   },
   offers: {
     propose: 'Proposer un service collaboratif',

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { ObjectId, type Collection, type Db, type Filter } from 'mongodb';
 import type { AuditEntry, AuditLog, AuditQuery } from '../domain/ports.js';
 import { AuditRelay, auditDocument, entryFromDocument, type AuditDocument, type AuditListener } from './auditRelay.js';
-import { collections, guarded, toObjectId } from './mongo.js';
+import { collections, guarded, toObjectId, toObjectIds } from './mongo.js';
 
 /** Append-only: this class has no update or delete; entries arrive through the audit relay. */
 export class MongoAuditLog implements AuditLog {
@@ -31,6 +31,9 @@ export class MongoAuditLog implements AuditLog {
       if (query.contactId) filter.contactId = toObjectId(query.contactId) ?? new ObjectId('000000000000000000000000');
       if (query.userId) filter['actor.userId'] = query.userId;
       if (query.from || query.to) filter.at = { ...(query.from ? { $gte: query.from } : {}), ...(query.to ? { $lte: query.to } : {}) };
+      // In the query, not after it: the limit counts only entries the user may see.
+      if (query.excluding?.clientFileIds.length) filter.clientFileId = { ...(filter.clientFileId ? { $eq: filter.clientFileId as ObjectId } : {}), $nin: toObjectIds(query.excluding.clientFileIds) };
+      if (query.excluding?.contactIds.length) filter.contactId = { ...(filter.contactId ? { $eq: filter.contactId as ObjectId } : {}), $nin: toObjectIds(query.excluding.contactIds) };
       const documents = await this.collection.find(filter).sort({ at: -1, _id: -1 }).limit(limit).toArray();
       return documents.map(entryFromDocument);
     });

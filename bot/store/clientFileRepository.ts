@@ -171,6 +171,13 @@ export class MongoClientFileStore implements ClientFileStore {
     return guarded(async () => (await this.collection.find({ firmId, guestTeamId: teamId }).limit(limit).toArray()).map(clientFileFromDocument));
   }
 
+  listIdsOfOtherServices(firmId: string, serviceIds: readonly string[]): Promise<string[]> {
+    return guarded(async () => {
+      const documents = await this.collection.find({ firmId, serviceId: { $exists: true, $nin: [...serviceIds] } }, { projection: { _id: 1 } }).toArray();
+      return documents.map((document) => document._id.toHexString());
+    });
+  }
+
   upsertFromImport(record: NewClientFile, audit?: AuditOfChange<ImportOutcome>): Promise<{ id: string; outcome: 'created' | 'updated' | 'unchanged' }> {
     return guarded(async () => {
       const { creationRequestId, created, primaryContactId, guestTeamId, equipment, collection, ...fields } = record;

@@ -96,6 +96,17 @@ export class MongoContactLinkStore implements ContactLinkStore {
     });
   }
 
+  listByContacts(firmId: string, contactIds: string[]): Promise<ContactLink[]> {
+    return guarded(async () => {
+      const links: ContactLink[] = [];
+      for (let start = 0; start < contactIds.length; start += 1_000) {
+        const ids = toObjectIds(contactIds.slice(start, start + 1_000));
+        if (ids.length > 0) links.push(...(await this.collection.find({ firmId, contactId: { $in: ids } }).toArray()).map(linkFromDocument));
+      }
+      return links;
+    });
+  }
+
   listByContact(firmId: string, contactId: string): Promise<ContactLink[]> {
     return guarded(async () => {
       const id = toObjectId(contactId);

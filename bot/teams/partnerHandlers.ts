@@ -13,6 +13,7 @@ import { keywordMatcher, type Access, type BotCommand, type CardActionHandler, t
 import { replyWithCard, replyWithText } from './reply.js';
 import type { TeamsServices } from './services.js';
 import type { TurnSession } from './session.js';
+import { clientFileFor, findClientFileFor } from './visibility.js';
 
 export interface PartnerServices {
   flow: FlowService;
@@ -34,7 +35,7 @@ const shineData = z.object({
 
 async function fileByCode(services: TeamsServices, session: TurnSession, args: string) {
   const code = checkClientFileCode(args.trim());
-  return code.ok ? (await services.clientFiles.find(session.actor.firmId, code.value)) : { kind: 'none' as const };
+  return code.ok ? (await findClientFileFor(services, session, code.value)) : { kind: 'none' as const };
 }
 
 /** "flow <code dossier>": the five-step checklist. */
@@ -60,7 +61,7 @@ export class CompleteFlowStepAction implements CardActionHandler {
   async handle(_context: TurnContext, session: TurnSession, data: Record<string, unknown>): Promise<CardActionResult> {
     const { t, actor, language } = session;
     const { clientFileId, version, stepId } = parseCardData(this.verb, flowStepData, data);
-    const details = await this.services.clientFiles.details(actor.firmId, clientFileId);
+    const details = await clientFileFor(this.services, session, clientFileId);
     if (!details) return { message: t.clientFile.gone };
     const outcome = await this.partners.flow.completeStep(actor.firmId, clientFileId, version, stepId, stampOf(actor, new Date()));
     if (outcome.status === 'clientFileNotFound') return { message: t.clientFile.gone };
@@ -84,7 +85,7 @@ export class ShowFlowAction implements CardActionHandler {
 
   async handle(_context: TurnContext, session: TurnSession, data: Record<string, unknown>): Promise<CardActionResult> {
     const { clientFileId } = parseCardData(this.verb, showData, data);
-    const details = await this.services.clientFiles.details(session.actor.firmId, clientFileId);
+    const details = await clientFileFor(this.services, session, clientFileId);
     const checklist = details ? await this.partners.flow.checklist(session.actor.firmId, clientFileId) : null;
     return details && checklist ? { card: flowChecklistCard(session.language, details.file, checklist) } : { message: session.t.clientFile.gone };
   }
@@ -99,7 +100,7 @@ export class ShowShineAction implements CardActionHandler {
   async handle(_context: TurnContext, session: TurnSession, data: Record<string, unknown>): Promise<CardActionResult> {
     const { clientFileId } = parseCardData(this.verb, showData, data);
     const firmId = session.actor.firmId;
-    const details = await this.services.clientFiles.details(firmId, clientFileId);
+    const details = await clientFileFor(this.services, session, clientFileId);
     if (!details) return { message: session.t.clientFile.gone };
     const setup = await this.partners.shine.current(firmId, clientFileId);
     if (setup) return { card: shineCard(session.language, details.file, { setup }) };
@@ -134,7 +135,7 @@ export class ActivateShineAction implements CardActionHandler {
   async handle(_context: TurnContext, session: TurnSession, data: Record<string, unknown>): Promise<CardActionResult> {
     const { t, actor, language } = session;
     const input = parseCardData(this.verb, shineData, data);
-    const details = await this.services.clientFiles.details(actor.firmId, input.clientFileId);
+    const details = await clientFileFor(this.services, session, input.clientFileId);
     if (!details) return { message: t.clientFile.gone };
     const outcome = await this.partners.shine.activate(
       actor.firmId,

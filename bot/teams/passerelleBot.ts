@@ -163,8 +163,8 @@ export class PasserelleBot extends TeamsActivityHandler {
       return t.errors.serviceUnavailable;
     }
     if (error instanceof OtherServiceError) {
-      this.deps.logger.info('client file of another service refused', where);
-      return t.access.otherService;
+      this.deps.logger.info(`${error.about === 'contact' ? 'contact' : 'client file'} of another service refused`, where);
+      return error.about === 'contact' ? t.access.otherServiceContact : t.access.otherService;
     }
     if (error instanceof InvalidCardDataError) {
       this.deps.logger.warn('card data refused', where);

@@ -53,10 +53,13 @@ export function canSeeService(visible: 'all' | readonly string[], serviceId: str
   return visible === 'all' || !serviceId || visible.includes(serviceId);
 }
 
-/** A client file exists but belongs to a service the user is not attached to. */
+/**
+ * A client file exists but belongs to a service the user is not attached to; `about: 'contact'` when
+ * what was asked for is a contact all of whose client files are of such services.
+ */
 export class OtherServiceError extends Error {
-  constructor(readonly serviceId: string) {
-    super('client file of another service');
+  constructor(readonly serviceId: string, readonly about: 'clientFile' | 'contact' = 'clientFile') {
+    super(`${about === 'contact' ? 'contact' : 'client file'} of another service`);
     this.name = 'OtherServiceError';
   }
 }

@@ -2,7 +2,7 @@ import type { TurnContext } from 'botbuilder';
 import { z } from 'zod';
 import { renderCard } from '../../cards/render.js';
 import type { Actor } from '../../domain/actor.js';
-import { decide, requirements } from '../../domain/access/policy.js';
+import { canSeeService, decide, requirements, visibleServiceIds } from '../../domain/access/policy.js';
 import { messagesFor } from '../../i18n/index.js';
 import type { CardActionResult } from '../handlers.js';
 import type { OfferCards } from '../offerCards.js';
@@ -38,7 +38,10 @@ export class RefreshOfferCardAction implements ClientCardAction {
     if (!card) return neutralCard();
     if (card.contact.guest?.directoryUserId === who.userId) return { card: this.deps.cards.clientView('fr', card) };
     const session = await this.deps.sessions.resolve(context).catch(() => null);
-    if (session && decide(session.access, requirements.read('offers')).allowed) return { card: this.deps.cards.staffView(session.language, card) };
+    // Staff of another service than the file's get the neutral card, as anyone else would.
+    if (session && decide(session.access, requirements.read('offers')).allowed && canSeeService(visibleServiceIds(session.access), card.clientFile.serviceId)) {
+      return { card: this.deps.cards.staffView(session.language, card) };
+    }
     return neutralCard();
   }
 }

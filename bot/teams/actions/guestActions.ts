@@ -12,6 +12,7 @@ import type { GuestTeamsServices } from '../guestServices.js';
 import type { Access, CardActionHandler, CardActionResult } from '../handlers.js';
 import type { TeamsServices } from '../services.js';
 import type { TurnSession } from '../session.js';
+import { clientFileFor, contactFor, invitableContacts, invitationPreviewFor } from '../visibility.js';
 import {
   chooseTeamData,
   contactRef,
@@ -65,7 +66,7 @@ export class PreviewInvitationAction implements CardActionHandler {
 
   async handle(_context: TurnContext, session: TurnSession, data: Record<string, unknown>): Promise<CardActionResult> {
     const { contactId } = parseCardData(this.verb, contactRef, data);
-    const preview = await this.guest.onboarding.preview(session.actor.firmId, contactId);
+    const preview = await invitationPreviewFor(this.services, this.guest, session, contactId);
     return preview ? { card: invitePreviewCard(session.language, preview, this.services.newRequestId()) } : { message: session.t.contact.gone };
   }
 }
@@ -77,7 +78,7 @@ export class PreviewManyInvitationsAction implements CardActionHandler {
 
   async handle(_context: TurnContext, session: TurnSession, data: Record<string, unknown>): Promise<CardActionResult> {
     const { selection } = parseCardData(this.verb, invitePreviewManyData, data);
-    const contacts = await this.guest.onboarding.contactsToInvite(session.actor.firmId, selection);
+    const contacts = await invitableContacts(this.services, this.guest, session, selection);
     return { card: bulkInvitePreviewCard(session.language, contacts, selection, this.services.newRequestId()) };
   }
 }
@@ -85,10 +86,12 @@ export class PreviewManyInvitationsAction implements CardActionHandler {
 export class InviteContactAction implements CardActionHandler {
   readonly verb = 'guest.invite';
   readonly requires: Access = requirements.change('invitations');
-  constructor(private readonly guest: GuestTeamsServices) {}
+  constructor(private readonly guest: GuestTeamsServices, private readonly services: TeamsServices) {}
 
   async handle(context: TurnContext, session: TurnSession, data: Record<string, unknown>): Promise<CardActionResult> {
     const { requestId, contactId, personalMessage } = parseCardData(this.verb, inviteOneData, data);
+    // A contact of other services' files only is refused before any job is created.
+    await contactFor(this.services, session, contactId);
     return startJob(context, session, this.guest, { requestId, contactIds: [contactId], personalMessage: personalMessageOf(personalMessage) });
   }
 }
@@ -96,14 +99,14 @@ export class InviteContactAction implements CardActionHandler {
 export class InviteManyAction implements CardActionHandler {
   readonly verb = 'guest.inviteMany';
   readonly requires: Access = requirements.change('invitations');
-  constructor(private readonly guest: GuestTeamsServices) {}
+  constructor(private readonly guest: GuestTeamsServices, private readonly services: TeamsServices) {}
 
   async handle(context: TurnContext, session: TurnSession, data: Record<string, unknown>): Promise<CardActionResult> {
     const { requestId, selection, personalMessage } = parseCardData(this.verb, inviteManyData, data);
     // A re-submitted card finds its job; the selection is only resolved the first time.
     const existing = await this.guest.jobs.findByRequestId(session.actor.firmId, requestId);
     if (existing) return { card: await renderJobProgress(this.guest, session, existing) };
-    const contacts = await this.guest.onboarding.contactsToInvite(session.actor.firmId, selection as InvitationSelection);
+    const contacts = await invitableContacts(this.services, this.guest, session, selection as InvitationSelection);
     return startJob(context, session, this.guest, { requestId, contactIds: contacts.map((contact) => contact.id), personalMessage: personalMessageOf(personalMessage) });
   }
 }
@@ -136,7 +139,7 @@ export class OpenTeamChoiceAction implements CardActionHandler {
 
   async handle(_context: TurnContext, session: TurnSession, data: Record<string, unknown>): Promise<CardActionResult> {
     const { clientFileId } = parseCardData(this.verb, clientFileRef, data);
-    const details = await this.services.clientFiles.details(session.actor.firmId, clientFileId);
+    const details = await clientFileFor(this.services, session, clientFileId);
     if (!details) return { message: session.t.clientFile.gone };
     return { card: chooseTeamCard(session.language, details.file, await this.guest.teams.list(session.actor.firmId)) };
   }
@@ -150,7 +153,7 @@ export class ChooseTeamAction implements CardActionHandler {
   async handle(_context: TurnContext, session: TurnSession, data: Record<string, unknown>): Promise<CardActionResult> {
     const { t, actor, language } = session;
     const { clientFileId, teamId } = parseCardData(this.verb, chooseTeamData, data);
-    const details = await this.services.clientFiles.details(actor.firmId, clientFileId);
+    const details = await clientFileFor(this.services, session, clientFileId);
     if (!details) return { message: t.clientFile.gone };
     const teams = await this.guest.teams.list(actor.firmId);
     const team = teams.find((candidate) => candidate.teamId === teamId);
@@ -195,10 +198,11 @@ export async function firmTeamsOverview(services: TeamsServices, guest: GuestTea
 export class OpenRevokeAction implements CardActionHandler {
   readonly verb = 'guest.openRevoke';
   readonly requires: Access = requirements.change('invitations');
-  constructor(private readonly guest: GuestTeamsServices) {}
+  constructor(private readonly guest: GuestTeamsServices, private readonly services: TeamsServices) {}
 
   async handle(_context: TurnContext, session: TurnSession, data: Record<string, unknown>): Promise<CardActionResult> {
     const { contactId } = parseCardData(this.verb, contactRef, data);
+    await contactFor(this.services, session, contactId);
     const contact = await this.guest.contacts.findById(session.actor.firmId, contactId);
     if (!contact) return { message: session.t.contact.gone };
     if (!contact.guest || !['invited', 'accepted', 'member'].includes(contact.guest.state)) {
@@ -212,10 +216,12 @@ export class OpenRevokeAction implements CardActionHandler {
 export class RevokeGuestAction implements CardActionHandler {
   readonly verb = 'guest.revoke';
   readonly requires: Access = requirements.change('invitations');
-  constructor(private readonly guest: GuestTeamsServices) {}
+  constructor(private readonly guest: GuestTeamsServices, private readonly services: TeamsServices) {}
 
   async handle(_context: TurnContext, session: TurnSession, data: Record<string, unknown>): Promise<CardActionResult> {
     const { contactId, action } = parseCardData(this.verb, revokeData, data);
+    // Removing a guest of another service's client is acting on that client: refused before the directory is touched.
+    await contactFor(this.services, session, contactId);
     const contact = await this.guest.contacts.findById(session.actor.firmId, contactId);
     if (!contact) return { message: session.t.contact.gone };
     const name = contactDisplayName(contact);

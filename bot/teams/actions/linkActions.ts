@@ -5,6 +5,7 @@ import type { Access, CardActionHandler, CardActionResult } from '../handlers.js
 import { describeLink } from '../linkText.js';
 import type { TeamsServices } from '../services.js';
 import type { TurnSession } from '../session.js';
+import { clientFileFor, contactFor, visibilityOf } from '../visibility.js';
 import { linkCreateData, optionalRefs, parseCardData } from './cardData.js';
 
 export class OpenLinkFormAction implements CardActionHandler {
@@ -14,9 +15,8 @@ export class OpenLinkFormAction implements CardActionHandler {
 
   async handle(_context: TurnContext, session: TurnSession, data: Record<string, unknown>): Promise<CardActionResult> {
     const { clientFileId, contactId } = parseCardData(this.verb, optionalRefs, data);
-    const firmId = session.actor.firmId;
-    const clientFile = clientFileId ? (await this.services.clientFiles.details(firmId, clientFileId))?.file : undefined;
-    const contact = contactId ? (await this.services.contacts.details(firmId, contactId))?.contact : undefined;
+    const clientFile = clientFileId ? (await clientFileFor(this.services, session, clientFileId))?.file : undefined;
+    const contact = contactId ? (await contactFor(this.services, session, contactId))?.contact : undefined;
     if ((clientFileId && !clientFile) || (contactId && !contact)) return { message: session.t.errors.staleCard };
     return { card: linkFormCard(session.language, { clientFile, contact }) };
   }
@@ -30,16 +30,16 @@ export class CreateLinkAction implements CardActionHandler {
   async handle(_context: TurnContext, session: TurnSession, data: Record<string, unknown>): Promise<CardActionResult> {
     const { t, actor, language } = session;
     const input = parseCardData(this.verb, linkCreateData, data);
-    const outcome = await this.services.contacts.link(actor, { ...input, primary: input.primary === 'true' });
+    const outcome = await this.services.contacts.link(actor, { ...input, primary: input.primary === 'true' }, visibilityOf(session));
     if (outcome.status === 'invalid') {
-      const clientFile = input.clientFileId ? (await this.services.clientFiles.details(actor.firmId, input.clientFileId))?.file : undefined;
-      const contact = input.contactId ? (await this.services.contacts.details(actor.firmId, input.contactId))?.contact : undefined;
+      const clientFile = input.clientFileId ? (await clientFileFor(this.services, session, input.clientFileId))?.file : undefined;
+      const contact = input.contactId ? (await contactFor(this.services, session, input.contactId))?.contact : undefined;
       return { card: linkFormCard(language, { clientFile, contact, values: input, errors: outcome.errors }) };
     }
     const banner = describeLink(t, outcome);
     // Back to where the form was opened from: the contact's card when started there, else the file's.
     if (input.contactId && !input.clientFileId) {
-      const details = await this.services.contacts.details(actor.firmId, outcome.contact.id);
+      const details = await contactFor(this.services, session, outcome.contact.id);
       if (details) return { card: contactDetailsCard(language, details, banner) };
     }
     const details = await this.services.clientFiles.details(actor.firmId, outcome.file.id);

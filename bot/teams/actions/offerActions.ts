@@ -13,6 +13,7 @@ import type { Access, CardActionHandler, CardActionResult } from '../handlers.js
 import type { OfferCards } from '../offerCards.js';
 import type { TeamsServices } from '../services.js';
 import type { TurnSession } from '../session.js';
+import { assertVisible, clientFileFor, contactFor } from '../visibility.js';
 import { parseCardData } from './cardData.js';
 
 const objectId = z.string().regex(/^[0-9a-f]{24}$/i);
@@ -32,7 +33,8 @@ export interface OfferTeamsServices {
 
 /** The proposal form for a contact: their client files and the firm's catalogue. */
 export async function proposalFor(services: TeamsServices, offerServices: OfferTeamsServices, session: TurnSession, contactId: string, banner?: string) {
-  const details = await services.contacts.details(session.actor.firmId, contactId);
+  // Only the contact's files the user may see are offered; a contact of other services only is refused.
+  const details = await contactFor(services, session, contactId);
   if (!details) return null;
   const catalogue = await offerServices.offers.catalogue(session.actor.firmId);
   return offerProposalCard(session.language, details.contact, details.clientFiles.map((entry) => entry.file), catalogue, { banner });
@@ -71,7 +73,7 @@ export class ProposeOfferAction implements CardActionHandler {
       const card = await proposalFor(this.services, this.offerServices, session, contactId, t.errors.formHasErrors);
       return card ? { card } : { message: t.contact.gone };
     }
-    const [contact, file] = await Promise.all([this.services.contacts.details(actor.firmId, contactId), this.services.clientFiles.details(actor.firmId, clientFileId)]);
+    const [contact, file] = await Promise.all([contactFor(this.services, session, contactId), clientFileFor(this.services, session, clientFileId)]);
     if (!contact || !file) return { message: t.contact.gone };
     const offerName = (await this.offerServices.offers.offerOf(actor.firmId, offerId))?.name ?? offerId;
     const gate = await paidOfferGate(this.offerServices, session, offerId, { clientFileId, contactId, summary: `${offerName} – ${contactDisplayName(contact.contact)} (dossier ${file.file.code})` });
@@ -97,6 +99,13 @@ export class ProposeOfferAction implements CardActionHandler {
   }
 }
 
+/** The offer card's data for staff; an offer on another service's file is refused (OtherServiceError). */
+async function offerContextFor(offerServices: OfferTeamsServices, session: TurnSession, subscriptionId: string) {
+  const context = await offerServices.cards.context(session.actor.firmId, subscriptionId);
+  if (context) assertVisible(session, context.clientFile);
+  return context;
+}
+
 async function staffCardAfter(offerServices: OfferTeamsServices, session: TurnSession, subscriptionId: string, outcome: ChangeOutcome, doneText: string): Promise<CardActionResult> {
   const t = session.t.offers;
   const banner =
@@ -116,7 +125,7 @@ export class ChangeOfferAction implements CardActionHandler {
 
   async handle(_context: TurnContext, session: TurnSession, data: Record<string, unknown>): Promise<CardActionResult> {
     const { subscriptionId, version, offerId } = parseCardData(this.verb, changeData, data);
-    const context = await this.offerServices.cards.context(session.actor.firmId, subscriptionId);
+    const context = await offerContextFor(this.offerServices, session, subscriptionId);
     if (!context) return { message: session.t.errors.staleCard };
     if (!offerId) return staffCardAfter(this.offerServices, session, subscriptionId, { status: 'offerUnknown' }, '');
     const target = await this.offerServices.offers.offerOf(session.actor.firmId, offerId);
@@ -140,7 +149,7 @@ export class EndOfferAction implements CardActionHandler {
 
   async handle(_context: TurnContext, session: TurnSession, data: Record<string, unknown>): Promise<CardActionResult> {
     const { subscriptionId, version } = parseCardData(this.verb, versioned, data);
-    const context = await this.offerServices.cards.context(session.actor.firmId, subscriptionId);
+    const context = await offerContextFor(this.offerServices, session, subscriptionId);
     if (!context) return { message: session.t.errors.staleCard };
     if (context.offer.paid && !decide(session.access, requirements.change('offers')).allowed) {
       return { message: format(session.t.access.refusedMissingProfile, { application: session.t.access.applications.offers, level: session.t.access.levels.modification }) };
@@ -157,6 +166,7 @@ export class CompleteOfferStepAction implements CardActionHandler {
 
   async handle(_context: TurnContext, session: TurnSession, data: Record<string, unknown>): Promise<CardActionResult> {
     const { subscriptionId, version, stepId } = parseCardData(this.verb, stepData, data);
+    await offerContextFor(this.offerServices, session, subscriptionId);
     const outcome = await this.offerServices.offers.completeStep(session.actor.firmId, stampOf(session.actor, new Date()), subscriptionId, version, stepId);
     const context = await this.offerServices.cards.context(session.actor.firmId, subscriptionId);
     const label = context?.offer.steps.find((step) => step.id === stepId)?.label ?? stepId;
@@ -171,7 +181,7 @@ export class ShowOfferAction implements CardActionHandler {
 
   async handle(_context: TurnContext, session: TurnSession, data: Record<string, unknown>): Promise<CardActionResult> {
     const { subscriptionId } = parseCardData(this.verb, showData, data);
-    const context = await this.offerServices.cards.context(session.actor.firmId, subscriptionId);
+    const context = await offerContextFor(this.offerServices, session, subscriptionId);
     return context ? { card: this.offerServices.cards.staffView(session.language, context) } : { message: session.t.errors.staleCard };
   }
 }

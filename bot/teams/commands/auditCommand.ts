@@ -8,6 +8,7 @@ import { keywordMatcher, type Access, type BotCommand } from '../handlers.js';
 import { replyWithCard, replyWithText } from '../reply.js';
 import type { TeamsServices } from '../services.js';
 import type { TurnSession } from '../session.js';
+import { contactFor, findClientFileFor, visibilityOf } from '../visibility.js';
 
 /** "journal", "journal dossier 000001", "journal interlocuteur lea@…": the latest entries of the audit log. */
 export class AuditLogCommand implements BotCommand {
@@ -24,17 +25,24 @@ export class AuditLogCommand implements BotCommand {
     let query: AuditQuery = {};
     let title = t.history.titleFirm;
     if (fileArgs) {
-      const found = await this.services.clientFiles.find(actor.firmId, fileArgs[1]!);
+      const found = await findClientFileFor(this.services, session, fileArgs[1]!);
       if (found.kind !== 'one') return replyWithText(context, format(t.clientFile.notFound, { query: fileArgs[1]! }));
       query = { clientFileId: found.record.id };
       title = format(t.history.titleFile, { code: found.record.code, name: found.record.companyName });
     } else if (contactArgs) {
       const found = await this.services.contacts.find(actor.firmId, contactArgs[1]!);
       if (found.kind !== 'one') return replyWithText(context, format(t.contact.notFound, { query: contactArgs[1]! }));
+      await contactFor(this.services, session, found.record.id);
       query = { contactId: found.record.id };
       title = format(t.history.titleContact, { name: contactDisplayName(found.record) });
     } else if (args.trim()) {
       return replyWithText(context, t.commands.auditLog.usage);
+    }
+    // A user of services reads nothing about other services' files, nor about contacts linked only to them.
+    const visibility = visibilityOf(session);
+    if (visibility !== 'all') {
+      const hidden = await this.services.clientFiles.hiddenFilesAndContacts(actor.firmId, visibility);
+      query = { ...query, excluding: { clientFileIds: [...hidden.clientFileIds], contactIds: [...hidden.contactIds] } };
     }
     const entries = await this.deps.audit.search(actor.firmId, query, 15);
     const [files, contacts] = await Promise.all([

@@ -9,6 +9,7 @@ import { keywordMatcher, type Access, type BotCommand } from '../handlers.js';
 import { replyWithCard, replyWithText } from '../reply.js';
 import type { TeamsServices } from '../services.js';
 import type { TurnSession } from '../session.js';
+import { findClientFileFor, invitableContacts, invitationPreviewFor } from '../visibility.js';
 
 /**
  * "inviter lea@…" or "inviter bernard": one contact, with a confirmation card.
@@ -25,17 +26,18 @@ export class InviteCommand implements BotCommand {
     const { t, actor, language } = session;
     if (!args) return replyWithText(context, t.guest.usage);
     if (/^(tous|tout le monde|all|everyone)$/i.test(args)) {
-      const contacts = await this.guest.onboarding.contactsToInvite(actor.firmId, { kind: 'notInvited' });
+      const contacts = await invitableContacts(this.services, this.guest, session, { kind: 'notInvited' });
       return replyWithCard(context, bulkInvitePreviewCard(language, contacts, { kind: 'notInvited' }, this.services.newRequestId()));
     }
     const explicitFiles = /^(dossiers?|files?|client\s+files?)\s+(.+)$/i.exec(args);
     const words = (explicitFiles ? explicitFiles[2]! : args).split(/[\s,;]+/).filter(Boolean);
     const codes = words.map((word) => checkClientFileCode(word));
     if (explicitFiles || (codes.every((code) => code.ok) && words.length > 0)) {
-      const files = await Promise.all(codes.map((code) => (code.ok ? this.services.clientFiles.find(actor.firmId, code.value) : undefined)));
+      // One code of another service refuses the whole request, saying why, rather than inviting part of it.
+      const files = await Promise.all(codes.map((code) => (code.ok ? findClientFileFor(this.services, session, code.value) : undefined)));
       const ids = files.flatMap((found) => (found?.kind === 'one' ? [found.record.id] : []));
       if (ids.length === words.length) {
-        const contacts = await this.guest.onboarding.contactsToInvite(actor.firmId, { kind: 'clientFiles', ids });
+        const contacts = await invitableContacts(this.services, this.guest, session, { kind: 'clientFiles', ids });
         return replyWithCard(context, bulkInvitePreviewCard(language, contacts, { kind: 'clientFiles', ids }, this.services.newRequestId()));
       }
       if (explicitFiles) return replyWithText(context, `${format(t.clientFile.notFound, { query: words.join(' ') })} ${t.guest.usage}`);
@@ -43,7 +45,7 @@ export class InviteCommand implements BotCommand {
     const found = await this.services.contacts.find(actor.firmId, args);
     if (found.kind === 'none') return replyWithText(context, `${format(t.contact.notFound, { query: args })} ${t.guest.usage}`);
     if (found.kind === 'many') return replyWithCard(context, contactResultsCard(language, args, found.records, found.more, 'guest.preview'));
-    const preview = await this.guest.onboarding.preview(actor.firmId, found.record.id);
+    const preview = await invitationPreviewFor(this.services, this.guest, session, found.record.id);
     if (!preview) return replyWithText(context, t.contact.gone);
     await replyWithCard(context, invitePreviewCard(language, preview, this.services.newRequestId()));
   }

@@ -7,6 +7,7 @@ import { describeLink } from '../linkText.js';
 import { replyWithCard, replyWithText } from '../reply.js';
 import type { TeamsServices } from '../services.js';
 import type { TurnSession } from '../session.js';
+import { visibilityOf } from '../visibility.js';
 
 /** "lier <e-mail> <code> [principal]" links at once; "lier" alone opens the form. */
 export class LinkCommand implements BotCommand {
@@ -24,7 +25,7 @@ export class LinkCommand implements BotCommand {
     if (primary) words.pop();
     if (words.length !== 2) return replyWithText(context, t.link.usage);
     const [contactEmail, clientFileCode] = words as [string, string];
-    const outcome = await this.services.contacts.link(actor, { contactEmail, clientFileCode, primary });
+    const outcome = await this.services.contacts.link(actor, { contactEmail, clientFileCode, primary }, visibilityOf(session));
     if (outcome.status === 'invalid') {
       const problems = Object.values(outcome.errors).map((error) => fieldErrorMessage(language, error!));
       return replyWithText(context, `${problems.join(' ')} ${t.link.usage}`);

@@ -9,6 +9,7 @@ import { keywordMatcher, type Access, type BotCommand } from '../handlers.js';
 import { replyWithCard, replyWithText } from '../reply.js';
 import type { TeamsServices } from '../services.js';
 import type { TurnSession } from '../session.js';
+import { contactFor } from '../visibility.js';
 
 /** "révoquer <e-mail ou nom>": a card to choose what to remove, which is itself the confirmation. */
 export class RevokeCommand implements BotCommand {
@@ -25,6 +26,7 @@ export class RevokeCommand implements BotCommand {
     if (found.kind === 'none') return replyWithText(context, `${format(t.contact.notFound, { query: args })} ${t.guest.revokeUsage}`);
     if (found.kind === 'many') return replyWithCard(context, contactResultsCard(language, args, found.records, found.more, 'guest.openRevoke'));
     const contact = found.record;
+    await contactFor(this.services, session, contact.id);
     if (!contact.guest || !['invited', 'accepted', 'member'].includes(contact.guest.state)) {
       return replyWithText(context, format(t.guest.revokeNotGuest, { name: contactDisplayName(contact) }));
     }

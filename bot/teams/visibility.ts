@@ -1,0 +1,62 @@
+import { canSeeService, OtherServiceError, visibleServiceIds } from '../domain/access/policy.js';
+import type { ClientFileDetails, FindOutcome } from '../domain/clientFileService.js';
+import type { ClientFile } from '../domain/clientFile.js';
+import type { Contact } from '../domain/contact.js';
+import type { ContactDetails } from '../domain/contactService.js';
+import type { InvitationPreview, InvitationSelection } from '../domain/guestOnboardingService.js';
+import type { GuestTeamsServices } from './guestServices.js';
+import type { TeamsServices } from './services.js';
+import type { TurnSession } from './session.js';
+
+/**
+ * The one way handlers reach a client file or a contact for the acting user: a user attached to
+ * services gets only what those services (and no service) hold; anything else throws
+ * OtherServiceError, which the bot turns into « Ce dossier est suivi par un autre service… » before
+ * the handler writes anything. Ids taken from card data are user input: they go through here too.
+ */
+export function visibilityOf(session: TurnSession): 'all' | string[] {
+  return visibleServiceIds(session.access);
+}
+
+/** The file's details, or null when it no longer exists; refuses a file of another service. */
+export function clientFileFor(services: TeamsServices, session: TurnSession, clientFileId: string): Promise<ClientFileDetails | null> {
+  return services.clientFiles.details(session.actor.firmId, clientFileId, visibilityOf(session));
+}
+
+/** A code or a name, as typed; refuses a file of another service. */
+export function findClientFileFor(services: TeamsServices, session: TurnSession, query: string): Promise<FindOutcome<ClientFile>> {
+  return services.clientFiles.find(session.actor.firmId, query, visibilityOf(session));
+}
+
+/** The contact's card data with only the files the user may see; refuses a contact of other services only. */
+export function contactFor(services: TeamsServices, session: TurnSession, contactId: string): Promise<ContactDetails | null> {
+  return services.contacts.details(session.actor.firmId, contactId, visibilityOf(session));
+}
+
+/** Throws unless the user may see this file (already loaded, e.g. through an offer). */
+export function assertVisible(session: TurnSession, file: Pick<ClientFile, 'serviceId'>): void {
+  if (!canSeeService(visibilityOf(session), file.serviceId)) throw new OtherServiceError(file.serviceId!);
+}
+
+/**
+ * The contacts a bulk invitation designates, within what the user may see: files of other services
+ * are dropped (a card's ids may be forged or the file reassigned since), and so are contacts linked
+ * only to such files (« inviter tous » of a « Pôle social » user invites Pôle social's clients).
+ */
+export async function invitableContacts(services: TeamsServices, guest: GuestTeamsServices, session: TurnSession, selection: InvitationSelection): Promise<Contact[]> {
+  const firmId = session.actor.firmId;
+  const visibility = visibilityOf(session);
+  if (visibility === 'all') return guest.onboarding.contactsToInvite(firmId, selection);
+  const hidden = await services.clientFiles.hiddenFilesAndContacts(firmId, visibility);
+  const narrowed: InvitationSelection = selection.kind === 'clientFiles' ? { kind: 'clientFiles', ids: selection.ids.filter((id) => !hidden.clientFileIds.has(id)) } : selection;
+  const contacts = await guest.onboarding.contactsToInvite(firmId, narrowed);
+  return contacts.filter((contact) => !hidden.contactIds.has(contact.id));
+}
+
+/** The one-contact invitation preview, listing only the files the user may see; refuses a contact of other services only. */
+export async function invitationPreviewFor(services: TeamsServices, guest: GuestTeamsServices, session: TurnSession, contactId: string): Promise<InvitationPreview | null> {
+  if (!(await contactFor(services, session, contactId))) return null;
+  const preview = await guest.onboarding.preview(session.actor.firmId, contactId);
+  const visibility = visibilityOf(session);
+  return preview && { ...preview, clientFiles: preview.clientFiles.filter((entry) => canSeeService(visibility, entry.file.serviceId)) };
+}
