@@ -182,7 +182,8 @@ export interface ImportOutcome {
 /**
  * The audit log. A change to a record hands its entry to the store method making the change, which
  * writes both in one operation (bot/store/auditRelay.ts delivers it); record() is only for entries
- * that change no record (the end of an import).
+ * that change no record: the end of an import, or an outside action already done (an invitation or
+ * an e-mail sent) whose record moved on meanwhile, so that its guarded update wrote nothing.
  */
 export interface AuditLog {
   record(entry: Omit<AuditEntry, 'id'> & { id?: string }): Promise<void>;
