@@ -52,7 +52,7 @@ export interface PortfolioSummaryStore {
    * two refreshes racing cannot leave the older picture.
    */
   saveSummary(firmId: string, clientFileId: string, summary: PortfolioSummary, readAt: number): Promise<void>;
-  clientFileIdsOfContact(firmId: string, contactId: string): Promise<string[]>;
+  clientFileIdsOfContacts(firmId: string, contactIds: string[]): Promise<string[]>;
   /** Files whose summary is missing or older than `version`, a batch at a time. */
   filesWithStaleSummary(version: number, limit: number): Promise<{ firmId: string; id: string }[]>;
 }
@@ -94,20 +94,45 @@ export function summariseFile(file: SummarySources['files'][number], sources: Su
   };
 }
 
-/** Keeps every file's summary in step with its records. */
+/**
+ * Keeps every file's summary in step with its records. Entries arriving together (a bulk invitation
+ * records 150 every 5 s) are coalesced: each waits for the next batch that covers it, and a batch
+ * reads each collection once for all its files.
+ */
 export class PortfolioProjector {
   private readonly clock: () => number;
+  private pending = new Map<string, { files: Set<string>; contacts: Set<string> }>();
+  private running: Promise<void> = Promise.resolve();
+  private next: Promise<void> | null = null;
 
   constructor(private readonly deps: { store: PortfolioSummaryStore; now?: () => number }) {
     this.clock = deps.now ?? Date.now;
   }
 
   /** Called for every entry that reaches the audit log: the files it concerns are recomputed. */
-  async onAuditEntry(entry: AuditEntry): Promise<void> {
-    const ids = new Set<string>();
-    if (entry.clientFileId) ids.add(entry.clientFileId);
-    if (entry.contactId) for (const id of await this.deps.store.clientFileIdsOfContact(entry.firmId, entry.contactId)) ids.add(id);
-    if (ids.size > 0) await this.refresh(entry.firmId, [...ids]);
+  onAuditEntry(entry: AuditEntry): Promise<void> {
+    if (!entry.clientFileId && !entry.contactId) return Promise.resolve();
+    const firm = this.pending.get(entry.firmId) ?? { files: new Set<string>(), contacts: new Set<string>() };
+    if (entry.clientFileId) firm.files.add(entry.clientFileId);
+    if (entry.contactId) firm.contacts.add(entry.contactId);
+    this.pending.set(entry.firmId, firm);
+    // One batch waits behind the running one and takes everything queued by the time it starts.
+    this.next ??= this.running.catch(() => undefined).then(() => this.drain());
+    return this.next;
+  }
+
+  private drain(): Promise<void> {
+    this.next = null;
+    const batch = this.pending;
+    this.pending = new Map();
+    this.running = (async () => {
+      for (const [firmId, { files, contacts }] of batch) {
+        const ids = new Set(files);
+        if (contacts.size > 0) for (const id of await this.deps.store.clientFileIdsOfContacts(firmId, [...contacts])) ids.add(id);
+        await this.refresh(firmId, [...ids]);
+      }
+    })();
+    return this.running;
   }
 
   async refresh(firmId: string, clientFileIds: string[]): Promise<void> {

@@ -163,11 +163,11 @@ export class MongoPortfolioSummaryStore implements PortfolioSummaryStore {
     });
   }
 
-  clientFileIdsOfContact(firmId: string, contactId: string): Promise<string[]> {
+  clientFileIdsOfContacts(firmId: string, contactIds: string[]): Promise<string[]> {
     return guarded(async () => {
-      const _id = toObjectId(contactId);
-      if (!_id) return [];
-      const links = await this.links.find({ firmId, contactId: _id }, { projection: { _id: 0, clientFileId: 1 } }).toArray();
+      const ids = toObjectIds(contactIds);
+      if (ids.length === 0) return [];
+      const links = await this.links.find({ firmId, contactId: { $in: ids } }, { projection: { _id: 0, clientFileId: 1 } }).toArray();
       return [...new Set(links.map((link) => link.clientFileId.toHexString()))];
     });
   }

@@ -86,8 +86,8 @@ class MemorySummaryStore implements PortfolioSummaryStore {
     if (!known || known.readAt <= readAt) this.saved.set(id, { summary, readAt });
     this.stale = this.stale.filter((candidate) => candidate.id !== id);
   }
-  async clientFileIdsOfContact(_firmId: string, contactId: string): Promise<string[]> {
-    return this.data.links.filter((link) => link.contactId === contactId).map((link) => link.clientFileId);
+  async clientFileIdsOfContacts(_firmId: string, contactIds: string[]): Promise<string[]> {
+    return [...new Set(this.data.links.filter((link) => contactIds.includes(link.contactId)).map((link) => link.clientFileId))];
   }
   async filesWithStaleSummary(_version: number, limit: number) {
     return this.stale.slice(0, limit);
@@ -108,6 +108,16 @@ describe('portfolio projector', () => {
     store.saved.clear();
     await projector.onAuditEntry(entry({}));
     assert.equal(store.saved.size, 0, 'an entry about neither (an import ending) changes no summary');
+  });
+
+  it('coalesces entries arriving together into one read of the records', async () => {
+    const store = new MemorySummaryStore(sources());
+    const projector = new PortfolioProjector({ store });
+    await Promise.all([projector.onAuditEntry(entry({ clientFileId: 'f1' })), projector.onAuditEntry(entry({ contactId: 'c3' })), projector.onAuditEntry(entry({ clientFileId: 'f1' }))]);
+    assert.equal(store.reads.length, 1, 'three entries, one batch');
+    assert.deepEqual([...store.reads[0]!].sort(), ['f1', 'f2']);
+    await projector.onAuditEntry(entry({ clientFileId: 'f2' }));
+    assert.equal(store.reads.length, 2, 'a later entry gets its own batch');
   });
 
   it('rebuilds stale summaries in batches and stops on files that stay stale', async () => {
