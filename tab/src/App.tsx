@@ -86,7 +86,7 @@ export function App({ host }: { host: HostContext }) {
           <Pager state={portfolio.state} request={portfolio.request} onPage={portfolio.goToPage} onPageSize={(pageSize) => portfolio.update({ pageSize })} />
         </main>
         <LegalFooter />
-        <ClientDrawer api={api} clientId={openClientId} onClose={() => setOpenClientId(null)} />
+        <ClientDrawer api={api} clientId={openClientId} onClose={() => setOpenClientId(null)} onSaved={reload} />
         </div>
       </FluentProvider>
     </LanguageContext.Provider>

@@ -44,11 +44,42 @@ export interface PortfolioRequest {
   direction: 'asc' | 'desc';
 }
 
-/** An answer the API refused: status and its French message, shown as is. */
+/** A field the server refused, named as in the edit body (`siret`, `equipment.mandate`…). */
+export interface FieldProblem {
+  field: string | null;
+  message: string;
+}
+
+/** What a bulk action acts on: ticked rows, or every file of the current view (all its pages). */
+export type BulkSelection = { kind: 'ids'; ids: string[] } | { kind: 'allMatching'; request: PortfolioRequest; total: number };
+
+/** An answer the API refused: status and its French message, shown as is, with each field's problem when there are some. */
 export class ApiError extends Error {
-  constructor(readonly status: number, message: string) {
+  constructor(readonly status: number, message: string, readonly problems: FieldProblem[] = []) {
     super(message);
   }
+}
+
+/** Who uses the tab, and whether « Modifier » is theirs to use. */
+export interface MeView {
+  displayName: string;
+  firmId: string;
+  canEdit: boolean;
+}
+
+type Editable<T> = { [K in keyof T]?: T[K] extends boolean ? boolean : string };
+
+/** PATCH /api/portfolio/:id: only what changed, plus the version the form was filled from. */
+export interface ClientEditBody {
+  expectedUpdatedAt: string;
+  companyName?: string;
+  legalForm?: string;
+  siret?: string;
+  apeCode?: string;
+  taxRegime?: string;
+  equipment?: Editable<PortfolioClientView['equipment']>;
+  collection?: Editable<PortfolioClientView['collection']>;
+  notes?: string;
 }
 
 export class PortfolioApi {
@@ -72,6 +103,15 @@ export class PortfolioApi {
 
   client(id: string, signal?: AbortSignal): Promise<PortfolioClientView> {
     return this.get(`/api/portfolio/${encodeURIComponent(id)}`, signal);
+  }
+
+  me(signal?: AbortSignal): Promise<MeView> {
+    return this.get('/api/me', signal);
+  }
+
+  /** Saves an edit; 400 carries each field's problem, 409 means someone changed the file meanwhile. */
+  updateClient(id: string, body: ClientEditBody): Promise<PortfolioClientView> {
+    return this.send(`/api/portfolio/${encodeURIComponent(id)}`, { method: 'PATCH', body: JSON.stringify(body) });
   }
 
   /** The current view as a CSV file (same search, filters and sort, every page). */
@@ -113,8 +153,8 @@ export class PortfolioApi {
     const token = await this.getToken();
     const headers: Record<string, string> = { ...(token ? { Authorization: `Bearer ${token}` } : {}), ...(init.body ? { 'Content-Type': 'application/json' } : {}) };
     const response = await fetch(path, { ...init, headers });
-    const body = (await response.json().catch(() => ({}))) as { error?: string };
-    if (!response.ok) throw new ApiError(response.status, body.error ?? `HTTP ${response.status}`);
+    const body = (await response.json().catch(() => ({}))) as { error?: string; problems?: FieldProblem[] };
+    if (!response.ok) throw new ApiError(response.status, body.error ?? `HTTP ${response.status}`, body.problems);
     return body as T;
   }
 }

@@ -166,6 +166,37 @@ describe('dashboard tab in a browser (local mode)', function () {
     await page.screenshot({ path: join(artifacts, 'tab-portfolio.png'), fullPage: true });
   });
 
+  it('edits a client from its drawer: errors under the field, then saved and shown', async () => {
+    await page.getByRole('searchbox').fill('taxi');
+    await assertText(range(), '1-1 sur 1', 'the search applied');
+    await page.getByRole('button', { name: 'Ouvrir le dossier Taxi Durand' }).click();
+    const drawer = page.getByRole('dialog');
+    await assertText(drawer, 'Équipement', 'the equipment section');
+    const modify = drawer.getByRole('button', { name: 'Modifier le dossier Taxi Durand' });
+    await modify.click();
+    await drawer.getByRole('button', { name: 'Annuler' }).click();
+    assert.equal(await modify.evaluate((button) => button === document.activeElement), true, 'cancelling gives the focus back to « Modifier »');
+    await modify.click();
+    await drawer.getByLabel('Raison sociale').fill('Taxi Durand Express');
+    await drawer.getByLabel('SIRET').fill('123');
+    await drawer.getByRole('combobox', { name: 'Mandat' }).click();
+    await page.getByRole('option', { name: 'Mandat envoyé' }).click();
+    await drawer.getByRole('button', { name: 'Enregistrer' }).click();
+    await assertText(drawer, 'Le SIRET doit comporter exactement 14 chiffres', 'the server’s message under the field');
+    await page.screenshot({ path: join(artifacts, 'tab-client-edit-errors.png') });
+    await drawer.getByLabel('SIRET').fill('');
+    await drawer.getByRole('button', { name: 'Enregistrer' }).click();
+    await assertText(drawer, 'Dossier enregistré.', 'saved');
+    await assertText(drawer, 'Taxi Durand Express', 'the new name');
+    await assertText(drawer, 'Mandat envoyé', 'the new mandate state');
+    await assertText(drawer, 'Dossier modifié', 'the edit is in the history');
+    await page.screenshot({ path: join(artifacts, 'tab-client-edit.png'), fullPage: true });
+    await page.keyboard.press('Escape');
+    await drawer.waitFor({ state: 'hidden' });
+    await assertText(page.getByRole('table', { name: 'Clients du cabinet' }), 'Taxi Durand Express', 'the table shows the new name');
+    await page.getByRole('searchbox').fill('');
+  });
+
   it('invites the contacts of selected clients as one job, whose progress survives a reload', async () => {
     await page.getByRole('searchbox').fill('');
     await page.getByRole('checkbox', { name: 'Sélectionner Atelier Céramique' }).check();

@@ -17,27 +17,51 @@ import {
   TableRow,
   Text,
 } from '@fluentui/react-components';
-import { DismissRegular } from '@fluentui/react-icons';
-import { useEffect, useState } from 'react';
+import { DismissRegular, EditRegular } from '@fluentui/react-icons';
+import { useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { ApiError, type OnboardingState, type PortfolioApi, type PortfolioClientView } from '../api';
 import { format, formatDate, useLanguage, type Language } from '../i18n';
 import { useClientDrawerStyles } from './ClientDrawer.styles';
+import { ClientEditForm, type EditResult } from './ClientEditForm';
 import { stateColor } from './OnboardingBadges';
 import { formatSiret } from './PortfolioTable';
 
 type Loaded = { status: 'loading' } | { status: 'ready'; client: PortfolioClientView } | { status: 'error'; message: string };
+type Notice = { intent: 'success' | 'warning'; text: string } | null;
 
-/** One client: details, contacts (primary, scope, guest state with dates) and history, oldest first. */
-export function ClientDrawer({ api, clientId, onClose }: { api: PortfolioApi; clientId: string | null; onClose(): void }) {
+/**
+ * One client: details, equipment, collection, notes, contacts (primary, scope, guest state with
+ * dates) and history, oldest first; « Modifier » for those allowed to edit.
+ */
+export function ClientDrawer({ api, clientId, onClose, onSaved }: { api: PortfolioApi; clientId: string | null; onClose(): void; onSaved?(): void }) {
   const styles = useClientDrawerStyles();
   const language = useLanguage();
   const t = language.texts.drawer;
   const [loaded, setLoaded] = useState<Loaded>({ status: 'loading' });
+  const [reloads, setReloads] = useState(0);
+  const [canEdit, setCanEdit] = useState(false);
+  const [editing, setEditing] = useState(false);
+  const [notice, setNotice] = useState<Notice>(null);
+  const editButton = useRef<HTMLButtonElement>(null);
+  const wasEditing = useRef(false);
+
+  useEffect(() => {
+    const controller = new AbortController();
+    // Without an answer « Modifier » stays hidden: the server refuses the edit anyway.
+    api.me(controller.signal).then((me) => setCanEdit(me.canEdit === true), () => undefined);
+    return () => controller.abort();
+  }, [api]);
+
+  useEffect(() => {
+    setEditing(false);
+    setNotice(null);
+  }, [clientId]);
 
   useEffect(() => {
     if (!clientId) return;
     const controller = new AbortController();
-    setLoaded({ status: 'loading' });
+    // Reloading the same client keeps it on screen (and the focused button in place); another client starts afresh.
+    setLoaded((current) => (current.status === 'ready' && current.client.id === clientId ? current : { status: 'loading' }));
     api.client(clientId, controller.signal).then(
       (client) => setLoaded({ status: 'ready', client }),
       (error: unknown) => {
@@ -45,13 +69,52 @@ export function ClientDrawer({ api, clientId, onClose }: { api: PortfolioApi; cl
       },
     );
     return () => controller.abort();
-  }, [api, clientId]);
+  }, [api, clientId, reloads]);
 
-  const client = loaded.status === 'ready' ? loaded.client : undefined;
+  // Back from the form, keyboard focus returns to the button that opened it, before anything else
+  // can notice it lost: focus left on the page would hide the drawer from screen readers.
+  useLayoutEffect(() => {
+    if (wasEditing.current && !editing) editButton.current?.focus();
+    wasEditing.current = editing;
+  }, [editing]);
+
+  const finishEdit = (result: EditResult) => {
+    setEditing(false);
+    if (result.kind === 'saved') {
+      setLoaded({ status: 'ready', client: result.client });
+      setNotice({ intent: 'success', text: t.saved });
+      onSaved?.();
+    } else {
+      setNotice({ intent: 'warning', text: t.changedMeanwhile });
+      setReloads((count) => count + 1);
+    }
+  };
+
+  // The previous client is never shown under another id: its buttons would take the focus, then vanish with it.
+  const client = loaded.status === 'ready' && loaded.client.id === clientId ? loaded.client : undefined;
+  const headerActions = (
+    <div className={styles.headerActions}>
+      {canEdit && client && !editing && (
+        <Button
+          ref={editButton}
+          appearance="primary"
+          icon={<EditRegular />}
+          aria-label={format(t.editLabel, { name: client.companyName })}
+          onClick={() => {
+            setNotice(null);
+            setEditing(true);
+          }}
+        >
+          {t.edit}
+        </Button>
+      )}
+      <Button appearance="subtle" aria-label={t.close} icon={<DismissRegular />} onClick={onClose} />
+    </div>
+  );
   return (
     <OverlayDrawer open={clientId !== null} position="end" size="large" onOpenChange={(_event, data) => !data.open && onClose()} aria-label={client?.companyName}>
       <DrawerHeader>
-        <DrawerHeaderTitle action={<Button appearance="subtle" aria-label={t.close} icon={<DismissRegular />} onClick={onClose} />}>
+        <DrawerHeaderTitle action={headerActions}>
           {client ? client.companyName : loaded.status === 'loading' ? language.texts.loading : ''}
         </DrawerHeaderTitle>
         {client && <Text className={styles.subtitle}>{[client.code, client.legalForm].filter(Boolean).join(' · ')}</Text>}
@@ -63,7 +126,20 @@ export function ClientDrawer({ api, clientId, onClose }: { api: PortfolioApi; cl
             <MessageBarBody>{loaded.message}</MessageBarBody>
           </MessageBar>
         )}
-        {client && <ClientContent client={client} language={language} />}
+        {notice && (
+          <MessageBar intent={notice.intent} role={notice.intent === 'warning' ? 'alert' : 'status'}>
+            <MessageBarBody>{notice.text}</MessageBarBody>
+          </MessageBar>
+        )}
+        {client && editing && (
+          <>
+            <Text as="h2" size={500} weight="semibold">
+              {t.editTitle}
+            </Text>
+            <ClientEditForm key={client.updatedAt} api={api} client={client} onDone={finishEdit} onCancel={() => setEditing(false)} />
+          </>
+        )}
+        {client && !editing && <ClientContent client={client} language={language} />}
       </DrawerBody>
     </OverlayDrawer>
   );
@@ -82,20 +158,51 @@ function ClientContent({ client, language }: { client: PortfolioClientView; lang
     [t.guestTeam, client.guestTeam?.name ?? null],
     [t.createdAt, formatDate(client.createdAt, language)],
   ];
+  const { equipment: tools, collection: sources } = client;
+  const equipment: [string, string | null][] = [
+    [t.purchases, tools.purchases ?? null],
+    [t.sales, tools.sales ?? null],
+    [t.till, tools.till ?? null],
+    [t.mandate, t.mandateStates[tools.mandate]],
+    [t.einvoicing, t.einvoicingStates[tools.einvoicingRegistration]],
+    [t.reform, tools.reformAwareness ? t.yes : t.no],
+  ];
+  const collection: [string, string | null][] = [
+    [t.feedReception, sources.feedReception ?? null],
+    [t.purchaseFeed, sources.purchaseFeed ?? null],
+    [t.salesFeed, sources.salesFeed ?? null],
+    [t.bankFeed, sources.bankFeed ?? null],
+    [t.payroll, sources.payroll ?? null],
+    [t.collectionEmail, sources.collectionEmail ?? null],
+  ];
   return (
     <>
       <section className={styles.section} aria-labelledby="client-details">
         <Text as="h2" size={400} weight="semibold" id="client-details">
           {t.details}
         </Text>
-        <dl className={styles.facts}>
-          {facts.map(([term, value]) => (
-            <div key={term} style={{ display: 'contents' }}>
-              <dt className={styles.term}>{term}</dt>
-              <dd className={styles.value}>{value || t.none}</dd>
-            </div>
-          ))}
-        </dl>
+        <Facts facts={facts} none={t.none} />
+      </section>
+
+      <section className={styles.section} aria-labelledby="client-equipment">
+        <Text as="h2" size={400} weight="semibold" id="client-equipment">
+          {t.equipment}
+        </Text>
+        <Facts facts={equipment} none={t.none} />
+      </section>
+
+      <section className={styles.section} aria-labelledby="client-collection">
+        <Text as="h2" size={400} weight="semibold" id="client-collection">
+          {t.collection}
+        </Text>
+        <Facts facts={collection} none={t.none} />
+      </section>
+
+      <section className={styles.section} aria-labelledby="client-notes">
+        <Text as="h2" size={400} weight="semibold" id="client-notes">
+          {t.notes}
+        </Text>
+        <Text className={styles.notes}>{client.notes || t.noNotes}</Text>
       </section>
 
       <section className={styles.section} aria-labelledby="client-contacts">
@@ -161,6 +268,20 @@ function ClientContent({ client, language }: { client: PortfolioClientView; lang
         )}
       </section>
     </>
+  );
+}
+
+function Facts({ facts, none }: { facts: [string, string | null][]; none: string }) {
+  const styles = useClientDrawerStyles();
+  return (
+    <dl className={styles.facts}>
+      {facts.map(([term, value]) => (
+        <div key={term} style={{ display: 'contents' }}>
+          <dt className={styles.term}>{term}</dt>
+          <dd className={styles.value}>{value || none}</dd>
+        </div>
+      ))}
+    </dl>
   );
 }
 
