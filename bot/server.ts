@@ -162,7 +162,7 @@ export async function startPasserelle(config: Config, logger: Logger, options: S
   const conversations = new MongoConversationReferenceStore(db);
 
   const teamStore = new MongoTeamStore(db);
-  const clientFiles = new ClientFileService({ clientFiles: clientFileStore, contacts: contactStore, links: linkStore, audit, teams: teamStore, now });
+  const clientFiles = new ClientFileService({ clientFiles: clientFileStore, contacts: contactStore, links: linkStore, teams: teamStore, now });
   const firmSettings = new FirmSettingsService(firmStore);
   const contacts = new ContactService({ contacts: contactStore, clientFiles: clientFileStore, links: linkStore, firmSettings, teams: teamStore, audit, clientFileService: clientFiles, now });
   const services: TeamsServices = { clientFiles, contacts, firmSettings, preferences, newRequestId: randomUUID };

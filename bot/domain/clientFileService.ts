@@ -7,7 +7,7 @@ import { canSeeService, OtherServiceError } from './access/policy.js';
 import type { Contact } from './contact.js';
 import type { FieldErrors } from './errors.js';
 import { checkClientFileCode, normaliseForSearch } from './fieldRules.js';
-import type { AuditLog, ClientFileStore, ContactLink, ContactLinkStore, ContactStore, FirmTeam, TeamStore } from './ports.js';
+import type { ClientFileStore, ContactLink, ContactLinkStore, ContactStore, FirmTeam, TeamStore } from './ports.js';
 
 export type CreateOutcome<T, Field extends string> =
   | { status: 'created'; record: T }
@@ -46,7 +46,6 @@ export class ClientFileService {
       clientFiles: ClientFileStore;
       contacts: ContactStore;
       links: ContactLinkStore;
-      audit: AuditLog;
       teams: TeamStore;
       now: () => Date;
     },

@@ -60,7 +60,7 @@ describe(`Audit outbox (${usingRealMongo ? 'real MongoDB' : 'in-process stand-in
     files = new MongoClientFileStore(db);
     contacts = new MongoContactStore(db);
     links = new MongoContactLinkStore(db);
-    service = new ClientFileService({ clientFiles: files, contacts, links, audit: log, teams: new MongoTeamStore(db), now: () => at });
+    service = new ClientFileService({ clientFiles: files, contacts, links, teams: new MongoTeamStore(db), now: () => at });
   });
   after(async () => {
     await client?.close();
