@@ -7,7 +7,7 @@ import {
   type Equipment,
 } from './clientFile.js';
 import type { FieldErrors } from './errors.js';
-import { checkApeCode, checkEmail, checkSiret, type FieldCheck } from './fieldRules.js';
+import { checkApeCode, checkEmail, checkMultilineText, checkSiret, type FieldCheck } from './fieldRules.js';
 import { FormChecker, type Validation } from './form.js';
 
 /** App and source names (« Shine Plus », « Cegid Quadra »): short labels, as the console's columns show them. */
@@ -127,19 +127,7 @@ function oneOf<T extends string>(value: string | undefined, allowed: readonly T[
  * free text: NFC, no control characters, no trailing blanks.
  */
 export function checkNotes(input: string): FieldCheck<string | undefined> {
-  const value = input
-    .normalize('NFC')
-    .replace(/\r\n?/g, '\n')
-    .replace(/[\u200B\uFEFF]/gu, '')
-    .replace(/[^\P{Cc}\n\t]/gu, '')
-    .split('\n')
-    .map((line) => line.trimEnd())
-    .join('\n')
-    .replace(/\n{3,}/g, '\n\n')
-    .trim();
-  if (value.length === 0) return { ok: true, value: undefined };
-  if ([...value].length > notesMax) return { ok: false, error: 'tooLong' };
-  return { ok: true, value };
+  return checkMultilineText(input, { required: false, max: notesMax });
 }
 
 /** Cleared values are absent rather than undefined, so a stored file and its edit compare equal. */

@@ -219,6 +219,23 @@ export function checkText(
   return ok(value);
 }
 
+/** Free text over several lines (notes, an e-mail's body): line breaks kept, control characters and trailing spaces dropped. */
+export function checkMultilineText(input: string | undefined, options: { required: boolean; max: number }): FieldCheck<string | undefined> {
+  const value = (input ?? '')
+    .normalize('NFC')
+    .replace(/\r\n?/g, '\n')
+    .replace(/[\u200B\uFEFF]/gu, '')
+    .replace(/[^\P{Cc}\n\t]/gu, '')
+    .split('\n')
+    .map((line) => line.trimEnd())
+    .join('\n')
+    .replace(/\n{3,}/g, '\n\n')
+    .trim();
+  if (value.length === 0) return options.required ? fail('required') : ok(undefined);
+  if ([...value].length > options.max) return fail('tooLong');
+  return ok(value);
+}
+
 // ---------------------------------------------------------------------------
 // Search normalisation
 // ---------------------------------------------------------------------------

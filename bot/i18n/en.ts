@@ -513,6 +513,7 @@ export const en: Messages = {
     activate: 'Activate Shine',
     activatedSent: 'Shine activated. The introduction e-mail was sent to {email}.',
     activatedManual: 'Shine activated. No sending mailbox is configured: copy the e-mail below and send it to {email}.',
+    activatedMailFailed: 'Shine activated, but the firm’s sending mailbox refused the e-mail: copy it below and send it yourself to {email}.',
     summary: '{flows} · {billing} · plan {plan} · account {email}',
     activeSince: 'Activated by {who} on {date}.',
   },

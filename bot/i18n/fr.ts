@@ -512,6 +512,7 @@ export const fr = {
     activate: 'Activer Shine',
     activatedSent: 'Shine activé. L’e-mail de présentation a été envoyé à {email}.',
     activatedManual: 'Shine activé. Aucune boîte d’envoi n’est configurée : copiez l’e-mail ci-dessous et envoyez-le à {email}.',
+    activatedMailFailed: 'Shine activé, mais la boîte d’envoi du cabinet a refusé l’e-mail : copiez-le ci-dessous et envoyez-le vous-même à {email}.',
     summary: '{flows} · {billing} · formule {plan} · compte {email}',
     activeSince: 'Activé par {who} le {date}.',
   },

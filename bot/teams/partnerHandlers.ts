@@ -156,7 +156,7 @@ export class ActivateShineAction implements CardActionHandler {
       return { card: shineCard(language, details.file, { preparation: prepared.ok ? prepared.value : undefined, refusal: outcome.refusal, emailBody: input.emailBody }) };
     }
     const primary = details.contacts.find((contact) => contact.primary)?.contact.email ?? outcome.setup.accountEmail;
-    const banner = { text: format(outcome.emailSent ? t.partners.activatedSent : t.partners.activatedManual, { email: primary }), good: true };
+    const banner = { text: format(outcome.emailSent ? t.partners.activatedSent : outcome.emailFailed ? t.partners.activatedMailFailed : t.partners.activatedManual, { email: primary }), good: true };
     return { card: shineCard(language, details.file, { setup: outcome.setup, emailBody: outcome.emailSent ? '' : input.emailBody, banner }) };
   }
 }

@@ -1,8 +1,9 @@
+import { DirectoryError } from '../directory.js';
 import type { ActorStamp } from '../actor.js';
 import { newAuditEntry } from '../audit.js';
 import type { ClientFile } from '../clientFile.js';
 import { contactDisplayName, type Contact } from '../contact.js';
-import { checkEmail, checkSiret, checkText } from '../fieldRules.js';
+import { checkEmail, checkMultilineText, checkSiret } from '../fieldRules.js';
 import type { AuditLog, ClientFileStore, ContactStore } from '../ports.js';
 import type { PartnerAppStore, ShineBillingMode, ShinePlan, ShineSetup } from './partnerApps.js';
 
@@ -90,14 +91,15 @@ export class ShineService {
     clientFileId: string,
     input: { purchases: boolean; sales: boolean; billingMode: ShineBillingMode; plan: ShinePlan; accountEmail: string; emailSubject: string; emailBody?: string },
     by: ActorStamp,
-  ): Promise<{ ok: true; setup: ShineSetup; emailSent: boolean } | { ok: false; refusal: ShineRefusal }> {
+  ): Promise<{ ok: true; setup: ShineSetup; emailSent: boolean; emailFailed: boolean } | { ok: false; refusal: ShineRefusal }> {
     const prepared = await this.prepare(firmId, clientFileId);
     if (!prepared.ok) return { ok: false, refusal: prepared.refusal };
     if (!input.purchases && !input.sales) return { ok: false, refusal: 'nothingChosen' };
     const email = checkEmail(input.accountEmail);
     if (!email.ok) return { ok: false, refusal: 'emailInvalid' };
     if ((await this.deps.apps.findShineByEmails(firmId, [email.value])).length > 0) return { ok: false, refusal: 'emailTaken' };
-    const body = checkText(input.emailBody, { required: false, max: 5_000 });
+    // The e-mail keeps its paragraphs: it is a letter to the client, not a one-line field.
+    const body = checkMultilineText(input.emailBody, { required: false, max: 5_000 });
     const activated = newAuditEntry({
       firmId, actor: by, action: 'shine.activated', clientFileId, contactId: prepared.value.primary.id,
       details: { purchases: input.purchases, sales: input.sales, billingMode: input.billingMode, plan: input.plan, alias: email.value !== prepared.value.primary.email },
@@ -111,14 +113,21 @@ export class ShineService {
     const app = shineEquipmentName(input.plan);
     await this.deps.clientFiles.setPartnerEquipment(firmId, clientFileId, { purchases: input.purchases ? app : undefined, sales: input.sales ? app : undefined }, by.at);
     let emailSent = false;
+    let emailFailed = false;
     if (this.deps.mailer && body.ok && body.value) {
-      await this.deps.mailer.send({ to: prepared.value.primary.email, subject: input.emailSubject, body: body.value });
-      emailSent = true;
+      try {
+        await this.deps.mailer.send({ to: prepared.value.primary.email, subject: input.emailSubject, body: body.value });
+        emailSent = true;
+      } catch (error) {
+        // Shine is active either way; the e-mail is then handed to staff to send themselves.
+        if (!(error instanceof DirectoryError)) throw error;
+        emailFailed = true;
+      }
     }
-    const mailed = newAuditEntry({ firmId, actor: by, action: emailSent ? 'shine.emailSent' : 'shine.emailPrepared', clientFileId, details: { subject: input.emailSubject } });
+    const mailed = newAuditEntry({ firmId, actor: by, action: emailSent ? 'shine.emailSent' : emailFailed ? 'shine.emailFailed' : 'shine.emailPrepared', clientFileId, details: { subject: input.emailSubject } });
     const recorded = await this.deps.apps.recordShineEmail(firmId, setup.id, setup.version, { sent: by, via: emailSent ? 'graph' : 'manual', subject: input.emailSubject }, mailed);
     // The e-mail left even if the setup changed meanwhile: then it is logged on its own.
     if (!recorded) await this.deps.audit.record(mailed);
-    return { ok: true, setup: recorded ?? setup, emailSent };
+    return { ok: true, setup: recorded ?? setup, emailSent, emailFailed };
   }
 }
