@@ -1,12 +1,13 @@
-import { FluentProvider, MessageBar, MessageBarBody, Text, teamsDarkTheme, teamsHighContrastTheme, teamsLightTheme } from '@fluentui/react-components';
+import { FluentProvider, MessageBar, MessageBarBody, Tab, TabList, Text, teamsDarkTheme, teamsHighContrastTheme, teamsLightTheme } from '@fluentui/react-components';
 import { useCallback, useEffect, useMemo, useState } from 'react';
-import { PortfolioApi } from './api';
+import { PortfolioApi, type BulkSelection, type OfferView } from './api';
 import { useAppStyles } from './App.styles';
 import { BulkInvitations } from './components/BulkInvitations';
 import { ClientDrawer } from './components/ClientDrawer';
 import { ImportDialog } from './components/ImportDialog';
 import { LegalFooter } from './components/LegalFooter';
 import { Pager } from './components/Pager';
+import { portfolioViews, type PortfolioView } from './components/PortfolioColumns';
 import { PortfolioTable } from './components/PortfolioTable';
 import { PortfolioToolbar } from './components/PortfolioToolbar';
 import { LanguageContext, languageFor } from './i18n';
@@ -14,6 +15,17 @@ import type { HostContext, ThemeName } from './teams';
 import { usePortfolio } from './usePortfolio';
 
 const themes = { light: teamsLightTheme, dark: teamsDarkTheme, contrast: teamsHighContrastTheme } as const;
+const viewStorageKey = 'passerelle.portfolioView';
+
+/** The column set last chosen on this device: staff who work on equipment find it again. */
+function storedView(): PortfolioView {
+  try {
+    const stored = window.localStorage.getItem(viewStorageKey);
+    return (portfolioViews as readonly string[]).includes(stored ?? '') ? (stored as PortfolioView) : 'onboarding';
+  } catch {
+    return 'onboarding';
+  }
+}
 
 export function App({ host }: { host: HostContext }) {
   const styles = useAppStyles();
@@ -22,15 +34,45 @@ export function App({ host }: { host: HostContext }) {
   const api = useMemo(() => new PortfolioApi(host.getToken), [host]);
   const portfolio = usePortfolio(api);
   const [openClientId, setOpenClientId] = useState<string | null>(null);
+  const [view, setView] = useState<PortfolioView>(storedView);
+  const chooseView = useCallback((next: PortfolioView) => {
+    setView(next);
+    try {
+      window.localStorage.setItem(viewStorageKey, next);
+    } catch {
+      // Storage refused (private mode): the choice lasts until the tab is closed.
+    }
+  }, []);
+  const [offers, setOffers] = useState<OfferView[]>([]);
+  useEffect(() => {
+    const controller = new AbortController();
+    // Without the catalogue the table shows offer ids and the filter lists « Sans offre » only: still usable.
+    api.offers(controller.signal).then((answer) => setOffers(answer.items), () => undefined);
+    return () => controller.abort();
+  }, [api]);
+  const offerNames = useMemo(() => new Map(offers.map((offer) => [offer.id, offer.name])), [offers]);
   const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
+  const [allMatching, setAllMatching] = useState(false);
   const select = useCallback((ids: string[], checked: boolean) => {
+    // Unticking a row means « not all of them » any more.
+    if (!checked) setAllMatching(false);
     setSelected((current) => {
       const next = new Set(current);
       for (const id of ids) (checked ? next.add(id) : next.delete(id));
       return next;
     });
   }, []);
-  const clearSelection = useCallback(() => setSelected(new Set()), []);
+  const clearSelection = useCallback(() => {
+    setSelected(new Set());
+    setAllMatching(false);
+  }, []);
+  // « All matching » is about one view: another search, filter or sort ends it.
+  const viewKey = JSON.stringify({ ...portfolio.request, page: 0 });
+  useEffect(() => setAllMatching(false), [viewKey]);
+  const pageData = portfolio.state.status === 'ready' ? portfolio.state.data : undefined;
+  const pageFullySelected = Boolean(pageData && pageData.items.length > 0 && pageData.items.every((item) => selected.has(item.id)));
+  const selection: BulkSelection =
+    allMatching && pageData ? { kind: 'allMatching', request: portfolio.request, total: pageData.total } : { kind: 'ids', ids: [...selected] };
   const reload = portfolio.reload;
   const [exportError, setExportError] = useState<string | null>(null);
   const exportView = useCallback(async () => {
@@ -67,14 +109,31 @@ export function App({ host }: { host: HostContext }) {
           </MessageBar>
         )}
         <main className={styles.surface}>
-          <PortfolioToolbar request={portfolio.request} searchText={portfolio.searchText} onSearchText={portfolio.setSearchText} onChange={portfolio.update} onExport={exportView} importSlot={<ImportDialog api={api} onImported={reload} />} />
+          <PortfolioToolbar request={portfolio.request} searchText={portfolio.searchText} onSearchText={portfolio.setSearchText} onChange={portfolio.update} onExport={exportView} importSlot={<ImportDialog api={api} onImported={reload} />} offers={offers} />
           {exportError && (
             <MessageBar intent="error">
               <MessageBarBody>{exportError}</MessageBarBody>
             </MessageBar>
           )}
-          <BulkInvitations api={api} selected={[...selected]} onClear={clearSelection} onFinished={reload} />
+          <BulkInvitations
+            api={api}
+            selection={selection}
+            canSelectAllMatching={pageFullySelected && pageData && pageData.total > selected.size ? { total: pageData.total } : null}
+            onSelectAllMatching={() => setAllMatching(true)}
+            onClear={clearSelection}
+            onFinished={reload}
+            offers={offers}
+          />
+          <TabList selectedValue={view} onTabSelect={(_event, data) => chooseView(data.value as PortfolioView)} aria-label={t.views.label}>
+            {portfolioViews.map((name) => (
+              <Tab key={name} value={name}>
+                {t.views[name]}
+              </Tab>
+            ))}
+          </TabList>
           <PortfolioTable
+            view={view}
+            offerNames={offerNames}
             state={portfolio.state}
             request={portfolio.request}
             onOpen={setOpenClientId}

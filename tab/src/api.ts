@@ -22,9 +22,19 @@ export interface ImportResult extends ImportPreview {
   contactsUnchanged: number;
 }
 
+export interface OfferView {
+  id: string;
+  name: string;
+  paid: boolean;
+}
+
 /** A bulk invitation's progress, as GET /api/jobs/:id gives it. */
 export interface JobView {
   id: string;
+  kind: 'invite' | 'remind' | 'offer';
+  offerId: string | null;
+  /** Offer proposals only: selected files that have no primary contact, so nobody to propose to. */
+  filesWithoutPrimary?: number;
   status: 'running' | 'finished';
   total: number;
   done: number;
@@ -38,6 +48,8 @@ export interface PortfolioRequest {
   pageSize: number;
   search: string;
   states: OnboardingState[];
+  /** Offer ids, or 'none' for files without any offer. */
+  offers: string[];
   missingSiret: boolean;
   missingPrimaryContact: boolean;
   sort: 'name' | 'code';
@@ -96,9 +108,15 @@ export class PortfolioApi {
     const params = new URLSearchParams({ sort: request.sort, direction: request.direction });
     if (request.search.trim()) params.set('search', request.search.trim());
     if (request.states.length > 0) params.set('state', request.states.join(','));
+    if (request.offers.length > 0) params.set('offer', request.offers.join(','));
     if (request.missingSiret) params.set('missingSiret', 'true');
     if (request.missingPrimaryContact) params.set('missingPrimaryContact', 'true');
     return params;
+  }
+
+  /** The firm's offer catalogue: labels for the table and the offer filter. */
+  offers(signal?: AbortSignal): Promise<{ items: OfferView[] }> {
+    return this.get('/api/offers', signal);
   }
 
   client(id: string, signal?: AbortSignal): Promise<PortfolioClientView> {
@@ -137,8 +155,22 @@ export class PortfolioApi {
   }
 
   /** Starts (or finds again, same requestId) the invitation of the selected files' contacts. */
-  inviteClientFiles(clientFileIds: string[], requestId: string): Promise<JobView> {
-    return this.send('/api/invitations', { method: 'POST', body: JSON.stringify({ requestId, clientFileIds }) });
+  inviteClientFiles(selection: BulkSelection, requestId: string): Promise<JobView> {
+    return this.send('/api/invitations', { method: 'POST', body: JSON.stringify({ requestId, ...this.selectionBody(selection) }) });
+  }
+
+  /** Starts (or finds again) the reminder of the selected files' contacts whose invitation still waits. */
+  remindClientFiles(selection: BulkSelection, requestId: string): Promise<JobView> {
+    return this.send('/api/reminders', { method: 'POST', body: JSON.stringify({ requestId, ...this.selectionBody(selection) }) });
+  }
+
+  /** Starts (or finds again) the proposal of an offer to each selected file's primary contact. */
+  proposeOffer(selection: BulkSelection, offerId: string, requestId: string): Promise<JobView> {
+    return this.send('/api/offers/proposals', { method: 'POST', body: JSON.stringify({ requestId, offerId, who: 'primary', ...this.selectionBody(selection) }) });
+  }
+
+  private selectionBody(selection: BulkSelection) {
+    return selection.kind === 'ids' ? { clientFileIds: selection.ids } : { allMatching: Object.fromEntries(this.query(selection.request)) };
   }
 
   job(id: string, signal?: AbortSignal): Promise<JobView> {

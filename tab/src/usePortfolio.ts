@@ -15,6 +15,7 @@ export function usePortfolio(api: PortfolioApi) {
     pageSize: 10,
     search: '',
     states: [],
+    offers: [],
     missingSiret: false,
     missingPrimaryContact: false,
     sort: 'name',

@@ -149,6 +149,24 @@ describe('dashboard tab in a browser (local mode)', function () {
     await assertText(range(), '1-25 sur 37', 'filter removed');
   });
 
+  it('switches between the onboarding, equipment and collection columns, and remembers the choice', async () => {
+    const table = page.getByRole('table', { name: 'Clients du cabinet' });
+    await page.getByRole('tab', { name: 'Équipement' }).click();
+    for (const header of ['Achat', 'Vente', 'Caisse', 'Mandat', 'Inscription PA', 'Sensi. réforme', 'Notes']) {
+      assert.equal(await table.getByRole('columnheader', { name: header, exact: true }).count(), 1, `the equipment view has « ${header} »`);
+    }
+    await assertText(bodyRows().first(), 'Non', 'nobody was made aware of the reform yet');
+    await page.screenshot({ path: join(artifacts, 'tab-equipment.png'), fullPage: true });
+    await page.reload();
+    assert.equal(await page.getByRole('tab', { name: 'Équipement' }).getAttribute('aria-selected'), 'true', 'the chosen view is kept after a reload');
+    await page.getByRole('tab', { name: 'Collecte' }).click();
+    assert.equal(await table.getByRole('columnheader', { name: 'E-mail de collecte' }).count(), 1, 'the collection view');
+    await page.getByRole('tab', { name: 'Onboarding' }).click();
+    assert.equal(await table.getByRole('columnheader', { name: 'Offres' }).count(), 1, 'back to onboarding, with the offers');
+    await page.getByLabel('Lignes par page').selectOption('25');
+    await assertText(range(), '1-25 sur 37', 'the page size chosen again after the reload');
+  });
+
   it('opens a client with its details, contacts and history', async () => {
     await page.getByRole('searchbox').fill('boulangerie');
     await page.getByRole('button', { name: 'Ouvrir le dossier Boulangerie Bérnard & Fils' }).click();
@@ -210,6 +228,43 @@ describe('dashboard tab in a browser (local mode)', function () {
     await page.screenshot({ path: join(artifacts, 'tab-bulk.png'), fullPage: true });
     const invited = passerelle!.tenant.state().invitations.length;
     assert.ok(invited >= 1, `the local tenant received the invitations (${invited})`);
+  });
+
+  it('selects every client of a filtered view, beyond its page, and reminds their pending invitations', async () => {
+    await page.getByRole('button', { name: 'Fermer' }).click().catch(() => undefined); // the previous job's message, if still shown
+    await page.getByRole('combobox', { name: 'État d’onboarding' }).focus();
+    await page.keyboard.press('ArrowDown'); // opens the list on « Non invité »
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('Enter');
+    await page.keyboard.press('Escape');
+    await assertText(page.getByRole('combobox', { name: 'État d’onboarding' }), 'Invité', 'the chosen state is shown');
+    await page.getByLabel('Lignes par page').selectOption('10');
+    const total = Number((await range().innerText()).match(/sur (\d+)/)?.[1]);
+    assert.ok(total > 10, `more invited clients (${total}) than one page`);
+    await page.getByRole('checkbox', { name: 'Sélectionner toute la page' }).check();
+    await page.getByRole('button', { name: `Sélectionner les ${total} dossiers de la vue` }).click();
+    const bar = page.getByRole('region', { name: 'Inviter leurs interlocuteurs' });
+    await assertText(bar, `Les ${total} dossiers de la vue sont sélectionnés`, 'the whole view is selected');
+    await page.getByRole('button', { name: 'Relancer les invitations en attente' }).click();
+    await assertText(page.getByTestId('bulk-job'), 'Relances terminées', 'the reminders ran as one job to their end');
+    await page.screenshot({ path: join(artifacts, 'tab-reminders.png'), fullPage: true });
+    await page.getByRole('button', { name: 'Effacer les filtres' }).click();
+  });
+
+  it('proposes an offer to the primary contacts of selected clients, after a confirmation', async () => {
+    await page.getByRole('button', { name: 'Fermer' }).click().catch(() => undefined);
+    await page.getByRole('searchbox').fill('atelier');
+    await assertText(range(), '1-1 sur 1', 'one client found');
+    await page.getByRole('checkbox', { name: 'Sélectionner Atelier Céramique' }).check();
+    await page.getByRole('button', { name: 'Proposer une offre' }).click();
+    await page.getByRole('menuitem', { name: 'Start' }).click();
+    const dialog = page.getByRole('dialog');
+    await assertText(dialog, 'Proposer Start au contact principal de 1 dossier(s) ?', 'the proposal asks for a confirmation');
+    await dialog.getByRole('button', { name: 'Proposer' }).click();
+    await assertText(page.getByTestId('bulk-job'), 'Propositions terminées : 1 proposée(s)', 'the offer was proposed');
+    await assertText(bodyRows().first(), 'Start', 'the table shows the offer');
+    await page.screenshot({ path: join(artifacts, 'tab-offer.png'), fullPage: true });
+    await page.getByRole('searchbox').fill('');
   });
 
   it('imports a CSV file after a preview of its errors', async () => {

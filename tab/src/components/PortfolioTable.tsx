@@ -18,8 +18,10 @@ import {
 import type { PortfolioItem, PortfolioRequest } from '../api';
 import { format, useLanguage } from '../i18n';
 import type { LoadState } from '../usePortfolio';
-import { OnboardingBadges } from './OnboardingBadges';
+import { columnsByView, useCellContext, type PortfolioView } from './PortfolioColumns';
 import { usePortfolioTableStyles } from './PortfolioTable.styles';
+
+export { formatSiret } from './PortfolioColumns';
 
 export interface PortfolioTableProps {
   state: LoadState;
@@ -29,10 +31,13 @@ export interface PortfolioTableProps {
   onRetry(): void;
   selected: ReadonlySet<string>;
   onSelect(ids: string[], checked: boolean): void;
+  /** Which column set follows the company and its contacts. */
+  view: PortfolioView;
+  offerNames: ReadonlyMap<string, string>;
 }
 
 /** One page of the firm's clients. The company name is a link: Enter or a click opens the client. */
-export function PortfolioTable({ state, request, onOpen, onSort, onRetry, selected, onSelect }: PortfolioTableProps) {
+export function PortfolioTable({ state, request, onOpen, onSort, onRetry, selected, onSelect, view, offerNames }: PortfolioTableProps) {
   const styles = usePortfolioTableStyles();
   const { texts: t } = useLanguage();
 
@@ -70,14 +75,17 @@ export function PortfolioTable({ state, request, onOpen, onSort, onRetry, select
             >
               {t.columns.company}
             </TableHeaderCell>
-            <TableHeaderCell>{t.columns.contacts}</TableHeaderCell>
-            <TableHeaderCell>{t.columns.onboarding}</TableHeaderCell>
-            <TableHeaderCell>{t.columns.siret}</TableHeaderCell>
+            <TableHeaderCell className={styles.contactsColumn}>{t.columns.contacts}</TableHeaderCell>
+            {columnsByView[view].map((column) => (
+              <TableHeaderCell key={column.id} style={column.width ? { width: column.width } : undefined}>
+                {column.header(t)}
+              </TableHeaderCell>
+            ))}
           </TableRow>
         </TableHeader>
         <TableBody>
           {items.map((item) => (
-            <PortfolioRow key={item.id} item={item} onOpen={onOpen} selected={selected.has(item.id)} onSelect={onSelect} />
+            <PortfolioRow key={item.id} item={item} onOpen={onOpen} selected={selected.has(item.id)} onSelect={onSelect} view={view} offerNames={offerNames} />
           ))}
         </TableBody>
       </Table>
@@ -92,9 +100,19 @@ export function PortfolioTable({ state, request, onOpen, onSort, onRetry, select
   );
 }
 
-function PortfolioRow({ item, onOpen, selected, onSelect }: { item: PortfolioItem; onOpen(id: string): void; selected: boolean; onSelect(ids: string[], checked: boolean): void }) {
+interface PortfolioRowProps {
+  item: PortfolioItem;
+  onOpen(id: string): void;
+  selected: boolean;
+  onSelect(ids: string[], checked: boolean): void;
+  view: PortfolioView;
+  offerNames: ReadonlyMap<string, string>;
+}
+
+function PortfolioRow({ item, onOpen, selected, onSelect, view, offerNames }: PortfolioRowProps) {
   const styles = usePortfolioTableStyles();
   const { texts: t } = useLanguage();
+  const cells = useCellContext(offerNames);
   const count = item.contacts.count;
   const countText = count === 0 ? t.contactsCount.zero : count === 1 ? t.contactsCount.one : format(t.contactsCount.many, { count });
   return (
@@ -126,21 +144,9 @@ function PortfolioRow({ item, onOpen, selected, onSelect }: { item: PortfolioIte
           {countText}
         </TableCellLayout>
       </TableCell>
-      <TableCell>
-        <OnboardingBadges states={item.contacts.states} />
-      </TableCell>
-      <TableCell>
-        {item.siret ? (
-          <span aria-label={`${t.siretPresent} : ${item.siret}`}>{formatSiret(item.siret)}</span>
-        ) : (
-          <span className={styles.missing}>{t.siretMissing}</span>
-        )}
-      </TableCell>
+      {columnsByView[view].map((column) => (
+        <TableCell key={column.id}>{column.render(item, cells)}</TableCell>
+      ))}
     </TableRow>
   );
-}
-
-/** "73282932000074" → "732 829 320 00074" (SIREN by threes, then the NIC). */
-export function formatSiret(siret: string): string {
-  return /^\d{14}$/.test(siret) ? `${siret.slice(0, 3)} ${siret.slice(3, 6)} ${siret.slice(6, 9)} ${siret.slice(9)}` : siret;
 }

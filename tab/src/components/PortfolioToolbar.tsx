@@ -1,6 +1,6 @@
 import type { ReactNode } from 'react';
 import { Button, Checkbox, Dropdown, Field, Option, SearchBox, Select } from '@fluentui/react-components';
-import { filterableStates, type OnboardingState, type PortfolioRequest } from '../api';
+import { filterableStates, type OfferView, type OnboardingState, type PortfolioRequest } from '../api';
 import { useLanguage } from '../i18n';
 import { usePortfolioToolbarStyles } from './PortfolioToolbar.styles';
 
@@ -15,14 +15,16 @@ export interface PortfolioToolbarProps {
   searchText: string;
   onSearchText(text: string): void;
   onChange(change: Partial<Omit<PortfolioRequest, 'page'>>): void;
+  /** The firm's catalogue, for the offer filter. */
+  offers: OfferView[];
 }
 
 /** Search as you type, onboarding-state filter, missing SIRET / primary contact, sort. */
-export function PortfolioToolbar({ request, searchText, onSearchText, onChange, onExport, importSlot }: PortfolioToolbarProps) {
+export function PortfolioToolbar({ request, searchText, onSearchText, onChange, onExport, importSlot, offers }: PortfolioToolbarProps) {
   const styles = usePortfolioToolbarStyles();
   const { texts: t } = useLanguage();
   const sortKey = `${request.sort}.${request.direction}` as SortKey;
-  const filtered = request.states.length > 0 || request.missingSiret || request.missingPrimaryContact || searchText !== '';
+  const filtered = request.states.length > 0 || request.offers.length > 0 || request.missingSiret || request.missingPrimaryContact || searchText !== '';
 
   return (
     <div className={styles.root} role="search">
@@ -35,22 +37,20 @@ export function PortfolioToolbar({ request, searchText, onSearchText, onChange, 
           onChange={(_event, data) => onSearchText(data.value)}
         />
       </Field>
-      <Field label={t.stateFilter}>
-        <Dropdown
-          className={styles.dropdown}
-          multiselect
-          placeholder={t.stateFilterPlaceholder}
-          selectedOptions={request.states}
-          value={request.states.map((state) => t.states[state]).join(', ')}
-          onOptionSelect={(_event, data) => onChange({ states: data.selectedOptions as OnboardingState[] })}
-        >
-          {filterableStates.map((state) => (
-            <Option key={state} value={state}>
-              {t.states[state]}
-            </Option>
-          ))}
-        </Dropdown>
-      </Field>
+      <MultiSelectFilter
+        label={t.stateFilter}
+        placeholder={t.stateFilterPlaceholder}
+        options={filterableStates.map((state) => ({ value: state, label: t.states[state] }))}
+        selected={request.states}
+        onSelect={(states) => onChange({ states: states as OnboardingState[] })}
+      />
+      <MultiSelectFilter
+        label={t.offerFilter}
+        placeholder={t.offerFilterPlaceholder}
+        options={[...offers.map((offer) => ({ value: offer.id, label: offer.name })), { value: 'none', label: t.noOffer }]}
+        selected={request.offers}
+        onSelect={(selected) => onChange({ offers: selected })}
+      />
       <div className={styles.checks}>
         <Checkbox label={t.missingSiret} checked={request.missingSiret} onChange={(_event, data) => onChange({ missingSiret: data.checked === true })} />
         <Checkbox label={t.missingPrimary} checked={request.missingPrimaryContact} onChange={(_event, data) => onChange({ missingPrimaryContact: data.checked === true })} />
@@ -76,7 +76,7 @@ export function PortfolioToolbar({ request, searchText, onSearchText, onChange, 
           appearance="subtle"
           onClick={() => {
             onSearchText('');
-            onChange({ states: [], missingSiret: false, missingPrimaryContact: false, search: '' });
+            onChange({ states: [], offers: [], missingSiret: false, missingPrimaryContact: false, search: '' });
           }}
         >
           {t.resetFilters}
@@ -85,5 +85,37 @@ export function PortfolioToolbar({ request, searchText, onSearchText, onChange, 
       <Button onClick={onExport}>{t.exportCsv}</Button>
       {importSlot}
     </div>
+  );
+}
+
+interface MultiSelectFilterProps {
+  label: string;
+  placeholder: string;
+  options: { value: string; label: string }[];
+  selected: string[];
+  onSelect(selected: string[]): void;
+}
+
+/** A labelled multi-select: the chosen options' names shown in the field, keyboard-operable like every Fluent dropdown. */
+function MultiSelectFilter({ label, placeholder, options, selected, onSelect }: MultiSelectFilterProps) {
+  const styles = usePortfolioToolbarStyles();
+  const labelOf = (value: string) => options.find((option) => option.value === value)?.label ?? value;
+  return (
+    <Field label={label}>
+      <Dropdown
+        className={styles.dropdown}
+        multiselect
+        placeholder={placeholder}
+        selectedOptions={selected}
+        value={selected.map(labelOf).join(', ')}
+        onOptionSelect={(_event, data) => onSelect(data.selectedOptions)}
+      >
+        {options.map((option) => (
+          <Option key={option.value} value={option.value}>
+            {option.label}
+          </Option>
+        ))}
+      </Dropdown>
+    </Field>
   );
 }

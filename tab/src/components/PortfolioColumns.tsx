@@ -1,0 +1,129 @@
+import { Badge, ProgressBar, Tooltip } from '@fluentui/react-components';
+import type { ReactNode } from 'react';
+import type { PortfolioItem } from '../api';
+import { format, useLanguage, type Texts } from '../i18n';
+import { OnboardingBadges } from './OnboardingBadges';
+import { usePortfolioColumnsStyles } from './PortfolioColumns.styles';
+
+/** The table's column sets, like the seed's console: onboarding (Passerelle's own), « Équipement », « Collecte ». */
+export const portfolioViews = ['onboarding', 'equipment', 'collection'] as const;
+export type PortfolioView = (typeof portfolioViews)[number];
+
+export interface PortfolioColumn {
+  id: string;
+  /** Fixed width for columns whose content must not wrap or clip (a SIRET). */
+  width?: string;
+  header(t: Texts): string;
+  render(item: PortfolioItem, context: CellContext): ReactNode;
+}
+
+interface CellContext {
+  t: Texts;
+  offerName(id: string): string;
+  styles: ReturnType<typeof usePortfolioColumnsStyles>;
+}
+
+const text = (value: string | null | undefined, context: CellContext) => (value ? <span>{value}</span> : <span className={context.styles.none}>{context.t.noState}</span>);
+
+export const columnsByView: Record<PortfolioView, PortfolioColumn[]> = {
+  onboarding: [
+    { id: 'onboarding', header: (t) => t.columns.onboarding, render: (item) => <OnboardingBadges states={item.contacts.states} /> },
+    { id: 'offers', header: (t) => t.columns.offers, render: (item, context) => <OfferBadges item={item} context={context} /> },
+    { id: 'flow', header: (t) => t.columns.flow, render: (item, context) => <FlowProgress item={item} context={context} /> },
+    { id: 'shine', header: (t) => t.columns.shine, render: (item, context) => <ShineCell item={item} context={context} /> },
+    {
+      id: 'siret',
+      width: '156px',
+      header: (t) => t.columns.siret,
+      render: (item, { t, styles }) =>
+        item.siret ? <span className={styles.siret} aria-label={`${t.siretPresent} : ${item.siret}`}>{formatSiret(item.siret)}</span> : <span className={styles.missing}>{t.siretMissing}</span>,
+    },
+  ],
+  equipment: [
+    { id: 'purchases', header: (t) => t.columns.purchases, render: (item, context) => text(item.equipment.purchases, context) },
+    { id: 'sales', header: (t) => t.columns.sales, render: (item, context) => text(item.equipment.sales, context) },
+    { id: 'till', header: (t) => t.columns.till, render: (item, context) => text(item.equipment.till, context) },
+    { id: 'mandate', header: (t) => t.columns.mandate, render: (item, context) => text(item.equipment.mandate === 'none' ? null : context.t.mandate[item.equipment.mandate], context) },
+    {
+      id: 'einvoicing',
+      header: (t) => t.columns.einvoicing,
+      render: (item, context) => text(item.equipment.einvoicingRegistration === 'none' ? null : context.t.einvoicing[item.equipment.einvoicingRegistration], context),
+    },
+    {
+      id: 'reform',
+      header: (t) => t.columns.reform,
+      render: (item, { t }) => (
+        <Badge appearance="tint" shape="rounded" color={item.equipment.reformAwareness ? 'success' : 'danger'}>
+          {item.equipment.reformAwareness ? t.yes : t.no}
+        </Badge>
+      ),
+    },
+    {
+      id: 'notes',
+      header: (t) => t.columns.notes,
+      render: (item, context) =>
+        item.notes ? (
+          <Tooltip content={item.notes} relationship="description">
+            <span className={context.styles.notes}>{item.notes}</span>
+          </Tooltip>
+        ) : (
+          text(null, context)
+        ),
+    },
+  ],
+  collection: [
+    { id: 'feedReception', header: (t) => t.columns.feedReception, render: (item, context) => text(item.collection.feedReception, context) },
+    { id: 'purchaseFeed', header: (t) => t.columns.purchaseFeed, render: (item, context) => text(item.collection.purchaseFeed, context) },
+    { id: 'salesFeed', header: (t) => t.columns.salesFeed, render: (item, context) => text(item.collection.salesFeed, context) },
+    { id: 'bankFeed', header: (t) => t.columns.bankFeed, render: (item, context) => text(item.collection.bankFeed, context) },
+    { id: 'payroll', header: (t) => t.columns.payroll, render: (item, context) => text(item.collection.payroll, context) },
+    { id: 'collectionEmail', header: (t) => t.columns.collectionEmail, render: (item, context) => text(item.collection.collectionEmail, context) },
+  ],
+};
+
+/** The cells of one row for a view; the styles and texts are read once per row. */
+export function useCellContext(offerNames: ReadonlyMap<string, string>): CellContext {
+  const styles = usePortfolioColumnsStyles();
+  const { texts: t } = useLanguage();
+  return { t, styles, offerName: (id) => offerNames.get(id) ?? id };
+}
+
+function OfferBadges({ item, context }: { item: PortfolioItem; context: CellContext }) {
+  const { t, styles } = context;
+  if (item.offers.length === 0) return text(null, context);
+  return (
+    <ul className={styles.list}>
+      {item.offers.map((offer) => (
+        <li key={offer.offerId}>
+          <Badge appearance="tint" shape="rounded" color={offer.active > 0 ? 'brand' : 'warning'}>
+            {format(offer.waiting > 0 ? t.offerWaiting : t.offerActive, { name: context.offerName(offer.offerId), active: offer.active, waiting: offer.waiting })}
+          </Badge>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+function FlowProgress({ item, context }: { item: PortfolioItem; context: CellContext }) {
+  const { t, styles } = context;
+  if (!item.flow) return text(null, context);
+  const label = format(t.flowProgress, { done: item.flow.done, total: item.flow.total });
+  return (
+    <div className={styles.flow}>
+      <ProgressBar value={item.flow.done} max={item.flow.total} thickness="large" aria-label={label} color={item.flow.done === item.flow.total ? 'success' : 'brand'} />
+      <span className={styles.secondary}>{label}</span>
+    </div>
+  );
+}
+
+function ShineCell({ item, context }: { item: PortfolioItem; context: CellContext }) {
+  const { t } = context;
+  if (!item.shine) return text(null, context);
+  const uses = [item.shine.purchases ? t.shinePurchases : null, item.shine.sales ? t.shineSales : null].filter(Boolean).join(' · ');
+  return <span>{format(t.shineSummary, { uses, plan: t.shinePlans[item.shine.plan] })}</span>;
+}
+
+/** "73282932000074" → "732 829 320 00074" (SIREN by threes, then the NIC). */
+export function formatSiret(siret: string): string {
+  return /^\d{14}$/.test(siret) ? `${siret.slice(0, 3)} ${siret.slice(3, 6)} ${siret.slice(6, 9)} ${siret.slice(9)}` : siret;
+}
