@@ -8,6 +8,7 @@ import { ImportDialog } from './components/ImportDialog';
 import { LegalFooter } from './components/LegalFooter';
 import { Pager } from './components/Pager';
 import { portfolioViews, type PortfolioView } from './components/PortfolioColumns';
+import { ShineDialog, type ShineTarget } from './components/ShineDialog';
 import { PortfolioTable } from './components/PortfolioTable';
 import { PortfolioToolbar } from './components/PortfolioToolbar';
 import { LanguageContext, languageFor } from './i18n';
@@ -43,6 +44,7 @@ export function App({ host }: { host: HostContext }) {
       // Storage refused (private mode): the choice lasts until the tab is closed.
     }
   }, []);
+  const [shineTarget, setShineTarget] = useState<ShineTarget | null>(null);
   const [offers, setOffers] = useState<OfferView[]>([]);
   useEffect(() => {
     const controller = new AbortController();
@@ -132,6 +134,7 @@ export function App({ host }: { host: HostContext }) {
             ))}
           </TabList>
           <PortfolioTable
+            onAddShine={(item, use) => setShineTarget({ id: item.id, companyName: item.companyName, use })}
             view={view}
             offerNames={offerNames}
             state={portfolio.state}
@@ -145,6 +148,7 @@ export function App({ host }: { host: HostContext }) {
           <Pager state={portfolio.state} request={portfolio.request} onPage={portfolio.goToPage} onPageSize={(pageSize) => portfolio.update({ pageSize })} />
         </main>
         <LegalFooter />
+        <ShineDialog api={api} target={shineTarget} onClose={() => setShineTarget(null)} onActivated={reload} />
         <ClientDrawer api={api} clientId={openClientId} onClose={() => setOpenClientId(null)} onSaved={reload} />
         </div>
       </FluentProvider>

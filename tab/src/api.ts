@@ -62,6 +62,43 @@ export interface FieldProblem {
   message: string;
 }
 
+export type ShinePlan = 'easy' | 'start' | 'plus';
+export type ShineBillingMode = 'shineBillsClient' | 'firmRebills';
+
+export interface ShineSetupView {
+  purchases: boolean;
+  sales: boolean;
+  billingMode: ShineBillingMode;
+  plan: ShinePlan;
+  accountEmail: string;
+  activatedAt: string;
+  activatedBy: string;
+  email: { via: 'graph' | 'manual'; at: string; subject: string } | null;
+}
+
+export interface ShineView {
+  setup?: ShineSetupView;
+  preparation?: { primary: { name: string; email: string }; proposedEmail: string; aliasNeeded: boolean; emailSubject: string; emailBody: string };
+  refusal?: { code: string; message: string };
+  mailerConfigured: boolean;
+}
+
+export interface ShineActivation {
+  purchases: boolean;
+  sales: boolean;
+  billingMode: ShineBillingMode;
+  plan: ShinePlan;
+  accountEmail: string;
+  emailSubject: string;
+  emailBody: string;
+}
+
+export interface ShineActivated {
+  setup: ShineSetupView;
+  emailSent: boolean;
+  emailFailed: boolean;
+}
+
 /** What a bulk action acts on: ticked rows, or every file of the current view (all its pages). */
 export type BulkSelection = { kind: 'ids'; ids: string[] } | { kind: 'allMatching'; request: PortfolioRequest; total: number };
 
@@ -128,6 +165,15 @@ export class PortfolioApi {
   }
 
   /** Saves an edit; 400 carries each field's problem, 409 means someone changed the file meanwhile. */
+  /** Shine for one client: as it is, or the prepared activation, or why it cannot be activated yet. */
+  shine(id: string, signal?: AbortSignal): Promise<ShineView> {
+    return this.get(`/api/portfolio/${encodeURIComponent(id)}/shine`, signal);
+  }
+
+  activateShine(id: string, body: ShineActivation): Promise<ShineActivated> {
+    return this.send(`/api/portfolio/${encodeURIComponent(id)}/shine`, { method: 'POST', body: JSON.stringify(body) });
+  }
+
   updateClient(id: string, body: ClientEditBody): Promise<PortfolioClientView> {
     return this.send(`/api/portfolio/${encodeURIComponent(id)}`, { method: 'PATCH', body: JSON.stringify(body) });
   }

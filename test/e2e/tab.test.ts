@@ -267,6 +267,33 @@ describe('dashboard tab in a browser (local mode)', function () {
     await page.getByRole('searchbox').fill('');
   });
 
+  it('activates Shine from « + Ajouter » in the equipment view, or says what is missing', async () => {
+    await page.getByRole('button', { name: 'Fermer' }).click().catch(() => undefined);
+    await page.getByRole('tab', { name: 'Équipement' }).click();
+    await page.getByRole('searchbox').fill('brasserie');
+    await assertText(range(), '1-1 sur 1', 'the client without a primary contact');
+    await page.getByRole('button', { name: 'Ajouter Shine en achat pour Brasserie du Port' }).click();
+    let dialog = page.getByRole('dialog');
+    await assertText(dialog, 'Pré-requis : créer un contact principal client pour pouvoir activer Shine.', 'the exact reason of the procedure');
+    await dialog.getByRole('button', { name: 'Fermer' }).click();
+    await page.getByRole('searchbox').fill('boulangerie');
+    await assertText(range(), '1-1 sur 1', 'the bakery');
+    await page.getByRole('button', { name: 'Ajouter Shine en achat pour Boulangerie Bérnard & Fils' }).click();
+    dialog = page.getByRole('dialog');
+    await assertText(dialog, 'Mode de facturation', 'the activation form');
+    assert.equal(await dialog.getByRole('checkbox', { name: 'Achats' }).isChecked(), true, 'the clicked column is ticked');
+    await dialog.getByRole('radio', { name: 'Plus' }).check();
+    await dialog.getByRole('radio', { name: 'Cabinet' }).check();
+    await page.screenshot({ path: join(artifacts, 'tab-shine.png'), fullPage: true });
+    await dialog.getByRole('button', { name: 'Activer' }).click();
+    await assertText(dialog, 'Shine activé. Envoyez maintenant l’e-mail au client', 'activated; no firm mailbox in this test');
+    assert.match(String(await dialog.getByRole('link', { name: 'J’envoie' }).getAttribute('href')), /^mailto:lea%40boulangerie-bernard\.test\?subject=/, 'the e-mail opens in the mail app');
+    await dialog.getByRole('button', { name: 'Fermer' }).click();
+    await assertText(bodyRows().first(), 'Shine Plus', 'Achat now shows the plan');
+    await page.getByRole('tab', { name: 'Onboarding' }).click();
+    await page.getByRole('searchbox').fill('');
+  });
+
   it('imports a CSV file after a preview of its errors', async () => {
     const file = join(artifacts, 'import.csv');
     writeFileSync(file, 'code;raison_sociale;siret;contact_nom;contact_mobile;contact_email\r\n900001;Nouvelle Société;;Durand;0612345678;durand@nouvelle.fr\r\n900002;Mauvais SIRET;12345678901234;;;\r\n', 'utf8');

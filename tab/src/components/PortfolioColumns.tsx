@@ -1,4 +1,4 @@
-import { Badge, ProgressBar, Tooltip } from '@fluentui/react-components';
+import { Badge, Button, ProgressBar, Tooltip } from '@fluentui/react-components';
 import type { ReactNode } from 'react';
 import type { PortfolioItem } from '../api';
 import { format, useLanguage, type Texts } from '../i18n';
@@ -21,6 +21,8 @@ interface CellContext {
   t: Texts;
   offerName(id: string): string;
   styles: ReturnType<typeof usePortfolioColumnsStyles>;
+  /** « + Ajouter » in Achat / Vente opens Shine's activation (seed 002); absent for users who may not. */
+  onAddShine?(item: PortfolioItem, use: 'purchases' | 'sales'): void;
 }
 
 const text = (value: string | null | undefined, context: CellContext) => (value ? <span>{value}</span> : <span className={context.styles.none}>{context.t.noState}</span>);
@@ -40,8 +42,8 @@ export const columnsByView: Record<PortfolioView, PortfolioColumn[]> = {
     },
   ],
   equipment: [
-    { id: 'purchases', header: (t) => t.columns.purchases, render: (item, context) => text(item.equipment.purchases, context) },
-    { id: 'sales', header: (t) => t.columns.sales, render: (item, context) => text(item.equipment.sales, context) },
+    { id: 'purchases', header: (t) => t.columns.purchases, render: (item, context) => <PartnerAppCell item={item} use="purchases" context={context} /> },
+    { id: 'sales', header: (t) => t.columns.sales, render: (item, context) => <PartnerAppCell item={item} use="sales" context={context} /> },
     { id: 'till', header: (t) => t.columns.till, render: (item, context) => text(item.equipment.till, context) },
     { id: 'mandate', header: (t) => t.columns.mandate, render: (item, context) => text(item.equipment.mandate === 'none' ? null : context.t.mandate[item.equipment.mandate], context) },
     {
@@ -82,10 +84,30 @@ export const columnsByView: Record<PortfolioView, PortfolioColumn[]> = {
 };
 
 /** The cells of one row for a view; the styles and texts are read once per row. */
-export function useCellContext(offerNames: ReadonlyMap<string, string>): CellContext {
+export function useCellContext(offerNames: ReadonlyMap<string, string>, onAddShine?: CellContext['onAddShine']): CellContext {
   const styles = usePortfolioColumnsStyles();
   const { texts: t } = useLanguage();
-  return { t, styles, offerName: (id) => offerNames.get(id) ?? id };
+  return { t, styles, offerName: (id) => offerNames.get(id) ?? id, onAddShine };
+}
+
+/** Achat or Vente: the app in use, or « + Ajouter » to activate Shine when the client has none yet. */
+function PartnerAppCell({ item, use, context }: { item: PortfolioItem; use: 'purchases' | 'sales'; context: CellContext }) {
+  const value = item.equipment[use];
+  if (value || item.shine || !context.onAddShine) return text(value, context);
+  const { t } = context;
+  return (
+    <Button
+      appearance="subtle"
+      size="small"
+      aria-label={format(t.shine.addLabel, { use: use === 'purchases' ? t.columns.purchases.toLowerCase() : t.columns.sales.toLowerCase(), name: item.companyName })}
+      onClick={(event) => {
+        event.stopPropagation();
+        context.onAddShine!(item, use);
+      }}
+    >
+      {t.shine.add}
+    </Button>
+  );
 }
 
 function OfferBadges({ item, context }: { item: PortfolioItem; context: CellContext }) {

@@ -34,10 +34,11 @@ export interface PortfolioTableProps {
   /** Which column set follows the company and its contacts. */
   view: PortfolioView;
   offerNames: ReadonlyMap<string, string>;
+  onAddShine?(item: PortfolioItem, use: 'purchases' | 'sales'): void;
 }
 
 /** One page of the firm's clients. The company name is a link: Enter or a click opens the client. */
-export function PortfolioTable({ state, request, onOpen, onSort, onRetry, selected, onSelect, view, offerNames }: PortfolioTableProps) {
+export function PortfolioTable({ state, request, onOpen, onSort, onRetry, selected, onSelect, view, offerNames, onAddShine }: PortfolioTableProps) {
   const styles = usePortfolioTableStyles();
   const { texts: t } = useLanguage();
 
@@ -85,7 +86,7 @@ export function PortfolioTable({ state, request, onOpen, onSort, onRetry, select
         </TableHeader>
         <TableBody>
           {items.map((item) => (
-            <PortfolioRow key={item.id} item={item} onOpen={onOpen} selected={selected.has(item.id)} onSelect={onSelect} view={view} offerNames={offerNames} />
+            <PortfolioRow key={item.id} item={item} onOpen={onOpen} selected={selected.has(item.id)} onSelect={onSelect} view={view} offerNames={offerNames} onAddShine={onAddShine} />
           ))}
         </TableBody>
       </Table>
@@ -107,12 +108,13 @@ interface PortfolioRowProps {
   onSelect(ids: string[], checked: boolean): void;
   view: PortfolioView;
   offerNames: ReadonlyMap<string, string>;
+  onAddShine?(item: PortfolioItem, use: 'purchases' | 'sales'): void;
 }
 
-function PortfolioRow({ item, onOpen, selected, onSelect, view, offerNames }: PortfolioRowProps) {
+function PortfolioRow({ item, onOpen, selected, onSelect, view, offerNames, onAddShine }: PortfolioRowProps) {
   const styles = usePortfolioTableStyles();
   const { texts: t } = useLanguage();
-  const cells = useCellContext(offerNames);
+  const cells = useCellContext(offerNames, onAddShine);
   const count = item.contacts.count;
   const countText = count === 0 ? t.contactsCount.zero : count === 1 ? t.contactsCount.one : format(t.contactsCount.many, { count });
   return (
