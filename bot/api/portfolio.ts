@@ -14,6 +14,7 @@ import { onboardingStates, portfolioPageSizes, PortfolioService, type Onboarding
 import type { AuditLog } from '../domain/ports.js';
 import type { Logger } from '../logger.js';
 import { MongoPortfolioStore } from '../store/portfolioRepository.js';
+import { MongoSubscriptionStore } from '../store/subscriptionRepository.js';
 import { presentPortfolioClient, presentPortfolioPage } from './portfolioPresenter.js';
 import { TabAuthenticator } from './tabAuth.js';
 
@@ -100,7 +101,7 @@ export function createPortfolioApi(deps: { db: Db; config: Config; clientFiles: 
       localUser: config.TAB_LOCAL_USER,
       logger: deps.logger,
     }),
-    portfolio: new PortfolioService({ store: new MongoPortfolioStore(deps.db), clientFiles: deps.clientFiles, audit: deps.audit }),
+    portfolio: new PortfolioService({ store: new MongoPortfolioStore(deps.db), clientFiles: deps.clientFiles, audit: deps.audit, subscriptions: new MongoSubscriptionStore(deps.db) }),
     firmSettings: deps.firmSettings,
     logger: deps.logger,
   };

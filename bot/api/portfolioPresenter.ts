@@ -1,5 +1,6 @@
 import type { AuditEntry } from '../domain/ports.js';
 import type { GuestOnboarding } from '../domain/guest.js';
+import type { OfferSubscription } from '../domain/offers/subscription.js';
 import type { PortfolioClientDetails, PortfolioPage } from '../domain/portfolio.js';
 
 /** What the tab receives: only these fields leave the server (no search tokens, request ids or internals). */
@@ -88,8 +89,22 @@ export function presentPortfolioClient(details: PortfolioClientDetails) {
       scope,
       primary,
       guest: presentGuest(contact.guest),
+      offer: presentOffer(details.subscriptions.find((subscription) => subscription.contactId === contact.id)),
     })),
+    flow: details.summary?.flow ?? null,
+    shine: details.summary?.shine ?? null,
     history: details.history.map(presentHistory),
+  };
+}
+
+/** A contact's offer on the file: which, where it stands, since when. */
+function presentOffer(subscription: OfferSubscription | undefined) {
+  if (!subscription) return null;
+  return {
+    offerId: subscription.offerId,
+    state: subscription.state,
+    since: iso(subscription.state === 'ended' ? subscription.ended?.at : subscription.activatedAt ?? subscription.proposed.at),
+    stepsDone: subscription.steps.length,
   };
 }
 

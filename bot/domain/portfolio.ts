@@ -1,6 +1,7 @@
 import type { ClientFile } from './clientFile.js';
 import type { ClientFileDetails, ClientFileService } from './clientFileService.js';
 import { normaliseForSearch } from './fieldRules.js';
+import type { OfferSubscription, SubscriptionStore } from './offers/subscription.js';
 import type { AuditEntry, AuditLog } from './ports.js';
 import { onboardingStates, type OnboardingState, type PortfolioSummary } from './portfolioSummary.js';
 
@@ -58,6 +59,8 @@ export interface PortfolioCriteria {
 export interface PortfolioStore {
   /** One page of the firm's files matching the criteria with their summaries, and how many match in all. */
   listPage(firmId: string, criteria: PortfolioCriteria): Promise<{ rows: PortfolioRow[]; total: number }>;
+  /** One file's summary (offers, Flow, Shine at a glance), null before it is first computed. */
+  summary(firmId: string, clientFileId: string): Promise<PortfolioSummary | null>;
   /** The ids of every matching file, at most `cap` (a bulk action on « all matching the view »). */
   listIds(firmId: string, criteria: PortfolioCriteria, cap: number): Promise<string[]>;
 }
@@ -81,12 +84,15 @@ export interface PortfolioPage {
 export interface PortfolioClientDetails extends ClientFileDetails {
   /** Events about the file and its contacts, oldest first. */
   history: AuditEntry[];
+  /** Each contact's offer on this file (ended ones included, staff see the whole story). */
+  subscriptions: OfferSubscription[];
+  summary: PortfolioSummary | null;
 }
 
 export const portfolioHistoryLength = 100;
 
 export class PortfolioService {
-  constructor(private readonly deps: { store: PortfolioStore; clientFiles: ClientFileService; audit: AuditLog }) {}
+  constructor(private readonly deps: { store: PortfolioStore; clientFiles: ClientFileService; audit: AuditLog; subscriptions: Pick<SubscriptionStore, 'listByClientFile'> }) {}
 
   async list(firmId: string, query: PortfolioQuery): Promise<PortfolioPage> {
     const { rows, total } = await this.deps.store.listPage(firmId, criteriaOf(query));
@@ -102,12 +108,14 @@ export class PortfolioService {
   async client(firmId: string, clientFileId: string, visibility: 'all' | readonly string[] = 'all'): Promise<PortfolioClientDetails | null> {
     const details = await this.deps.clientFiles.details(firmId, clientFileId, visibility);
     if (!details) return null;
-    const entries = await Promise.all([
+    const [subscriptions, summary, ...entries] = await Promise.all([
+      this.deps.subscriptions.listByClientFile(firmId, clientFileId),
+      this.deps.store.summary(firmId, clientFileId),
       this.deps.audit.listForClientFile(firmId, clientFileId, portfolioHistoryLength),
       ...details.contacts.map((linked) => this.deps.audit.listForContact(firmId, linked.contact.id, portfolioHistoryLength)),
     ]);
     // Each list comes newest first: reversed, events recorded in the same millisecond keep their order.
-    return { ...details, history: mergeHistory(entries.flatMap((list) => [...list].reverse())) };
+    return { ...details, subscriptions, summary, history: mergeHistory(entries.flatMap((list) => [...list].reverse())) };
   }
 }
 

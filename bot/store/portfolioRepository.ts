@@ -54,6 +54,14 @@ export class MongoPortfolioStore implements PortfolioStore {
     });
   }
 
+  summary(firmId: string, clientFileId: string): Promise<PortfolioSummary | null> {
+    return guarded(async () => {
+      const _id = toObjectId(clientFileId);
+      const document = _id ? await this.files.findOne({ firmId, _id }, { projection: { portfolio: 1 } }) : null;
+      return document ? summaryOf(document) : null;
+    });
+  }
+
   listIds(firmId: string, criteria: PortfolioCriteria, cap: number): Promise<string[]> {
     return guarded(async () => {
       const filter = await this.fileFilter(firmId, criteria);

@@ -42,6 +42,10 @@ export class MongoSubscriptionStore implements SubscriptionStore {
     return guarded(async () => (await this.collection.find({ firmId, contactId, state: 'waitingForGuest' }).limit(200).toArray()).map(fromDocument));
   }
 
+  listByClientFile(firmId: string, clientFileId: string): Promise<OfferSubscription[]> {
+    return guarded(async () => (await this.collection.find({ firmId, clientFileId }).limit(200).toArray()).map(fromDocument));
+  }
+
   setClientCard(firmId: string, id: string, clientCard: NonNullable<OfferSubscription['clientCard']>): Promise<void> {
     return guarded(async () => {
       const _id = toObjectId(id);

@@ -149,7 +149,7 @@ export function App({ host }: { host: HostContext }) {
         </main>
         <LegalFooter />
         <ShineDialog api={api} target={shineTarget} onClose={() => setShineTarget(null)} onActivated={reload} />
-        <ClientDrawer api={api} clientId={openClientId} onClose={() => setOpenClientId(null)} onSaved={reload} />
+        <ClientDrawer api={api} clientId={openClientId} onClose={() => setOpenClientId(null)} onSaved={reload} offerNames={offerNames} />
         </div>
       </FluentProvider>
     </LanguageContext.Provider>

@@ -263,6 +263,10 @@ describe('dashboard tab in a browser (local mode)', function () {
     await dialog.getByRole('button', { name: 'Proposer' }).click();
     await assertText(page.getByTestId('bulk-job'), 'Propositions terminées : 1 proposée(s)', 'the offer was proposed');
     await assertText(bodyRows().first(), 'Start', 'the table shows the offer');
+    await page.getByRole('button', { name: 'Ouvrir le dossier Atelier Céramique' }).click();
+    await assertText(page.getByRole('dialog'), 'Start', 'the client’s page shows the contact’s offer');
+    await page.keyboard.press('Escape');
+    await page.getByRole('dialog').waitFor({ state: 'hidden' });
     await page.screenshot({ path: join(artifacts, 'tab-offer.png'), fullPage: true });
     await page.getByRole('searchbox').fill('');
   });

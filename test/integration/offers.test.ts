@@ -107,6 +107,11 @@ describe('Collaborative offers through Adaptive Cards (Universal Actions)', func
     assert.deepEqual(row.contacts.states, { member: 1 }, 'Léa, member of the team, as the bot left her');
     assert.deepEqual(await list('?offer=consultation'), [], 'no file has Consultation');
     assert.deepEqual((await list('?offer=none')).map((item) => item.code), [], 'the only file has an offer');
+    const id = ((await (await fetch(`${passerelle.server.url}/api/portfolio?offer=start`)).json()) as { items: { id: string }[] }).items[0]!.id;
+    const details = (await (await fetch(`${passerelle.server.url}/api/portfolio/${id}`)).json()) as { contacts: { email: string; offer: { offerId: string; state: string; stepsDone: number } | null }[]; flow: unknown; shine: unknown };
+    const leaOffer = details.contacts.find((contact) => contact.email === 'lea@boulangerie-bernard.fr')?.offer;
+    assert.deepEqual({ offerId: leaOffer?.offerId, state: leaOffer?.state, stepsDone: leaOffer?.stepsDone }, { offerId: 'start', state: 'active', stepsDone: 0 }, 'the client’s page shows each contact’s offer');
+    assert.equal(details.flow, null, 'no Flow checklist yet');
   });
 
   it('shows the client their view and staff theirs, on the same card', async () => {

@@ -32,6 +32,8 @@ export interface SubscriptionStore {
   insertUnlessExists(subscription: Omit<OfferSubscription, 'id'>, audit?: AuditOfCreation): Promise<{ inserted: boolean; subscription: OfferSubscription }>;
   findById(firmId: string, id: string): Promise<OfferSubscription | null>;
   listWaitingForContact(firmId: string, contactId: string): Promise<OfferSubscription[]>;
+  /** A client file's offers, for its page in the tab. */
+  listByClientFile(firmId: string, clientFileId: string): Promise<OfferSubscription[]>;
   /** Remembers where the client's card is, without changing the version (cards in hand stay valid). */
   setClientCard(firmId: string, id: string, clientCard: NonNullable<OfferSubscription['clientCard']>): Promise<void>;
   /** Active offers of a contact whose card could not be sent yet (they were not in their team). */

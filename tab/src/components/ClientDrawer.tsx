@@ -33,7 +33,7 @@ type Notice = { intent: 'success' | 'warning'; text: string } | null;
  * One client: details, equipment, collection, notes, contacts (primary, scope, guest state with
  * dates) and history, oldest first; « Modifier » for those allowed to edit.
  */
-export function ClientDrawer({ api, clientId, onClose, onSaved }: { api: PortfolioApi; clientId: string | null; onClose(): void; onSaved?(): void }) {
+export function ClientDrawer({ api, clientId, onClose, onSaved, offerNames = new Map() }: { api: PortfolioApi; clientId: string | null; onClose(): void; onSaved?(): void; offerNames?: ReadonlyMap<string, string> }) {
   const styles = useClientDrawerStyles();
   const language = useLanguage();
   const t = language.texts.drawer;
@@ -139,13 +139,13 @@ export function ClientDrawer({ api, clientId, onClose, onSaved }: { api: Portfol
             <ClientEditForm key={client.updatedAt} api={api} client={client} onDone={finishEdit} onCancel={() => setEditing(false)} />
           </>
         )}
-        {client && !editing && <ClientContent client={client} language={language} />}
+        {client && !editing && <ClientContent client={client} language={language} offerNames={offerNames} />}
       </DrawerBody>
     </OverlayDrawer>
   );
 }
 
-function ClientContent({ client, language }: { client: PortfolioClientView; language: Language }) {
+function ClientContent({ client, language, offerNames }: { client: PortfolioClientView; language: Language; offerNames: ReadonlyMap<string, string> }) {
   const styles = useClientDrawerStyles();
   const t = language.texts.drawer;
   const contactNames = new Map(client.contacts.map((contact) => [contact.id, [contact.firstName, contact.lastName].filter(Boolean).join(' ')]));
@@ -175,6 +175,16 @@ function ClientContent({ client, language }: { client: PortfolioClientView; lang
     [t.payroll, sources.payroll ?? null],
     [t.collectionEmail, sources.collectionEmail ?? null],
   ];
+  const texts = language.texts;
+  const partnerApps: [string, string | null][] = [
+    [t.flow, client.flow ? format(texts.flowProgress, { done: client.flow.done, total: client.flow.total }) : t.notActivated],
+    [
+      t.shine,
+      client.shine
+        ? `${[client.shine.purchases ? texts.shinePurchases : null, client.shine.sales ? texts.shineSales : null].filter(Boolean).join(' · ')} — ${texts.shinePlans[client.shine.plan]} (${texts.shine.billingModes[client.shine.billingMode]})`
+        : t.notActivated,
+    ],
+  ];
   return (
     <>
       <section className={styles.section} aria-labelledby="client-details">
@@ -189,6 +199,13 @@ function ClientContent({ client, language }: { client: PortfolioClientView; lang
           {t.equipment}
         </Text>
         <Facts facts={equipment} none={t.none} />
+      </section>
+
+      <section className={styles.section} aria-labelledby="client-partner-apps">
+        <Text as="h2" size={400} weight="semibold" id="client-partner-apps">
+          {t.partnerApps}
+        </Text>
+        <Facts facts={partnerApps} none={t.none} />
       </section>
 
       <section className={styles.section} aria-labelledby="client-collection">
@@ -220,6 +237,7 @@ function ClientContent({ client, language }: { client: PortfolioClientView; lang
                 <TableHeaderCell>{t.contactColumns.email}</TableHeaderCell>
                 <TableHeaderCell>{t.contactColumns.scope}</TableHeaderCell>
                 <TableHeaderCell>{t.contactColumns.state}</TableHeaderCell>
+                <TableHeaderCell>{t.contactColumns.offer}</TableHeaderCell>
               </TableRow>
             </TableHeader>
             <TableBody>
@@ -236,6 +254,9 @@ function ClientContent({ client, language }: { client: PortfolioClientView; lang
                     <TableCell>{contact.scope}</TableCell>
                     <TableCell>
                       <GuestState guest={contact.guest} language={language} />
+                    </TableCell>
+                    <TableCell>
+                      <ContactOffer offer={contact.offer} language={language} offerNames={offerNames} />
                     </TableCell>
                   </TableRow>
                 );
@@ -282,6 +303,21 @@ function Facts({ facts, none }: { facts: [string, string | null][]; none: string
         </div>
       ))}
     </dl>
+  );
+}
+
+function ContactOffer({ offer, language, offerNames }: { offer: PortfolioClientView['contacts'][number]['offer']; language: Language; offerNames: ReadonlyMap<string, string> }) {
+  const styles = useClientDrawerStyles();
+  const t = language.texts.drawer;
+  if (!offer) return <span className={styles.guestDate}>{t.none}</span>;
+  const color = offer.state === 'active' ? 'brand' : offer.state === 'waitingForGuest' ? 'warning' : 'subtle';
+  return (
+    <>
+      <Badge appearance="tint" color={color} shape="rounded">
+        {offerNames.get(offer.offerId) ?? offer.offerId}
+      </Badge>
+      <span className={styles.guestDate}>{format(t.offerStates[offer.state], { date: formatDate(offer.since, language) })}</span>
+    </>
   );
 }
 
