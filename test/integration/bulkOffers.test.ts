@@ -1,33 +1,19 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { claire, messageActivity, paul, type Speaker } from '../helpers/activities.js';
-import { startTestPasserelle, type TestPasserelle } from '../helpers/passerelle.js';
-import { seedPortfolio, startTestIdentityProvider, withDatabase, type TestIdentityProvider } from '../helpers/portfolioSeed.js';
-
-const clientId = '0f0f0f0f-1111-2222-3333-444444444444';
-const firm = '11111111-1111-1111-1111-111111111111';
+import { claire, paul, type Speaker } from '../helpers/activities.js';
+import type { TestPasserelle } from '../helpers/passerelle.js';
+import { seedPortfolio, withDatabase } from '../helpers/portfolioSeed.js';
+import { demoFirm, startStaffSession, type StaffSession } from '../helpers/staffSession.js';
 
 /** « Proposer une offre » to many clients from the tab: one durable job, each file's primary contact once. */
 describe('bulk offer proposals (/api/offers/proposals)', function () {
   this.timeout(60_000);
+  let session: StaffSession;
   let passerelle: TestPasserelle;
-  let identity: TestIdentityProvider;
   const ids = new Map<string, string>();
-
-  async function say(who: Speaker, text: string): Promise<string> {
-    const mark = passerelle.connector.sent.length;
-    await passerelle.post(messageActivity(text, { serviceUrl: passerelle.connector.url, from: who, conversationId: `a:personal-${who.id}` }));
-    return passerelle.connector.since(mark).map((sent) => JSON.stringify(sent.activity)).join('\n');
-  }
-  const tokenOf = (who: Speaker, email: string) => identity.token({ tid: firm, oid: who.aadObjectId, name: who.name, preferred_username: email });
-  async function call(method: string, path: string, token: string, body?: unknown) {
-    const response = await fetch(`${passerelle.server.url}${path}`, {
-      method,
-      headers: { Authorization: `Bearer ${token}`, ...(body ? { 'Content-Type': 'application/json' } : {}) },
-      body: body ? JSON.stringify(body) : undefined,
-    });
-    return { status: response.status, body: (await response.json()) as Record<string, unknown> };
-  }
+  const say = (who: Speaker, text: string) => session.say(who, text);
+  const tokenOf = (who: Speaker, email: string) => session.tokenOf(who, email);
+  const call = (method: string, path: string, token: string, body?: unknown) => session.call(method, path, token, body);
   async function finished(id: string, token: string) {
     for (let attempt = 0; attempt < 100; attempt++) {
       const job = (await call('GET', `/api/jobs/${id}`, token)).body as { status: string; done: number; skipped: number; failed: number };
@@ -38,12 +24,12 @@ describe('bulk offer proposals (/api/offers/proposals)', function () {
   }
 
   before(async () => {
-    identity = await startTestIdentityProvider(clientId);
-    passerelle = await startTestPasserelle({ env: { AAD_APP_CLIENT_ID: clientId, TAB_JWKS_URL: identity.jwksUrl, PUBLIC_URL: 'https://passerelle.test' } });
+    session = await startStaffSession();
+    passerelle = session.passerelle;
     await say(claire, 'aide'); // the firm's first user: main manager, every profile
     assert.match(await say(claire, 'rattacher staff-paul@cabinet-demo.test'), /rattaché/);
     const seeded = await withDatabase(passerelle.mongoUri, passerelle.database, (db) =>
-      seedPortfolio(db, firm, [
+      seedPortfolio(db, demoFirm, [
         { code: '000001', companyName: 'Ambulances Aubert', contacts: [{ lastName: 'Aubert', email: 'aubert@ambulances.test', state: 'member', primary: true }] },
         { code: '000002', companyName: 'Boulangerie Bernard', contacts: [{ lastName: 'Bernard', email: 'bernard@boulangerie.test', primary: true }, { lastName: 'Blanc', email: 'blanc@boulangerie.test' }] },
         { code: '000003', companyName: 'Café Colin', contacts: [{ lastName: 'Colin', email: 'colin@cafe.test' }] },
@@ -52,8 +38,7 @@ describe('bulk offer proposals (/api/offers/proposals)', function () {
     for (const file of seeded) ids.set(file.code, file.id);
   });
   after(async () => {
-    await passerelle?.stop();
-    await identity?.stop();
+    await session?.stop();
   });
 
   it('proposes Start to each file’s primary contact as one job; a file without one is counted, not guessed', async () => {

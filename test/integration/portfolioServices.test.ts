@@ -1,39 +1,29 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { claire, executeActivity, messageActivity, paul, type Speaker } from '../helpers/activities.js';
-import { cardActions, startTestPasserelle, type TestPasserelle } from '../helpers/passerelle.js';
-import { seedPortfolio, startTestIdentityProvider, withDatabase, type TestIdentityProvider } from '../helpers/portfolioSeed.js';
-
-const clientId = '0f0f0f0f-1111-2222-3333-444444444444';
-const firm = '11111111-1111-1111-1111-111111111111';
+import { cardActions, type TestPasserelle } from '../helpers/passerelle.js';
+import { seedPortfolio, withDatabase } from '../helpers/portfolioSeed.js';
+import { demoFirm, startStaffSession, type StaffSession } from '../helpers/staffSession.js';
 
 /** The tab shows a user attached to services only their services' files and files of no service, like the bot. */
 describe('portfolio API and services (« Pôle social », « Pôle TPE »)', function () {
   this.timeout(60_000);
+  let session: StaffSession;
   let passerelle: TestPasserelle;
-  let identity: TestIdentityProvider;
   const ids = new Map<string, string>();
-
-  async function say(who: Speaker, text: string): Promise<string> {
-    const mark = passerelle.connector.sent.length;
-    await passerelle.post(messageActivity(text, { serviceUrl: passerelle.connector.url, from: who, conversationId: `a:personal-${who.id}` }));
-    return passerelle.connector.since(mark).map((sent) => JSON.stringify(sent.activity)).join('\n');
-  }
-  const tokenOf = (who: Speaker, email: string) => identity.token({ tid: firm, oid: who.aadObjectId, name: who.name, preferred_username: email });
-  async function get(path: string, token: string) {
-    const response = await fetch(`${passerelle.server.url}${path}`, { headers: { Authorization: `Bearer ${token}` } });
-    return { status: response.status, body: (await response.json()) as Record<string, unknown> };
-  }
+  const say = (who: Speaker, text: string) => session.say(who, text);
+  const tokenOf = (who: Speaker, email: string) => session.tokenOf(who, email);
+  const get = (path: string, token: string) => session.call('GET', path, token);
 
   before(async () => {
-    identity = await startTestIdentityProvider(clientId);
-    passerelle = await startTestPasserelle({ backgroundWork: false, env: { AAD_APP_CLIENT_ID: clientId, TAB_JWKS_URL: identity.jwksUrl, PUBLIC_URL: 'https://passerelle.test' } });
+    session = await startStaffSession({ backgroundWork: false });
+    passerelle = session.passerelle;
     await say(claire, 'aide'); // the firm's first user: main manager
     assert.match(await say(claire, 'créer service Pôle social'), /Service « Pôle social » créé/);
     assert.match(await say(claire, 'créer service Pôle TPE'), /Service « Pôle TPE » créé/);
     assert.match(await say(claire, 'rattacher staff-paul@cabinet-demo.test services Pôle social'), /rattaché aux services « Pôle social »/);
     const seeded = await withDatabase(passerelle.mongoUri, passerelle.database, (db) =>
-      seedPortfolio(db, firm, [
+      seedPortfolio(db, demoFirm, [
         { code: '000001', companyName: 'Ambulances Sociales', contacts: [{ lastName: 'Aubert', email: 'aubert@ambulances.test' }] },
         { code: '000002', companyName: 'Boulangerie TPE', contacts: [{ lastName: 'Bernard', email: 'bernard@boulangerie.test' }] },
         { code: '000003', companyName: 'Café Commun', contacts: [{ lastName: 'Colin', email: 'colin@cafe.test' }] },
@@ -44,8 +34,7 @@ describe('portfolio API and services (« Pôle social », « Pôle TPE »)', fun
     assert.match(await say(claire, 'service 000002 Pôle TPE'), /Pôle TPE/);
   });
   after(async () => {
-    await passerelle?.stop();
-    await identity?.stop();
+    await session?.stop();
   });
 
   it('lists for a user of « Pôle social » their service’s files and the files of no service', async () => {
@@ -68,10 +57,7 @@ describe('portfolio API and services (« Pôle social », « Pôle TPE »)', fun
 
   it('drops another service’s file from a bulk action, ticked or matching the view', async () => {
     const token = await tokenOf(paul, 'staff-paul@cabinet-demo.test');
-    const post = async (body: unknown) => {
-      const response = await fetch(`${passerelle.server.url}/api/invitations`, { method: 'POST', headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
-      return (await response.json()) as { total: number };
-    };
+    const post = async (body: unknown) => (await session.call('POST', '/api/invitations', token, body)).body as { total: number };
     assert.equal((await post({ requestId: randomUUID(), clientFileIds: [ids.get('000002')] })).total, 0, 'a ticked id of « Pôle TPE » (forged) invites nobody');
     assert.equal((await post({ requestId: randomUUID(), allMatching: {} })).total, 2, 'the whole view: Aubert and Colin, not Bernard');
   });

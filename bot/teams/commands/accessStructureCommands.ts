@@ -37,6 +37,19 @@ export class StructuresCommand implements BotCommand {
   }
 }
 
+/** The structure a command names (or the user's), for someone with « Organisation – consultation »; otherwise replies why and gives null. */
+async function readableStructure(context: TurnContext, access: AccessService, session: TurnSession, args: string) {
+  const structureId = await namedStructure(access, session, args);
+  if (!structureId) {
+    await replyWithText(context, session.t.access.refusals.structureNotFound);
+    return null;
+  }
+  const gate = await structureGate(access, session, structureId, requirements.read('organisation'));
+  if (gate.ok) return gate;
+  await ('card' in gate.result ? replyWithCard(context, gate.result.card) : replyWithText(context, gate.result.message));
+  return null;
+}
+
 /** "structure [nom]": the structure card; its administrators edit it there. */
 export class StructureCommand implements BotCommand {
   readonly name = 'structure';
@@ -46,10 +59,8 @@ export class StructureCommand implements BotCommand {
   constructor(private readonly access: AccessService) {}
 
   async handle(context: TurnContext, session: TurnSession, args: string): Promise<void> {
-    const structureId = await namedStructure(this.access, session, args);
-    if (!structureId) return replyWithText(context, session.t.access.refusals.structureNotFound);
-    const gate = await structureGate(this.access, session, structureId, requirements.read('organisation'));
-    if (!gate.ok) return 'card' in gate.result ? replyWithCard(context, gate.result.card) : replyWithText(context, gate.result.message);
+    const gate = await readableStructure(context, this.access, session, args);
+    if (!gate) return;
     await replyWithCard(context, structureCard(session.language, gate.structure, { canEdit: gate.canEdit }));
   }
 }
@@ -119,10 +130,8 @@ export class ServicesCommand implements BotCommand {
   constructor(private readonly access: AccessService) {}
 
   async handle(context: TurnContext, session: TurnSession, args: string): Promise<void> {
-    const structureId = await namedStructure(this.access, session, args);
-    if (!structureId) return replyWithText(context, session.t.access.refusals.structureNotFound);
-    const gate = await structureGate(this.access, session, structureId, requirements.read('organisation'));
-    if (!gate.ok) return 'card' in gate.result ? replyWithCard(context, gate.result.card) : replyWithText(context, gate.result.message);
+    const gate = await readableStructure(context, this.access, session, args);
+    if (!gate) return;
     await replyWithCard(context, structureServicesCard(session.language, gate.structure, { canEdit: gate.canEdit }));
   }
 }
