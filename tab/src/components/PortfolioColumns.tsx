@@ -115,13 +115,19 @@ function OfferBadges({ item, context }: { item: PortfolioItem; context: CellCont
   if (item.offers.length === 0) return text(null, context);
   return (
     <ul className={styles.list}>
-      {item.offers.map((offer) => (
-        <li key={offer.offerId}>
-          <Badge appearance="tint" shape="rounded" color={offer.active > 0 ? 'brand' : 'warning'}>
-            {format(offer.waiting > 0 ? t.offerWaiting : t.offerActive, { name: context.offerName(offer.offerId), active: offer.active, waiting: offer.waiting })}
-          </Badge>
-        </li>
-      ))}
+      {item.offers.map((offer) => {
+        const name = context.offerName(offer.offerId);
+        // The name alone keeps the column narrow; the colour says whether it started, the tooltip says how many.
+        return (
+          <li key={offer.offerId}>
+            <Tooltip content={format(t.offerDetail, { name, active: offer.active, waiting: offer.waiting })} relationship="description">
+              <Badge appearance="tint" shape="rounded" color={offer.active > 0 ? 'brand' : 'warning'} className={styles.nowrap}>
+                {offer.active > 0 ? name : format(t.offerWaiting, { name })}
+              </Badge>
+            </Tooltip>
+          </li>
+        );
+      })}
     </ul>
   );
 }

@@ -15,6 +15,7 @@ import {
   Radio,
   RadioGroup,
   Spinner,
+  Text,
   Textarea,
 } from '@fluentui/react-components';
 import { useEffect, useState } from 'react';
@@ -131,12 +132,19 @@ export function ShineDialog({ api, target, onClose, onActivated }: { api: Portfo
             )}
             {form && !activated && (
               <form className={styles.form} onSubmit={(event) => event.preventDefault()}>
-                <Field label={t.uses} validationMessage={problems.purchases} hint={t.usesHint}>
+                {/* Not a Field: a Field gives its one id to every control inside, and two checkboxes must keep their own. */}
+                <div role="group" aria-labelledby="shine-uses" aria-describedby="shine-uses-hint" className={styles.group}>
+                  <Text id="shine-uses" weight="semibold">
+                    {t.uses}
+                  </Text>
                   <div className={styles.row}>
                     <Checkbox label={t.purchases} checked={form.purchases} onChange={(_event, data) => update({ purchases: data.checked === true })} />
                     <Checkbox label={t.sales} checked={form.sales} onChange={(_event, data) => update({ sales: data.checked === true })} />
                   </div>
-                </Field>
+                  <Text id="shine-uses-hint" size={200} className={problems.purchases ? styles.error : styles.hint}>
+                    {problems.purchases ?? t.usesHint}
+                  </Text>
+                </div>
                 <Field label={t.billingMode} hint={t.billingModeHint}>
                   <RadioGroup layout="horizontal" value={form.billingMode} onChange={(_event, data) => update({ billingMode: data.value as ShineBillingMode })}>
                     <Radio value="shineBillsClient" label={t.billingModes.shineBillsClient} />
