@@ -234,7 +234,7 @@ const en: Texts = {
   einvoicing: { invited: 'Invitation sent', registered: 'Registered' },
   yes: 'Yes',
   no: 'No',
-  offerWaiting: '{name} · en attente',
+  offerWaiting: '{name} · waiting',
   offerDetail: '{name}: {active} active, {waiting} waiting for the invitation to be accepted',
   flowProgress: '{done} / {total} steps',
   shinePurchases: 'Purchases',
