@@ -136,6 +136,8 @@ export interface StartOptions {
   /** Background work (invitation jobs, acceptance watcher); tests may drive it themselves. */
   backgroundWork?: boolean;
   runner?: Partial<RunnerOptions>;
+  /** Time between two sweeps of pending audit entries (default: the relay's own). */
+  auditSweepEveryMs?: number;
 }
 
 export interface RunningPasserelle {
@@ -404,7 +406,7 @@ export async function startPasserelle(config: Config, logger: Logger, options: S
 
   // Audit entries a crash or an unreachable log left on their records reach the log at start-up, then every few seconds.
   const auditRelay = AuditRelay.of(db);
-  auditRelay.start(logger.child('audit'), connection.ready);
+  auditRelay.start(logger.child('audit'), connection.ready, options.auditSweepEveryMs);
 
   if (options.backgroundWork !== false) {
     runner.start();
