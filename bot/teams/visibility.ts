@@ -33,6 +33,22 @@ export function contactFor(services: TeamsServices, session: TurnSession, contac
   return services.contacts.details(session.actor.firmId, contactId, visibilityOf(session));
 }
 
+/** Of contacts a search found, those the user may see: names of other services' clients stay unnamed. */
+export async function visibleContacts<T extends { id: string }>(services: TeamsServices, session: TurnSession, contacts: T[]): Promise<T[]> {
+  if (visibilityOf(session) === 'all') return contacts;
+  const kept = await Promise.all(
+    contacts.map(async (contact) => {
+      try {
+        return (await contactFor(services, session, contact.id)) ? contact : null;
+      } catch (error) {
+        if (error instanceof OtherServiceError) return null;
+        throw error;
+      }
+    }),
+  );
+  return kept.filter((contact): contact is Awaited<T> => contact !== null);
+}
+
 /** Throws unless the user may see this file (already loaded, e.g. through an offer). */
 export function assertVisible(session: TurnSession, file: Pick<ClientFile, 'serviceId'>): void {
   if (!canSeeService(visibilityOf(session), file.serviceId)) throw new OtherServiceError(file.serviceId!);

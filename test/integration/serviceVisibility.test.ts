@@ -241,4 +241,16 @@ describe('services everywhere a file is reached (« Pôle social » user, « Pô
     assert.equal((await file('000002'))?.companyName, 'Boulangerie TPE', 'Pôle TPE’s file is not overwritten');
     assert.equal((await file('000003'))?.companyName, 'Café Commun et Fils', 'a file of no service is');
   });
+
+  // Last: the contact it adds would show up in the searches of the tests above.
+  it('lists in search results only the contacts the user may see', async () => {
+    await execute(claire, 'contact.create', { requestId: randomUUID(), lastName: 'Bernardin', mobile: '06 11 22 33 55', email: 'bernardin@ambulances.test' });
+    assert.match(await say(claire, 'lier bernardin@ambulances.test 000001'), /Bernardin/);
+    assert.match(await say(claire, 'interlocuteur bern'), /Bernardin[\s\S]*Bernard|Bernard[\s\S]*Bernardin/, 'the main manager finds both');
+    for (const command of ['interlocuteur bern', 'inviter bern', 'proposer bern', 'révoquer bern']) {
+      const answer = await say(paul, command);
+      assert.match(answer, /Bernardin/, `${command}: the contact of Pôle social is listed`);
+      assert.doesNotMatch(answer, /bernard@boulangerie/, `${command}: the contact of Pôle TPE only is not named`);
+    }
+  });
 });

@@ -9,7 +9,7 @@ import { keywordMatcher, type Access, type BotCommand } from '../handlers.js';
 import { replyWithCard, replyWithText } from '../reply.js';
 import type { TeamsServices } from '../services.js';
 import type { TurnSession } from '../session.js';
-import { findClientFileFor, invitableContacts, invitationPreviewFor } from '../visibility.js';
+import { findClientFileFor, invitableContacts, invitationPreviewFor, visibleContacts } from '../visibility.js';
 
 /**
  * "inviter lea@…" or "inviter bernard": one contact, with a confirmation card.
@@ -44,7 +44,7 @@ export class InviteCommand implements BotCommand {
     }
     const found = await this.services.contacts.find(actor.firmId, args);
     if (found.kind === 'none') return replyWithText(context, `${format(t.contact.notFound, { query: args })} ${t.guest.usage}`);
-    if (found.kind === 'many') return replyWithCard(context, contactResultsCard(language, args, found.records, found.more, 'guest.preview'));
+    if (found.kind === 'many') return replyWithCard(context, contactResultsCard(language, args, await visibleContacts(this.services, session, found.records), found.more, 'guest.preview'));
     const preview = await invitationPreviewFor(this.services, this.guest, session, found.record.id);
     if (!preview) return replyWithText(context, t.contact.gone);
     await replyWithCard(context, invitePreviewCard(language, preview, this.services.newRequestId()));

@@ -7,6 +7,7 @@ import { proposalFor, type OfferTeamsServices } from '../actions/offerActions.js
 import { keywordMatcher, type Access, type BotCommand } from '../handlers.js';
 import { replyWithCard, replyWithText } from '../reply.js';
 import type { TeamsServices } from '../services.js';
+import { visibleContacts } from '../visibility.js';
 import type { TurnSession } from '../session.js';
 
 /** "proposer <e-mail ou nom>": the collaborative service proposal for a contact. */
@@ -22,7 +23,7 @@ export class ProposeOfferCommand implements BotCommand {
     if (!args) return replyWithText(context, t.contact.missingQuery);
     const found = await this.services.contacts.find(actor.firmId, args);
     if (found.kind === 'none') return replyWithText(context, `${format(t.contact.notFound, { query: args })} ${t.contact.notFoundHint}`);
-    if (found.kind === 'many') return replyWithCard(context, contactResultsCard(language, args, found.records, found.more, 'offer.openProposal'));
+    if (found.kind === 'many') return replyWithCard(context, contactResultsCard(language, args, await visibleContacts(this.services, session, found.records), found.more, 'offer.openProposal'));
     const card = await proposalFor(this.services, this.offerServices, session, found.record.id);
     if (card) await replyWithCard(context, card);
   }

@@ -9,7 +9,7 @@ import { keywordMatcher, type Access, type BotCommand } from '../handlers.js';
 import { replyWithCard, replyWithText } from '../reply.js';
 import type { TeamsServices } from '../services.js';
 import type { TurnSession } from '../session.js';
-import { contactFor } from '../visibility.js';
+import { contactFor, visibleContacts } from '../visibility.js';
 
 /** "révoquer <e-mail ou nom>": a card to choose what to remove, which is itself the confirmation. */
 export class RevokeCommand implements BotCommand {
@@ -24,7 +24,7 @@ export class RevokeCommand implements BotCommand {
     if (!args) return replyWithText(context, t.guest.revokeUsage);
     const found = await this.services.contacts.find(actor.firmId, args);
     if (found.kind === 'none') return replyWithText(context, `${format(t.contact.notFound, { query: args })} ${t.guest.revokeUsage}`);
-    if (found.kind === 'many') return replyWithCard(context, contactResultsCard(language, args, found.records, found.more, 'guest.openRevoke'));
+    if (found.kind === 'many') return replyWithCard(context, contactResultsCard(language, args, await visibleContacts(this.services, session, found.records), found.more, 'guest.openRevoke'));
     const contact = found.record;
     await contactFor(this.services, session, contact.id);
     if (!contact.guest || !['invited', 'accepted', 'member'].includes(contact.guest.state)) {

@@ -6,7 +6,7 @@ import { keywordMatcher, type Access, type BotCommand } from '../handlers.js';
 import { replyWithCard, replyWithText } from '../reply.js';
 import type { TeamsServices } from '../services.js';
 import type { TurnSession } from '../session.js';
-import { contactFor } from '../visibility.js';
+import { contactFor, visibleContacts } from '../visibility.js';
 
 export class ShowContactCommand implements BotCommand {
   readonly name = 'showContact';
@@ -20,7 +20,11 @@ export class ShowContactCommand implements BotCommand {
     if (!query) return replyWithText(context, t.contact.missingQuery);
     const found = await this.services.contacts.find(actor.firmId, query);
     if (found.kind === 'none') return replyWithText(context, `${format(t.contact.notFound, { query })} ${t.contact.notFoundHint}`);
-    if (found.kind === 'many') return replyWithCard(context, contactResultsCard(language, query, found.records, found.more));
+    if (found.kind === 'many') {
+      const visible = await visibleContacts(this.services, session, found.records);
+      if (visible.length === 0) return replyWithText(context, `${format(t.contact.notFound, { query })} ${t.contact.notFoundHint}`);
+      return replyWithCard(context, contactResultsCard(language, query, visible, found.more));
+    }
     const details = await contactFor(this.services, session, found.record.id);
     if (!details) return replyWithText(context, t.contact.gone);
     await replyWithCard(context, contactDetailsCard(language, details));
