@@ -177,10 +177,20 @@ export function csvCell(value: string): string {
 export function registerPortfolioRoutes(server: Server, api: PortfolioApi): void {
   const authenticated = (handler: (actor: Actor, req: Request, res: Response, access: AccessContext) => Promise<void>) => authenticatedRoute(api, requirements.read('clientFiles'), handler);
 
-  server.get('/api/me', authenticated(async (actor, _req, res) => {
-    // The tab shows « Modifier » only to those the edit route would let through.
-    const canEdit = decide(await api.access.contextFor(actor), requirements.change('clientFiles')).allowed;
-    res.send(200, { displayName: actor.displayName, firmId: actor.firmId, canEdit });
+  server.get('/api/me', authenticated(async (actor, _req, res, access) => {
+    // The tab offers only the actions the routes would let through; the routes check again.
+    const allowed = (requirement: Requirement) => decide(access, requirement).allowed;
+    res.send(200, {
+      displayName: actor.displayName,
+      firmId: actor.firmId,
+      canEdit: allowed(requirements.change('clientFiles')),
+      can: {
+        invite: allowed(requirements.change('invitations')),
+        proposeOffers: allowed(requirements.read('offers')),
+        proposePaidOffers: allowed(requirements.change('offers')),
+        activatePartnerApps: allowed(requirements.change('partnerApps')),
+      },
+    });
   }));
 
   server.get('/api/portfolio', authenticated(async (actor, req, res, access) => {

@@ -1,6 +1,6 @@
 import { FluentProvider, MessageBar, MessageBarBody, Tab, TabList, Text, teamsDarkTheme, teamsHighContrastTheme, teamsLightTheme } from '@fluentui/react-components';
 import { useCallback, useEffect, useMemo, useState } from 'react';
-import { PortfolioApi, type BulkSelection, type OfferView } from './api';
+import { PortfolioApi, type BulkSelection, type MeView, type OfferView } from './api';
 import { useAppStyles } from './App.styles';
 import { BulkInvitations } from './components/BulkInvitations';
 import { ClientDrawer } from './components/ClientDrawer';
@@ -45,6 +45,15 @@ export function App({ host }: { host: HostContext }) {
     }
   }, []);
   const [shineTarget, setShineTarget] = useState<ShineTarget | null>(null);
+  const [can, setCan] = useState<NonNullable<MeView['can']>>({ invite: false, proposeOffers: false, proposePaidOffers: false, activatePartnerApps: false });
+  useEffect(() => {
+    const controller = new AbortController();
+    api.me(controller.signal).then(
+      (me) => setCan(me.can ?? { invite: true, proposeOffers: true, proposePaidOffers: true, activatePartnerApps: true }),
+      () => undefined,
+    );
+    return () => controller.abort();
+  }, [api]);
   const [offers, setOffers] = useState<OfferView[]>([]);
   useEffect(() => {
     const controller = new AbortController();
@@ -124,7 +133,8 @@ export function App({ host }: { host: HostContext }) {
             onSelectAllMatching={() => setAllMatching(true)}
             onClear={clearSelection}
             onFinished={reload}
-            offers={offers}
+            offers={offers.filter((offer) => can.proposePaidOffers || !offer.paid)}
+            can={can}
           />
           <TabList selectedValue={view} onTabSelect={(_event, data) => chooseView(data.value as PortfolioView)} aria-label={t.views.label}>
             {portfolioViews.map((name) => (
@@ -134,7 +144,7 @@ export function App({ host }: { host: HostContext }) {
             ))}
           </TabList>
           <PortfolioTable
-            onAddShine={(item, use) => setShineTarget({ id: item.id, companyName: item.companyName, use })}
+            onAddShine={can.activatePartnerApps ? (item, use) => setShineTarget({ id: item.id, companyName: item.companyName, use }) : undefined}
             view={view}
             offerNames={offerNames}
             state={portfolio.state}

@@ -32,12 +32,13 @@ export interface BulkInvitationsProps {
   onSelectAllMatching(): void;
   onClear(): void;
   onFinished(): void;
-  /** The firm's catalogue, for « Proposer une offre ». */
+  /** The firm's catalogue, for « Proposer une offre » (paid offers only for those who may commit the firm). */
   offers: OfferView[];
+  can: { invite: boolean; proposeOffers: boolean };
 }
 
 /** Acts on the selected client files: invites their contacts, or reminds those still waiting, as one job followed until it ends. */
-export function BulkInvitations({ api, selection, canSelectAllMatching, onSelectAllMatching, onClear, onFinished, offers }: BulkInvitationsProps) {
+export function BulkInvitations({ api, selection, canSelectAllMatching, onSelectAllMatching, onClear, onFinished, offers, can }: BulkInvitationsProps) {
   const styles = useBulkInvitationsStyles();
   const language = useLanguage();
   const t = language.texts;
@@ -131,26 +132,32 @@ export function BulkInvitations({ api, selection, canSelectAllMatching, onSelect
               {format(t.selectAllMatching, { count: formatNumber(canSelectAllMatching.total, language) })}
             </Link>
           )}
-          <Button appearance="primary" onClick={() => start('invite')} disabled={starting}>
-            {t.inviteSelected}
-          </Button>
-          <Button onClick={() => start('remind')} disabled={starting}>
-            {t.remindSelected}
-          </Button>
-          <Menu>
-            <MenuTrigger disableButtonEnhancement>
-              <MenuButton disabled={starting || offers.length === 0}>{t.proposeOffer}</MenuButton>
-            </MenuTrigger>
-            <MenuPopover>
-              <MenuList>
-                {offers.map((offer) => (
-                  <MenuItem key={offer.id} onClick={() => setOfferToConfirm(offer)}>
-                    {offer.paid ? format(t.offerPaid, { name: offer.name }) : offer.name}
-                  </MenuItem>
-                ))}
-              </MenuList>
-            </MenuPopover>
-          </Menu>
+          {can.invite && (
+            <>
+              <Button appearance="primary" onClick={() => start('invite')} disabled={starting}>
+                {t.inviteSelected}
+              </Button>
+              <Button onClick={() => start('remind')} disabled={starting}>
+                {t.remindSelected}
+              </Button>
+            </>
+          )}
+          {can.proposeOffers && (
+            <Menu>
+              <MenuTrigger disableButtonEnhancement>
+                <MenuButton disabled={starting || offers.length === 0}>{t.proposeOffer}</MenuButton>
+              </MenuTrigger>
+              <MenuPopover>
+                <MenuList>
+                  {offers.map((offer) => (
+                    <MenuItem key={offer.id} onClick={() => setOfferToConfirm(offer)}>
+                      {offer.paid ? format(t.offerPaid, { name: offer.name }) : offer.name}
+                    </MenuItem>
+                  ))}
+                </MenuList>
+              </MenuPopover>
+            </Menu>
+          )}
           <Button onClick={onClear}>{t.clearSelection}</Button>
         </div>
       )}
