@@ -418,6 +418,7 @@ export async function startPasserelle(config: Config, logger: Logger, options: S
     watchAcceptancesNow: () => watcher.tick(),
     async stop() {
       stopProjecting();
+      portfolioProjector.stop();
       await Promise.all([runner.stop(), watcher.stop(), auditRelay.stop()]);
       connection.cancel();
       await new Promise<void>((resolve) => server.close(() => resolve()));

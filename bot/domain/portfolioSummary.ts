@@ -104,9 +104,12 @@ export class PortfolioProjector {
   private pending = new Map<string, { files: Set<string>; contacts: Set<string> }>();
   private running: Promise<void> = Promise.resolve();
   private next: Promise<void> | null = null;
+  private retryTimer?: ReturnType<typeof setTimeout>;
+  private readonly retryAfterMs: number;
 
-  constructor(private readonly deps: { store: PortfolioSummaryStore; now?: () => number }) {
+  constructor(private readonly deps: { store: PortfolioSummaryStore; now?: () => number; retryAfterMs?: number }) {
     this.clock = deps.now ?? Date.now;
+    this.retryAfterMs = deps.retryAfterMs ?? 5_000;
   }
 
   /** Called for every entry that reaches the audit log: the files it concerns are recomputed. */
@@ -126,13 +129,41 @@ export class PortfolioProjector {
     const batch = this.pending;
     this.pending = new Map();
     this.running = (async () => {
-      for (const [firmId, { files, contacts }] of batch) {
-        const ids = new Set(files);
-        if (contacts.size > 0) for (const id of await this.deps.store.clientFileIdsOfContacts(firmId, [...contacts])) ids.add(id);
-        await this.refresh(firmId, [...ids]);
+      let failure: unknown;
+      for (const [firmId, work] of batch) {
+        try {
+          const ids = new Set(work.files);
+          if (work.contacts.size > 0) for (const id of await this.deps.store.clientFileIdsOfContacts(firmId, [...work.contacts])) ids.add(id);
+          await this.refresh(firmId, [...ids]);
+        } catch (error) {
+          // The database hiccuped: the work goes back in the queue and is tried again shortly, not dropped.
+          failure = error;
+          this.requeue(firmId, work);
+        }
       }
+      if (failure) throw failure;
     })();
     return this.running;
+  }
+
+  private requeue(firmId: string, work: { files: Set<string>; contacts: Set<string> }): void {
+    const firm = this.pending.get(firmId) ?? { files: new Set<string>(), contacts: new Set<string>() };
+    for (const id of work.files) firm.files.add(id);
+    for (const id of work.contacts) firm.contacts.add(id);
+    this.pending.set(firmId, firm);
+    this.retryTimer ??= setTimeout(() => {
+      this.retryTimer = undefined;
+      this.next ??= this.running.catch(() => undefined).then(() => this.drain());
+      // A retry that fails again requeues itself; nobody awaits it, so its error is only dropped here.
+      this.next.catch(() => undefined);
+    }, this.retryAfterMs);
+    this.retryTimer.unref?.();
+  }
+
+  /** Stops retrying (server shutdown); summaries still queued then wait for their files' next change. */
+  stop(): void {
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.retryTimer = undefined;
   }
 
   async refresh(firmId: string, clientFileIds: string[]): Promise<void> {

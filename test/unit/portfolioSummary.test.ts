@@ -120,6 +120,22 @@ describe('portfolio projector', () => {
     assert.equal(store.reads.length, 2, 'a later entry gets its own batch');
   });
 
+  it('tries a batch again shortly when the database failed, instead of dropping it', async () => {
+    const store = new MemorySummaryStore(sources());
+    const read = store.sourcesOf.bind(store);
+    let failures = 1;
+    store.sourcesOf = async (firmId, ids) => {
+      if (failures-- > 0) throw new Error('database unavailable');
+      return read(firmId, ids);
+    };
+    const projector = new PortfolioProjector({ store, retryAfterMs: 10 });
+    await assert.rejects(projector.onAuditEntry(entry({ clientFileId: 'f1' })), /database unavailable/, 'the relay learns of the failure');
+    assert.equal(store.saved.size, 0);
+    for (let attempt = 0; attempt < 50 && store.saved.size === 0; attempt++) await new Promise((resolve) => setTimeout(resolve, 10));
+    assert.deepEqual([...store.saved.keys()], ['f1'], 'the retry summarised the file');
+    projector.stop();
+  });
+
   it('rebuilds stale summaries in batches and stops on files that stay stale', async () => {
     const store = new MemorySummaryStore(sources());
     store.stale = [
