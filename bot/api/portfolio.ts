@@ -189,6 +189,7 @@ export function registerPortfolioRoutes(server: Server, api: PortfolioApi): void
         proposeOffers: allowed(requirements.read('offers')),
         proposePaidOffers: allowed(requirements.change('offers')),
         activatePartnerApps: allowed(requirements.change('partnerApps')),
+        readAudit: allowed(requirements.read('audit')),
       },
     });
   }));

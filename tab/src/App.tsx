@@ -2,6 +2,7 @@ import { FluentProvider, MessageBar, MessageBarBody, Tab, TabList, Text, teamsDa
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { PortfolioApi, type BulkSelection, type MeView, type OfferView } from './api';
 import { useAppStyles } from './App.styles';
+import { AuditJournal } from './components/AuditJournal';
 import { BulkInvitations } from './components/BulkInvitations';
 import { ClientDrawer } from './components/ClientDrawer';
 import { ImportDialog } from './components/ImportDialog';
@@ -45,7 +46,8 @@ export function App({ host }: { host: HostContext }) {
     }
   }, []);
   const [shineTarget, setShineTarget] = useState<ShineTarget | null>(null);
-  const [can, setCan] = useState<NonNullable<MeView['can']>>({ invite: false, proposeOffers: false, proposePaidOffers: false, activatePartnerApps: false });
+  const [section, setSection] = useState<'portfolio' | 'journal'>('portfolio');
+  const [can, setCan] = useState<NonNullable<MeView['can']>>({ invite: false, proposeOffers: false, proposePaidOffers: false, activatePartnerApps: false, readAudit: false });
   useEffect(() => {
     const controller = new AbortController();
     api.me(controller.signal).then(
@@ -119,6 +121,17 @@ export function App({ host }: { host: HostContext }) {
             <MessageBarBody>{t.localMode}</MessageBarBody>
           </MessageBar>
         )}
+        {can.readAudit && (
+          <TabList selectedValue={section} onTabSelect={(_event, data) => setSection(data.value as 'portfolio' | 'journal')} aria-label={t.sections.label} size="large">
+            <Tab value="portfolio">{t.sections.portfolio}</Tab>
+            <Tab value="journal">{t.sections.journal}</Tab>
+          </TabList>
+        )}
+        {section === 'journal' && can.readAudit ? (
+          <main className={styles.surface}>
+            <AuditJournal api={api} />
+          </main>
+        ) : (
         <main className={styles.surface}>
           <PortfolioToolbar request={portfolio.request} searchText={portfolio.searchText} onSearchText={portfolio.setSearchText} onChange={portfolio.update} onExport={exportView} importSlot={<ImportDialog api={api} onImported={reload} />} offers={offers} />
           {exportError && (
@@ -157,6 +170,7 @@ export function App({ host }: { host: HostContext }) {
           />
           <Pager state={portfolio.state} request={portfolio.request} onPage={portfolio.goToPage} onPageSize={(pageSize) => portfolio.update({ pageSize })} />
         </main>
+        )}
         <LegalFooter />
         <ShineDialog api={api} target={shineTarget} onClose={() => setShineTarget(null)} onActivated={reload} />
         <ClientDrawer api={api} clientId={openClientId} onClose={() => setOpenClientId(null)} onSaved={reload} offerNames={offerNames} />

@@ -99,6 +99,28 @@ export interface ShineActivated {
   emailFailed: boolean;
 }
 
+export interface AuditRange {
+  from: string;
+  to: string;
+}
+
+export interface AuditRow {
+  at: string;
+  who: string;
+  action: string;
+  label: string;
+  clientFile: string;
+  contact: string;
+}
+
+function auditParams(range: AuditRange, format?: 'csv'): URLSearchParams {
+  const params = new URLSearchParams({ limit: format ? '5000' : '200' });
+  if (range.from) params.set('from', range.from);
+  if (range.to) params.set('to', range.to);
+  if (format) params.set('format', format);
+  return params;
+}
+
 /** What a bulk action acts on: ticked rows, or every file of the current view (all its pages). */
 export type BulkSelection = { kind: 'ids'; ids: string[] } | { kind: 'allMatching'; request: PortfolioRequest; total: number };
 
@@ -115,7 +137,7 @@ export interface MeView {
   firmId: string;
   canEdit: boolean;
   /** The bulk actions and Shine, offered only to those allowed (absent from an older server: all shown). */
-  can?: { invite: boolean; proposeOffers: boolean; proposePaidOffers: boolean; activatePartnerApps: boolean };
+  can?: { invite: boolean; proposeOffers: boolean; proposePaidOffers: boolean; activatePartnerApps: boolean; readAudit?: boolean };
 }
 
 type Editable<T> = { [K in keyof T]?: T[K] extends boolean ? boolean : string };
@@ -181,10 +203,22 @@ export class PortfolioApi {
   }
 
   /** The current view as a CSV file (same search, filters and sort, every page). */
-  async exportCsv(request: PortfolioRequest): Promise<Blob> {
-    const params = this.query(request);
+  exportCsv(request: PortfolioRequest): Promise<Blob> {
+    return this.download(`/api/export/portfolio.csv?${this.query(request)}`);
+  }
+
+  /** The audit log between two days (aaaa-mm-jj), newest first; within the user's services. */
+  audit(range: AuditRange, signal?: AbortSignal): Promise<{ entries: AuditRow[] }> {
+    return this.get(`/api/audit?${auditParams(range)}`, signal);
+  }
+
+  auditCsv(range: AuditRange): Promise<Blob> {
+    return this.download(`/api/audit?${auditParams(range, 'csv')}`);
+  }
+
+  private async download(path: string): Promise<Blob> {
     const token = await this.getToken();
-    const response = await fetch(`/api/export/portfolio.csv?${params}`, { headers: token ? { Authorization: `Bearer ${token}` } : {} });
+    const response = await fetch(path, { headers: token ? { Authorization: `Bearer ${token}` } : {} });
     if (!response.ok) {
       const body = (await response.json().catch(() => ({}))) as { error?: string };
       throw new ApiError(response.status, body.error ?? `HTTP ${response.status}`);

@@ -315,6 +315,19 @@ describe('dashboard tab in a browser (local mode)', function () {
     await page.getByRole('searchbox').fill('');
   });
 
+  it('shows the audit log of the last days and exports it', async () => {
+    await page.getByRole('tab', { name: 'Journal d’audit' }).click();
+    const journal = page.getByRole('table', { name: 'Journal d’audit' });
+    await assertText(journal, 'Invitation envoyée', 'today’s invitations are in the log');
+    await assertText(journal, 'Claire Martin', 'with who did them');
+    const download = page.waitForEvent('download');
+    await page.getByRole('button', { name: 'Exporter (CSV)' }).click();
+    assert.equal((await download).suggestedFilename(), 'journal-passerelle.csv');
+    await page.screenshot({ path: join(artifacts, 'tab-journal.png'), fullPage: true });
+    await page.getByRole('tab', { name: 'Portefeuille' }).click();
+    await assertText(range(), 'sur', 'back to the portfolio');
+  });
+
   it('speaks English when the locale says so', async () => {
     await page.goto(`${passerelle!.server.url}/tab/index.html?locale=en-US`);
     await assertText(range(), '1-10 of 38', 'English pager (the imported client counts)');
