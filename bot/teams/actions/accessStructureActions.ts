@@ -127,6 +127,14 @@ export class ConfirmDeactivateStructureAction implements CardActionHandler {
   }
 }
 
+/** Deactivates (confirmed) or reactivates a structure; the structure card comes back with what happened. */
+async function setStructureActive(access: AccessService, session: TurnSession, structureId: string | undefined, active: boolean, confirmed: boolean): Promise<CardActionResult> {
+  const outcome = await access.setStructureActive({ ...session.actor, email: session.access.email }, structureId || defaultStructureId, active, confirmed);
+  if (!outcome.ok) return { message: refusalText(session.t, outcome.refusal, outcome.about) };
+  const text = active ? session.t.access.structureReactivated : session.t.access.structureDeactivated;
+  return { card: structureCard(session.language, outcome.value, { canEdit: true, banner: { text: format(text, { name: structureTitle(session.language, outcome.value) }), good: true } }) };
+}
+
 /** Only the confirmation card's button sends `confirm: true`; anything else is refused, nothing written. */
 export class DeactivateStructureAction implements CardActionHandler {
   readonly verb = 'structure.deactivate';
@@ -135,10 +143,7 @@ export class DeactivateStructureAction implements CardActionHandler {
 
   async handle(_context: TurnContext, session: TurnSession, data: Record<string, unknown>): Promise<CardActionResult> {
     const { structureId, confirm } = parseCardData(this.verb, structureRef, data) as { structureId?: string; confirm?: unknown };
-    const outcome = await this.access.setStructureActive({ ...session.actor, email: session.access.email }, structureId || defaultStructureId, false, confirm === true);
-    if (!outcome.ok) return { message: refusalText(session.t, outcome.refusal, outcome.about) };
-    const banner = { text: format(session.t.access.structureDeactivated, { name: structureTitle(session.language, outcome.value) }), good: true };
-    return { card: structureCard(session.language, outcome.value, { canEdit: true, banner }) };
+    return setStructureActive(this.access, session, structureId, false, confirm === true);
   }
 }
 
@@ -149,10 +154,7 @@ export class ActivateStructureAction implements CardActionHandler {
 
   async handle(_context: TurnContext, session: TurnSession, data: Record<string, unknown>): Promise<CardActionResult> {
     const { structureId } = parseCardData(this.verb, structureRef, data);
-    const outcome = await this.access.setStructureActive({ ...session.actor, email: session.access.email }, structureId || defaultStructureId, true, true);
-    if (!outcome.ok) return { message: refusalText(session.t, outcome.refusal, outcome.about) };
-    const banner = { text: format(session.t.access.structureReactivated, { name: structureTitle(session.language, outcome.value) }), good: true };
-    return { card: structureCard(session.language, outcome.value, { canEdit: true, banner }) };
+    return setStructureActive(this.access, session, structureId, true, true);
   }
 }
 
