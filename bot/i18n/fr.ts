@@ -339,7 +339,7 @@ export const fr = {
     registerTitle: 'Registre des entreprises (lecture seule)',
     siretLabel: 'SIRET',
     legalNameLabel: 'Raison sociale',
-    notProvided: 'non renseigné',
+    notProvided: 'non disponible',
     statusLine: 'État : {status}',
     statusActive: 'active',
     statusInactive: 'désactivée',

@@ -213,7 +213,7 @@ describe('Structures, services and the main manager of each (Chorus Pro model)',
 
   it('shows the structure and saves only what staff own: the register fields are refused, nothing written on bad input', async () => {
     const card = (await say(claire, 'structure')).attachments?.[0]?.content;
-    assert.match(cardText(card), /Structure : Structure principale du cabinet[\s\S]*Registre des entreprises \(lecture seule\)[\s\S]*SIRET: non renseigné/);
+    assert.match(cardText(card), /Structure : Structure principale du cabinet[\s\S]*Registre des entreprises \(lecture seule\)[\s\S]*SIRET: non disponible/);
     const save = cardActions(card).find((action) => action.verb === 'structure.save')!;
     const form = { displayName: 'Cabinet Démo', addressLine: '3 rue de la République, 69001 Lyon', phone: '04 78 00 00 00', contactEmail: 'Contact@Cabinet-Demo.fr' };
 
@@ -268,7 +268,7 @@ describe('Structures, services and the main manager of each (Chorus Pro model)',
     assert.match(textOf(await say(claire, `nouvelle structure ${lyonSiret} Encore SAS`)), /a déjà ce SIRET/);
     assert.match(textOf(await say(claire, `nouvelle structure ${grenobleSiret} Cabinet Démo Grenoble`)), /créée/);
     const list = textOf(await say(claire, 'structures'));
-    assert.match(list, /Cabinet Démo · SIRET non renseigné · active · gestionnaire principal : staff-claire/);
+    assert.match(list, /Cabinet Démo · SIRET non disponible · active · gestionnaire principal : staff-claire/);
     assert.match(list, /Cabinet Démo Lyon SAS · SIRET 44306184100047/);
     assert.equal(await audit('structure.created'), 2);
 
