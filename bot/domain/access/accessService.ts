@@ -119,8 +119,11 @@ export class AccessService {
         membership = { ...membership, userId: identity.userId };
       }
     }
-    if (!membership && email && structureId === defaultStructureId && (await this.deps.memberships.count(identity.firmId)) === 0) {
-      membership = await this.bootstrap(identity, email);
+    if (!membership && email && structureId === defaultStructureId) {
+      if ((await this.deps.memberships.count(identity.firmId)) === 0) membership = await this.bootstrap(identity, email);
+      // Someone is attached already: maybe this very person, by a request of theirs that arrived a moment
+      // earlier (the tab asks several things at once on its first load); look again before refusing.
+      else membership = await this.deps.memberships.findByEmail(identity.firmId, email, structureId);
     }
     const structure = await this.deps.structures.find(identity.firmId, structureId);
     if (!structure) return { membership: null, role: null, email };
