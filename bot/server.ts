@@ -12,6 +12,7 @@ import { registerHealthRoute } from './api/health.js';
 import { registerTabRoutes } from './api/tab.js';
 import { createPortfolioApi, registerPortfolioRoutes } from './api/portfolio.js';
 import { registerShineRoutes } from './api/shine.js';
+import { registerOfferEndRoute } from './api/offerEnd.js';
 import { registerClientEditRoutes } from './api/clientEdit.js';
 import { PortfolioProjector } from './domain/portfolioSummary.js';
 import { MongoPortfolioSummaryStore } from './store/portfolioRepository.js';
@@ -392,6 +393,7 @@ export async function startPasserelle(config: Config, logger: Logger, options: S
     .then((count) => count > 0 && logger.info('portfolio summaries rebuilt', { count }))
     .catch((error: unknown) => logger.warn('portfolio summaries not rebuilt yet; they will be at the next start', { error }));
   registerAuditRoutes(server, portfolioApi, { audit, clientFiles: clientFileStore, contacts: contactStore, clientFileService: clientFiles, contactService: contacts });
+  registerOfferEndRoute(server, portfolioApi, { offers, subscriptions, clientFiles });
   registerShineRoutes(server, portfolioApi, { shine: partners.shine, clientFiles, mailerConfigured: Boolean(config.OFFER_MAILBOX) });
   registerInvitationRoutes(server, portfolioApi, { onboarding, offers, jobs: jobStore, nudge: () => runner.nudge() });
   registerImportRoutes(server, portfolioApi, new ImportService({ clientFiles: clientFileStore, contacts: contactStore, links: linkStore, firmSettings, audit }));

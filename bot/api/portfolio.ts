@@ -107,7 +107,7 @@ export function createPortfolioApi(deps: { db: Db; config: Config; clientFiles: 
   };
 }
 
-function refusalSentence(decision: Exclude<Decision, { allowed: true }>): string {
+export function refusalSentence(decision: Exclude<Decision, { allowed: true }>): string {
   const t = messagesFor('fr').access;
   if (decision.reason === 'missingProfile' && decision.missing) {
     return format(t.refusedMissingProfile, { application: t.applications[decision.missing.application], level: t.levels[decision.missing.level] });

@@ -101,6 +101,8 @@ export function presentPortfolioClient(details: PortfolioClientDetails) {
 function presentOffer(subscription: OfferSubscription | undefined) {
   if (!subscription) return null;
   return {
+    id: subscription.id,
+    version: subscription.version,
     offerId: subscription.offerId,
     state: subscription.state,
     since: iso(subscription.state === 'ended' ? subscription.ended?.at : subscription.activatedAt ?? subscription.proposed.at),

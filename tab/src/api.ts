@@ -198,6 +198,11 @@ export class PortfolioApi {
     return this.send(`/api/portfolio/${encodeURIComponent(id)}/shine`, { method: 'POST', body: JSON.stringify(body) });
   }
 
+  /** Ends a contact's offer; `version` is the one shown, so a page out of date is refused (409). */
+  endOffer(subscriptionId: string, version: number): Promise<{ state: 'ended' }> {
+    return this.send(`/api/offers/subscriptions/${encodeURIComponent(subscriptionId)}/end`, { method: 'POST', body: JSON.stringify({ expectedVersion: version }) });
+  }
+
   updateClient(id: string, body: ClientEditBody): Promise<PortfolioClientView> {
     return this.send(`/api/portfolio/${encodeURIComponent(id)}`, { method: 'PATCH', body: JSON.stringify(body) });
   }

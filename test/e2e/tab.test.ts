@@ -265,6 +265,10 @@ describe('dashboard tab in a browser (local mode)', function () {
     await assertText(bodyRows().first(), 'Start', 'the table shows the offer');
     await page.getByRole('button', { name: 'Ouvrir le dossier Atelier Céramique' }).click();
     await assertText(page.getByRole('dialog'), 'Start', 'the client’s page shows the contact’s offer');
+    await page.getByRole('button', { name: 'Terminer l’offre Start de Camille Durand19' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Terminer l’offre' }).click();
+    await assertText(page.getByRole('dialog'), 'Offre terminée', 'ended after a confirmation');
+    await assertText(page.getByRole('dialog'), 'Terminée le', 'the offer’s state with its date');
     await page.keyboard.press('Escape');
     await page.getByRole('dialog').waitFor({ state: 'hidden' });
     await page.screenshot({ path: join(artifacts, 'tab-offer.png'), fullPage: true });

@@ -94,4 +94,28 @@ describe('bulk offer proposals (/api/offers/proposals)', function () {
     assert.equal(free.status, 202, 'Start is free: a user with « Offres – consultation » may propose it');
     assert.equal(free.body.total, 1, 'every contact of the file: Colin');
   });
+
+  it('ends a contact’s offer from the client’s page once, with the paid offer’s profile checked', async () => {
+    const claireToken = await tokenOf(claire, 'staff-claire@cabinet-demo.test');
+    const offerOf = async (code: string, token: string) => {
+      const details = (await call('GET', `/api/portfolio/${ids.get(code)}`, token)).body as { contacts: { offer: { id: string; version: number; state: string; offerId: string } | null }[] };
+      return details.contacts.map((contact) => contact.offer).find(Boolean)!;
+    };
+    const start = await offerOf('000001', claireToken);
+    assert.equal(start.state, 'active');
+    const ended = await call('POST', `/api/offers/subscriptions/${start.id}/end`, claireToken, { expectedVersion: start.version });
+    assert.equal(ended.status, 200, JSON.stringify(ended.body));
+    assert.equal((await offerOf('000001', claireToken)).state, 'ended');
+    const again = await call('POST', `/api/offers/subscriptions/${start.id}/end`, claireToken, { expectedVersion: start.version });
+    assert.equal(again.status, 409, 'a page out of date is told so');
+    const paid = await call('POST', '/api/offers/proposals', claireToken, { requestId: randomUUID(), offerId: 'consultation', who: 'all', clientFileIds: [ids.get('000002')] });
+    await finished(String(paid.body.id), claireToken);
+    const consultation = (await call('GET', `/api/portfolio/${ids.get('000002')}`, claireToken)).body.contacts.map((contact: { offer: { id: string; version: number; offerId: string } | null }) => contact.offer).find((offer: { offerId: string } | null) => offer?.offerId === 'consultation');
+    assert.ok(consultation, 'Blanc has Consultation now');
+    const refused = await call('POST', `/api/offers/subscriptions/${consultation.id}/end`, await tokenOf(paul, 'staff-paul@cabinet-demo.test'), { expectedVersion: consultation.version });
+    assert.equal(refused.status, 403);
+    assert.match(String(refused.body.error), /Offres – modification/);
+    const bad = await call('POST', `/api/offers/subscriptions/${consultation.id}/end`, claireToken, { expectedVersion: 'v1' });
+    assert.equal(bad.status, 400);
+  });
 });

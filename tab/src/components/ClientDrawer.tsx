@@ -40,15 +40,23 @@ export function ClientDrawer({ api, clientId, onClose, onSaved, offerNames = new
   const [loaded, setLoaded] = useState<Loaded>({ status: 'loading' });
   const [reloads, setReloads] = useState(0);
   const [canEdit, setCanEdit] = useState(false);
+  const [canEndOffers, setCanEndOffers] = useState(false);
   const [editing, setEditing] = useState(false);
   const [notice, setNotice] = useState<Notice>(null);
   const editButton = useRef<HTMLButtonElement>(null);
+  const closeButton = useRef<HTMLButtonElement>(null);
   const wasEditing = useRef(false);
 
   useEffect(() => {
     const controller = new AbortController();
     // Without an answer « Modifier » stays hidden: the server refuses the edit anyway.
-    api.me(controller.signal).then((me) => setCanEdit(me.canEdit === true), () => undefined);
+    api.me(controller.signal).then(
+      (me) => {
+        setCanEdit(me.canEdit === true);
+        setCanEndOffers(me.can?.proposeOffers !== false);
+      },
+      () => undefined,
+    );
     return () => controller.abort();
   }, [api]);
 
@@ -108,7 +116,7 @@ export function ClientDrawer({ api, clientId, onClose, onSaved, offerNames = new
           {t.edit}
         </Button>
       )}
-      <Button appearance="subtle" aria-label={t.close} icon={<DismissRegular />} onClick={onClose} />
+      <Button ref={closeButton} appearance="subtle" aria-label={t.close} icon={<DismissRegular />} onClick={onClose} />
     </div>
   );
   return (
@@ -139,13 +147,38 @@ export function ClientDrawer({ api, clientId, onClose, onSaved, offerNames = new
             <ClientEditForm key={client.updatedAt} api={api} client={client} onDone={finishEdit} onCancel={() => setEditing(false)} />
           </>
         )}
-        {client && !editing && <ClientContent client={client} language={language} offerNames={offerNames} />}
+        {client && !editing && (
+          <ClientContent
+            client={client}
+            language={language}
+            offerNames={offerNames}
+            onEndOffer={
+              canEndOffers
+                ? async (offer) => {
+                    setNotice(null);
+                    try {
+                      await api.endOffer(offer.id, offer.version);
+                      setNotice({ intent: 'success', text: t.offerEnded });
+                      onSaved?.();
+                    } catch (failure) {
+                      setNotice({ intent: 'warning', text: (failure as Error).message });
+                    }
+                    setReloads((count) => count + 1);
+                    // The confirmation's buttons are gone: focus stays in the drawer, where Escape still closes it.
+                    closeButton.current?.focus();
+                  }
+                : undefined
+            }
+          />
+        )}
       </DrawerBody>
     </OverlayDrawer>
   );
 }
 
-function ClientContent({ client, language, offerNames }: { client: PortfolioClientView; language: Language; offerNames: ReadonlyMap<string, string> }) {
+type ContactOfferView = NonNullable<PortfolioClientView['contacts'][number]['offer']>;
+
+function ClientContent({ client, language, offerNames, onEndOffer }: { client: PortfolioClientView; language: Language; offerNames: ReadonlyMap<string, string>; onEndOffer?(offer: ContactOfferView): Promise<void> }) {
   const styles = useClientDrawerStyles();
   const t = language.texts.drawer;
   const contactNames = new Map(client.contacts.map((contact) => [contact.id, [contact.firstName, contact.lastName].filter(Boolean).join(' ')]));
@@ -256,7 +289,7 @@ function ClientContent({ client, language, offerNames }: { client: PortfolioClie
                       <GuestState guest={contact.guest} language={language} />
                     </TableCell>
                     <TableCell>
-                      <ContactOffer offer={contact.offer} language={language} offerNames={offerNames} />
+                      <ContactOffer offer={contact.offer} language={language} offerNames={offerNames} contactName={name} onEnd={onEndOffer} />
                     </TableCell>
                   </TableRow>
                 );
@@ -306,17 +339,47 @@ function Facts({ facts, none }: { facts: [string, string | null][]; none: string
   );
 }
 
-function ContactOffer({ offer, language, offerNames }: { offer: PortfolioClientView['contacts'][number]['offer']; language: Language; offerNames: ReadonlyMap<string, string> }) {
+function ContactOffer({ offer, language, offerNames, contactName, onEnd }: { offer: ContactOfferView | null; language: Language; offerNames: ReadonlyMap<string, string>; contactName: string; onEnd?(offer: ContactOfferView): Promise<void> }) {
   const styles = useClientDrawerStyles();
   const t = language.texts.drawer;
+  // Ending writes to the client's card too: asked for in place, confirmed once.
+  const [confirming, setConfirming] = useState(false);
+  const [busy, setBusy] = useState(false);
   if (!offer) return <span className={styles.guestDate}>{t.none}</span>;
+  const name = offerNames.get(offer.offerId) ?? offer.offerId;
   const color = offer.state === 'active' ? 'brand' : offer.state === 'waitingForGuest' ? 'warning' : 'subtle';
   return (
     <>
       <Badge appearance="tint" color={color} shape="rounded">
-        {offerNames.get(offer.offerId) ?? offer.offerId}
+        {name}
       </Badge>
       <span className={styles.guestDate}>{format(t.offerStates[offer.state], { date: formatDate(offer.since, language) })}</span>
+      {onEnd && offer.state !== 'ended' && !confirming && (
+        <Button size="small" appearance="subtle" aria-label={format(t.endOfferLabel, { offer: name, name: contactName })} onClick={() => setConfirming(true)}>
+          {t.endOffer}
+        </Button>
+      )}
+      {onEnd && confirming && (
+        <span role="group" aria-label={format(t.endOfferConfirm, { offer: name, name: contactName })} className={styles.guestDate}>
+          {format(t.endOfferConfirm, { offer: name, name: contactName })}{' '}
+          <Button
+            size="small"
+            appearance="primary"
+            disabled={busy}
+            onClick={async () => {
+              setBusy(true);
+              await onEnd(offer);
+              setBusy(false);
+              setConfirming(false);
+            }}
+          >
+            {t.endOfferYes}
+          </Button>{' '}
+          <Button size="small" onClick={() => setConfirming(false)}>
+            {language.texts.cancel}
+          </Button>
+        </span>
+      )}
     </>
   );
 }
