@@ -2,6 +2,7 @@ import type { Server } from 'restify';
 import { z } from 'zod';
 import { requirements, visibleServiceIds } from '../domain/access/policy.js';
 import type { ClientFileService } from '../domain/clientFileService.js';
+import { contactDisplayName } from '../domain/contact.js';
 import type { ShineSetup } from '../domain/partners/partnerApps.js';
 import { shineBillingModes, shinePlans, type ShinePreparation, type ShineService } from '../domain/partners/shineService.js';
 import { messagesFor } from '../i18n/index.js';
@@ -44,7 +45,7 @@ function presentSetup(setup: ShineSetup) {
 
 function presentPreparation(preparation: ShinePreparation) {
   return {
-    primary: { name: [preparation.primary.firstName, preparation.primary.lastName].filter(Boolean).join(' '), email: preparation.primary.email },
+    primary: { name: contactDisplayName(preparation.primary), email: preparation.primary.email },
     proposedEmail: preparation.proposedEmail,
     aliasNeeded: preparation.aliasNeeded,
     emailSubject: preparation.emailSubject,

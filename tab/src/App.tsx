@@ -47,13 +47,12 @@ export function App({ host }: { host: HostContext }) {
   }, []);
   const [shineTarget, setShineTarget] = useState<ShineTarget | null>(null);
   const [section, setSection] = useState<'portfolio' | 'journal'>('portfolio');
-  const [can, setCan] = useState<NonNullable<MeView['can']>>({ invite: false, proposeOffers: false, proposePaidOffers: false, activatePartnerApps: false, readAudit: false });
+  // Until /api/me answers nothing is offered: the routes would refuse anyway.
+  const [me, setMe] = useState<Pick<MeView, 'can' | 'canEdit'>>({ canEdit: false, can: { invite: false, proposeOffers: false, proposePaidOffers: false, activatePartnerApps: false, readAudit: false } });
+  const { can } = me;
   useEffect(() => {
     const controller = new AbortController();
-    api.me(controller.signal).then(
-      (me) => setCan(me.can ?? { invite: true, proposeOffers: true, proposePaidOffers: true, activatePartnerApps: true }),
-      () => undefined,
-    );
+    api.me(controller.signal).then(setMe, () => undefined);
     return () => controller.abort();
   }, [api]);
   const [offers, setOffers] = useState<OfferView[]>([]);
@@ -173,7 +172,15 @@ export function App({ host }: { host: HostContext }) {
         )}
         <LegalFooter />
         <ShineDialog api={api} target={shineTarget} onClose={() => setShineTarget(null)} onActivated={reload} />
-        <ClientDrawer api={api} clientId={openClientId} onClose={() => setOpenClientId(null)} onSaved={reload} offerNames={offerNames} />
+        <ClientDrawer
+          api={api}
+          clientId={openClientId}
+          onClose={() => setOpenClientId(null)}
+          onSaved={reload}
+          offerNames={offerNames}
+          canEdit={me.canEdit}
+          canEndOffers={can.proposeOffers}
+        />
         </div>
       </FluentProvider>
     </LanguageContext.Provider>

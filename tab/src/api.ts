@@ -136,8 +136,8 @@ export interface MeView {
   displayName: string;
   firmId: string;
   canEdit: boolean;
-  /** The bulk actions and Shine, offered only to those allowed (absent from an older server: all shown). */
-  can?: { invite: boolean; proposeOffers: boolean; proposePaidOffers: boolean; activatePartnerApps: boolean; readAudit?: boolean };
+  /** The actions the tab offers: only those the routes would let through. */
+  can: { invite: boolean; proposeOffers: boolean; proposePaidOffers: boolean; activatePartnerApps: boolean; readAudit: boolean };
 }
 
 type Editable<T> = { [K in keyof T]?: T[K] extends boolean ? boolean : string };

@@ -24,7 +24,7 @@ import { format, formatDate, useLanguage, type Language } from '../i18n';
 import { useClientDrawerStyles } from './ClientDrawer.styles';
 import { ClientEditForm, type EditResult } from './ClientEditForm';
 import { stateColor } from './OnboardingBadges';
-import { formatSiret } from './PortfolioTable';
+import { formatSiret } from './PortfolioColumns';
 
 type Loaded = { status: 'loading' } | { status: 'ready'; client: PortfolioClientView } | { status: 'error'; message: string };
 type Notice = { intent: 'success' | 'warning'; text: string } | null;
@@ -33,32 +33,28 @@ type Notice = { intent: 'success' | 'warning'; text: string } | null;
  * One client: details, equipment, collection, notes, contacts (primary, scope, guest state with
  * dates) and history, oldest first; « Modifier » for those allowed to edit.
  */
-export function ClientDrawer({ api, clientId, onClose, onSaved, offerNames = new Map() }: { api: PortfolioApi; clientId: string | null; onClose(): void; onSaved?(): void; offerNames?: ReadonlyMap<string, string> }) {
+export interface ClientDrawerProps {
+  api: PortfolioApi;
+  clientId: string | null;
+  onClose(): void;
+  onSaved?(): void;
+  offerNames?: ReadonlyMap<string, string>;
+  /** From /api/me, read once by the App: « Modifier » and « Terminer » only for those allowed. */
+  canEdit: boolean;
+  canEndOffers: boolean;
+}
+
+export function ClientDrawer({ api, clientId, onClose, onSaved, offerNames = new Map(), canEdit, canEndOffers }: ClientDrawerProps) {
   const styles = useClientDrawerStyles();
   const language = useLanguage();
   const t = language.texts.drawer;
   const [loaded, setLoaded] = useState<Loaded>({ status: 'loading' });
   const [reloads, setReloads] = useState(0);
-  const [canEdit, setCanEdit] = useState(false);
-  const [canEndOffers, setCanEndOffers] = useState(false);
   const [editing, setEditing] = useState(false);
   const [notice, setNotice] = useState<Notice>(null);
   const editButton = useRef<HTMLButtonElement>(null);
   const closeButton = useRef<HTMLButtonElement>(null);
   const wasEditing = useRef(false);
-
-  useEffect(() => {
-    const controller = new AbortController();
-    // Without an answer « Modifier » stays hidden: the server refuses the edit anyway.
-    api.me(controller.signal).then(
-      (me) => {
-        setCanEdit(me.canEdit === true);
-        setCanEndOffers(me.can?.proposeOffers !== false);
-      },
-      () => undefined,
-    );
-    return () => controller.abort();
-  }, [api]);
 
   useEffect(() => {
     setEditing(false);

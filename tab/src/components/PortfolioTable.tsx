@@ -21,8 +21,6 @@ import type { LoadState } from '../usePortfolio';
 import { columnsByView, useCellContext, type PortfolioView } from './PortfolioColumns';
 import { usePortfolioTableStyles } from './PortfolioTable.styles';
 
-export { formatSiret } from './PortfolioColumns';
-
 export interface PortfolioTableProps {
   state: LoadState;
   request: PortfolioRequest;
