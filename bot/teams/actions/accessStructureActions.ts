@@ -169,6 +169,18 @@ export class ShowServicesAction implements CardActionHandler {
   }
 }
 
+/** The services card again, with what the change did or why it was refused. */
+function servicesAfter(
+  access: AccessService,
+  session: TurnSession,
+  structureId: string | undefined,
+  outcome: { ok: true; value: { name: string } } | { ok: false; refusal: Parameters<typeof refusalText>[1] },
+  doneText: string,
+): Promise<CardActionResult> {
+  const banner = outcome.ok ? { text: format(doneText, { name: outcome.value.name }), good: true } : { text: refusalText(session.t, outcome.refusal), good: false };
+  return showServices(access, session, structureId, banner);
+}
+
 export class CreateServiceAction implements CardActionHandler {
   readonly verb = 'service.create';
   readonly requires: Access = 'anyone';
@@ -177,8 +189,7 @@ export class CreateServiceAction implements CardActionHandler {
   async handle(_context: TurnContext, session: TurnSession, data: Record<string, unknown>): Promise<CardActionResult> {
     const { structureId, newServiceName } = parseCardData(this.verb, structureRef, data) as { structureId?: string; newServiceName?: unknown };
     const outcome = await this.access.createService({ ...session.actor, email: session.access.email }, structureId || defaultStructureId, typeof newServiceName === 'string' ? newServiceName : undefined);
-    const banner = outcome.ok ? { text: format(session.t.access.serviceCreated, { name: outcome.value.name }), good: true } : { text: refusalText(session.t, outcome.refusal), good: false };
-    return showServices(this.access, session, structureId, banner);
+    return servicesAfter(this.access, session, structureId, outcome, session.t.access.serviceCreated);
   }
 }
 
@@ -191,8 +202,7 @@ export class RenameServiceAction implements CardActionHandler {
     const { structureId, serviceId, index } = parseCardData(this.verb, serviceRef, data) as { structureId?: string; serviceId: string; index?: unknown };
     const name = data[`name${String(index)}`];
     const outcome = await this.access.renameService({ ...session.actor, email: session.access.email }, structureId || defaultStructureId, serviceId, typeof name === 'string' ? name : undefined);
-    const banner = outcome.ok ? { text: format(session.t.access.serviceRenamed, { name: outcome.value.name }), good: true } : { text: refusalText(session.t, outcome.refusal), good: false };
-    return showServices(this.access, session, structureId, banner);
+    return servicesAfter(this.access, session, structureId, outcome, session.t.access.serviceRenamed);
   }
 }
 
@@ -204,10 +214,7 @@ export class SetServiceActiveAction implements CardActionHandler {
   async handle(_context: TurnContext, session: TurnSession, data: Record<string, unknown>): Promise<CardActionResult> {
     const { structureId, serviceId, active } = parseCardData(this.verb, serviceRef.extend({ active: z.boolean() }), data);
     const outcome = await this.access.setServiceActive({ ...session.actor, email: session.access.email }, structureId || defaultStructureId, serviceId, active);
-    const banner = outcome.ok
-      ? { text: format(active ? session.t.access.serviceReactivated : session.t.access.serviceDeactivated, { name: outcome.value.name }), good: true }
-      : { text: refusalText(session.t, outcome.refusal), good: false };
-    return showServices(this.access, session, structureId, banner);
+    return servicesAfter(this.access, session, structureId, outcome, active ? session.t.access.serviceReactivated : session.t.access.serviceDeactivated);
   }
 }
 
