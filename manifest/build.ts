@@ -14,8 +14,7 @@
  * Teams Toolkit does the same from teamsapp.yml (teamsApp/validateManifest + zipAppPackage); this
  * script is the offline equivalent used by developers and by the tests.
  */
-import { createWriteStream, existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname, relative, resolve, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { inflateSync } from 'node:zlib';
@@ -23,6 +22,7 @@ import Ajv04 from 'ajv-draft-04';
 import addFormats from 'ajv-formats';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import { parseEnvFile } from '../bot/config.js';
+import { writeZip } from '../bot/dev/zip.js';
 
 export const MANIFEST_DIR = dirname(fileURLToPath(import.meta.url));
 export const ROOT_DIR = resolve(MANIFEST_DIR, '..');
@@ -415,30 +415,6 @@ export async function buildPackage(options: BuildOptions): Promise<BuildResult> 
   const zipPath = resolve(outDir, `appPackage.${options.envName}.zip`);
   await writeZip(zipPath, entries);
   return { zipPath, manifest, files: entries.map(([name]) => name) };
-}
-
-interface YazlZipFile {
-  addBuffer(buffer: Buffer, name: string, options?: { mtime?: Date; mode?: number }): void;
-  end(): void;
-  outputStream: NodeJS.ReadableStream;
-}
-
-// yazl is CommonJS without type declarations; this is the part of its API we use.
-const yazl = createRequire(import.meta.url)('yazl') as { ZipFile: new () => YazlZipFile };
-
-function writeZip(zipPath: string, entries: [string, Buffer][]): Promise<void> {
-  const zip = new yazl.ZipFile();
-  // A fixed date keeps the zip byte-identical between two builds of the same inputs.
-  const mtime = new Date('2020-01-01T00:00:00Z');
-  for (const [name, buffer] of entries) zip.addBuffer(buffer, name, { mtime, mode: 0o100644 });
-  zip.end();
-  return new Promise((resolvePromise, reject) => {
-    const output = createWriteStream(zipPath);
-    output.on('close', () => resolvePromise());
-    output.on('error', reject);
-    zip.outputStream.on('error', reject);
-    zip.outputStream.pipe(output);
-  });
 }
 
 async function main(): Promise<void> {

@@ -10,7 +10,8 @@ import { build } from 'vite';
 const tabRoot = fileURLToPath(new URL('.', import.meta.url));
 const builtIndex = join(tabRoot, 'dist/index.html');
 
-function newestChange(path: string): number {
+/** The latest modification time of a file or of anything in a folder. */
+export function newestChange(path: string): number {
   const stats = statSync(path);
   if (!stats.isDirectory()) return stats.mtimeMs;
   return Math.max(stats.mtimeMs, ...readdirSync(path).map((entry) => newestChange(join(path, entry))));
@@ -22,11 +23,18 @@ export function tabIsStale(): boolean {
   return Math.max(...sources.map(newestChange)) > statSync(builtIndex).mtimeMs;
 }
 
-if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  if (process.argv.includes('--if-stale') && !tabIsStale()) {
+/** Builds the tab (when stale only, if asked); returns where it is. */
+export async function buildTab(options: { ifStale?: boolean } = {}): Promise<string> {
+  const output = join(tabRoot, 'dist');
+  if (options.ifStale && !tabIsStale()) {
     process.stdout.write('onglet : tab/dist est à jour\n');
   } else {
     await build({ configFile: join(tabRoot, 'vite.config.ts'), logLevel: 'warn' });
     process.stdout.write('onglet : construit dans tab/dist\n');
   }
+  return output;
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  await buildTab({ ifStale: process.argv.includes('--if-stale') });
 }

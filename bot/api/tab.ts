@@ -1,10 +1,15 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { extname, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Server } from 'restify';
 
-const repositoryRoot = resolve(new URL('../..', import.meta.url).pathname);
-const tabRoot = resolve(repositoryRoot, existsSync(resolve(repositoryRoot, 'tab/dist/index.html')) ? 'tab/dist' : 'tab/public');
-const teamsJs = resolve(repositoryRoot, 'node_modules/@microsoft/teams-js/dist/umd/MicrosoftTeams.min.js');
+/**
+ * The folder holding bot/ and tab/: the repository when run from sources, the application folder when run
+ * from the build (dist/app) or the deployed bundle, which keep the same layout.
+ */
+const applicationRoot = fileURLToPath(new URL('../..', import.meta.url));
+const builtTab = resolve(applicationRoot, 'tab/dist');
+const tabRoot = existsSync(resolve(builtTab, 'index.html')) ? builtTab : resolve(applicationRoot, 'tab/public');
 
 const contentTypes: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -16,23 +21,32 @@ const contentTypes: Record<string, string> = {
   '.map': 'application/json; charset=utf-8',
 };
 
-/** The tab's static files under /tab/, and teams-js served from the installed package. */
+function isFile(path: string): boolean {
+  return existsSync(path) && statSync(path).isFile();
+}
+
+/** The file a /tab/ path names, or null for a malformed escape such as `%E0%A4`. */
+function requestedFile(path: string): string | null {
+  try {
+    return decodeURIComponent(path.replace(/^\/tab\/?/, '')) || 'index.html';
+  } catch {
+    return null;
+  }
+}
+
+/** The tab's static files under /tab/ (built by Vite, teams-js for the configuration page included). */
 export function registerTabRoutes(server: Server): void {
-  server.get('/tab/vendor/MicrosoftTeams.min.js', async (_req, res) => {
-    res.setHeader('Content-Type', contentTypes['.js']!);
-    res.setHeader('Cache-Control', 'public, max-age=3600');
-    res.sendRaw(200, readFileSync(teamsJs));
-  });
   server.get('/tab/*', async (req, res) => {
-    const requested = decodeURIComponent((req.path() ?? '').replace(/^\/tab\/?/, '')) || 'index.html';
-    const file = resolve(tabRoot, requested);
-    // Refuse anything that resolves outside the tab folder (../ tricks).
-    if (!file.startsWith(tabRoot + sep) || !existsSync(file)) {
+    const requested = requestedFile(req.path() ?? '');
+    const file = requested === null ? null : resolve(tabRoot, requested);
+    // Refuse anything outside the tab folder (../ tricks) and folders themselves.
+    if (requested === null || file === null || !file.startsWith(tabRoot + sep) || !isFile(file)) {
       res.send(404, { error: 'not found' });
       return;
     }
     res.setHeader('Content-Type', contentTypes[extname(file)] ?? 'application/octet-stream');
-    res.setHeader('Cache-Control', 'no-cache');
+    // Vite names assets by their content, so they never change; the pages must be read again.
+    res.setHeader('Cache-Control', requested.startsWith('assets/') ? 'public, max-age=31536000, immutable' : 'no-cache');
     res.sendRaw(200, readFileSync(file));
   });
   server.get('/', async (_req, res) => {

@@ -2,7 +2,6 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { inflateRawSync } from 'node:zlib';
 import {
   LOCAL_DEFAULTS,
   MANIFEST_DIR,
@@ -18,6 +17,7 @@ import {
   validateManifest,
 } from '../../manifest/build.js';
 import { drawColorIcon, drawOutlineIcon, encodePng } from '../../manifest/icons.js';
+import { readZip } from '../helpers/zip.js';
 
 const template = readFileSync(TEMPLATE_PATH, 'utf8');
 
@@ -36,30 +36,6 @@ type Json = Record<string, any>;
 
 function expanded(values: Record<string, string> = deployedValues): Json {
   return expandManifest(template, values) as Json;
-}
-
-/** Reads the entries of a zip (stored or deflated) from its central directory. */
-function readZip(buffer: Buffer): Map<string, Buffer> {
-  const eocd = buffer.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
-  assert.ok(eocd >= 0, 'zip: end of central directory not found');
-  const count = buffer.readUInt16LE(eocd + 10);
-  let offset = buffer.readUInt32LE(eocd + 16);
-  const entries = new Map<string, Buffer>();
-  for (let i = 0; i < count; i++) {
-    assert.equal(buffer.readUInt32LE(offset), 0x02014b50, 'zip: bad central directory entry');
-    const method = buffer.readUInt16LE(offset + 10);
-    const compressedSize = buffer.readUInt32LE(offset + 20);
-    const nameLength = buffer.readUInt16LE(offset + 28);
-    const extraLength = buffer.readUInt16LE(offset + 30);
-    const commentLength = buffer.readUInt16LE(offset + 32);
-    const localOffset = buffer.readUInt32LE(offset + 42);
-    const name = buffer.toString('utf8', offset + 46, offset + 46 + nameLength);
-    const dataStart = localOffset + 30 + buffer.readUInt16LE(localOffset + 26) + buffer.readUInt16LE(localOffset + 28);
-    const data = buffer.subarray(dataStart, dataStart + compressedSize);
-    entries.set(name, method === 8 ? inflateRawSync(data) : Buffer.from(data));
-    offset += 46 + nameLength + extraLength + commentLength;
-  }
-  return entries;
 }
 
 describe('Teams app manifest', () => {
