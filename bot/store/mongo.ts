@@ -1,4 +1,4 @@
-import { MongoClient, MongoError, ObjectId, type Collection, type Db, type Document, type Filter } from 'mongodb';
+import { MongoClient, MongoError, ObjectId, type Collection, type CreateIndexesOptions, type Db, type Document, type Filter, type IndexSpecification } from 'mongodb';
 import { StorageUnavailableError } from '../domain/errors.js';
 import type { Logger } from '../logger.js';
 
@@ -50,58 +50,98 @@ export function connectMongo(uri: string): MongoClient {
   });
 }
 
-/** Every index Passerelle relies on; createIndex is idempotent, so this runs at every start-up. */
-export async function ensureIndexes(db: Db): Promise<void> {
-  await Promise.all([
-    db.collection(collections.firms).createIndex({ firmId: 1 }, { unique: true, name: 'firm_unique' }),
-    db.collection(collections.clientFiles).createIndex({ firmId: 1, code: 1 }, { unique: true, name: 'firm_code_unique' }),
-    db.collection(collections.clientFiles).createIndex({ firmId: 1, searchTokens: 1 }, { name: 'firm_search' }),
-    db.collection(collections.clientFiles).createIndex({ firmId: 1, companyName: 1 }, { name: 'firm_name' }),
-    db.collection(collections.contacts).createIndex({ firmId: 1, email: 1 }, { unique: true, name: 'firm_email_unique' }),
-    db.collection(collections.contacts).createIndex({ firmId: 1, searchTokens: 1 }, { name: 'firm_search' }),
-    db.collection(collections.contacts).createIndex({ 'guest.state': 1, 'guest.nextCheckAt': 1 }, { name: 'guest_watch' }),
-    db.collection(collections.contacts).createIndex({ firmId: 1, 'guest.state': 1 }, { name: 'firm_guest_state' }),
-    db.collection(collections.memberships).createIndex({ firmId: 1, email: 1 }, { unique: true, name: 'firm_email_unique' }),
-    db.collection(collections.memberships).createIndex({ firmId: 1, userId: 1 }, { name: 'firm_user', sparse: true }),
-    db.collection(collections.structures).createIndex({ firmId: 1, structureId: 1 }, { unique: true, name: 'firm_structure_unique' }),
-    db.collection(collections.structureMemberships).createIndex({ firmId: 1, structureId: 1, email: 1 }, { unique: true, name: 'firm_structure_email_unique' }),
-    db.collection(collections.structureMemberships).createIndex({ firmId: 1, email: 1 }, { name: 'firm_email' }),
-    db.collection(collections.accessRequests).createIndex({ firmId: 1, number: 1 }, { unique: true, name: 'firm_number_unique' }),
-    db.collection(collections.accessRequests).createIndex({ firmId: 1, status: 1, number: 1 }, { name: 'firm_status' }),
-    db.collection(collections.offerSubscriptions).createIndex({ firmId: 1, clientFileId: 1, contactId: 1 }, { unique: true, name: 'firm_file_contact_unique' }),
-    db.collection(collections.offerSubscriptions).createIndex({ firmId: 1, contactId: 1, state: 1 }, { name: 'firm_contact_state' }),
-    db.collection(collections.partnerApps).createIndex({ firmId: 1, clientFileId: 1, app: 1 }, { unique: true, name: 'firm_file_app_unique' }),
-    db.collection(collections.partnerApps).createIndex({ firmId: 1, app: 1, accountEmail: 1 }, { name: 'firm_app_email', sparse: true }),
-    db.collection(collections.teams).createIndex({ firmId: 1, teamId: 1 }, { unique: true, name: 'firm_team_unique' }),
-    db.collection(collections.clientFiles).createIndex({ firmId: 1, guestTeamId: 1 }, { name: 'firm_guest_team', sparse: true }),
-    db.collection(collections.jobs).createIndex({ firmId: 1, requestId: 1 }, { unique: true, name: 'firm_request_unique' }),
-    db.collection(collections.jobItems).createIndex({ status: 1, availableAt: 1 }, { name: 'claimable' }),
-    db.collection(collections.jobItems).createIndex({ jobId: 1, status: 1 }, { name: 'job_status' }),
-    db.collection(collections.jobItems).createIndex({ firmId: 1, contactId: 1, status: 1 }, { name: 'firm_contact_status' }),
-    db.collection(collections.contactLinks).createIndex({ firmId: 1, clientFileId: 1, contactId: 1 }, { unique: true, name: 'firm_file_contact_unique' }),
-    db.collection(collections.contactLinks).createIndex({ firmId: 1, contactId: 1 }, { name: 'firm_contact' }),
-    db.collection(collections.auditLog).createIndex({ firmId: 1, clientFileId: 1, at: -1 }, { name: 'firm_file_time' }),
-    db.collection(collections.auditLog).createIndex({ firmId: 1, at: -1 }, { name: 'firm_time' }),
-    db.collection(collections.auditLog).createIndex({ firmId: 1, contactId: 1, at: -1 }, { name: 'firm_contact_time' }),
-    db.collection(collections.auditLog).createIndex({ firmId: 1, 'actor.userId': 1, at: -1 }, { name: 'firm_actor_time' }),
-    // An entry delivered twice by the audit relay is stored once; entries logged before ids existed have none.
-    db.collection(collections.auditLog).createIndex({ id: 1 }, { unique: true, sparse: true, name: 'entry_unique' }),
-    // The relay's sweep finds records with entries still pending; sparse, so only those are indexed.
-    ...auditedCollections.map((name) => db.collection(name).createIndex({ 'pendingAudit.id': 1 }, { sparse: true, name: 'pending_audit' })),
-    db.collection(collections.conversationReferences).createIndex({ firmId: 1, conversationId: 1 }, { unique: true, name: 'firm_conversation_unique' }),
-    db.collection(collections.conversationReferences).createIndex({ firmId: 1, userId: 1 }, { name: 'firm_user', sparse: true }),
-    db.collection(collections.conversationReferences).createIndex({ firmId: 1, teamId: 1 }, { name: 'firm_team', sparse: true }),
-    db.collection(collections.userPreferences).createIndex({ firmId: 1, userId: 1 }, { unique: true, name: 'firm_user_unique' }),
-    // Portfolio console (bot/store/portfolioRepository.ts): sort by name with a total order, SIRET search and filters.
-    db.collection(collections.clientFiles).createIndex({ firmId: 1, companyName: 1, code: 1 }, { name: 'portfolio_name_code' }),
-    db.collection(collections.clientFiles).createIndex({ firmId: 1, siret: 1 }, { name: 'portfolio_siret' }),
-    db.collection(collections.clientFiles).createIndex({ firmId: 1, primaryContactId: 1 }, { name: 'portfolio_primary_contact' }),
-    // The console's sort and filters read the per-file summary (bot/domain/portfolioSummary.ts).
-    db.collection(collections.clientFiles).createIndex({ firmId: 1, 'portfolio.sortName': 1, code: 1 }, { name: 'portfolio_sort_name' }),
-    db.collection(collections.clientFiles).createIndex({ firmId: 1, 'portfolio.stateList': 1, 'portfolio.sortName': 1, code: 1 }, { name: 'portfolio_states' }),
-    db.collection(collections.clientFiles).createIndex({ firmId: 1, 'portfolio.offerList': 1, 'portfolio.sortName': 1, code: 1 }, { name: 'portfolio_offers' }),
-    db.collection(collections.clientFiles).createIndex({ 'portfolio.version': 1 }, { name: 'portfolio_summary_version' }),
-  ]);
+interface IndexSpec {
+  collection: string;
+  keys: IndexSpecification;
+  options: CreateIndexesOptions & { name: string };
+}
+
+const index = (collection: string, keys: IndexSpecification, options: CreateIndexesOptions & { name: string }): IndexSpec => ({ collection, keys, options });
+
+/** Every index Passerelle relies on. */
+export const indexes: readonly IndexSpec[] = [
+  index(collections.firms, { firmId: 1 }, { unique: true, name: 'firm_unique' }),
+  index(collections.clientFiles, { firmId: 1, code: 1 }, { unique: true, name: 'firm_code_unique' }),
+  index(collections.clientFiles, { firmId: 1, searchTokens: 1 }, { name: 'firm_search' }),
+  index(collections.clientFiles, { firmId: 1, companyName: 1 }, { name: 'firm_name' }),
+  index(collections.contacts, { firmId: 1, email: 1 }, { unique: true, name: 'firm_email_unique' }),
+  index(collections.contacts, { firmId: 1, searchTokens: 1 }, { name: 'firm_search' }),
+  index(collections.contacts, { 'guest.state': 1, 'guest.nextCheckAt': 1 }, { name: 'guest_watch' }),
+  index(collections.contacts, { firmId: 1, 'guest.state': 1 }, { name: 'firm_guest_state' }),
+  index(collections.memberships, { firmId: 1, email: 1 }, { unique: true, name: 'firm_email_unique' }),
+  index(collections.memberships, { firmId: 1, userId: 1 }, { name: 'firm_user', sparse: true }),
+  index(collections.structures, { firmId: 1, structureId: 1 }, { unique: true, name: 'firm_structure_unique' }),
+  index(collections.structureMemberships, { firmId: 1, structureId: 1, email: 1 }, { unique: true, name: 'firm_structure_email_unique' }),
+  index(collections.structureMemberships, { firmId: 1, email: 1 }, { name: 'firm_email' }),
+  index(collections.accessRequests, { firmId: 1, number: 1 }, { unique: true, name: 'firm_number_unique' }),
+  index(collections.accessRequests, { firmId: 1, status: 1, number: 1 }, { name: 'firm_status' }),
+  index(collections.offerSubscriptions, { firmId: 1, clientFileId: 1, contactId: 1 }, { unique: true, name: 'firm_file_contact_unique' }),
+  index(collections.offerSubscriptions, { firmId: 1, contactId: 1, state: 1 }, { name: 'firm_contact_state' }),
+  index(collections.partnerApps, { firmId: 1, clientFileId: 1, app: 1 }, { unique: true, name: 'firm_file_app_unique' }),
+  index(collections.partnerApps, { firmId: 1, app: 1, accountEmail: 1 }, { name: 'firm_app_email', sparse: true }),
+  index(collections.teams, { firmId: 1, teamId: 1 }, { unique: true, name: 'firm_team_unique' }),
+  index(collections.clientFiles, { firmId: 1, guestTeamId: 1 }, { name: 'firm_guest_team', sparse: true }),
+  index(collections.jobs, { firmId: 1, requestId: 1 }, { unique: true, name: 'firm_request_unique' }),
+  index(collections.jobItems, { status: 1, availableAt: 1 }, { name: 'claimable' }),
+  index(collections.jobItems, { jobId: 1, status: 1 }, { name: 'job_status' }),
+  index(collections.jobItems, { firmId: 1, contactId: 1, status: 1 }, { name: 'firm_contact_status' }),
+  index(collections.contactLinks, { firmId: 1, clientFileId: 1, contactId: 1 }, { unique: true, name: 'firm_file_contact_unique' }),
+  index(collections.contactLinks, { firmId: 1, contactId: 1 }, { name: 'firm_contact' }),
+  index(collections.auditLog, { firmId: 1, clientFileId: 1, at: -1 }, { name: 'firm_file_time' }),
+  index(collections.auditLog, { firmId: 1, at: -1 }, { name: 'firm_time' }),
+  index(collections.auditLog, { firmId: 1, contactId: 1, at: -1 }, { name: 'firm_contact_time' }),
+  index(collections.auditLog, { firmId: 1, 'actor.userId': 1, at: -1 }, { name: 'firm_actor_time' }),
+  // An entry delivered twice by the audit relay is stored once; entries logged before ids existed have none.
+  index(collections.auditLog, { id: 1 }, { unique: true, sparse: true, name: 'entry_unique' }),
+  // The relay's sweep finds records with entries still pending; sparse, so only those are indexed.
+  ...auditedCollections.map((name) => index(name, { 'pendingAudit.id': 1 }, { sparse: true, name: 'pending_audit' })),
+  index(collections.conversationReferences, { firmId: 1, conversationId: 1 }, { unique: true, name: 'firm_conversation_unique' }),
+  index(collections.conversationReferences, { firmId: 1, userId: 1 }, { name: 'firm_user', sparse: true }),
+  index(collections.conversationReferences, { firmId: 1, teamId: 1 }, { name: 'firm_team', sparse: true }),
+  index(collections.userPreferences, { firmId: 1, userId: 1 }, { unique: true, name: 'firm_user_unique' }),
+  // Portfolio console (bot/store/portfolioRepository.ts): sort by name with a total order, SIRET search and filters.
+  index(collections.clientFiles, { firmId: 1, companyName: 1, code: 1 }, { name: 'portfolio_name_code' }),
+  index(collections.clientFiles, { firmId: 1, siret: 1 }, { name: 'portfolio_siret' }),
+  index(collections.clientFiles, { firmId: 1, primaryContactId: 1 }, { name: 'portfolio_primary_contact' }),
+  // The console's sort and filters read the per-file summary (bot/domain/portfolioSummary.ts).
+  index(collections.clientFiles, { firmId: 1, 'portfolio.sortName': 1, code: 1 }, { name: 'portfolio_sort_name' }),
+  index(collections.clientFiles, { firmId: 1, 'portfolio.stateList': 1, 'portfolio.sortName': 1, code: 1 }, { name: 'portfolio_states' }),
+  index(collections.clientFiles, { firmId: 1, 'portfolio.offerList': 1, 'portfolio.sortName': 1, code: 1 }, { name: 'portfolio_offers' }),
+  index(collections.clientFiles, { 'portfolio.version': 1 }, { name: 'portfolio_summary_version' }),
+];
+
+/** Server answers worth another try a moment later: a lock or write conflict while indexes are built. */
+const transientIndexErrorCodes = new Set([
+  112, // WriteConflict
+  117, // ConflictingOperationInProgress
+  276, // IndexBuildAborted
+  16500, // Cosmos DB: request rate too large
+]);
+
+function isTransientIndexError(error: unknown): boolean {
+  if (!(error instanceof MongoError)) return false;
+  // Anything else (a deadlock reported without a MongoDB code, say) is retried by connectInBackground's loop.
+  return (typeof error.code === 'number' && transientIndexErrorCodes.has(error.code)) || error.hasErrorLabel('TransientTransactionError');
+}
+
+/**
+ * Creates every index, one after another: several createIndex at once on one collection deadlock on
+ * DocumentDB-based servers (Azure Cosmos DB for MongoDB vCore). createIndex is idempotent, so this runs at
+ * every start-up; a transient refusal is tried again a few times before start-up gives up.
+ */
+export async function ensureIndexes(db: Db, options: { attempts?: number; retryDelayMs?: number } = {}): Promise<void> {
+  const attempts = options.attempts ?? 5;
+  for (const { collection, keys, options: indexOptions } of indexes) {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await db.collection(collection).createIndex(keys, indexOptions);
+        break;
+      } catch (error) {
+        if (attempt >= attempts || !isTransientIndexError(error)) throw error;
+        await new Promise((resolve) => setTimeout(resolve, (options.retryDelayMs ?? 200) * attempt));
+      }
+    }
+  }
 }
 
 /**

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
-import { MongoClient, type Db } from 'mongodb';
+import { MongoClient, MongoServerError, type Db } from 'mongodb';
 import { MongoClientFileStore } from '../../bot/store/clientFileRepository.js';
 import { MongoContactLinkStore } from '../../bot/store/contactLinkRepository.js';
 import { MongoContactStore } from '../../bot/store/contactRepository.js';
 import { MongoFirmStore } from '../../bot/store/firmRepository.js';
-import { collections, ensureIndexes } from '../../bot/store/mongo.js';
+import { collections, ensureIndexes, indexes as passerelleIndexes } from '../../bot/store/mongo.js';
 import type { NewClientFile } from '../../bot/domain/clientFile.js';
 import type { Contact } from '../../bot/domain/contact.js';
 import { searchTokens } from '../../bot/domain/fieldRules.js';
@@ -40,6 +40,32 @@ describe(`MongoDB stores (${usingRealMongo ? 'real MongoDB from TEST_MONGODB_URI
   after(async () => {
     await client?.close();
     await dropDatabase(uri, name).catch(() => undefined);
+  });
+
+  it('creates its indexes one after another, never two at once (DocumentDB-based servers deadlock otherwise)', async () => {
+    const monitored = new MongoClient(uri, { ignoreUndefined: true, monitorCommands: true });
+    let inFlight = 0;
+    let mostAtOnce = 0;
+    let created = 0;
+    monitored.on('commandStarted', (event) => {
+      if (event.commandName !== 'createIndexes') return;
+      created++;
+      mostAtOnce = Math.max(mostAtOnce, ++inFlight);
+    });
+    const finished = (event: { commandName: string }) => {
+      if (event.commandName === 'createIndexes') inFlight--;
+    };
+    monitored.on('commandSucceeded', finished);
+    monitored.on('commandFailed', finished);
+    const scratch = uniqueDatabaseName('store_indexes');
+    try {
+      await ensureIndexes(monitored.db(scratch));
+    } finally {
+      await monitored.close();
+      await dropDatabase(uri, scratch).catch(() => undefined);
+    }
+    assert.equal(created, passerelleIndexes.length, 'one createIndexes command per index');
+    assert.equal(mostAtOnce, 1, 'createIndexes commands never overlap');
   });
 
   it('creates its indexes idempotently', async () => {
@@ -133,6 +159,7 @@ describe(`MongoDB stores (${usingRealMongo ? 'real MongoDB from TEST_MONGODB_URI
     if (!usingRealMongo) this.skip();
     const collection = db.collection(collections.clientFiles);
     await collection.insertOne({ firmId: 'firm-u', code: 'U1' });
-    await assert.rejects(collection.insertOne({ firmId: 'firm-u', code: 'U1' }), /E11000/);
+    // Recognised by its code: the message text differs between MongoDB, Cosmos DB and DocumentDB-based servers.
+    await assert.rejects(collection.insertOne({ firmId: 'firm-u', code: 'U1' }), (error: unknown) => error instanceof MongoServerError && error.code === 11000);
   });
 });
