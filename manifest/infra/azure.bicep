@@ -63,13 +63,14 @@ resource webApp 'Microsoft.Web/sites@2022-09-01' = {
     serverFarmId: serverfarm.id
     httpsOnly: true
     siteConfig: {
-      linuxFxVersion: 'NODE|20-lts'
+      // A supported Node LTS (Node 20 reached its end of life on 2026-04-30).
+      linuxFxVersion: 'NODE|22-lts'
       alwaysOn: true
       ftpsState: 'Disabled'
       minTlsVersion: '1.2'
-      // The deployed folder already holds node_modules (npm ci before zipDeploy); tsx is a runtime
-      // dependency, so the server runs from its TypeScript sources exactly as in development.
-      appCommandLine: 'npm run serve'
+      // The deployed bundle (npm run bundle) holds the compiled server and its production dependencies;
+      // its package.json's start is `node bot/index.js`: nothing is built or compiled on the App Service.
+      appCommandLine: 'npm start'
       appSettings: [
         {
           name: 'WEBSITE_RUN_FROM_PACKAGE'
