@@ -97,7 +97,8 @@ export function applicationManifest(repository: PackageManifest): PackageManifes
     description: repository.description,
     type: 'module',
     engines: repository.engines,
-    scripts: { start: 'node --enable-source-maps bot/index.js' },
+    // restify reads http_parser through process.binding, which Node reports as deprecated at every start.
+    scripts: { start: 'node --enable-source-maps --disable-warning=DEP0111 bot/index.js' },
     dependencies: repository.dependencies ?? {},
   };
 }
