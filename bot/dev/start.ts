@@ -17,17 +17,8 @@ import { createLogger, type Logger } from '../logger.js';
 import { startPasserelle, type RunningPasserelle } from '../server.js';
 import { startLocalMongo, type LocalMongo } from './localMongo.js';
 import { startLocalTenant, type LocalTenant } from '../directory/localTenant.js';
-
-/** The demo firm's tenant id, as in the playground's mock data. */
-const demoTenantId = '11111111-1111-1111-1111-111111111111';
-const demoStaff: [string, string][] = [
-  ['claire.martin@cabinet-demo.test', 'Claire Martin'],
-  ['paul.durand@cabinet-demo.test', 'Paul Durand'],
-  ['ines.roche@cabinet-demo.test', 'Inès Roche'],
-  ['marc.petit@cabinet-demo.test', 'Marc Petit'],
-  ['sophie.laurent@cabinet-demo.test', 'Sophie Laurent'],
-  ['noreply@cabinet-demo.test', 'Cabinet Démo (ne pas répondre)'],
-];
+import { demoBannerRows, offerDemoFirmOnStart } from './demo/offerDemoFirm.js';
+import { demoFirmTeam, demoStaffAccounts, demoTenantDomain, demoTenantId } from './demo/demoFirm.js';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 const PLAYGROUND_START_TIMEOUT_MS = 60_000;
@@ -291,6 +282,7 @@ async function main(): Promise<void> {
 
   // 1. MongoDB
   const mongoRows: [string, string][] = [];
+  let runningLocalMongo: LocalMongo | undefined;
   if (config.MONGODB_URI) {
     mongoRows.push(['MongoDB', 'externe (MONGODB_URI)'], ['', withoutCredentials(config.MONGODB_URI)]);
   } else {
@@ -305,6 +297,7 @@ async function main(): Promise<void> {
     cleanups.push({ name: 'MongoDB local', run: () => localMongo.stop() });
     if (shuttingDown) return;
     config = { ...config, MONGODB_URI: localMongo.uri };
+    runningLocalMongo = localMongo;
     if (localMongo.kind === 'mongod') {
       mongoRows.push(
         ['MongoDB', 'mongod local (MONGOMS_SYSTEM_BINARY)'],
@@ -323,6 +316,7 @@ async function main(): Promise<void> {
 
   // 1b. The local tenant: Microsoft Graph's HTTP contract for invitations, users and team members
   const tenantRows: [string, string][] = [];
+  let runningTenant: LocalTenant | undefined;
   if (config.GRAPH_BASE_URL) {
     tenantRows.push(['Microsoft Graph', config.GRAPH_BASE_URL]);
   } else {
@@ -332,9 +326,9 @@ async function main(): Promise<void> {
         startLocalTenant({
           port: config.LOCAL_TENANT_PORT,
           tenantId: demoTenantId,
-          tenantDomain: 'cabinet-demo.onmicrosoft.com',
+          tenantDomain: demoTenantDomain,
           // The demo firm's team of the playground (env/playground/.m365agentsplayground.yml).
-          teams: [{ id: 'bbbbbbbb-0000-0000-0000-000000000001', displayName: 'Cabinet Démo' }],
+          teams: [{ id: demoFirmTeam.id, displayName: demoFirmTeam.displayName }],
           snapshotPath: resolve(repoRoot, '.data/local-tenant.json'),
           logger: logger.child('localTenant'),
         }),
@@ -345,11 +339,26 @@ async function main(): Promise<void> {
     }
     cleanups.push({ name: 'tenant local', run: () => tenant.stop() });
     // The demo firm's staff, as in the playground: their addresses are members, never guests.
-    for (const [email, name] of demoStaff) tenant.addMember(email, name);
+    for (const [email, name] of demoStaffAccounts) tenant.addMember(email, name);
     if (shuttingDown) return;
     config = { ...config, GRAPH_BASE_URL: tenant.url };
+    runningTenant = tenant;
     tenantRows.push(['Tenant local (Graph)', `${tenant.url}/v1.0`], ['', `invitations à accepter : ${tenant.url}/_local/inbox`]);
   }
+
+  // 1c. The demo firm « Cabinet Démo », on a local database with no data at all (bot/dev/demo)
+  let demoRows: [string, string][];
+  try {
+    const offer = await step(offerDemoFirmOnStart(config, runningTenant, process.argv.slice(2), logger.child('demo')));
+    if (offer.summary) await runningLocalMongo?.saveSnapshot();
+    demoRows = demoBannerRows(offer, Boolean(runningLocalMongo));
+  } catch (error) {
+    if (shuttingDown) return;
+    // The server is still worth starting: say loudly that the demo is partial.
+    logger.error(`données de démonstration : échec : ${errorMessage(error)}`, { error });
+    demoRows = [['Données', `démonstration INCOMPLÈTE : ${errorMessage(error).split('\n')[0]}`], ['', 'repartir de zéro : arrêter, supprimer .data/, relancer']];
+  }
+  if (shuttingDown) return;
 
   // 2. Passerelle server
   let passerelle: RunningPasserelle;
@@ -394,6 +403,7 @@ async function main(): Promise<void> {
     ...mongoRows,
     ...tenantRows,
     ...playgroundRows,
+    ...demoRows,
   ];
   process.stdout.write(`\n${banner('Passerelle est démarrée (mode local)', rows, 'Ctrl+C pour tout arrêter')}\n\n`);
 }
