@@ -12,8 +12,8 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
 import { isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ConfigError, loadConfig, type Config } from '../config.js';
-import { createLogger, type Logger } from '../logger.js';
+import { ConfigError, isDeployed, loadConfig, type Config } from '../config.js';
+import { processLogger, type Logger } from '../logger.js';
 import { startPasserelle, type RunningPasserelle } from '../server.js';
 import { startLocalMongo, type LocalMongo } from './localMongo.js';
 import { startLocalTenant, type LocalTenant } from '../directory/localTenant.js';
@@ -31,7 +31,7 @@ type Cleanup = { name: string; run: () => Promise<void> };
 const cleanups: Cleanup[] = [];
 let pendingStep: Promise<unknown> = Promise.resolve();
 let shuttingDown = false;
-let logger: Logger = createLogger({ level: 'info', category: 'start' });
+let logger: Logger = processLogger({ level: 'info', local: true, category: 'start' });
 
 /** Runs one start-up step; a shutdown requested meanwhile waits for it, so what it started is stopped too. */
 function step<T>(promise: Promise<T>): Promise<T> {
@@ -276,9 +276,11 @@ async function main(): Promise<void> {
     }
     throw error;
   }
-  logger = createLogger({ level: config.LOG_LEVEL, category: 'start' });
+  logger = processLogger({ level: config.LOG_LEVEL, format: config.LOG_FORMAT, local: !isDeployed(config.PASSERELLE_ENV), category: 'start' });
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  // Closing the terminal: stop everything too, or the detached Agents Playground would outlive it.
+  process.on('SIGHUP', onSignal);
 
   // 1. MongoDB
   const mongoRows: [string, string][] = [];
@@ -330,7 +332,8 @@ async function main(): Promise<void> {
           // The demo firm's team of the playground (env/playground/.m365agentsplayground.yml).
           teams: [{ id: demoFirmTeam.id, displayName: demoFirmTeam.displayName }],
           snapshotPath: resolve(repoRoot, '.data/local-tenant.json'),
-          logger: logger.child('localTenant'),
+          // It names its own category (localTenant).
+          logger,
         }),
       );
     } catch (error) {
