@@ -55,11 +55,20 @@ async function shutdown(exitCode: number): Promise<never> {
   process.exit(exitCode);
 }
 
+/**
+ * Under `npm start` one Ctrl+C arrives twice within milliseconds (from the terminal, and relayed by tsx):
+ * only a second signal later than this is a person asking to force the exit.
+ */
+const REPEATED_SIGNAL_MS = 1_000;
+let firstSignalAt = 0;
+
 function onSignal(signal: NodeJS.Signals): void {
   if (shuttingDown) {
+    if (Date.now() - firstSignalAt < REPEATED_SIGNAL_MS) return;
     process.stderr.write(`\n${signal} reçu une seconde fois : arrêt forcé.\n`);
     process.exit(1);
   }
+  firstSignalAt = Date.now();
   process.stderr.write(`\n${signal} reçu : arrêt en cours (encore Ctrl+C pour forcer)…\n`);
   void shutdown(0);
 }
