@@ -53,6 +53,10 @@ export const configSchema = z
     LOCAL_TENANT_PORT: z.coerce.number().int().min(0).max(65535).default(56200)
       .describe('Local mode: port of the local tenant, the stand-in for Microsoft Graph started by npm start.'),
     LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info').describe('Minimum level written to the log.'),
+    LOG_FORMAT: z.enum(['pretty', 'json']).optional()
+      .describe('pretty: one readable line per event (time, level, category, message, fields); json: one JSON object per line. Unset: pretty when run locally in a terminal, json otherwise (deployed, files, pipes).'),
+    PASSERELLE_DEMO: booleanFromString.default('true')
+      .describe('Local mode (npm start): on a database with no data at all, create the demo firm « Cabinet Démo » (files, contacts in every onboarding state, offers). 0/false starts empty, as does `npm start -- --empty`.'),
     TAB_JWKS_URL: z.string().url().default('https://login.microsoftonline.com/{tenant}/discovery/v2.0/keys')
       .describe('Signing keys of the Entra ID tokens sent by the tab ({tenant} is replaced by the token\'s tenant id). Changed only by tests.'),
     TAB_LOCAL_USER: z.string().regex(/^[0-9a-fA-F-]{36}\|[^|]+\|[^|]+(\|[^|@\s]+@[^|\s]+)?$/, 'format attendu : <tenantId>|<aadObjectId>|<nom affiché>[|<e-mail>]').optional()

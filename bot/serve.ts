@@ -1,5 +1,5 @@
-import { ConfigError, loadConfig } from './config.js';
-import { createLogger } from './logger.js';
+import { ConfigError, isDeployed, loadConfig } from './config.js';
+import { processLogger } from './logger.js';
 import { startPasserelle, type StartOptions } from './server.js';
 
 /**
@@ -17,7 +17,7 @@ export async function serveFromEnvironment(options: StartOptions = {}): Promise<
     }
     throw error;
   }
-  const logger = createLogger({ level: config.LOG_LEVEL });
+  const logger = processLogger({ level: config.LOG_LEVEL, format: config.LOG_FORMAT, local: !isDeployed(config.PASSERELLE_ENV) });
   const passerelle = await startPasserelle(config, logger, options);
   const shutdown = async (signal: string) => {
     logger.info('stopping', { signal });

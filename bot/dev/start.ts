@@ -12,22 +12,13 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
 import { isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ConfigError, loadConfig, type Config } from '../config.js';
-import { createLogger, type Logger } from '../logger.js';
+import { ConfigError, isDeployed, loadConfig, type Config } from '../config.js';
+import { processLogger, type Logger } from '../logger.js';
 import { startPasserelle, type RunningPasserelle } from '../server.js';
 import { startLocalMongo, type LocalMongo } from './localMongo.js';
 import { startLocalTenant, type LocalTenant } from '../directory/localTenant.js';
-
-/** The demo firm's tenant id, as in the playground's mock data. */
-const demoTenantId = '11111111-1111-1111-1111-111111111111';
-const demoStaff: [string, string][] = [
-  ['claire.martin@cabinet-demo.test', 'Claire Martin'],
-  ['paul.durand@cabinet-demo.test', 'Paul Durand'],
-  ['ines.roche@cabinet-demo.test', 'Inès Roche'],
-  ['marc.petit@cabinet-demo.test', 'Marc Petit'],
-  ['sophie.laurent@cabinet-demo.test', 'Sophie Laurent'],
-  ['noreply@cabinet-demo.test', 'Cabinet Démo (ne pas répondre)'],
-];
+import { demoBannerRows, offerDemoFirmOnStart } from './demo/offerDemoFirm.js';
+import { demoFirmTeam, demoStaffAccounts, demoTenantDomain, demoTenantId } from './demo/demoFirm.js';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 const PLAYGROUND_START_TIMEOUT_MS = 60_000;
@@ -40,7 +31,7 @@ type Cleanup = { name: string; run: () => Promise<void> };
 const cleanups: Cleanup[] = [];
 let pendingStep: Promise<unknown> = Promise.resolve();
 let shuttingDown = false;
-let logger: Logger = createLogger({ level: 'info', category: 'start' });
+let logger: Logger = processLogger({ level: 'info', local: true, category: 'start' });
 
 /** Runs one start-up step; a shutdown requested meanwhile waits for it, so what it started is stopped too. */
 function step<T>(promise: Promise<T>): Promise<T> {
@@ -64,11 +55,20 @@ async function shutdown(exitCode: number): Promise<never> {
   process.exit(exitCode);
 }
 
+/**
+ * Under `npm start` one Ctrl+C arrives twice within milliseconds (from the terminal, and relayed by tsx):
+ * only a second signal later than this is a person asking to force the exit.
+ */
+const REPEATED_SIGNAL_MS = 1_000;
+let firstSignalAt = 0;
+
 function onSignal(signal: NodeJS.Signals): void {
   if (shuttingDown) {
+    if (Date.now() - firstSignalAt < REPEATED_SIGNAL_MS) return;
     process.stderr.write(`\n${signal} reçu une seconde fois : arrêt forcé.\n`);
     process.exit(1);
   }
+  firstSignalAt = Date.now();
   process.stderr.write(`\n${signal} reçu : arrêt en cours (encore Ctrl+C pour forcer)…\n`);
   void shutdown(0);
 }
@@ -285,12 +285,15 @@ async function main(): Promise<void> {
     }
     throw error;
   }
-  logger = createLogger({ level: config.LOG_LEVEL, category: 'start' });
+  logger = processLogger({ level: config.LOG_LEVEL, format: config.LOG_FORMAT, local: !isDeployed(config.PASSERELLE_ENV), category: 'start' });
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  // Closing the terminal: stop everything too, or the detached Agents Playground would outlive it.
+  process.on('SIGHUP', onSignal);
 
   // 1. MongoDB
   const mongoRows: [string, string][] = [];
+  let runningLocalMongo: LocalMongo | undefined;
   if (config.MONGODB_URI) {
     mongoRows.push(['MongoDB', 'externe (MONGODB_URI)'], ['', withoutCredentials(config.MONGODB_URI)]);
   } else {
@@ -305,6 +308,7 @@ async function main(): Promise<void> {
     cleanups.push({ name: 'MongoDB local', run: () => localMongo.stop() });
     if (shuttingDown) return;
     config = { ...config, MONGODB_URI: localMongo.uri };
+    runningLocalMongo = localMongo;
     if (localMongo.kind === 'mongod') {
       mongoRows.push(
         ['MongoDB', 'mongod local (MONGOMS_SYSTEM_BINARY)'],
@@ -323,6 +327,7 @@ async function main(): Promise<void> {
 
   // 1b. The local tenant: Microsoft Graph's HTTP contract for invitations, users and team members
   const tenantRows: [string, string][] = [];
+  let runningTenant: LocalTenant | undefined;
   if (config.GRAPH_BASE_URL) {
     tenantRows.push(['Microsoft Graph', config.GRAPH_BASE_URL]);
   } else {
@@ -332,11 +337,12 @@ async function main(): Promise<void> {
         startLocalTenant({
           port: config.LOCAL_TENANT_PORT,
           tenantId: demoTenantId,
-          tenantDomain: 'cabinet-demo.onmicrosoft.com',
+          tenantDomain: demoTenantDomain,
           // The demo firm's team of the playground (env/playground/.m365agentsplayground.yml).
-          teams: [{ id: 'bbbbbbbb-0000-0000-0000-000000000001', displayName: 'Cabinet Démo' }],
+          teams: [{ id: demoFirmTeam.id, displayName: demoFirmTeam.displayName }],
           snapshotPath: resolve(repoRoot, '.data/local-tenant.json'),
-          logger: logger.child('localTenant'),
+          // It names its own category (localTenant).
+          logger,
         }),
       );
     } catch (error) {
@@ -345,11 +351,26 @@ async function main(): Promise<void> {
     }
     cleanups.push({ name: 'tenant local', run: () => tenant.stop() });
     // The demo firm's staff, as in the playground: their addresses are members, never guests.
-    for (const [email, name] of demoStaff) tenant.addMember(email, name);
+    for (const [email, name] of demoStaffAccounts) tenant.addMember(email, name);
     if (shuttingDown) return;
     config = { ...config, GRAPH_BASE_URL: tenant.url };
+    runningTenant = tenant;
     tenantRows.push(['Tenant local (Graph)', `${tenant.url}/v1.0`], ['', `invitations à accepter : ${tenant.url}/_local/inbox`]);
   }
+
+  // 1c. The demo firm « Cabinet Démo », on a local database with no data at all (bot/dev/demo)
+  let demoRows: [string, string][];
+  try {
+    const offer = await step(offerDemoFirmOnStart(config, runningTenant, process.argv.slice(2), logger.child('demo')));
+    if (offer.summary) await runningLocalMongo?.saveSnapshot();
+    demoRows = demoBannerRows(offer, Boolean(runningLocalMongo));
+  } catch (error) {
+    if (shuttingDown) return;
+    // The server is still worth starting: say loudly that the demo is partial.
+    logger.error(`données de démonstration : échec : ${errorMessage(error)}`, { error });
+    demoRows = [['Données', `démonstration INCOMPLÈTE : ${errorMessage(error).split('\n')[0]}`], ['', 'repartir de zéro : arrêter, supprimer .data/, relancer']];
+  }
+  if (shuttingDown) return;
 
   // 2. Passerelle server
   let passerelle: RunningPasserelle;
@@ -394,6 +415,7 @@ async function main(): Promise<void> {
     ...mongoRows,
     ...tenantRows,
     ...playgroundRows,
+    ...demoRows,
   ];
   process.stdout.write(`\n${banner('Passerelle est démarrée (mode local)', rows, 'Ctrl+C pour tout arrêter')}\n\n`);
 }

@@ -83,6 +83,8 @@ export interface LocalTenant {
   declareTeam(id: string, displayName: string): void;
   /** Adds a member of the firm (staff account) to the directory. */
   addMember(email: string, displayName: string): void;
+  /** Writes the snapshot now (when there is a snapshot file), as stop does. */
+  save(): Promise<void>;
 }
 
 const MAX_BODY_BYTES = 1024 * 1024;
@@ -162,6 +164,9 @@ export async function startLocalTenant(options: LocalTenantOptions = {}): Promis
     },
     addMember: (email, displayName) => {
       store.createMember(email, displayName, new Date().toISOString());
+    },
+    save: async () => {
+      if (options.snapshotPath) await store.saveTo(options.snapshotPath);
     },
   };
 

@@ -29,7 +29,9 @@ export class AcceptanceWatcher {
   async tick(): Promise<void> {
     try {
       const tally = await this.deps.onboarding.watchAcceptances();
-      if (tally.checked > 0) this.deps.logger.info('guests checked', tally);
+      // A pass where no guest moved is routine: only progress is worth a line at info level.
+      const progressed = tally.accepted + tally.joined + tally.reminded > 0;
+      if (tally.checked > 0) this.deps.logger[progressed ? 'info' : 'debug']('guests checked', tally);
     } catch (error) {
       const expected = error instanceof StorageUnavailableError || (error instanceof DirectoryError && error.transient);
       this.deps.logger[expected ? 'warn' : 'error']('acceptance check failed', { error });

@@ -112,24 +112,7 @@ export async function withDatabase<T>(uri: string, name: string, use: (db: Db) =
   }
 }
 
-/** A valid SIRET (Luhn key) from a number: realistic data for the table. */
-export function siretFrom(seed: number): string {
-  const body = String(seed).padStart(13, '0').slice(-13);
-  for (let last = 0; last <= 9; last++) {
-    const candidate = body + last;
-    let sum = 0;
-    for (let i = 0; i < 14; i++) {
-      let digit = Number(candidate[13 - i]);
-      if (i % 2 === 1) {
-        digit *= 2;
-        if (digit > 9) digit -= 9;
-      }
-      sum += digit;
-    }
-    if (sum % 10 === 0) return candidate;
-  }
-  throw new Error('unreachable');
-}
+export { siretFrom } from '../../bot/dev/siret.js';
 
 /**
  * A stand-in for Entra ID's signing keys: a local JWKS endpoint (`/{tenant}/keys`) and tokens signed with
