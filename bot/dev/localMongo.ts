@@ -7,7 +7,7 @@
  */
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
-import { mkdir, open, readFile, rename, unlink } from 'node:fs/promises';
+import { copyFile, mkdir, open, readFile, rename, unlink } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { dirname, resolve } from 'node:path';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
@@ -311,7 +311,17 @@ async function startStandIn(options: LocalMongoOptions, logger: Logger): Promise
 
 class CorruptSnapshotError extends Error {}
 
-function parseSnapshot(text: string): SnapshotCollection[] {
+interface ParsedSnapshot {
+  collections: SnapshotCollection[];
+  /** What could not be loaded, said for a person: one line per collection or entry concerned. */
+  skipped: string[];
+}
+
+/**
+ * Reads a snapshot. A file that is not a snapshot at all is corrupt; a bad entry or document inside a good
+ * file is left out on its own, so one damaged record never costs the others.
+ */
+function parseSnapshot(text: string): ParsedSnapshot {
   let parsed: unknown;
   try {
     parsed = EJSON.parse(text, { relaxed: false });
@@ -325,19 +335,37 @@ function parseSnapshot(text: string): SnapshotCollection[] {
   if (Number(root.version) !== SNAPSHOT_VERSION) throw new CorruptSnapshotError(`version non prise en charge (${String(root.version)})`);
   if (!Array.isArray(root.collections)) throw new CorruptSnapshotError('"collections" manquant');
   const seen = new Set<string>();
+  const collections: SnapshotCollection[] = [];
+  const skipped: string[] = [];
   for (const [index, entry] of root.collections.entries()) {
     const e = entry as Partial<SnapshotCollection> | null;
     if (!e || typeof e.db !== 'string' || !e.db || typeof e.collection !== 'string' || !e.collection || !Array.isArray(e.documents)) {
-      throw new CorruptSnapshotError(`entrée ${index} invalide`);
+      skipped.push(`entrée ${index} invalide`);
+      continue;
     }
     const key = `${e.db}.${e.collection}`;
-    if (seen.has(key)) throw new CorruptSnapshotError(`collection ${key} en double`);
-    seen.add(key);
-    if (e.documents.some((doc) => !doc || typeof doc !== 'object' || Array.isArray(doc) || !('_id' in doc))) {
-      throw new CorruptSnapshotError(`document invalide ou sans _id dans ${key}`);
+    if (seen.has(key)) {
+      skipped.push(`collection ${key} en double (la première est gardée)`);
+      continue;
     }
+    seen.add(key);
+    const documents = e.documents.filter((doc) => doc && typeof doc === 'object' && !Array.isArray(doc) && '_id' in doc) as Document[];
+    const invalid = e.documents.length - documents.length;
+    if (invalid > 0) skipped.push(`${invalid} document(s) invalide(s) ou sans _id dans ${key}`);
+    collections.push({ db: e.db, collection: e.collection, documents });
   }
-  return root.collections as SnapshotCollection[];
+  return { collections, skipped };
+}
+
+/** Keeps a copy of the file as it was, for a person to look at, when part of it could not be loaded. */
+async function keepCopy(path: string, skipped: string[], logger: Logger): Promise<void> {
+  const aside = `${path}.corrupt-${new Date().toISOString().replace(/[:.]/g, '-')}`;
+  await copyFile(path, aside);
+  logger.warn(
+    `INSTANTANÉ LOCAL PARTIELLEMENT ILLISIBLE : ${skipped.join(' ; ')}. Le reste est rechargé ; ` +
+      `le fichier d’origine est conservé sous ${aside}.`,
+    { snapshot: path, copiedTo: aside },
+  );
 }
 
 async function moveAside(path: string, reason: string, logger: Logger): Promise<void> {
@@ -364,7 +392,9 @@ async function loadSnapshot(client: MongoClient, path: string, logger: Logger): 
   }
   let collections: SnapshotCollection[];
   try {
-    collections = parseSnapshot(text);
+    const parsed = parseSnapshot(text);
+    collections = parsed.collections;
+    if (parsed.skipped.length > 0) await keepCopy(path, parsed.skipped, logger);
   } catch (error) {
     if (error instanceof CorruptSnapshotError) return moveAside(path, error.message, logger);
     throw error;

@@ -135,6 +135,32 @@ describe('local MongoDB (stand-in + snapshot)', function () {
     assert.deepStrictEqual(saved.collections.map((c) => c.db), [dbName], 'a fresh snapshot is written at the usual path');
   });
 
+  it('loads every good document of a snapshot holding a bad one, keeps a copy of the file and names what was left out', async () => {
+    const snapshotPath = join(dir, 'local-mongodb.json');
+    const dbName = uniqueDb('partial');
+    const good = [{ _id: { $oid: '64b000000000000000000001' }, name: 'Cabinet Démo' }, { _id: { $oid: '64b000000000000000000002' }, name: 'Autre' }];
+    const original = JSON.stringify({
+      format: 'passerelle-local-mongodb',
+      version: 1,
+      collections: [
+        { db: dbName, collection: 'firms', documents: [good[0], { name: 'sans identifiant' }, good[1]] },
+        { db: dbName, collection: 'contacts', documents: [{ _id: { $oid: '64b000000000000000000003' }, email: 'lea@boulangerie.test' }] },
+      ],
+    });
+    await writeFile(snapshotPath, original);
+
+    const { client } = await start(snapshotPath);
+    const names = (await client.db(dbName).collection('firms').find().sort({ _id: 1 }).toArray()).map((doc) => doc.name);
+    assert.deepStrictEqual(names, ['Cabinet Démo', 'Autre'], 'the good documents of the damaged collection are loaded');
+    assert.equal(await client.db(dbName).collection('contacts').countDocuments(), 1, 'the other collections are loaded');
+    const files = await readdir(dir);
+    const copies = files.filter((name) => name.startsWith('local-mongodb.json.corrupt-'));
+    assert.equal(copies.length, 1, `a copy of the file is kept (files: ${files.join(', ')})`);
+    assert.equal(await readFile(join(dir, copies[0]!), 'utf8'), original, 'the copy is the file as it was, byte for byte');
+    const warning = lines.map((line) => JSON.parse(line) as { level: string; message: string }).find((entry) => entry.level === 'warn');
+    assert.ok(warning && warning.message.includes(`1 document(s) invalide(s) ou sans _id dans ${dbName}.firms`) && warning.message.includes(copies[0]!), `the warning says what was left out and where the copy is: ${warning?.message}`);
+  });
+
   it('also treats a valid JSON file of the wrong shape as corrupt', async () => {
     const snapshotPath = join(dir, 'local-mongodb.json');
     await writeFile(snapshotPath, '{"hello":"world"}');
