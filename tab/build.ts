@@ -3,8 +3,8 @@
  * tab/dist is newer than every source file, so the common case costs nothing.
  */
 import { existsSync, readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'vite';
 
 const tabRoot = fileURLToPath(new URL('.', import.meta.url));
@@ -35,6 +35,6 @@ export async function buildTab(options: { ifStale?: boolean } = {}): Promise<str
   return output;
 }
 
-if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
   await buildTab({ ifStale: process.argv.includes('--if-stale') });
 }
