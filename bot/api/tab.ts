@@ -1,6 +1,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { extname, resolve, sep } from 'node:path';
 import type { Server } from 'restify';
+import { requestLanguage } from './http/language.js';
+import { problem } from './http/problems.js';
+import { sendAnswer } from './http/route.js';
 
 const repositoryRoot = resolve(new URL('../..', import.meta.url).pathname);
 const tabRoot = resolve(repositoryRoot, existsSync(resolve(repositoryRoot, 'tab/dist/index.html')) ? 'tab/dist' : 'tab/public');
@@ -28,7 +31,7 @@ export function registerTabRoutes(server: Server): void {
     const file = resolve(tabRoot, requested);
     // Refuse anything that resolves outside the tab folder (../ tricks).
     if (!file.startsWith(tabRoot + sep) || !existsSync(file)) {
-      res.send(404, { error: 'not found' });
+      sendAnswer(res, problem(requestLanguage(req.header('accept-language') || undefined), 'notFound'));
       return;
     }
     res.setHeader('Content-Type', contentTypes[extname(file)] ?? 'application/octet-stream');
