@@ -18,7 +18,7 @@ import { schemaProblem } from './schemaProblems.js';
  * happen here, once; a handler never picks a status for a refusal or writes a sentence of its own.
  */
 export interface TabEdge {
-  auth: TabAuthenticator;
+  auth: Pick<TabAuthenticator, 'authenticate'>;
   access: Pick<AccessService, 'contextFor'>;
   logger: Logger;
 }
