@@ -83,6 +83,19 @@ describe('tab API in the user’s language (Accept-Language)', function () {
       assert.deepEqual(await anonymous.json(), { code: 'auth.missing', message: 'Sign-in required: open the dashboard from Teams.' });
     });
 
+    it('answers a body that is not JSON, an unknown address and a bad activity with the same shape, never quoting the parser', async () => {
+      const url = session.passerelle.server.url;
+      const unreadable = await fetch(`${url}/api/portfolio/${files[0]!.id}`, { method: 'PATCH', headers: { Authorization: `Bearer ${claireToken}`, 'Content-Type': 'application/json', ...english }, body: '{"companyName": ' });
+      assert.equal(unreadable.status, 400);
+      assert.deepEqual(await unreadable.json(), { code: 'request.unreadable', message: 'Unreadable request: the body must be a valid JSON object.' });
+      const nowhere = await fetch(`${url}/api/nothing-here`, { headers: english });
+      assert.equal(nowhere.status, 404);
+      assert.deepEqual(await nowhere.json(), { code: 'notFound', message: 'Not found.' });
+      const activity = await fetch(`${url}/api/messages`, { method: 'POST', headers: { 'Content-Type': 'application/json', ...english }, body: '{"text": "hello"}' });
+      assert.equal(activity.status, 400);
+      assert.equal(((await activity.json()) as { code: string }).code, 'activity.invalid');
+    });
+
     it('exports the portfolio and the audit log with English CSV headers', async () => {
       const portfolio = await csvHeaderOf('/api/export/portfolio.csv', claireToken, english);
       assert.match(portfolio, /^Code;Company name;Legal form;SIRET;Contacts;Primary contact;/);
