@@ -21,6 +21,7 @@ import { registerInvitationRoutes } from './api/invitations.js';
 import { registerImportRoutes } from './api/import.js';
 import { ImportService } from './domain/importService.js';
 import { registerBotRoute } from './api/messages.js';
+import { answerServerErrorsAsProblems } from './api/http/serverErrors.js';
 import { MongoAuditLog } from './store/auditRepository.js';
 import { AuditRelay } from './store/auditRelay.js';
 import { MongoClientFileStore } from './store/clientFileRepository.js';
@@ -378,6 +379,7 @@ export async function startPasserelle(config: Config, logger: Logger, options: S
   const server = restify.createServer({ name: 'passerelle', handleUncaughtExceptions: false });
   server.use(restify.plugins.queryParser({ mapParams: false }));
   server.use(restify.plugins.bodyParser({ mapParams: false, maxBodySize: 8_000_000, rejectUnknown: true }));
+  answerServerErrorsAsProblems(server, logger.child('http'));
 
   registerBotRoute(server, adapter, bot, logger.child('http'));
   registerHealthRoute(server, db, version);

@@ -41,7 +41,7 @@ describe('Audit log search and export (GET /api/audit)', function () {
     assert.equal(future.entries.length, 0);
     const bad = await get('?from=32/13/2026');
     assert.equal(bad.status, 400);
-    assert.match(String(((await bad.json()) as { error: string }).error), /date inexistante|date attendue/);
+    assert.match(String(((await bad.json()) as { message: string }).message), /date inexistante|date attendue/);
   });
 
   it('shows the latest entries of a client file in Teams with « journal dossier »', async () => {
