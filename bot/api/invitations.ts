@@ -1,12 +1,13 @@
 import type { Request, Response, Server } from 'restify';
 import { z } from 'zod';
-import { decide, requirements } from '../domain/access/policy.js';
+import { requirements } from '../domain/access/policy.js';
 import type { Requirement } from '../domain/access/profiles.js';
 import type { Actor } from '../domain/actor.js';
-import type { GuestOnboardingService } from '../domain/guestOnboardingService.js';
-import type { OfferService } from '../domain/offers/offerService.js';
+import type { GuestInvitations, QueueOutcome } from '../domain/guestInvitations.js';
+import type { OfferCommands } from '../domain/offers/offerCommands.js';
+import type { StaffActor } from '../domain/staffActor.js';
 import type { InvitationJob, InvitationJobStore } from '../jobs/invitationJobs.js';
-import { authenticatedRoute, portfolioQuerySchema, serviceFilter, type PortfolioApi } from './portfolio.js';
+import { authenticatedRoute, portfolioQuerySchema, refusalSentence, serviceFilter, type PortfolioApi } from './portfolio.js';
 
 const objectId = z.string().regex(/^[0-9a-f]{24}$/i, 'identifiant invalide');
 
@@ -58,7 +59,7 @@ function presentJob(job: InvitationJob, extra: Record<string, unknown> = {}) {
 export function registerInvitationRoutes(
   server: Server,
   api: Pick<PortfolioApi, 'auth' | 'access' | 'logger' | 'portfolio'>,
-  deps: { onboarding: GuestOnboardingService; offers: OfferService; jobs: InvitationJobStore; nudge: () => void },
+  deps: { invitations: GuestInvitations; offers: OfferCommands<InvitationJob>; jobs: Pick<InvitationJobStore, 'find' | 'findByRequestId'> },
 ): void {
   const refuse = (res: Response, error: z.ZodError) => res.send(400, { error: `Requête invalide : ${error.issues.map((issue) => issue.message).join(' ; ')}.` });
 
@@ -80,41 +81,33 @@ export function registerInvitationRoutes(
       await start(actor, parsed.data, fileIds, res, access);
     });
 
-  const contactJob = (kind: 'invite' | 'remind', contactsOf: (firmId: string, clientFileIds: string[]) => Promise<{ id: string }[]>) =>
-    bulkRoute(requirements.change('invitations'), bulkInvitationSchema, async (actor, body, fileIds, res) => {
-      const contacts = await contactsOf(actor.firmId, fileIds);
-      const { job } = await deps.jobs.create({ firmId: actor.firmId, requestId: body.requestId, createdBy: stampOf(actor), contactIds: contacts.map((contact) => contact.id), kind });
-      deps.nudge();
-      res.send(202, presentJob(job));
+  /** The use case checks « Invitations – modification » and the files' services, then queues the job. */
+  const contactJob = (queue: (actor: StaffActor, requestId: string, fileIds: string[]) => Promise<QueueOutcome>) =>
+    bulkRoute(requirements.change('invitations'), bulkInvitationSchema, async (actor, body, fileIds, res, access) => {
+      const outcome = await queue({ ...actor, access }, body.requestId, fileIds);
+      if (outcome.status === 'refused') return void res.send(403, { error: refusalSentence({ allowed: false, reason: 'missingProfile', missing: outcome.missing }) });
+      if (outcome.status !== 'queued') return void res.send(404, { error: 'Interlocuteur introuvable.' });
+      res.send(202, presentJob(outcome.job));
     });
 
-  server.post('/api/invitations', contactJob('invite', (firmId, ids) => deps.onboarding.contactsToInvite(firmId, { kind: 'clientFiles', ids })));
+  server.post('/api/invitations', contactJob((actor, requestId, ids) => deps.invitations.invite(actor, { requestId, target: { kind: 'clientFiles', ids } })));
   /** « Relancer » : the invitation again for the selected files' contacts still waiting for acceptance. */
-  server.post('/api/reminders', contactJob('remind', (firmId, ids) => deps.onboarding.contactsToRemind(firmId, ids)));
+  server.post('/api/reminders', contactJob((actor, requestId, clientFileIds) => deps.invitations.remind(actor, { requestId, clientFileIds })));
 
   server.post(
     '/api/offers/proposals',
     bulkRoute(requirements.read('offers'), bulkProposalSchema, async (actor, body, fileIds, res, access) => {
-      const offer = await deps.offers.offerOf(actor.firmId, body.offerId);
-      if (!offer) return void res.send(400, { error: 'Requête invalide : cette offre n’existe pas dans le catalogue du cabinet.' });
+      const outcome = await deps.offers.proposeToMany({ ...actor, access }, { requestId: body.requestId, offerId: body.offerId, clientFileIds: fileIds, who: body.who });
+      if (outcome.status === 'offerUnknown') return void res.send(400, { error: 'Requête invalide : cette offre n’existe pas dans le catalogue du cabinet.' });
       // A paid offer commits the firm: in bulk only with the profile; one by one from Teams it becomes a request.
-      if (offer.paid && !decide(access, requirements.change('offers')).allowed) {
+      if (outcome.status === 'refused') {
         return void res.send(403, {
-          error: `L’offre ${offer.name} est payante : la proposer à plusieurs clients demande le profil « Offres – modification ». Demandez ce profil, ou proposez-la client par client depuis Teams : chaque proposition deviendra une demande à approuver.`,
+          error: outcome.offer
+            ? `L’offre ${outcome.offer.name} est payante : la proposer à plusieurs clients demande le profil « Offres – modification ». Demandez ce profil, ou proposez-la client par client depuis Teams : chaque proposition deviendra une demande à approuver.`
+            : refusalSentence({ allowed: false, reason: 'missingProfile', missing: outcome.missing }),
         });
       }
-      const { targets, filesWithoutPrimary } = await deps.offers.proposalTargets(actor.firmId, fileIds, body.who);
-      const { job } = await deps.jobs.create({
-        firmId: actor.firmId,
-        requestId: body.requestId,
-        createdBy: stampOf(actor),
-        contactIds: targets.map((target) => target.contactId),
-        targets,
-        kind: 'offer',
-        offerId: offer.id,
-      });
-      deps.nudge();
-      res.send(202, presentJob(job, { filesWithoutPrimary }));
+      res.send(202, presentJob(outcome.job, { filesWithoutPrimary: outcome.filesWithoutPrimary }));
     }),
   );
 
@@ -132,6 +125,3 @@ export function registerInvitationRoutes(
   );
 }
 
-function stampOf(actor: Actor) {
-  return { userId: actor.userId, displayName: actor.displayName, at: new Date() };
-}
