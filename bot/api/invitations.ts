@@ -59,7 +59,7 @@ function presentJob(job: InvitationJob, extra: Record<string, unknown> = {}) {
 export function registerInvitationRoutes(
   server: Server,
   api: Pick<PortfolioApi, 'auth' | 'access' | 'logger' | 'portfolio'>,
-  deps: { invitations: GuestInvitations; offers: OfferCommands<InvitationJob>; jobs: Pick<InvitationJobStore, 'find' | 'findByRequestId'> },
+  deps: { invitations: GuestInvitations; offers: OfferCommands; jobs: Pick<InvitationJobStore, 'find' | 'findByRequestId'> },
 ): void {
   const refuse = (res: Response, error: z.ZodError) => res.send(400, { error: `Requête invalide : ${error.issues.map((issue) => issue.message).join(' ; ')}.` });
 

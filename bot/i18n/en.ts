@@ -307,7 +307,6 @@ export const en: Messages = {
     approve: 'Approve',
     refuse: 'Refuse',
     refuseReason: 'Reason for refusing (required)',
-    approved: 'Request no. {number} approved.',
     approvedApplied: 'Request no. {number} approved: {what}, done.',
     approvedNotApplied: 'Request no. {number} approved, but nothing was done ({what}): {reason}',
     refused: 'Request no. {number} refused.',

@@ -306,7 +306,6 @@ export const fr = {
     approve: 'Approuver',
     refuse: 'Refuser',
     refuseReason: 'Motif du refus (obligatoire)',
-    approved: 'Demande n° {number} approuvée.',
     approvedApplied: 'Demande n° {number} approuvée : {what}, c’est fait.',
     approvedNotApplied: 'Demande n° {number} approuvée, mais rien n’a été fait ({what}) : {reason}',
     refused: 'Demande n° {number} refusée.',

@@ -5,6 +5,7 @@ import type { Requirement } from '../access/profiles.js';
 import { stampOf } from '../actor.js';
 import type { ClientFile } from '../clientFile.js';
 import { contactDisplayName, type Contact } from '../contact.js';
+import type { InvitationJob } from '../invitationJobs.js';
 import type { ClientFileStore, ContactLinkStore, ContactStore } from '../ports.js';
 import { assertSeesFile, type StaffActor } from '../staffActor.js';
 import type { OfferDefinition } from './catalogue.js';
@@ -17,8 +18,8 @@ export interface ApprovalRequests {
 }
 
 /** Queues the durable job proposing an offer to many (file, contact) pairs. */
-export interface OfferProposalQueue<Job> {
-  queueOfferProposals(actor: StaffActor, input: { requestId: string; offerId: string; targets: { clientFileId: string; contactId: string }[] }): Promise<Job>;
+export interface OfferProposalQueue {
+  queueOfferProposals(actor: StaffActor, input: { requestId: string; offerId: string; targets: { clientFileId: string; contactId: string }[] }): Promise<InvitationJob>;
 }
 
 /**
@@ -41,8 +42,8 @@ export type ProposeCommandOutcome = ProposeOutcome | OfferGateOutcome;
 /** done; conflict: stale, ended, stepOutOfOrder, notActive; invalid: notFound, offerUnknown. */
 export type ChangeCommandOutcome = ChangeOutcome | OfferGateOutcome;
 
-export type ProposeToManyOutcome<Job> =
-  | { status: 'queued'; job: Job; filesWithoutPrimary: number }
+export type ProposeToManyOutcome =
+  | { status: 'queued'; job: InvitationJob; filesWithoutPrimary: number }
   | { status: 'offerUnknown' }
   | { status: 'refused'; missing: Requirement; offer?: OfferDefinition };
 
@@ -52,7 +53,7 @@ export type ProposeToManyOutcome<Job> =
  * moving to or from it, or ending it needs « Offres – modification »). Approving a request runs the
  * operation it stored through these same use cases, as the approver.
  */
-export class OfferCommands<Job = unknown> {
+export class OfferCommands {
   constructor(
     private readonly deps: {
       offers: OfferService;
@@ -60,7 +61,7 @@ export class OfferCommands<Job = unknown> {
       contacts: Pick<ContactStore, 'findById'>;
       links: Pick<ContactLinkStore, 'exists'>;
       requests: ApprovalRequests;
-      jobs: OfferProposalQueue<Job>;
+      jobs: OfferProposalQueue;
       now: () => Date;
     },
   ) {}
@@ -131,7 +132,7 @@ export class OfferCommands<Job = unknown> {
    * Proposes an offer to each file's primary contact (or every contact) as one durable job. In bulk a
    * paid offer is refused without the profile: a request per client would flood the approver.
    */
-  async proposeToMany(actor: StaffActor, input: { requestId: string; offerId: string; clientFileIds: string[]; who: 'primary' | 'all' }): Promise<ProposeToManyOutcome<Job>> {
+  async proposeToMany(actor: StaffActor, input: { requestId: string; offerId: string; clientFileIds: string[]; who: 'primary' | 'all' }): Promise<ProposeToManyOutcome> {
     const mayRead = this.refusedUnless(actor, requirements.read('offers'));
     if (mayRead) return mayRead;
     const offer = await this.deps.offers.offerOf(actor.firmId, input.offerId);

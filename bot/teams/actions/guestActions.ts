@@ -87,7 +87,7 @@ export class PreviewManyInvitationsAction implements CardActionHandler {
 export class InviteContactAction implements CardActionHandler {
   readonly verb = 'guest.invite';
   readonly requires: Access = requirements.change('invitations');
-  constructor(private readonly guest: GuestTeamsServices, private readonly services: TeamsServices) {}
+  constructor(private readonly guest: GuestTeamsServices) {}
 
   async handle(context: TurnContext, session: TurnSession, data: Record<string, unknown>): Promise<CardActionResult> {
     const { requestId, contactId, personalMessage } = parseCardData(this.verb, inviteOneData, data);
@@ -99,7 +99,7 @@ export class InviteContactAction implements CardActionHandler {
 export class InviteManyAction implements CardActionHandler {
   readonly verb = 'guest.inviteMany';
   readonly requires: Access = requirements.change('invitations');
-  constructor(private readonly guest: GuestTeamsServices, private readonly services: TeamsServices) {}
+  constructor(private readonly guest: GuestTeamsServices) {}
 
   async handle(context: TurnContext, session: TurnSession, data: Record<string, unknown>): Promise<CardActionResult> {
     const { requestId, selection, personalMessage } = parseCardData(this.verb, inviteManyData, data);

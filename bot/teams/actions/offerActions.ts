@@ -15,7 +15,7 @@ import type { Access, CardActionHandler, CardActionResult } from '../handlers.js
 import type { OfferCards } from '../offerCards.js';
 import type { TeamsServices } from '../services.js';
 import type { TurnSession } from '../session.js';
-import { assertVisible, clientFileFor, contactFor } from '../visibility.js';
+import { assertVisible, contactFor } from '../visibility.js';
 import { staffActorOf } from '../staffActor.js';
 import { parseCardData } from './cardData.js';
 
