@@ -149,4 +149,19 @@ describe('approving a paid-offer request carries out what was asked', function (
     const stale = answerOf(await execute(paul, 'offer.end', { subscriptionId: subscription.id, version: subscription.version - 1 }));
     assert.match(stale, /n’était plus à jour/, 'a card out of date is refreshed, no request is filed');
   });
+
+  it('tells a requester who chose English, in English, what was asked and what happened', async () => {
+    await say(paul, 'langue english');
+    const consultation = (await subscriptionOf('000003'))!;
+    const asked = answerOf(await execute(paul, 'offer.end', { subscriptionId: consultation.id, version: consultation.version }));
+    assert.match(asked, /A paid offer commits the firm[\s\S]*end of the paid offer Consultation – Marc Colin \(file 000003\)/, 'Paul reads his request in English');
+    const number = Number(asked.match(/request no\. (\d+)/)?.[1]);
+    assert.ok(number > 0, `a request number is given: ${asked}`);
+    // Meanwhile Claire ends it herself: the approval finds a newer version and does nothing.
+    const ended = await execute(claire, 'offer.end', { subscriptionId: consultation.id, version: consultation.version });
+    assert.match(answerOf(ended), /Offre terminée/);
+    const { banner, told } = await approve(number, /fin de l’offre payante Consultation – Marc Colin \(dossier 000003\)/);
+    assert.match(banner, /rien n’a été fait/, 'Claire, in French, learns nothing was done');
+    assert.match(told, new RegExp(`Your request no\\. ${number} \\(end of the paid offer Consultation – Marc Colin \\(file 000003\\)\\) was approved by Claire Martin, but nothing was done: things changed meanwhile`), 'Paul is told in English');
+  });
 });
