@@ -51,6 +51,7 @@ import { FlowService } from './domain/partners/flowService.js';
 import { ShineService } from './domain/partners/shineService.js';
 import { ActivateShineAction, CompleteFlowStepAction, FlowCommand, ShineCommand, ShowFlowAction, ShowShineAction, type PartnerServices } from './teams/partnerHandlers.js';
 import { OfferService } from './domain/offers/offerService.js';
+import { OfferCommands } from './domain/offers/offerCommands.js';
 import { LegacyAccessService } from './domain/offers/legacy.js';
 import { OfferCards } from './teams/offerCards.js';
 import {
@@ -105,6 +106,7 @@ import {
 } from './teams/commands/accessStructureCommands.js';
 import { GraphDirectory } from './directory/graphDirectory.js';
 import { GuestOnboardingService } from './domain/guestOnboardingService.js';
+import { GuestInvitations } from './domain/guestInvitations.js';
 import { InvitationJobStore } from './jobs/invitationJobs.js';
 import { InvitationRunner, type RunnerOptions } from './jobs/invitationRunner.js';
 import { AcceptanceWatcher } from './jobs/acceptanceWatcher.js';
@@ -219,7 +221,8 @@ export async function startPasserelle(config: Config, logger: Logger, options: S
   let offerService: OfferService | undefined;
   const runner = new InvitationRunner({ store: jobStore, onboarding, reporter: messenger, logger: logger.child('jobs'), now, options: options.runner, offers: () => offerService! });
   const watcher = new AcceptanceWatcher({ onboarding, logger: logger.child('guests'), everyMs: config.GUEST_WATCH_SECONDS * 1_000 });
-  guestServices = { onboarding, jobs: jobStore, teams: teamStore, contacts: contactStore, nudgeRunner: () => runner.nudge() };
+  const invitations = new GuestInvitations({ jobs: jobStore, onboarding, clientFiles, contacts, nudge: () => runner.nudge(), now });
+  guestServices = { onboarding, invitations, jobs: jobStore, teams: teamStore, contacts: contactStore, nudgeRunner: () => runner.nudge() };
 
   const subscriptions = new MongoSubscriptionStore(db);
   const offerCards = new OfferCards({
@@ -240,13 +243,7 @@ export async function startPasserelle(config: Config, logger: Logger, options: S
     clientFiles: clientFileStore,
     links: linkStore,
     catalogue: firmSettings,
-    invitations: {
-      // An offer for a contact not yet invited starts their invitation through the same durable jobs.
-      inviteForOffer: async (firmId, contactId, by) => {
-        await jobStore.create({ firmId, requestId: `offer-invitation:${contactId}:${by.at.getTime()}`, createdBy: by, contactIds: [contactId] });
-        runner.nudge();
-      },
-    },
+    invitations,
     cards: offerCards,
     now,
   });
@@ -260,9 +257,9 @@ export async function startPasserelle(config: Config, logger: Logger, options: S
       await offers.sendPendingCards(firmId, contactId);
     },
   });
-  access.onPaidOfferApproved(async (request, by) => {
-    if (request.offer) await offers.propose(request.firmId, by, request.offer);
-  });
+  const offerCommands = new OfferCommands({ offers, clientFiles: clientFileStore, contacts: contactStore, links: linkStore, requests: access, jobs: invitations, now });
+  // An approved request runs the very operation it asked for, as the approver.
+  access.onPaidOfferApproved((offer, approver) => offerCommands.applyApproved(offer, approver));
   const partnerApps = new MongoPartnerAppStore(db);
   const partners: PartnerServices = {
     flow: new FlowService({ apps: partnerApps, clientFiles: clientFileStore, links: linkStore, contacts: contactStore }),
@@ -275,7 +272,7 @@ export async function startPasserelle(config: Config, logger: Logger, options: S
       mailer: config.OFFER_MAILBOX ? { send: (message) => directory.sendMail(config.OFFER_MAILBOX!, message) } : undefined,
     }),
   };
-  const offerTeams: OfferTeamsServices = { offers, cards: offerCards, access, legacy: new LegacyAccessService({ contacts: contactStore }) };
+  const offerTeams: OfferTeamsServices = { offers, commands: offerCommands, cards: offerCards, access, legacy: new LegacyAccessService({ contacts: contactStore }) };
 
   const defaultLanguage = languageOf(config.DEFAULT_LOCALE) ?? 'fr';
   const sessions = new SessionResolver({ preferences, memberRoles: new TeamsMemberRoles(), access, defaultLanguage, trustClientLocale: config.TRUST_CLIENT_LOCALE });
@@ -326,8 +323,8 @@ export async function startPasserelle(config: Config, logger: Logger, options: S
       new RemoveOrgRoleAction(services),
       new PreviewInvitationAction(services, guestServices),
       new PreviewManyInvitationsAction(services, guestServices),
-      new InviteContactAction(guestServices, services),
-      new InviteManyAction(guestServices, services),
+      new InviteContactAction(guestServices),
+      new InviteManyAction(guestServices),
       new CancelInvitationAction(),
       new ShowJobAction(guestServices),
       new OpenTeamChoiceAction(services, guestServices),
@@ -395,9 +392,9 @@ export async function startPasserelle(config: Config, logger: Logger, options: S
     .then((count) => count > 0 && logger.info('portfolio summaries rebuilt', { count }))
     .catch((error: unknown) => logger.warn('portfolio summaries not rebuilt yet; they will be at the next start', { error }));
   registerAuditRoutes(server, portfolioApi, { audit, clientFiles: clientFileStore, contacts: contactStore, clientFileService: clientFiles, contactService: contacts });
-  registerOfferEndRoute(server, portfolioApi, { offers, subscriptions, clientFiles });
+  registerOfferEndRoute(server, portfolioApi, { offers: offerCommands });
   registerShineRoutes(server, portfolioApi, { shine: partners.shine, clientFiles, mailerConfigured: Boolean(config.OFFER_MAILBOX) });
-  registerInvitationRoutes(server, portfolioApi, { onboarding, offers, jobs: jobStore, nudge: () => runner.nudge() });
+  registerInvitationRoutes(server, portfolioApi, { invitations, offers: offerCommands, jobs: jobStore });
   registerImportRoutes(server, portfolioApi, new ImportService({ clientFiles: clientFileStore, contacts: contactStore, links: linkStore, firmSettings, audit }));
 
   await new Promise<void>((resolve, reject) => {

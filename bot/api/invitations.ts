@@ -1,13 +1,13 @@
 import type { Server } from 'restify';
 import { z } from 'zod';
-import { decide, requirements } from '../domain/access/policy.js';
+import { requirements } from '../domain/access/policy.js';
 import type { Requirement } from '../domain/access/profiles.js';
-import type { Actor } from '../domain/actor.js';
-import type { GuestOnboardingService } from '../domain/guestOnboardingService.js';
-import type { OfferService } from '../domain/offers/offerService.js';
+import type { GuestInvitations, QueueOutcome } from '../domain/guestInvitations.js';
+import type { OfferCommands } from '../domain/offers/offerCommands.js';
+import type { StaffActor } from '../domain/staffActor.js';
 import type { InvitationJob, InvitationJobStore } from '../jobs/invitationJobs.js';
 import { issueKey } from '../i18n/apiMessages.js';
-import { problem } from './http/problems.js';
+import { problem, refusal } from './http/problems.js';
 import { json, tabRoute, type Answer, type TabEdge, type TabRequest } from './http/route.js';
 import { portfolioQuerySchema, serviceFilter, type PortfolioApi } from './portfolio.js';
 
@@ -61,7 +61,7 @@ function presentJob(job: InvitationJob, extra: Record<string, unknown> = {}) {
 export function registerInvitationRoutes(
   server: Server,
   api: TabEdge & Pick<PortfolioApi, 'portfolio'>,
-  deps: { onboarding: GuestOnboardingService; offers: OfferService; jobs: InvitationJobStore; nudge: () => void },
+  deps: { invitations: GuestInvitations; offers: OfferCommands; jobs: Pick<InvitationJobStore, 'find' | 'findByRequestId'> },
 ): void {
   /** Parses, finds the job of an earlier identical request, or resolves the selection within the user's firm and services. */
   const bulkRoute = <Body extends BulkSelection>(
@@ -84,39 +84,31 @@ export function registerInvitationRoutes(
       },
     });
 
-  const contactJob = (kind: 'invite' | 'remind', contactsOf: (firmId: string, clientFileIds: string[]) => Promise<{ id: string }[]>) =>
-    bulkRoute(requirements.change('invitations'), bulkInvitationSchema, async ({ actor, body }, fileIds) => {
-      const contacts = await contactsOf(actor.firmId, fileIds);
-      const { job } = await deps.jobs.create({ firmId: actor.firmId, requestId: body.requestId, createdBy: stampOf(actor), contactIds: contacts.map((contact) => contact.id), kind });
-      deps.nudge();
-      return json(presentJob(job), 202);
+  /** The use case checks « Invitations – modification » and the files' services, then queues the job. */
+  const contactJob = (queue: (actor: StaffActor, requestId: string, fileIds: string[]) => Promise<QueueOutcome>) =>
+    bulkRoute(requirements.change('invitations'), bulkInvitationSchema, async ({ actor, access, language, body }, fileIds) => {
+      const outcome = await queue({ ...actor, access }, body.requestId, fileIds);
+      if (outcome.status === 'refused') return refusal(language, { allowed: false, reason: 'missingProfile', missing: outcome.missing });
+      if (outcome.status === 'contactNotFound') return problem(language, 'contact.notFound');
+      return json(presentJob(outcome.job), 202);
     });
 
-  server.post('/api/invitations', contactJob('invite', (firmId, ids) => deps.onboarding.contactsToInvite(firmId, { kind: 'clientFiles', ids })));
+  server.post('/api/invitations', contactJob((actor, requestId, ids) => deps.invitations.invite(actor, { requestId, target: { kind: 'clientFiles', ids } })));
   /** « Relancer » : the invitation again for the selected files' contacts still waiting for acceptance. */
-  server.post('/api/reminders', contactJob('remind', (firmId, ids) => deps.onboarding.contactsToRemind(firmId, ids)));
+  server.post('/api/reminders', contactJob((actor, requestId, clientFileIds) => deps.invitations.remind(actor, { requestId, clientFileIds })));
 
   server.post(
     '/api/offers/proposals',
     bulkRoute(requirements.read('offers'), bulkProposalSchema, async ({ actor, access, language, body }, fileIds) => {
-      const offer = await deps.offers.offerOf(actor.firmId, body.offerId);
-      if (!offer) return problem(language, 'offer.unknown');
-      // A paid offer commits the firm: in bulk only with the profile; one by one from Teams it becomes a request.
-      if (offer.paid && !decide(access, requirements.change('offers')).allowed) {
-        return problem(language, 'offer.paidInBulk', { offer: offer.name });
+      const outcome = await deps.offers.proposeToMany({ ...actor, access }, { requestId: body.requestId, offerId: body.offerId, clientFileIds: fileIds, who: body.who });
+      if (outcome.status === 'offerUnknown') return problem(language, 'offer.unknown');
+      // A paid offer in bulk is refused by the use case; the tab says how to get it done anyway.
+      if (outcome.status === 'refused') {
+        return outcome.offer
+          ? problem(language, 'offer.paidInBulk', { offer: outcome.offer.name })
+          : refusal(language, { allowed: false, reason: 'missingProfile', missing: outcome.missing });
       }
-      const { targets, filesWithoutPrimary } = await deps.offers.proposalTargets(actor.firmId, fileIds, body.who);
-      const { job } = await deps.jobs.create({
-        firmId: actor.firmId,
-        requestId: body.requestId,
-        createdBy: stampOf(actor),
-        contactIds: targets.map((target) => target.contactId),
-        targets,
-        kind: 'offer',
-        offerId: offer.id,
-      });
-      deps.nudge();
-      return json(presentJob(job, { filesWithoutPrimary }), 202);
+      return json(presentJob(outcome.job, { filesWithoutPrimary: outcome.filesWithoutPrimary }), 202);
     }),
   );
 
@@ -134,6 +126,3 @@ export function registerInvitationRoutes(
   );
 }
 
-function stampOf(actor: Actor) {
-  return { userId: actor.userId, displayName: actor.displayName, at: new Date() };
-}

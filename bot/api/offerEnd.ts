@@ -1,9 +1,7 @@
 import type { Server } from 'restify';
 import { z } from 'zod';
-import { decide, requirements, visibleServiceIds } from '../domain/access/policy.js';
-import type { ClientFileService } from '../domain/clientFileService.js';
-import type { OfferService } from '../domain/offers/offerService.js';
-import type { SubscriptionStore } from '../domain/offers/subscription.js';
+import { requirements } from '../domain/access/policy.js';
+import type { OfferCommands } from '../domain/offers/offerCommands.js';
 import { issueKey } from '../i18n/apiMessages.js';
 import { problem, refusal } from './http/problems.js';
 import { json, tabRoute, type TabEdge } from './http/route.js';
@@ -16,7 +14,7 @@ const endBody = z.object({ expectedVersion: z.number({ invalid_type_error: issue
  * confirmation in the tab; the same rules as the Teams card (a paid offer needs « Offres –
  * modification »), the client's card is updated, and a page out of date is told so (409).
  */
-export function registerOfferEndRoute(server: Server, api: TabEdge, deps: { offers: OfferService; subscriptions: Pick<SubscriptionStore, 'findById'>; clientFiles: ClientFileService }): void {
+export function registerOfferEndRoute(server: Server, api: TabEdge, deps: { offers: OfferCommands }): void {
   server.post(
     '/api/offers/subscriptions/:id/end',
     tabRoute(api, {
@@ -24,16 +22,12 @@ export function registerOfferEndRoute(server: Server, api: TabEdge, deps: { offe
       params: subscriptionParams,
       body: endBody,
       async handle({ actor, access, language, params: { id }, body }) {
-        const subscription = await deps.subscriptions.findById(actor.firmId, id);
-        // Another service's file throws OtherServiceError, answered 403 with its reason.
-        if (!subscription || !(await deps.clientFiles.details(actor.firmId, subscription.clientFileId, visibleServiceIds(access)))) {
-          return problem(language, 'offer.notFound');
-        }
-        const offer = await deps.offers.offerOf(actor.firmId, subscription.offerId);
-        const decision = decide(access, requirements.change('offers'));
-        if (offer?.paid && !decision.allowed) return refusal(language, decision);
-        const outcome = await deps.offers.end(actor.firmId, { userId: actor.userId, displayName: actor.displayName, at: new Date() }, id, body.expectedVersion);
+        // The use case checks the file's service (another's throws OtherServiceError, answered 403) and the paid-offer rule.
+        const outcome = await deps.offers.end({ ...actor, access }, { subscriptionId: id, expectedVersion: body.expectedVersion }, 'refuse');
         if (outcome.status === 'done') return json({ state: 'ended' });
+        // From the tab a paid offer is never turned into a request: without the profile it is refused.
+        if (outcome.status === 'refused') return refusal(language, { allowed: false, reason: 'missingProfile', missing: outcome.missing });
+        if (outcome.status === 'needsApproval') return refusal(language, { allowed: false, reason: 'missingProfile', missing: requirements.change('offers') });
         if (outcome.status === 'stale') return problem(language, 'offer.changedMeanwhile');
         if (outcome.status === 'ended') return problem(language, 'offer.alreadyEnded');
         return problem(language, 'offer.notFound');

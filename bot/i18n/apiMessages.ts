@@ -18,6 +18,7 @@ const fr = {
     'clientFile.notFound': 'Dossier introuvable.',
     'clientFile.invalid': 'Corrigez les champs signalés ({fields}) : rien n’a été enregistré.',
     'clientFile.changedMeanwhile': 'Ce dossier a été modifié entre-temps : les dernières informations sont affichées.',
+    'contact.notFound': 'Interlocuteur introuvable.',
     'offer.notFound': 'Offre introuvable.',
     'offer.unknown': 'Requête invalide : cette offre n’existe pas dans le catalogue du cabinet.',
     'offer.paidInBulk':
@@ -184,6 +185,7 @@ const en: ApiMessages = {
     'clientFile.notFound': 'Client file not found.',
     'clientFile.invalid': 'Correct the fields shown ({fields}): nothing was saved.',
     'clientFile.changedMeanwhile': 'This client file was changed meanwhile: the latest information is shown.',
+    'contact.notFound': 'Contact not found.',
     'offer.notFound': 'Offer not found.',
     'offer.unknown': 'Invalid request: this offer is not in the firm’s catalogue.',
     'offer.paidInBulk':

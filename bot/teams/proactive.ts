@@ -9,7 +9,7 @@ import type { InvitationJob } from '../jobs/invitationJobs.js';
 import type { Logger } from '../logger.js';
 import type { MongoConversationReferenceStore } from '../store/conversationReferenceRepository.js';
 import type { GuestTeamsServices } from './guestServices.js';
-import type { AccessNotifier, AccessRequest } from '../domain/access/ports.js';
+import type { AccessNotifier, AccessRequest, ApprovalResult } from '../domain/access/ports.js';
 import type { UserPreferenceStore } from '../domain/ports.js';
 import { describeRequest } from '../cards/accessViews.js';
 import { format, languageOf, messagesFor, type Language } from '../i18n/index.js';
@@ -46,7 +46,7 @@ export class TeamsProactiveMessenger implements JobProgressReporter, GuestWelcom
   }
 
   /** Tells the requester, in their personal chat with Passerelle, what was decided and by whom. */
-  async requestDecided(request: AccessRequest): Promise<void> {
+  async requestDecided(request: AccessRequest, result?: ApprovalResult): Promise<void> {
     const stored = await this.deps.conversations.findPersonal(request.firmId, request.requester.userId);
     if (!stored) {
       this.deps.logger.warn('requester has no personal conversation: decision not sent', { number: request.number });
@@ -56,7 +56,12 @@ export class TeamsProactiveMessenger implements JobProgressReporter, GuestWelcom
     const language = languageOf(preference) ?? this.deps.defaultLanguage;
     const t = messagesFor(language).access;
     const params = { number: request.number, what: describeRequest(language, request), by: request.decision?.by.displayName ?? '', reason: request.decision?.reason ?? '' };
-    const text = format(request.status === 'approved' ? t.notifyApproved : t.notifyRefused, params);
+    const text =
+      request.status !== 'approved'
+        ? format(t.notifyRefused, params)
+        : result && !result.applied
+          ? format(t.notifyApprovedNotApplied, { ...params, why: t.notApplied[result.reason] })
+          : format(t.notifyApproved, params);
     await this.deps.adapter.continueConversationAsync(this.deps.botAppId, stored.reference as Partial<ConversationReference>, async (context) => {
       await context.sendActivity(MessageFactory.text(text));
     });

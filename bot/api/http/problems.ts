@@ -28,6 +28,7 @@ const statuses: Record<ProblemCode, number> = {
   'clientFile.notFound': 404,
   'clientFile.invalid': 400,
   'clientFile.changedMeanwhile': 409,
+  'contact.notFound': 404,
   'offer.notFound': 404,
   'offer.unknown': 400,
   'offer.paidInBulk': 403,
