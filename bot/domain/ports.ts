@@ -3,6 +3,7 @@ import type { ClientFile, Equipment, NewClientFile } from './clientFile.js';
 import type { ClientFileEditable } from './clientFileEdit.js';
 import type { Contact } from './contact.js';
 import type { GuestOnboarding, GuestStateName } from './guest.js';
+import type { AuditAction } from './audit.js';
 import type { OfferDefinition } from './offers/catalogue.js';
 
 /**
@@ -150,7 +151,7 @@ export interface AuditEntry {
   id: string;
   firmId: string;
   actor: ActorStamp;
-  action: string;
+  action: AuditAction;
   clientFileId?: string;
   contactId?: string;
   details?: Record<string, unknown>;
