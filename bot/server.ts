@@ -17,6 +17,7 @@ import { registerClientEditRoutes } from './api/clientEdit.js';
 import { PortfolioProjector } from './domain/portfolioSummary.js';
 import { MongoPortfolioSummaryStore } from './store/portfolioRepository.js';
 import { registerAuditRoutes } from './api/audit.js';
+import { AuditNameResolver } from './domain/auditNames.js';
 import { registerInvitationRoutes } from './api/invitations.js';
 import { registerImportRoutes } from './api/import.js';
 import { ImportService } from './domain/importService.js';
@@ -170,6 +171,7 @@ export async function startPasserelle(config: Config, logger: Logger, options: S
   const firmSettings = new FirmSettingsService(firmStore);
   const contacts = new ContactService({ contacts: contactStore, clientFiles: clientFileStore, links: linkStore, firmSettings, teams: teamStore, audit, clientFileService: clientFiles, now });
   const services: TeamsServices = { clientFiles, contacts, firmSettings, preferences, newRequestId: randomUUID };
+  const auditNames = new AuditNameResolver({ catalogue: (firmId) => firmSettings.catalogue(firmId), structures: new MongoStructureStore(db), teams: teamStore, contacts: contactStore });
 
   // Without BOT_ID (local mode only, enforced by config) the adapter accepts unsigned requests.
   const credentials = {
@@ -294,7 +296,7 @@ export async function startPasserelle(config: Config, logger: Logger, options: S
       new LegacyAccessesCommand(offerTeams),
       new FlowCommand(services, partners),
       new ShineCommand(services, partners),
-      new AuditLogCommand(services, { audit, clientFiles: clientFileStore, contacts: contactStore }),
+      new AuditLogCommand(services, { audit, clientFiles: clientFileStore, contacts: contactStore, names: auditNames }),
       new MyRightsCommand(access),
       new RequestAccessCommand(access),
       new RequestsCommand(access),
@@ -382,7 +384,7 @@ export async function startPasserelle(config: Config, logger: Logger, options: S
   registerBotRoute(server, adapter, bot, logger.child('http'));
   registerHealthRoute(server, db, version);
   registerTabRoutes(server);
-  const portfolioApi = createPortfolioApi({ db, config, clientFiles, audit, access, firmSettings, logger: logger.child('tab-api') });
+  const portfolioApi = createPortfolioApi({ db, config, clientFiles, audit, access, firmSettings, auditNames, logger: logger.child('tab-api') });
   registerPortfolioRoutes(server, portfolioApi);
   registerClientEditRoutes(server, portfolioApi, { clientFiles });
   const portfolioProjector = new PortfolioProjector({ store: new MongoPortfolioSummaryStore(db) });

@@ -4,7 +4,7 @@ import { requirements, visibleServiceIds } from '../domain/access/policy.js';
 import type { ClientFileService } from '../domain/clientFileService.js';
 import type { ContactService } from '../domain/contactService.js';
 import type { AuditEntry, AuditLog, AuditQuery, ClientFileStore, ContactStore } from '../domain/ports.js';
-import { messagesFor } from '../i18n/index.js';
+import { auditWording, presentAuditText, requestLanguage } from './auditPresenter.js';
 import { authenticatedRoute, csvCell, type PortfolioApi } from './portfolio.js';
 
 const objectId = z.string().regex(/^[0-9a-f]{24}$/i, 'identifiant invalide');
@@ -29,7 +29,7 @@ export const auditQuerySchema = z
 /** GET /api/audit: staff with « Journal d’audit – consultation » search the log and export it (CSV, « ; », UTF-8 with BOM for Excel). */
 export function registerAuditRoutes(
   server: Server,
-  api: Pick<PortfolioApi, 'auth' | 'access' | 'logger'>,
+  api: Pick<PortfolioApi, 'auth' | 'access' | 'logger' | 'auditNames'>,
   deps: { audit: AuditLog; clientFiles: ClientFileStore; contacts: ContactStore; clientFileService: ClientFileService; contactService: ContactService },
 ): void {
   server.get(
@@ -54,21 +54,20 @@ export function registerAuditRoutes(
         excluding = { clientFileIds: [...hidden.clientFileIds], contactIds: [...hidden.contactIds] };
       }
       const entries = await deps.audit.search(actor.firmId, { ...query, to: until, excluding }, limit);
-      const [files, contacts] = await Promise.all([
+      const [files, contacts, wording] = await Promise.all([
         deps.clientFiles.findByIds(actor.firmId, [...new Set(entries.flatMap((entry) => (entry.clientFileId ? [entry.clientFileId] : [])))]),
         deps.contacts.findByIds(actor.firmId, [...new Set(entries.flatMap((entry) => (entry.contactId ? [entry.contactId] : [])))]),
+        auditWording(api.auditNames, actor.firmId, requestLanguage(req), entries),
       ]);
       const code = new Map(files.map((file) => [file.id, `${file.code} – ${file.companyName}`]));
       const email = new Map(contacts.map((contact) => [contact.id, contact.email]));
-      const actions = messagesFor('fr').history.actions as Record<string, string>;
       const rows = entries.map((entry: AuditEntry) => ({
         at: entry.actor.at.toISOString(),
         who: entry.actor.displayName,
         action: entry.action,
-        label: actions[entry.action] ?? entry.action,
+        ...presentAuditText(entry, wording),
         clientFile: entry.clientFileId ? (code.get(entry.clientFileId) ?? entry.clientFileId) : '',
         contact: entry.contactId ? (email.get(entry.contactId) ?? entry.contactId) : '',
-        details: entry.details ?? {},
       }));
       if (format === 'json') {
         res.send(200, { entries: rows });
@@ -76,7 +75,7 @@ export function registerAuditRoutes(
       }
       const header = ['Date', 'Qui', 'Action', 'Dossier', 'Interlocuteur', 'Détails'];
       const lines = rows.map((row) =>
-        [new Date(row.at).toLocaleString('fr-FR', { timeZone: 'Europe/Paris' }), row.who, row.label, row.clientFile, row.contact, JSON.stringify(row.details)].map(csvCell).join(';'),
+        [new Date(row.at).toLocaleString('fr-FR', { timeZone: 'Europe/Paris' }), row.who, row.label, row.clientFile, row.contact, row.details].map(csvCell).join(';'),
       );
       res.setHeader('Content-Type', 'text/csv; charset=utf-8');
       res.setHeader('Content-Disposition', 'attachment; filename="journal-passerelle.csv"');

@@ -6,6 +6,7 @@ import type { ClientFileService } from '../domain/clientFileService.js';
 import type { FieldErrors } from '../domain/errors.js';
 import { fieldErrorMessage } from '../i18n/index.js';
 import { authenticatedRoute, type PortfolioApi } from './portfolio.js';
+import { auditWording, requestLanguage } from './auditPresenter.js';
 import { presentPortfolioClient } from './portfolioPresenter.js';
 
 /**
@@ -117,7 +118,7 @@ function domainProblems(errors: FieldErrors<ClientFileEditField>): Problem[] {
   return Object.entries(errors).flatMap(([field, error]) => (error ? [{ field, message: fieldErrorMessage('fr', error) }] : []));
 }
 
-export function registerClientEditRoutes(server: Server, api: Pick<PortfolioApi, 'auth' | 'access' | 'logger' | 'portfolio'>, deps: { clientFiles: ClientFileService }): void {
+export function registerClientEditRoutes(server: Server, api: Pick<PortfolioApi, 'auth' | 'access' | 'logger' | 'portfolio' | 'auditNames'>, deps: { clientFiles: ClientFileService }): void {
   server.patch(
     '/api/portfolio/:id',
     authenticatedRoute(api, requirements.change('clientFiles'), async (actor, req, res, access) => {
@@ -155,7 +156,7 @@ export function registerClientEditRoutes(server: Server, api: Pick<PortfolioApi,
             res.send(404, { error: 'Dossier introuvable.' });
             return;
           }
-          res.send(200, presentPortfolioClient(details));
+          res.send(200, presentPortfolioClient(details, await auditWording(api.auditNames, actor.firmId, requestLanguage(req), details.history)));
         }
       }
     }),

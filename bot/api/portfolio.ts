@@ -1,6 +1,7 @@
 import type { AccessService } from '../domain/access/accessService.js';
 import { decide, OtherServiceError, requirements, visibleServiceIds, type AccessContext, type Decision } from '../domain/access/policy.js';
 import type { Requirement } from '../domain/access/profiles.js';
+import type { AuditNameResolver } from '../domain/auditNames.js';
 import { format, messagesFor } from '../i18n/index.js';
 import type { Db } from 'mongodb';
 import type { Request, Response, Server } from 'restify';
@@ -15,6 +16,7 @@ import type { AuditLog } from '../domain/ports.js';
 import type { Logger } from '../logger.js';
 import { MongoPortfolioStore } from '../store/portfolioRepository.js';
 import { MongoSubscriptionStore } from '../store/subscriptionRepository.js';
+import { auditWording, requestLanguage } from './auditPresenter.js';
 import { presentPortfolioClient, presentPortfolioPage } from './portfolioPresenter.js';
 import { TabAuthenticator } from './tabAuth.js';
 
@@ -86,11 +88,13 @@ export interface PortfolioApi {
   portfolio: PortfolioService;
   /** The firm's offer catalogue: names of offers in the table, the filter and the export. */
   firmSettings: FirmSettingsService;
+  /** The names audit details refer to, for the history and the journal. */
+  auditNames: AuditNameResolver;
   logger: Logger;
 }
 
 /** Builds the portfolio's store, service and authenticator from what server.ts already has. */
-export function createPortfolioApi(deps: { db: Db; config: Config; clientFiles: ClientFileService; audit: AuditLog; access: AccessService; firmSettings: FirmSettingsService; logger: Logger }): PortfolioApi {
+export function createPortfolioApi(deps: { db: Db; config: Config; clientFiles: ClientFileService; audit: AuditLog; access: AccessService; firmSettings: FirmSettingsService; auditNames: AuditNameResolver; logger: Logger }): PortfolioApi {
   const { config } = deps;
   return {
     access: deps.access,
@@ -103,6 +107,7 @@ export function createPortfolioApi(deps: { db: Db; config: Config; clientFiles: 
     }),
     portfolio: new PortfolioService({ store: new MongoPortfolioStore(deps.db), clientFiles: deps.clientFiles, audit: deps.audit, subscriptions: new MongoSubscriptionStore(deps.db) }),
     firmSettings: deps.firmSettings,
+    auditNames: deps.auditNames,
     logger: deps.logger,
   };
 }
@@ -251,6 +256,6 @@ export function registerPortfolioRoutes(server: Server, api: PortfolioApi): void
       res.send(404, { error: 'Dossier introuvable.' });
       return;
     }
-    res.send(200, presentPortfolioClient(details));
+    res.send(200, presentPortfolioClient(details, await auditWording(api.auditNames, actor.firmId, requestLanguage(req), details.history)));
   }));
 }

@@ -108,7 +108,9 @@ export interface AuditRow {
   at: string;
   who: string;
   action: string;
+  /** The action and its details in the user's language, from the server's one table. */
   label: string;
+  details: string;
   clientFile: string;
   contact: string;
 }
@@ -156,7 +158,8 @@ export interface ClientEditBody {
 }
 
 export class PortfolioApi {
-  constructor(private readonly getToken: () => Promise<string | null>) {}
+  /** locale: Teams' (e.g. en-US), sent as Accept-Language so the API answers in the user's language. */
+  constructor(private readonly getToken: () => Promise<string | null>, private readonly locale = 'fr-FR') {}
 
   list(request: PortfolioRequest, signal?: AbortSignal): Promise<PortfolioPageView> {
     const params = this.query(request);
@@ -223,7 +226,7 @@ export class PortfolioApi {
 
   private async download(path: string): Promise<Blob> {
     const token = await this.getToken();
-    const response = await fetch(path, { headers: token ? { Authorization: `Bearer ${token}` } : {} });
+    const response = await fetch(path, { headers: this.headers(token) });
     if (!response.ok) {
       const body = (await response.json().catch(() => ({}))) as { error?: string };
       throw new ApiError(response.status, body.error ?? `HTTP ${response.status}`);
@@ -264,13 +267,17 @@ export class PortfolioApi {
     return this.get(`/api/jobs/${encodeURIComponent(id)}`, signal);
   }
 
+  private headers(token: string | null): Record<string, string> {
+    return { 'Accept-Language': this.locale, ...(token ? { Authorization: `Bearer ${token}` } : {}) };
+  }
+
   private get<T>(path: string, signal?: AbortSignal): Promise<T> {
     return this.send(path, { signal });
   }
 
   private async send<T>(path: string, init: RequestInit): Promise<T> {
     const token = await this.getToken();
-    const headers: Record<string, string> = { ...(token ? { Authorization: `Bearer ${token}` } : {}), ...(init.body ? { 'Content-Type': 'application/json' } : {}) };
+    const headers: Record<string, string> = { ...this.headers(token), ...(init.body ? { 'Content-Type': 'application/json' } : {}) };
     const response = await fetch(path, { ...init, headers });
     const body = (await response.json().catch(() => ({}))) as { error?: string; problems?: FieldProblem[] };
     if (!response.ok) throw new ApiError(response.status, body.error ?? `HTTP ${response.status}`, body.problems);
