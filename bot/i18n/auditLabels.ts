@@ -158,6 +158,8 @@ const detailWords = {
     wasDetached: 'Était détaché',
     comment: 'Commentaire',
     request: 'Demande n° {number}',
+    requestOfKind: 'Demande n° {number} – {kind}',
+    guestStates: { invited: 'invitation envoyée', accepted: 'invitation acceptée', member: 'membre de l’équipe' } as Record<string, string>,
     requestKinds: { join: 'rattachement', profile: 'profil', paidOffer: 'offre payante' } as Record<string, string>,
     siret: 'SIRET',
     legalName: 'Raison sociale',
@@ -250,6 +252,8 @@ const detailWords = {
     wasDetached: 'Was detached',
     comment: 'Comment',
     request: 'Request no. {number}',
+    requestOfKind: 'Request no. {number} – {kind}',
+    guestStates: { invited: 'invitation sent', accepted: 'invitation accepted', member: 'team member' } as Record<string, string>,
     requestKinds: { join: 'attachment', profile: 'profile', paidOffer: 'paid offer' } as Record<string, string>,
     siret: 'SIRET',
     legalName: 'Legal name',
@@ -338,13 +342,14 @@ class DetailsWriter {
   }
 
   write(action: string, details: Details): string[] {
-    const parts = [...this.beforeAndAfter(action, details)];
+    const parts: string[] = [];
     for (const [key, value] of Object.entries(details)) {
       if (key === 'before' || key === 'after' || silentKeys.has(key)) continue;
       const part = this.detail(action, key, value, details);
       if (part) parts.push(part);
     }
-    return parts;
+    // Who and what first, then what changed.
+    return [...parts, ...this.beforeAndAfter(action, details)];
   }
 
   /** What a change changed, read according to the action. */
@@ -384,7 +389,7 @@ class DetailsWriter {
       case 'offerId':
         return this.field(w.offer, this.offerName(value));
       case 'state':
-        return action.startsWith('offer.') ? this.field(w.state, this.offerState(value)) : this.field(w.state, this.plain(value));
+        return action.startsWith('offer.') ? this.field(w.state, this.offerState(value)) : this.field(w.state, w.guestStates[String(value)] ?? this.plain(value));
       case 'reopened':
         return value === true ? w.reopened : undefined;
       case 'stepId':
@@ -425,9 +430,11 @@ class DetailsWriter {
       case 'services':
         return this.field(w.services, this.serviceList(value));
       case 'number':
-        return format(w.request, { number: String(value) });
+        return typeof details.kind === 'string'
+          ? format(w.requestOfKind, { number: String(value), kind: w.requestKinds[details.kind] ?? details.kind })
+          : format(w.request, { number: String(value) });
       case 'kind':
-        return w.requestKinds[String(value)] ?? String(value);
+        return undefined;
       case 'profile':
         return this.field(w.profile, this.profileList([value]));
       case 'comment':
