@@ -168,10 +168,11 @@ export async function startPasserelle(config: Config, logger: Logger, options: S
 
   const teamStore = new MongoTeamStore(db);
   const clientFiles = new ClientFileService({ clientFiles: clientFileStore, contacts: contactStore, links: linkStore, teams: teamStore, now });
-  const firmSettings = new FirmSettingsService(firmStore);
+  const structureStore = new MongoStructureStore(db);
+  const firmSettings = new FirmSettingsService(firmStore, { structures: structureStore, teams: teamStore });
   const contacts = new ContactService({ contacts: contactStore, clientFiles: clientFileStore, links: linkStore, firmSettings, teams: teamStore, audit, clientFileService: clientFiles, now });
   const services: TeamsServices = { clientFiles, contacts, firmSettings, preferences, newRequestId: randomUUID };
-  const auditNames = new AuditNameResolver({ catalogue: (firmId) => firmSettings.catalogue(firmId), structures: new MongoStructureStore(db), teams: teamStore, contacts: contactStore });
+  const auditNames = new AuditNameResolver({ catalogue: (firmId) => firmSettings.catalogue(firmId), structures: structureStore, teams: teamStore, contacts: contactStore });
 
   // Without BOT_ID (local mode only, enforced by config) the adapter accepts unsigned requests.
   const credentials = {
@@ -192,7 +193,7 @@ export async function startPasserelle(config: Config, logger: Logger, options: S
     adapter,
     botAppId: config.BOT_ID ?? '',
     conversations,
-    teams: teamStore,
+    firmSettings,
     guest: () => guestServices!,
     preferences,
     defaultLanguage: languageOf(config.DEFAULT_LOCALE) ?? 'fr',
@@ -232,6 +233,9 @@ export async function startPasserelle(config: Config, logger: Logger, options: S
     contacts: contactStore,
     clientFiles: clientFileStore,
     offers: () => offerService!,
+    firmSettings,
+    preferences,
+    defaultLanguage: languageOf(config.DEFAULT_LOCALE) ?? 'fr',
     link: config.INVITE_REDIRECT_URL,
     logger: logger.child('offers'),
   });

@@ -101,6 +101,8 @@ export interface ContactLinkStore {
 
 export interface FirmSettings {
   firmId: string;
+  /** The firm's name as its clients read it on their cards; absent: see FirmSettingsService.firmName. */
+  name?: string;
   orgRoles: string[];
   guestPolicy: GuestPolicy;
   offerCatalogue: OfferDefinition[];
@@ -141,6 +143,7 @@ export interface FirmStore {
   updateGuestPolicy(firmId: string, policy: GuestPolicy): Promise<void>;
   addOrgRole(firmId: string, role: string): Promise<boolean>;
   removeOrgRole(firmId: string, role: string): Promise<boolean>;
+  setName(firmId: string, name: string): Promise<void>;
 }
 
 export interface AuditEntry {

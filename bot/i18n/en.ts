@@ -188,6 +188,7 @@ export const en: Messages = {
     welcomeIntro: '{firm} welcomes you to its collaborative space in Microsoft Teams.',
     welcomeNext: 'Next step: your accountant will offer you the service that suits your company. You sign in with your address {email} and the password of your Microsoft account.',
     welcomeFile: 'Client file: {code} – {name}',
+    firmFallback: 'Your firm',
     teamLabel: 'Guests’ team',
     teamNone: 'not chosen',
     chooseTeam: 'Choose the team',

@@ -187,6 +187,7 @@ export const fr = {
     welcomeIntro: '{firm} vous accueille dans son espace collaboratif sur Microsoft Teams.',
     welcomeNext: 'Prochaine étape : votre collaborateur va vous proposer le service adapté à votre entreprise. Vous vous connectez avec votre adresse {email} et le mot de passe de votre compte Microsoft.',
     welcomeFile: 'Dossier : {code} – {name}',
+    firmFallback: 'Votre cabinet',
     teamLabel: 'Équipe des invités',
     teamNone: 'non choisie',
     chooseTeam: 'Choisir l’équipe',
