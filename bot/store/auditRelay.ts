@@ -28,9 +28,6 @@ export interface AuditDocument {
 
 export type PendingAudit = AuditDocument & { id: string };
 
-/** The field of an audited record holding the entries not yet in the log. */
-export const pendingAuditField = 'pendingAudit';
-
 /** Time between two sweeps; the flush after each write delivers almost everything before. */
 export const auditSweepEveryMs = 15_000;
 
