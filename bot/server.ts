@@ -68,6 +68,7 @@ import { LegacyAccessesCommand, ProposeOfferCommand } from './teams/commands/off
 import { AccessService } from './domain/access/accessService.js';
 import { MongoAccessRequestStore, MongoMembershipStore, MongoStructureStore } from './store/accessRepositories.js';
 import { AuditLogCommand } from './teams/commands/auditCommand.js';
+import { FirmNameCommand } from './teams/commands/firmNameCommand.js';
 import { AttachCommand, MyRightsCommand, RequestAccessCommand, RequestsCommand, TransferMainManagerCommand, UsersCommand } from './teams/commands/accessCommands.js';
 import {
   ApproveRequestAction,
@@ -296,6 +297,7 @@ export async function startPasserelle(config: Config, logger: Logger, options: S
       new RevokeCommand(services, guestServices),
       new TeamsCommand(services, guestServices),
       new OrgRolesCommand(services),
+      new FirmNameCommand(services),
       new ProposeOfferCommand(services, offerTeams),
       new LegacyAccessesCommand(offerTeams),
       new FlowCommand(services, partners),

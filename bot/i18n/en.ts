@@ -34,6 +34,7 @@ export const en: Messages = {
     services: { usage: 'services', description: 'The structure’s services; “create service <name>”, “request access service <name>”' },
     assignService: { usage: 'service <file code> <service>', description: 'Entrust a client file to a service (“none”: the whole structure)' },
     orgRoles: { usage: 'roles', description: 'Manage the firm’s organisational roles' },
+    firmName: { usage: 'firm name [name]', description: 'The firm’s name as clients read it (welcome, offers)' },
     language: { usage: 'langue français', description: 'Change language (français / english)' },
   },
   actions: {
@@ -508,6 +509,11 @@ export const en: Messages = {
     added: 'Role “{role}” added.',
     removed: 'Role “{role}” removed. Contacts who have it keep it.',
     empty: 'No role: add one.',
+  },
+  firmName: {
+    current: 'Clients read “{name}” on their cards (welcome, offers). To change it: “firm name <name>”.',
+    none: 'The firm has no name yet: clients read “Your firm”. Type “firm name <name>”.',
+    saved: 'Noted: clients will read “{name}” on their cards.',
   },
   language: {
     changed: 'Noted: I will answer in English.',

@@ -33,6 +33,7 @@ export const fr = {
     services: { usage: 'services', description: 'Les services de la structure ; « créer service <nom> », « demander accès service <nom> »' },
     assignService: { usage: 'service <code dossier> <service>', description: 'Confier un dossier à un service (« aucun » : toute la structure)' },
     orgRoles: { usage: 'rôles', description: 'Gérer les rôles organisationnels du cabinet' },
+    firmName: { usage: 'nom du cabinet [nom]', description: 'Le nom du cabinet que lisent les clients (accueil, offres)' },
     language: { usage: 'langue english', description: 'Changer de langue (français / english)' },
   },
   actions: {
@@ -507,6 +508,11 @@ export const fr = {
     added: 'Rôle « {role} » ajouté.',
     removed: 'Rôle « {role} » retiré. Les interlocuteurs qui l’ont le gardent.',
     empty: 'Aucun rôle : ajoutez-en un.',
+  },
+  firmName: {
+    current: 'Les clients lisent « {name} » sur leurs cartes (accueil, offres). Pour le changer : « nom du cabinet <nom> ».',
+    none: 'Le cabinet n’a pas encore de nom : les clients lisent « Votre cabinet ». Écrivez « nom du cabinet <nom> ».',
+    saved: 'C’est noté : les clients liront « {name} » sur leurs cartes.',
   },
   language: {
     changed: 'C’est noté : je vous répondrai en français.',
