@@ -19,8 +19,8 @@ import { clientLanguage } from './clientLanguage.js';
 
 /**
  * Messages the bot sends without being spoken to: a job's progress card updated in place, and the
- * welcome of a guest who joined their team (in the guest's language, naming the firm). Conversation references come from MongoDB, so any
- * server instance can send them.
+ * welcome of a guest who joined their team (in the guest's language, naming the firm).
+ * Conversation references come from MongoDB, so any server instance can send them.
  */
 export class TeamsProactiveMessenger implements JobProgressReporter, GuestWelcomer, AccessNotifier {
   constructor(
