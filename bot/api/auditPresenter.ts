@@ -1,6 +1,7 @@
 import type { AuditNameResolver, AuditNames } from '../domain/auditNames.js';
 import type { AuditEntry } from '../domain/ports.js';
-import { auditActionLabel, auditDetailsText } from '../i18n/auditLabels.js';
+import { auditDetailsText } from '../i18n/auditDetails.js';
+import { auditActionLabel } from '../i18n/auditLabels.js';
 import { languageOf, type Language } from '../i18n/index.js';
 
 /** What an audit entry is read with: the reader's language and the names its details refer to. */

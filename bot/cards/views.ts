@@ -6,7 +6,8 @@ import { legalForms, taxRegimes, unlimitedScope } from '../domain/catalogues.js'
 import type { FieldErrors } from '../domain/errors.js';
 import type { AuditEntry } from '../domain/ports.js';
 import { noAuditNames, type AuditNames } from '../domain/auditNames.js';
-import { auditActionLabel, auditDetailsText } from '../i18n/auditLabels.js';
+import { auditDetailsText } from '../i18n/auditDetails.js';
+import { auditActionLabel } from '../i18n/auditLabels.js';
 import { fieldErrorMessage, format, messagesFor, type Language, type Messages } from '../i18n/index.js';
 import { renderCard, type AdaptiveCard } from './render.js';
 import { describeGuest, formatDate } from './guestViews.js';

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { auditActions, type AuditAction } from '../../bot/domain/audit.js';
 import type { AuditNames } from '../../bot/domain/auditNames.js';
-import { auditActionLabel, auditActionLabels, auditDetailsText } from '../../bot/i18n/auditLabels.js';
+import { auditDetailsText } from '../../bot/i18n/auditDetails.js';
+import { auditActionLabel, auditActionLabels } from '../../bot/i18n/auditLabels.js';
 
 const names: AuditNames = {
   offer: (id) => ({ start: 'Start', consultation: 'Consultation' })[id],
