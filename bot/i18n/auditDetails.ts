@@ -4,7 +4,6 @@ import type { AuditEntry } from '../domain/ports.js';
 import { auditDetailWords } from './auditDetailWords.js';
 import { format, messagesFor, type Language } from './index.js';
 
-
 /** Keys that only identify what the entry's other columns already show, or a technical id. */
 const silentKeys = new Set(['code', 'subscriptionId', 'directoryUserId']);
 

@@ -4,7 +4,7 @@ import type { Language } from './index.js';
 /**
  * The one table of what the audit log says, in both languages: the label of every action the code
  * records (typed by bot/domain/audit.ts, so a new action without a label does not type-check) and a
- * readable rendering of its details (bot/i18n/auditDetails.ts). The `journal` card, the CSV export
+ * readable rendering of its details (bot/i18n/auditDetails.ts, words in auditDetailWords.ts). The `journal` card, the CSV export
  * and the tab (through the API) all read them.
  */
 export const auditActionLabels: Record<Language, Record<AuditAction, string>> = {
