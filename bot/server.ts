@@ -17,6 +17,7 @@ import { registerClientEditRoutes } from './api/clientEdit.js';
 import { PortfolioProjector } from './domain/portfolioSummary.js';
 import { MongoPortfolioSummaryStore } from './store/portfolioRepository.js';
 import { registerAuditRoutes } from './api/audit.js';
+import { AuditNameResolver } from './domain/auditNames.js';
 import { registerInvitationRoutes } from './api/invitations.js';
 import { registerImportRoutes } from './api/import.js';
 import { ImportService } from './domain/importService.js';
@@ -69,6 +70,7 @@ import { LegacyAccessesCommand, ProposeOfferCommand } from './teams/commands/off
 import { AccessService } from './domain/access/accessService.js';
 import { MongoAccessRequestStore, MongoMembershipStore, MongoStructureStore } from './store/accessRepositories.js';
 import { AuditLogCommand } from './teams/commands/auditCommand.js';
+import { FirmNameCommand } from './teams/commands/firmNameCommand.js';
 import { AttachCommand, MyRightsCommand, RequestAccessCommand, RequestsCommand, TransferMainManagerCommand, UsersCommand } from './teams/commands/accessCommands.js';
 import {
   ApproveRequestAction,
@@ -170,9 +172,11 @@ export async function startPasserelle(config: Config, logger: Logger, options: S
 
   const teamStore = new MongoTeamStore(db);
   const clientFiles = new ClientFileService({ clientFiles: clientFileStore, contacts: contactStore, links: linkStore, teams: teamStore, now });
-  const firmSettings = new FirmSettingsService(firmStore);
+  const structureStore = new MongoStructureStore(db);
+  const firmSettings = new FirmSettingsService(firmStore, { structures: structureStore, teams: teamStore });
   const contacts = new ContactService({ contacts: contactStore, clientFiles: clientFileStore, links: linkStore, firmSettings, teams: teamStore, audit, clientFileService: clientFiles, now });
   const services: TeamsServices = { clientFiles, contacts, firmSettings, preferences, newRequestId: randomUUID };
+  const auditNames = new AuditNameResolver({ catalogue: (firmId) => firmSettings.catalogue(firmId), structures: structureStore, teams: teamStore, contacts: contactStore });
 
   // Without BOT_ID (local mode only, enforced by config) the adapter accepts unsigned requests.
   const credentials = {
@@ -193,7 +197,7 @@ export async function startPasserelle(config: Config, logger: Logger, options: S
     adapter,
     botAppId: config.BOT_ID ?? '',
     conversations,
-    teams: teamStore,
+    firmSettings,
     guest: () => guestServices!,
     preferences,
     defaultLanguage: languageOf(config.DEFAULT_LOCALE) ?? 'fr',
@@ -234,6 +238,9 @@ export async function startPasserelle(config: Config, logger: Logger, options: S
     contacts: contactStore,
     clientFiles: clientFileStore,
     offers: () => offerService!,
+    firmSettings,
+    preferences,
+    defaultLanguage: languageOf(config.DEFAULT_LOCALE) ?? 'fr',
     link: config.INVITE_REDIRECT_URL,
     logger: logger.child('offers'),
   });
@@ -288,11 +295,12 @@ export async function startPasserelle(config: Config, logger: Logger, options: S
       new RevokeCommand(services, guestServices),
       new TeamsCommand(services, guestServices),
       new OrgRolesCommand(services),
+      new FirmNameCommand(services),
       new ProposeOfferCommand(services, offerTeams),
       new LegacyAccessesCommand(offerTeams),
       new FlowCommand(services, partners),
       new ShineCommand(services, partners),
-      new AuditLogCommand(services, { audit, clientFiles: clientFileStore, contacts: contactStore }),
+      new AuditLogCommand(services, { audit, clientFiles: clientFileStore, contacts: contactStore, names: auditNames }),
       new MyRightsCommand(access),
       new RequestAccessCommand(access),
       new RequestsCommand(access),
@@ -381,7 +389,7 @@ export async function startPasserelle(config: Config, logger: Logger, options: S
   registerBotRoute(server, adapter, bot, logger.child('http'));
   registerHealthRoute(server, db, version);
   registerTabRoutes(server);
-  const portfolioApi = createPortfolioApi({ db, config, clientFiles, audit, access, firmSettings, logger: logger.child('tab-api') });
+  const portfolioApi = createPortfolioApi({ db, config, clientFiles, audit, access, firmSettings, auditNames, logger: logger.child('tab-api') });
   registerPortfolioRoutes(server, portfolioApi);
   registerClientEditRoutes(server, portfolioApi, { clientFiles });
   const portfolioProjector = new PortfolioProjector({ store: new MongoPortfolioSummaryStore(db) });

@@ -5,9 +5,10 @@ import type { ClientFileService } from '../domain/clientFileService.js';
 import type { ContactService } from '../domain/contactService.js';
 import type { AuditEntry, AuditLog, AuditQuery, ClientFileStore, ContactStore } from '../domain/ports.js';
 import { apiMessagesFor, issueKey } from '../i18n/apiMessages.js';
-import { messagesFor } from '../i18n/index.js';
+import { auditWording, presentAuditText } from './auditPresenter.js';
 import { csvCell, csvLine } from './http/csv.js';
 import { csvFile, json, tabRoute, type TabEdge } from './http/route.js';
+import type { PortfolioApi } from './portfolio.js';
 
 const objectId = z.string().regex(/^[0-9a-f]{24}$/i, issueKey('id'));
 const frenchOrIsoDate = z
@@ -31,7 +32,7 @@ export const auditQuerySchema = z
 /** GET /api/audit: staff with « Journal d’audit – consultation » search the log and export it (CSV, « ; », UTF-8 with BOM for Excel). */
 export function registerAuditRoutes(
   server: Server,
-  api: TabEdge,
+  api: TabEdge & Pick<PortfolioApi, 'auditNames'>,
   deps: { audit: AuditLog; clientFiles: ClientFileStore; contacts: ContactStore; clientFileService: ClientFileService; contactService: ContactService },
 ): void {
   server.get(
@@ -53,26 +54,25 @@ export function registerAuditRoutes(
         excluding = { clientFileIds: [...hidden.clientFileIds], contactIds: [...hidden.contactIds] };
       }
       const entries = await deps.audit.search(actor.firmId, { ...query, to: until, excluding }, limit);
-      const [files, contacts] = await Promise.all([
+      const [files, contacts, wording] = await Promise.all([
         deps.clientFiles.findByIds(actor.firmId, [...new Set(entries.flatMap((entry) => (entry.clientFileId ? [entry.clientFileId] : [])))]),
         deps.contacts.findByIds(actor.firmId, [...new Set(entries.flatMap((entry) => (entry.contactId ? [entry.contactId] : [])))]),
+        auditWording(api.auditNames, actor.firmId, language, entries),
       ]);
       const code = new Map(files.map((file) => [file.id, `${file.code} – ${file.companyName}`]));
       const email = new Map(contacts.map((contact) => [contact.id, contact.email]));
-      const actions = messagesFor('fr').history.actions as Record<string, string>;
       const rows = entries.map((entry: AuditEntry) => ({
         at: entry.actor.at.toISOString(),
         who: entry.actor.displayName,
         action: entry.action,
-        label: actions[entry.action] ?? entry.action,
+        ...presentAuditText(entry, wording),
         clientFile: entry.clientFileId ? (code.get(entry.clientFileId) ?? entry.clientFileId) : '',
         contact: entry.contactId ? (email.get(entry.contactId) ?? entry.contactId) : '',
-        details: entry.details ?? {},
       }));
       if (format === 'json') return json({ entries: rows });
       const { header, fileName } = apiMessagesFor(language).auditCsv;
       const lines = rows.map((row) =>
-        [new Date(row.at).toLocaleString('fr-FR', { timeZone: 'Europe/Paris' }), row.who, row.label, row.clientFile, row.contact, JSON.stringify(row.details)].map(csvCell).join(';'),
+        [new Date(row.at).toLocaleString('fr-FR', { timeZone: 'Europe/Paris' }), row.who, row.label, row.clientFile, row.contact, row.details].map(csvCell).join(';'),
       );
       return csvFile(fileName, [csvLine(header), ...lines]);
       },

@@ -6,6 +6,7 @@ import type { ClientFileService } from '../domain/clientFileService.js';
 import type { FieldErrors } from '../domain/errors.js';
 import { apiMessagesFor, issueKey } from '../i18n/apiMessages.js';
 import { fieldErrorMessage, type Language } from '../i18n/index.js';
+import { auditWording } from './auditPresenter.js';
 import { problem } from './http/problems.js';
 import { json, tabRoute, type TabEdge } from './http/route.js';
 import { fieldLabel } from './http/schemaProblems.js';
@@ -73,7 +74,7 @@ function invalidFields(language: Language, errors: FieldErrors<ClientFileEditFie
   return problem(language, 'clientFile.invalid', { fields }, problems);
 }
 
-export function registerClientEditRoutes(server: Server, api: TabEdge & Pick<PortfolioApi, 'portfolio'>, deps: { clientFiles: ClientFileService }): void {
+export function registerClientEditRoutes(server: Server, api: TabEdge & Pick<PortfolioApi, 'portfolio' | 'auditNames'>, deps: { clientFiles: ClientFileService }): void {
   server.patch(
     '/api/portfolio/:id',
     tabRoute(api, {
@@ -95,7 +96,8 @@ export function registerClientEditRoutes(server: Server, api: TabEdge & Pick<Por
           case 'updated':
           case 'unchanged': {
             const details = await api.portfolio.client(actor.firmId, id);
-            return details ? json(presentPortfolioClient(details)) : problem(language, 'clientFile.notFound');
+            if (!details) return problem(language, 'clientFile.notFound');
+            return json(presentPortfolioClient(details, await auditWording(api.auditNames, actor.firmId, language, details.history)));
           }
         }
       },

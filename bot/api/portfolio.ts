@@ -5,6 +5,7 @@ import { publicBaseUrl, type Config } from '../config.js';
 import type { AccessService } from '../domain/access/accessService.js';
 import { decide, requirements, visibleServiceIds, type AccessContext } from '../domain/access/policy.js';
 import type { Requirement } from '../domain/access/profiles.js';
+import type { AuditNameResolver } from '../domain/auditNames.js';
 import type { ClientFileService } from '../domain/clientFileService.js';
 import type { FirmSettingsService } from '../domain/firmSettingsService.js';
 import { onboardingStates, portfolioPageSizes, PortfolioService, type OnboardingState, type PortfolioQuery } from '../domain/portfolio.js';
@@ -13,6 +14,7 @@ import { apiMessagesFor, issueKey } from '../i18n/apiMessages.js';
 import type { Logger } from '../logger.js';
 import { MongoPortfolioStore } from '../store/portfolioRepository.js';
 import { MongoSubscriptionStore } from '../store/subscriptionRepository.js';
+import { auditWording } from './auditPresenter.js';
 import { problem } from './http/problems.js';
 import { csvFile, json, tabRoute } from './http/route.js';
 import { portfolioCsvLines } from './portfolioExport.js';
@@ -65,11 +67,13 @@ export interface PortfolioApi {
   portfolio: PortfolioService;
   /** The firm's offer catalogue: names of offers in the table, the filter and the export. */
   firmSettings: FirmSettingsService;
+  /** The names audit details refer to, for the history and the journal. */
+  auditNames: AuditNameResolver;
   logger: Logger;
 }
 
 /** Builds the portfolio's store, service and authenticator from what server.ts already has. */
-export function createPortfolioApi(deps: { db: Db; config: Config; clientFiles: ClientFileService; audit: AuditLog; access: AccessService; firmSettings: FirmSettingsService; logger: Logger }): PortfolioApi {
+export function createPortfolioApi(deps: { db: Db; config: Config; clientFiles: ClientFileService; audit: AuditLog; access: AccessService; firmSettings: FirmSettingsService; auditNames: AuditNameResolver; logger: Logger }): PortfolioApi {
   const { config } = deps;
   return {
     access: deps.access,
@@ -82,6 +86,7 @@ export function createPortfolioApi(deps: { db: Db; config: Config; clientFiles: 
     }),
     portfolio: new PortfolioService({ store: new MongoPortfolioStore(deps.db), clientFiles: deps.clientFiles, audit: deps.audit, subscriptions: new MongoSubscriptionStore(deps.db) }),
     firmSettings: deps.firmSettings,
+    auditNames: deps.auditNames,
     logger: deps.logger,
   };
 }
@@ -151,7 +156,8 @@ export function registerPortfolioRoutes(server: Server, api: PortfolioApi): void
     async handle({ actor, access, language, params }) {
       const details = await api.portfolio.client(actor.firmId, params.id, visibleServiceIds(access));
       // Another firm's file is simply not found: its existence is not revealed.
-      return details ? json(presentPortfolioClient(details)) : problem(language, 'clientFile.notFound');
+      if (!details) return problem(language, 'clientFile.notFound');
+      return json(presentPortfolioClient(details, await auditWording(api.auditNames, actor.firmId, language, details.history)));
     },
   }));
 }

@@ -34,6 +34,7 @@ export const en: Messages = {
     services: { usage: 'services', description: 'The structure’s services; “create service <name>”, “request access service <name>”' },
     assignService: { usage: 'service <file code> <service>', description: 'Entrust a client file to a service (“none”: the whole structure)' },
     orgRoles: { usage: 'roles', description: 'Manage the firm’s organisational roles' },
+    firmName: { usage: 'firm name [name]', description: 'The firm’s name as clients read it (welcome, offers)' },
     language: { usage: 'langue français', description: 'Change language (français / english)' },
   },
   actions: {
@@ -188,6 +189,7 @@ export const en: Messages = {
     welcomeIntro: '{firm} welcomes you to its collaborative space in Microsoft Teams.',
     welcomeNext: 'Next step: your accountant will offer you the service that suits your company. You sign in with your address {email} and the password of your Microsoft account.',
     welcomeFile: 'Client file: {code} – {name}',
+    firmFallback: 'Your firm',
     teamLabel: 'Guests’ team',
     teamNone: 'not chosen',
     chooseTeam: 'Choose the team',
@@ -220,24 +222,6 @@ export const en: Messages = {
     titleContact: 'Log of {name}',
     title: 'History',
     line: '{date} · {action} · {who}',
-    actions: {
-      'clientFile.created': 'Client file created',
-      'clientFile.updated': 'Client file edited',
-      'clientFile.primaryContactSet': 'Made primary contact',
-      'clientFile.guestTeamChosen': 'Guests’ team chosen',
-      'contact.created': 'Contact created',
-      'contact.linked': 'Linked to a client file',
-      'contact.linkScopeChanged': 'Access limit changed',
-      'guest.invited': 'Invitation sent',
-      'guest.foundInDirectory': 'Found in the directory (no new invitation)',
-      'guest.reminded': 'Reminder: new invitation sent',
-      'guest.accepted': 'Invitation accepted',
-      'guest.joinedTeam': 'Added to the team',
-      'guest.teamRefused': 'Adding to the team refused',
-      'guest.failed': 'Invitation failed',
-      'clientFile.serviceAssigned': 'Entrusted to a service',
-      'guest.revoked': 'Access revoked',
-    },
   },
   access: {
     applications: {
@@ -539,6 +523,11 @@ export const en: Messages = {
     added: 'Role “{role}” added.',
     removed: 'Role “{role}” removed. Contacts who have it keep it.',
     empty: 'No role: add one.',
+  },
+  firmName: {
+    current: 'Clients read “{name}” on their cards (welcome, offers). To change it: “firm name <name>”.',
+    none: 'The firm has no name yet: clients read “Your firm”. Type “firm name <name>”.',
+    saved: 'Noted: clients will read “{name}” on their cards.',
   },
   language: {
     changed: 'Noted: I will answer in English.',

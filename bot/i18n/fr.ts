@@ -33,6 +33,7 @@ export const fr = {
     services: { usage: 'services', description: 'Les services de la structure ; « créer service <nom> », « demander accès service <nom> »' },
     assignService: { usage: 'service <code dossier> <service>', description: 'Confier un dossier à un service (« aucun » : toute la structure)' },
     orgRoles: { usage: 'rôles', description: 'Gérer les rôles organisationnels du cabinet' },
+    firmName: { usage: 'nom du cabinet [nom]', description: 'Le nom du cabinet que lisent les clients (accueil, offres)' },
     language: { usage: 'langue english', description: 'Changer de langue (français / english)' },
   },
   actions: {
@@ -187,6 +188,7 @@ export const fr = {
     welcomeIntro: '{firm} vous accueille dans son espace collaboratif sur Microsoft Teams.',
     welcomeNext: 'Prochaine étape : votre collaborateur va vous proposer le service adapté à votre entreprise. Vous vous connectez avec votre adresse {email} et le mot de passe de votre compte Microsoft.',
     welcomeFile: 'Dossier : {code} – {name}',
+    firmFallback: 'Votre cabinet',
     teamLabel: 'Équipe des invités',
     teamNone: 'non choisie',
     chooseTeam: 'Choisir l’équipe',
@@ -219,24 +221,6 @@ export const fr = {
     titleContact: 'Journal de {name}',
     title: 'Historique',
     line: '{date} · {action} · {who}',
-    actions: {
-      'clientFile.created': 'Dossier créé',
-      'clientFile.updated': 'Dossier modifié',
-      'clientFile.primaryContactSet': 'Désigné contact principal',
-      'clientFile.guestTeamChosen': 'Équipe des invités choisie',
-      'contact.created': 'Interlocuteur créé',
-      'contact.linked': 'Lié à un dossier',
-      'contact.linkScopeChanged': 'Limite d’accès modifiée',
-      'guest.invited': 'Invitation envoyée',
-      'guest.foundInDirectory': 'Trouvé dans l’annuaire (pas de nouvelle invitation)',
-      'guest.reminded': 'Relance : nouvelle invitation envoyée',
-      'guest.accepted': 'Invitation acceptée',
-      'guest.joinedTeam': 'Ajouté à l’équipe',
-      'guest.teamRefused': 'Ajout à l’équipe refusé',
-      'guest.failed': 'Échec de l’invitation',
-      'clientFile.serviceAssigned': 'Confié à un service',
-      'guest.revoked': 'Accès révoqué',
-    },
   },
   access: {
     applications: {
@@ -539,6 +523,11 @@ export const fr = {
     added: 'Rôle « {role} » ajouté.',
     removed: 'Rôle « {role} » retiré. Les interlocuteurs qui l’ont le gardent.',
     empty: 'Aucun rôle : ajoutez-en un.',
+  },
+  firmName: {
+    current: 'Les clients lisent « {name} » sur leurs cartes (accueil, offres). Pour le changer : « nom du cabinet <nom> ».',
+    none: 'Le cabinet n’a pas encore de nom : les clients lisent « Votre cabinet ». Écrivez « nom du cabinet <nom> ».',
+    saved: 'C’est noté : les clients liront « {name} » sur leurs cartes.',
   },
   language: {
     changed: 'C’est noté : je vous répondrai en français.',

@@ -116,7 +116,9 @@ export interface AuditRow {
   at: string;
   who: string;
   action: string;
+  /** The action and its details in the user's language, from the server's one table. */
   label: string;
+  details: string;
   clientFile: string;
   contact: string;
 }

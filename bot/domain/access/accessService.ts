@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { ActorStamp } from '../actor.js';
-import { newAuditEntry } from '../audit.js';
+import { newAuditEntry, type AuditAction } from '../audit.js';
 import type { AuditEntry } from '../ports.js';
 import { checkEmail, checkText } from '../fieldRules.js';
 import { decide, isAdministrator, requirements, type AccessContext, type Decision } from './policy.js';
@@ -673,7 +673,7 @@ export class AccessService {
     actor: StaffIdentity,
     structureId: string,
     change: (services: Service[]) => AccessOutcome<Service[]>,
-    described: () => { action: string; details: Record<string, unknown> },
+    described: () => { action: AuditAction; details: Record<string, unknown> },
   ): Promise<AccessOutcome> {
     for (let attempt = 0; attempt < maxUpdateAttempts; attempt++) {
       const administered = await this.administer(actor, structureId);
@@ -696,7 +696,7 @@ export class AccessService {
   }
 
   /** Every entry here goes to the store method making its change: written by the same operation. */
-  private entry(firmId: string, actor: ActorStamp, action: string, details: Record<string, unknown>): AuditEntry {
+  private entry(firmId: string, actor: ActorStamp, action: AuditAction, details: Record<string, unknown>): AuditEntry {
     return newAuditEntry({ firmId, actor, action, details });
   }
 }
