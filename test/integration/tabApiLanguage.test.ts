@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
 import { claire, paul } from '../helpers/activities.js';
 import { seedPortfolio, siretFrom, withDatabase, type SeededFile } from '../helpers/portfolioSeed.js';
 import { demoFirm, startStaffSession, type StaffSession } from '../helpers/staffSession.js';
@@ -73,6 +74,18 @@ describe('tab API in the user’s language (Accept-Language)', function () {
       assert.equal(response.body.code, 'access.missingProfile');
       assert.match(String(response.body.message), /needs the profile “Partner apps – modification”/);
       assert.equal(response.body.problems, undefined, 'no field problems when the request as a whole is refused');
+    });
+
+    it('translates the offers’ use cases in English: a paid offer in bulk, an unknown offer, an offer not found', async () => {
+      const proposal = (offerId: string) => ({ requestId: randomUUID(), offerId, clientFileIds: [files[0]!.id] });
+      const paid = await session.call('POST', '/api/offers/proposals', paulToken, proposal('consultation'), english);
+      assert.equal(paid.status, 403, JSON.stringify(paid.body));
+      assert.equal(paid.body.code, 'offer.paidInBulk', 'Paul reads offers but may not commit the firm to a paid one');
+      assert.match(String(paid.body.message), /^The Consultation offer is paid: proposing it to several clients needs the profile “Offers – modification”/);
+      const unknown = await session.call('POST', '/api/offers/proposals', paulToken, proposal('platinum'), english);
+      assert.deepEqual({ status: unknown.status, body: unknown.body }, { status: 400, body: { code: 'offer.unknown', message: 'Invalid request: this offer is not in the firm’s catalogue.' } });
+      const ended = await session.call('POST', '/api/offers/subscriptions/0123456789abcdef01234567/end', claireToken, { expectedVersion: 1 }, english);
+      assert.deepEqual({ status: ended.status, body: ended.body }, { status: 404, body: { code: 'offer.notFound', message: 'Offer not found.' } });
     });
 
     it('says a file is not found, and a missing sign-in, in English', async () => {
