@@ -6,7 +6,7 @@ import type { ContactService } from '../domain/contactService.js';
 import type { AuditEntry, AuditLog, AuditQuery, ClientFileStore, ContactStore } from '../domain/ports.js';
 import { apiMessagesFor, issueKey } from '../i18n/apiMessages.js';
 import { auditWording, presentAuditText } from './auditPresenter.js';
-import { csvCell, csvLine } from './http/csv.js';
+import { csvDateTime, csvLine } from './http/csv.js';
 import { csvFile, json, tabRoute, type TabEdge } from './http/route.js';
 import type { PortfolioApi } from './portfolio.js';
 
@@ -41,40 +41,38 @@ export function registerAuditRoutes(
       requirement: requirements.read('audit'),
       query: auditQuerySchema,
       async handle({ actor, access, language, query: { format, limit, to, ...query } }) {
-      // "to" is a day: include all of it.
-      const until = to ? new Date(to.getTime() + 86_400_000 - 1) : undefined;
-      // A user of services: another service's file, or a contact linked only to such files, is refused
-      // (403 with the reason); any other search leaves out the entries about them, in the query itself.
-      const visibility = visibleServiceIds(access);
-      let excluding: AuditQuery['excluding'];
-      if (visibility !== 'all') {
-        if (query.clientFileId) await deps.clientFileService.details(actor.firmId, query.clientFileId, visibility);
-        if (query.contactId) await deps.contactService.details(actor.firmId, query.contactId, visibility);
-        const hidden = await deps.clientFileService.hiddenFilesAndContacts(actor.firmId, visibility);
-        excluding = { clientFileIds: [...hidden.clientFileIds], contactIds: [...hidden.contactIds] };
-      }
-      const entries = await deps.audit.search(actor.firmId, { ...query, to: until, excluding }, limit);
-      const [files, contacts, wording] = await Promise.all([
-        deps.clientFiles.findByIds(actor.firmId, [...new Set(entries.flatMap((entry) => (entry.clientFileId ? [entry.clientFileId] : [])))]),
-        deps.contacts.findByIds(actor.firmId, [...new Set(entries.flatMap((entry) => (entry.contactId ? [entry.contactId] : [])))]),
-        auditWording(api.auditNames, actor.firmId, language, entries),
-      ]);
-      const code = new Map(files.map((file) => [file.id, `${file.code} – ${file.companyName}`]));
-      const email = new Map(contacts.map((contact) => [contact.id, contact.email]));
-      const rows = entries.map((entry: AuditEntry) => ({
-        at: entry.actor.at.toISOString(),
-        who: entry.actor.displayName,
-        action: entry.action,
-        ...presentAuditText(entry, wording),
-        clientFile: entry.clientFileId ? (code.get(entry.clientFileId) ?? entry.clientFileId) : '',
-        contact: entry.contactId ? (email.get(entry.contactId) ?? entry.contactId) : '',
-      }));
-      if (format === 'json') return json({ entries: rows });
-      const { header, fileName } = apiMessagesFor(language).auditCsv;
-      const lines = rows.map((row) =>
-        [new Date(row.at).toLocaleString('fr-FR', { timeZone: 'Europe/Paris' }), row.who, row.label, row.clientFile, row.contact, row.details].map(csvCell).join(';'),
-      );
-      return csvFile(fileName, [csvLine(header), ...lines]);
+        // "to" is a day: include all of it.
+        const until = to ? new Date(to.getTime() + 86_400_000 - 1) : undefined;
+        // A user of services: another service's file, or a contact linked only to such files, is refused
+        // (403 with the reason); any other search leaves out the entries about them, in the query itself.
+        const visibility = visibleServiceIds(access);
+        let excluding: AuditQuery['excluding'];
+        if (visibility !== 'all') {
+          if (query.clientFileId) await deps.clientFileService.details(actor.firmId, query.clientFileId, visibility);
+          if (query.contactId) await deps.contactService.details(actor.firmId, query.contactId, visibility);
+          const hidden = await deps.clientFileService.hiddenFilesAndContacts(actor.firmId, visibility);
+          excluding = { clientFileIds: [...hidden.clientFileIds], contactIds: [...hidden.contactIds] };
+        }
+        const entries = await deps.audit.search(actor.firmId, { ...query, to: until, excluding }, limit);
+        const [files, contacts, wording] = await Promise.all([
+          deps.clientFiles.findByIds(actor.firmId, [...new Set(entries.flatMap((entry) => (entry.clientFileId ? [entry.clientFileId] : [])))]),
+          deps.contacts.findByIds(actor.firmId, [...new Set(entries.flatMap((entry) => (entry.contactId ? [entry.contactId] : [])))]),
+          auditWording(api.auditNames, actor.firmId, language, entries),
+        ]);
+        const code = new Map(files.map((file) => [file.id, `${file.code} – ${file.companyName}`]));
+        const email = new Map(contacts.map((contact) => [contact.id, contact.email]));
+        const rows = entries.map((entry: AuditEntry) => ({
+          at: entry.actor.at.toISOString(),
+          who: entry.actor.displayName,
+          action: entry.action,
+          ...presentAuditText(entry, wording),
+          clientFile: entry.clientFileId ? (code.get(entry.clientFileId) ?? entry.clientFileId) : '',
+          contact: entry.contactId ? (email.get(entry.contactId) ?? entry.contactId) : '',
+        }));
+        if (format === 'json') return json({ entries: rows });
+        const { header, fileName } = apiMessagesFor(language).auditCsv;
+        const lines = rows.map((row) => csvLine([csvDateTime(language, new Date(row.at)), row.who, row.label, row.clientFile, row.contact, row.details]));
+        return csvFile(fileName, [csvLine(header), ...lines]);
       },
     }),
   );

@@ -2,21 +2,12 @@ import type { AuditNameResolver, AuditNames } from '../domain/auditNames.js';
 import type { AuditEntry } from '../domain/ports.js';
 import { auditDetailsText } from '../i18n/auditDetails.js';
 import { auditActionLabel } from '../i18n/auditLabels.js';
-import { languageOf, type Language } from '../i18n/index.js';
+import type { Language } from '../i18n/index.js';
 
-/** What an audit entry is read with: the reader's language and the names its details refer to. */
+/** What an audit entry is read with: the reader's language (the request's, bot/api/http/language.ts) and the names its details refer to. */
 export interface AuditWording {
   language: Language;
   names: AuditNames;
-}
-
-/**
- * The reader's language: the tab sends Teams' locale as Accept-Language with every call; French
- * when absent or neither French nor English.
- */
-export function requestLanguage(req: { headers?: Record<string, string | string[] | undefined> }): Language {
-  const header = req.headers?.['accept-language'];
-  return languageOf(Array.isArray(header) ? header[0] : header) ?? 'fr';
 }
 
 export async function auditWording(resolver: AuditNameResolver, firmId: string, language: Language, entries: readonly AuditEntry[]): Promise<AuditWording> {

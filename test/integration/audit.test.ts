@@ -86,6 +86,19 @@ describe('Audit log search and export (GET /api/audit)', function () {
     assert.deepEqual(assigned && { label: assigned.label, details: assigned.details }, { label: 'Entrusted to a service', details: 'Service: none (the whole structure) → Social' });
   });
 
+  it('exports the CSV in English for an English reader: file name, header, labels, details and dates', async () => {
+    const response = await get('?format=csv', { 'Accept-Language': 'en-US' });
+    assert.equal(response.status, 200);
+    assert.match(String(response.headers.get('content-disposition')), /filename="passerelle-audit-log\.csv"/, 'the file is named in English');
+    const [header, ...lines] = Buffer.from(await response.arrayBuffer()).subarray(3).toString('utf8').trim().split('\r\n');
+    assert.equal(header, 'Date;Who;Action;Client file;Contact;Details');
+    assert.ok(
+      lines.some((line) => /^\d{2}\/\d{2}\/\d{4}, \d{2}:\d{2}:\d{2};Claire Martin;Entrusted to a service;000002 – Garage Martin;;Service: none \(the whole structure\) → Social$/.test(line)),
+      `an English date, label and details on the assignment's line:\n${lines.join('\n')}`,
+    );
+    assert.ok(lines.every((line) => !/Dossier créé|Service créé|aucun/.test(line)), `no French label nor detail left:\n${lines.join('\n')}`);
+  });
+
   it('shows the details under each line of the « journal » card', async () => {
     const mark = passerelle.connector.sent.length;
     await passerelle.post(messageActivity('journal dossier 000002', { serviceUrl: passerelle.connector.url }));
