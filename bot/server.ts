@@ -17,10 +17,12 @@ import { registerClientEditRoutes } from './api/clientEdit.js';
 import { PortfolioProjector } from './domain/portfolioSummary.js';
 import { MongoPortfolioSummaryStore } from './store/portfolioRepository.js';
 import { registerAuditRoutes } from './api/audit.js';
+import { AuditNameResolver } from './domain/auditNames.js';
 import { registerInvitationRoutes } from './api/invitations.js';
 import { registerImportRoutes } from './api/import.js';
 import { ImportService } from './domain/importService.js';
 import { registerBotRoute } from './api/messages.js';
+import { answerServerErrorsAsProblems } from './api/http/serverErrors.js';
 import { MongoAuditLog } from './store/auditRepository.js';
 import { AuditRelay } from './store/auditRelay.js';
 import { MongoClientFileStore } from './store/clientFileRepository.js';
@@ -50,6 +52,7 @@ import { FlowService } from './domain/partners/flowService.js';
 import { ShineService } from './domain/partners/shineService.js';
 import { ActivateShineAction, CompleteFlowStepAction, FlowCommand, ShineCommand, ShowFlowAction, ShowShineAction, type PartnerServices } from './teams/partnerHandlers.js';
 import { OfferService } from './domain/offers/offerService.js';
+import { OfferCommands } from './domain/offers/offerCommands.js';
 import { LegacyAccessService } from './domain/offers/legacy.js';
 import { OfferCards } from './teams/offerCards.js';
 import {
@@ -67,6 +70,7 @@ import { LegacyAccessesCommand, ProposeOfferCommand } from './teams/commands/off
 import { AccessService } from './domain/access/accessService.js';
 import { MongoAccessRequestStore, MongoMembershipStore, MongoStructureStore } from './store/accessRepositories.js';
 import { AuditLogCommand } from './teams/commands/auditCommand.js';
+import { FirmNameCommand } from './teams/commands/firmNameCommand.js';
 import { AttachCommand, MyRightsCommand, RequestAccessCommand, RequestsCommand, TransferMainManagerCommand, UsersCommand } from './teams/commands/accessCommands.js';
 import {
   ApproveRequestAction,
@@ -104,6 +108,7 @@ import {
 } from './teams/commands/accessStructureCommands.js';
 import { GraphDirectory } from './directory/graphDirectory.js';
 import { GuestOnboardingService } from './domain/guestOnboardingService.js';
+import { GuestInvitations } from './domain/guestInvitations.js';
 import { InvitationJobStore } from './jobs/invitationJobs.js';
 import { InvitationRunner, type RunnerOptions } from './jobs/invitationRunner.js';
 import { AcceptanceWatcher } from './jobs/acceptanceWatcher.js';
@@ -167,9 +172,11 @@ export async function startPasserelle(config: Config, logger: Logger, options: S
 
   const teamStore = new MongoTeamStore(db);
   const clientFiles = new ClientFileService({ clientFiles: clientFileStore, contacts: contactStore, links: linkStore, teams: teamStore, now });
-  const firmSettings = new FirmSettingsService(firmStore);
+  const structureStore = new MongoStructureStore(db);
+  const firmSettings = new FirmSettingsService(firmStore, { structures: structureStore, teams: teamStore });
   const contacts = new ContactService({ contacts: contactStore, clientFiles: clientFileStore, links: linkStore, firmSettings, teams: teamStore, audit, clientFileService: clientFiles, now });
   const services: TeamsServices = { clientFiles, contacts, firmSettings, preferences, newRequestId: randomUUID };
+  const auditNames = new AuditNameResolver({ catalogue: (firmId) => firmSettings.catalogue(firmId), structures: structureStore, teams: teamStore, contacts: contactStore });
 
   // Without BOT_ID (local mode only, enforced by config) the adapter accepts unsigned requests.
   const credentials = {
@@ -190,7 +197,7 @@ export async function startPasserelle(config: Config, logger: Logger, options: S
     adapter,
     botAppId: config.BOT_ID ?? '',
     conversations,
-    teams: teamStore,
+    firmSettings,
     guest: () => guestServices!,
     preferences,
     defaultLanguage: languageOf(config.DEFAULT_LOCALE) ?? 'fr',
@@ -218,7 +225,8 @@ export async function startPasserelle(config: Config, logger: Logger, options: S
   let offerService: OfferService | undefined;
   const runner = new InvitationRunner({ store: jobStore, onboarding, reporter: messenger, logger: logger.child('jobs'), now, options: options.runner, offers: () => offerService! });
   const watcher = new AcceptanceWatcher({ onboarding, logger: logger.child('guests'), everyMs: config.GUEST_WATCH_SECONDS * 1_000 });
-  guestServices = { onboarding, jobs: jobStore, teams: teamStore, contacts: contactStore, nudgeRunner: () => runner.nudge() };
+  const invitations = new GuestInvitations({ jobs: jobStore, onboarding, clientFiles, contacts, nudge: () => runner.nudge(), now });
+  guestServices = { onboarding, invitations, jobs: jobStore, teams: teamStore, contacts: contactStore, nudgeRunner: () => runner.nudge() };
 
   const subscriptions = new MongoSubscriptionStore(db);
   const offerCards = new OfferCards({
@@ -230,6 +238,9 @@ export async function startPasserelle(config: Config, logger: Logger, options: S
     contacts: contactStore,
     clientFiles: clientFileStore,
     offers: () => offerService!,
+    firmSettings,
+    preferences,
+    defaultLanguage: languageOf(config.DEFAULT_LOCALE) ?? 'fr',
     link: config.INVITE_REDIRECT_URL,
     logger: logger.child('offers'),
   });
@@ -239,13 +250,7 @@ export async function startPasserelle(config: Config, logger: Logger, options: S
     clientFiles: clientFileStore,
     links: linkStore,
     catalogue: firmSettings,
-    invitations: {
-      // An offer for a contact not yet invited starts their invitation through the same durable jobs.
-      inviteForOffer: async (firmId, contactId, by) => {
-        await jobStore.create({ firmId, requestId: `offer-invitation:${contactId}:${by.at.getTime()}`, createdBy: by, contactIds: [contactId] });
-        runner.nudge();
-      },
-    },
+    invitations,
     cards: offerCards,
     now,
   });
@@ -259,9 +264,9 @@ export async function startPasserelle(config: Config, logger: Logger, options: S
       await offers.sendPendingCards(firmId, contactId);
     },
   });
-  access.onPaidOfferApproved(async (request, by) => {
-    if (request.offer) await offers.propose(request.firmId, by, request.offer);
-  });
+  const offerCommands = new OfferCommands({ offers, clientFiles: clientFileStore, contacts: contactStore, links: linkStore, requests: access, jobs: invitations, now });
+  // An approved request runs the very operation it asked for, as the approver.
+  access.onPaidOfferApproved((offer, approver) => offerCommands.applyApproved(offer, approver));
   const partnerApps = new MongoPartnerAppStore(db);
   const partners: PartnerServices = {
     flow: new FlowService({ apps: partnerApps, clientFiles: clientFileStore, links: linkStore, contacts: contactStore }),
@@ -274,7 +279,7 @@ export async function startPasserelle(config: Config, logger: Logger, options: S
       mailer: config.OFFER_MAILBOX ? { send: (message) => directory.sendMail(config.OFFER_MAILBOX!, message) } : undefined,
     }),
   };
-  const offerTeams: OfferTeamsServices = { offers, cards: offerCards, access, legacy: new LegacyAccessService({ contacts: contactStore }) };
+  const offerTeams: OfferTeamsServices = { offers, commands: offerCommands, cards: offerCards, access, legacy: new LegacyAccessService({ contacts: contactStore }) };
 
   const defaultLanguage = languageOf(config.DEFAULT_LOCALE) ?? 'fr';
   const sessions = new SessionResolver({ preferences, memberRoles: new TeamsMemberRoles(), access, defaultLanguage, trustClientLocale: config.TRUST_CLIENT_LOCALE });
@@ -290,11 +295,12 @@ export async function startPasserelle(config: Config, logger: Logger, options: S
       new RevokeCommand(services, guestServices),
       new TeamsCommand(services, guestServices),
       new OrgRolesCommand(services),
+      new FirmNameCommand(services),
       new ProposeOfferCommand(services, offerTeams),
       new LegacyAccessesCommand(offerTeams),
       new FlowCommand(services, partners),
       new ShineCommand(services, partners),
-      new AuditLogCommand(services, { audit, clientFiles: clientFileStore, contacts: contactStore }),
+      new AuditLogCommand(services, { audit, clientFiles: clientFileStore, contacts: contactStore, names: auditNames }),
       new MyRightsCommand(access),
       new RequestAccessCommand(access),
       new RequestsCommand(access),
@@ -325,8 +331,8 @@ export async function startPasserelle(config: Config, logger: Logger, options: S
       new RemoveOrgRoleAction(services),
       new PreviewInvitationAction(services, guestServices),
       new PreviewManyInvitationsAction(services, guestServices),
-      new InviteContactAction(guestServices, services),
-      new InviteManyAction(guestServices, services),
+      new InviteContactAction(guestServices),
+      new InviteManyAction(guestServices),
       new CancelInvitationAction(),
       new ShowJobAction(guestServices),
       new OpenTeamChoiceAction(services, guestServices),
@@ -378,11 +384,12 @@ export async function startPasserelle(config: Config, logger: Logger, options: S
   const server = restify.createServer({ name: 'passerelle', handleUncaughtExceptions: false });
   server.use(restify.plugins.queryParser({ mapParams: false }));
   server.use(restify.plugins.bodyParser({ mapParams: false, maxBodySize: 8_000_000, rejectUnknown: true }));
+  answerServerErrorsAsProblems(server, logger.child('http'));
 
   registerBotRoute(server, adapter, bot, logger.child('http'));
   registerHealthRoute(server, db, version);
   registerTabRoutes(server);
-  const portfolioApi = createPortfolioApi({ db, config, clientFiles, audit, access, firmSettings, logger: logger.child('tab-api') });
+  const portfolioApi = createPortfolioApi({ db, config, clientFiles, audit, access, firmSettings, auditNames, logger: logger.child('tab-api') });
   registerPortfolioRoutes(server, portfolioApi);
   registerClientEditRoutes(server, portfolioApi, { clientFiles });
   const portfolioProjector = new PortfolioProjector({ store: new MongoPortfolioSummaryStore(db) });
@@ -393,9 +400,9 @@ export async function startPasserelle(config: Config, logger: Logger, options: S
     .then((count) => count > 0 && logger.info('portfolio summaries rebuilt', { count }))
     .catch((error: unknown) => logger.warn('portfolio summaries not rebuilt yet; they will be at the next start', { error }));
   registerAuditRoutes(server, portfolioApi, { audit, clientFiles: clientFileStore, contacts: contactStore, clientFileService: clientFiles, contactService: contacts });
-  registerOfferEndRoute(server, portfolioApi, { offers, subscriptions, clientFiles });
+  registerOfferEndRoute(server, portfolioApi, { offers: offerCommands });
   registerShineRoutes(server, portfolioApi, { shine: partners.shine, clientFiles, mailerConfigured: Boolean(config.OFFER_MAILBOX) });
-  registerInvitationRoutes(server, portfolioApi, { onboarding, offers, jobs: jobStore, nudge: () => runner.nudge() });
+  registerInvitationRoutes(server, portfolioApi, { invitations, offers: offerCommands, jobs: jobStore });
   registerImportRoutes(server, portfolioApi, new ImportService({ clientFiles: clientFileStore, contacts: contactStore, links: linkStore, firmSettings, audit }));
 
   await new Promise<void>((resolve, reject) => {

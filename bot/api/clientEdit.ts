@@ -1,11 +1,16 @@
-import type { Response, Server } from 'restify';
+import type { Server } from 'restify';
 import { z } from 'zod';
 import { requirements, visibleServiceIds } from '../domain/access/policy.js';
 import type { ClientFileEditField, ClientFileEditInput } from '../domain/clientFileEdit.js';
 import type { ClientFileService } from '../domain/clientFileService.js';
 import type { FieldErrors } from '../domain/errors.js';
-import { fieldErrorMessage } from '../i18n/index.js';
-import { authenticatedRoute, type PortfolioApi } from './portfolio.js';
+import { apiMessagesFor, issueKey } from '../i18n/apiMessages.js';
+import { fieldErrorMessage, type Language } from '../i18n/index.js';
+import { auditWording } from './auditPresenter.js';
+import { problem } from './http/problems.js';
+import { json, tabRoute, type TabEdge } from './http/route.js';
+import { fieldLabel } from './http/schemaProblems.js';
+import { clientFileParams, type PortfolioApi } from './portfolio.js';
 import { presentPortfolioClient } from './portfolioPresenter.js';
 
 /**
@@ -14,34 +19,11 @@ import { presentPortfolioClient } from './portfolioPresenter.js';
  * (bot/domain/clientFileEdit.ts), so a value refused in a card is refused here with the same words.
  */
 
-/** French labels of the editable fields, for messages that name what to fix. */
-export const editFieldLabels: Record<ClientFileEditField | 'expectedUpdatedAt', string> = {
-  expectedUpdatedAt: 'version du dossier',
-  companyName: 'raison sociale',
-  legalForm: 'forme juridique',
-  siret: 'SIRET',
-  apeCode: 'code APE',
-  taxRegime: 'régime',
-  'equipment.purchases': 'achat',
-  'equipment.sales': 'vente',
-  'equipment.till': 'caisse',
-  'equipment.mandate': 'mandat',
-  'equipment.einvoicingRegistration': 'inscription PA',
-  'equipment.reformAwareness': 'sensibilisation réforme',
-  'collection.feedReception': 'réception flux',
-  'collection.purchaseFeed': 'flux achat',
-  'collection.salesFeed': 'flux vente',
-  'collection.bankFeed': 'flux banque',
-  'collection.payroll': 'paie',
-  'collection.collectionEmail': 'e-mail de collecte',
-  notes: 'notes',
-};
-
 // Lengths and formats are the domain's to judge (with its messages); the schema only bounds the
 // body and checks types, so a 2 MB "name" is refused before anything reads it.
 const text = z
-  .string({ invalid_type_error: 'texte attendu' })
-  .max(5_000, 'texte beaucoup trop long')
+  .string({ invalid_type_error: issueKey('text') })
+  .max(5_000, issueKey('textFarTooLong'))
   .nullable()
   .transform((value) => value ?? '');
 
@@ -50,11 +32,11 @@ const equipmentSchema = z
     purchases: text.optional(),
     sales: text.optional(),
     till: text.optional(),
-    mandate: z.string({ invalid_type_error: 'valeur attendue : none, sent ou signed' }).max(40).optional(),
-    einvoicingRegistration: z.string({ invalid_type_error: 'valeur attendue : none, invited ou registered' }).max(40).optional(),
-    reformAwareness: z.boolean({ invalid_type_error: 'valeur attendue : true ou false' }).optional(),
+    mandate: z.string({ invalid_type_error: issueKey('mandate') }).max(40).optional(),
+    einvoicingRegistration: z.string({ invalid_type_error: issueKey('registration') }).max(40).optional(),
+    reformAwareness: z.boolean({ invalid_type_error: issueKey('expectedBoolean') }).optional(),
   })
-  .strict();
+  .strict(issueKey('notEditable'));
 
 const collectionSchema = z
   .object({
@@ -65,14 +47,14 @@ const collectionSchema = z
     payroll: text.optional(),
     collectionEmail: text.optional(),
   })
-  .strict();
+  .strict(issueKey('notEditable'));
 
 /** No `code`: the file's code is the firm's key to it and is not edited here (an unknown key is refused). */
 export const clientEditSchema = z
   .object({
     expectedUpdatedAt: z
-      .string({ required_error: 'obligatoire (la date de dernière modification du dossier affiché)', invalid_type_error: 'date attendue' })
-      .datetime({ offset: true, message: 'date ISO 8601 attendue' })
+      .string({ required_error: issueKey('versionRequired'), invalid_type_error: issueKey('isoDate') })
+      .datetime({ offset: true, message: issueKey('isoDate') })
       .transform((value) => new Date(value)),
     companyName: text.optional(),
     legalForm: text.optional(),
@@ -83,81 +65,42 @@ export const clientEditSchema = z
     collection: collectionSchema.optional(),
     notes: text.optional(),
   })
-  .strict();
+  .strict(issueKey('notEditable'));
 
-const objectId = z.string().regex(/^[0-9a-f]{24}$/i, 'identifiant de dossier invalide');
-
-interface Problem {
-  field: string | null;
-  message: string;
+/** The domain's field errors, each in the user's language, and the summary naming the fields. */
+function invalidFields(language: Language, errors: FieldErrors<ClientFileEditField>) {
+  const problems = Object.entries(errors).flatMap(([field, error]) => (error ? [{ field, code: error.code, message: fieldErrorMessage(language, error) }] : []));
+  const fields = problems.map((entry) => fieldLabel(apiMessagesFor(language), entry.field)).join(apiMessagesFor(language).layout.list);
+  return problem(language, 'clientFile.invalid', { fields }, problems);
 }
 
-function labelOf(field: string): string {
-  return (editFieldLabels as Record<string, string>)[field] ?? field;
-}
-
-function refuse(res: Response, problems: Problem[], summary: string): void {
-  res.send(400, { error: summary, problems });
-}
-
-function schemaProblems(error: z.ZodError): Problem[] {
-  return error.issues.flatMap((issue) => {
-    const prefix = issue.path.join('.');
-    if (issue.code === 'unrecognized_keys') {
-      return issue.keys.map((key) => {
-        const field = prefix ? `${prefix}.${key}` : key;
-        return { field, message: `« ${field} » ne peut pas être modifié ici.` };
-      });
-    }
-    return [{ field: prefix || null, message: `${prefix ? `${labelOf(prefix)} : ` : ''}${issue.message}.` }];
-  });
-}
-
-function domainProblems(errors: FieldErrors<ClientFileEditField>): Problem[] {
-  return Object.entries(errors).flatMap(([field, error]) => (error ? [{ field, message: fieldErrorMessage('fr', error) }] : []));
-}
-
-export function registerClientEditRoutes(server: Server, api: Pick<PortfolioApi, 'auth' | 'access' | 'logger' | 'portfolio'>, deps: { clientFiles: ClientFileService }): void {
+export function registerClientEditRoutes(server: Server, api: TabEdge & Pick<PortfolioApi, 'portfolio' | 'auditNames'>, deps: { clientFiles: ClientFileService }): void {
   server.patch(
     '/api/portfolio/:id',
-    authenticatedRoute(api, requirements.change('clientFiles'), async (actor, req, res, access) => {
-      const id = objectId.safeParse(req.params?.id);
-      if (!id.success) {
-        res.send(404, { error: 'Dossier introuvable.' });
-        return;
-      }
-      const parsed = clientEditSchema.safeParse(req.body ?? {});
-      if (!parsed.success) {
-        const problems = schemaProblems(parsed.error);
-        refuse(res, problems, `Requête invalide : ${problems.map((problem) => problem.message).join(' ')} Rien n’a été enregistré.`);
-        return;
-      }
-      const { expectedUpdatedAt, ...input } = parsed.data;
-      // Another service's file is refused (OtherServiceError: 403 with the reason) before anything is written.
-      const outcome = await deps.clientFiles.update(actor, id.data, expectedUpdatedAt, input satisfies ClientFileEditInput, visibleServiceIds(access));
-      switch (outcome.status) {
-        case 'invalid': {
-          const problems = domainProblems(outcome.errors);
-          refuse(res, problems, `Corrigez les champs signalés (${problems.map((problem) => labelOf(problem.field ?? '')).join(', ')}) : rien n’a été enregistré.`);
-          return;
-        }
-        // Another firm's file is simply not found: its existence is not revealed.
-        case 'notFound':
-          res.send(404, { error: 'Dossier introuvable.' });
-          return;
-        case 'changedMeanwhile':
-          res.send(409, { error: 'Ce dossier a été modifié entre-temps : les dernières informations sont affichées.' });
-          return;
-        case 'updated':
-        case 'unchanged': {
-          const details = await api.portfolio.client(actor.firmId, id.data);
-          if (!details) {
-            res.send(404, { error: 'Dossier introuvable.' });
-            return;
+    tabRoute(api, {
+      requirement: requirements.change('clientFiles'),
+      params: clientFileParams,
+      invalidParams: 'clientFile.notFound',
+      body: clientEditSchema,
+      async handle({ actor, access, language, params: { id }, body: { expectedUpdatedAt, ...input } }) {
+        // Another service's file is refused (OtherServiceError: 403 with the reason) before anything is written.
+        const outcome = await deps.clientFiles.update(actor, id, expectedUpdatedAt, input satisfies ClientFileEditInput, visibleServiceIds(access));
+        switch (outcome.status) {
+          case 'invalid':
+            return invalidFields(language, outcome.errors);
+          // Another firm's file is simply not found: its existence is not revealed.
+          case 'notFound':
+            return problem(language, 'clientFile.notFound');
+          case 'changedMeanwhile':
+            return problem(language, 'clientFile.changedMeanwhile');
+          case 'updated':
+          case 'unchanged': {
+            const details = await api.portfolio.client(actor.firmId, id);
+            if (!details) return problem(language, 'clientFile.notFound');
+            return json(presentPortfolioClient(details, await auditWording(api.auditNames, actor.firmId, language, details.history)));
           }
-          res.send(200, presentPortfolioClient(details));
         }
-      }
+      },
     }),
   );
 }

@@ -2,19 +2,25 @@ import type { Server } from 'restify';
 import { z } from 'zod';
 import { requirements, visibleServiceIds } from '../domain/access/policy.js';
 import type { FieldError } from '../domain/errors.js';
-import type { ImportRow } from '../domain/importFile.js';
+import type { ImportLineError, ImportRow } from '../domain/importFile.js';
 import type { ImportService } from '../domain/importService.js';
-import { fieldErrorMessage } from '../i18n/index.js';
-import { authenticatedRoute, type PortfolioApi } from './portfolio.js';
+import { apiMessagesFor, issueKey } from '../i18n/apiMessages.js';
+import { fieldErrorMessage, format, type Language } from '../i18n/index.js';
+import { problem } from './http/problems.js';
+import { json, tabRoute, type TabEdge } from './http/route.js';
 
 /** The file travels as base64 in JSON: the tab reads it in the browser, whatever its encoding. */
-const importBody = z.object({ fileName: z.string().max(200).optional(), content: z.string().min(1, 'fichier vide').max(6_000_000, 'fichier trop gros (4 Mo au plus)') }).strict();
+const importBody = z.object({ fileName: z.string().max(200).optional(), content: z.string().min(1, issueKey('emptyFile')).max(6_000_000, issueKey('fileTooBig')) }).strict();
 
-function errorText(error: ImportRow['errors'][number]['error']): string {
-  return error.code === 'import.message' ? (error as { params: { message: string } }).params.message : fieldErrorMessage('fr', error as FieldError);
+function errorText(language: Language, error: FieldError | ImportLineError): string {
+  return isImportLineError(error) ? format(apiMessagesFor(language).importLines[error.code], error.params) : fieldErrorMessage(language, error);
 }
 
-function presentRows(rows: ImportRow[]) {
+function isImportLineError(error: FieldError | ImportLineError): error is ImportLineError {
+  return error.code.startsWith('import.');
+}
+
+function presentRows(language: Language, rows: ImportRow[]) {
   const withErrors = rows.filter((row) => row.errors.length > 0);
   return {
     lines: rows.length,
@@ -24,7 +30,7 @@ function presentRows(rows: ImportRow[]) {
     errors: withErrors.slice(0, 500).map((row) => ({
       line: row.line,
       code: row.file?.code ?? null,
-      problems: row.errors.map((problem) => ({ column: problem.column, message: errorText(problem.error) })),
+      problems: row.errors.map((problem) => ({ column: problem.column, message: errorText(language, problem.error) })),
     })),
   };
 }
@@ -33,34 +39,34 @@ function presentRows(rows: ImportRow[]) {
  * POST /api/import/preview: what the CSV contains and each line's errors, nothing written.
  * POST /api/import: writes the valid lines (re-importing updates, never duplicates).
  */
-export function registerImportRoutes(server: Server, api: Pick<PortfolioApi, 'auth' | 'access' | 'logger'>, imports: ImportService): void {
-  const decode = (body: unknown) => {
-    const parsed = importBody.safeParse(body ?? {});
-    if (!parsed.success) return { error: `Requête invalide : ${parsed.error.issues.map((issue) => issue.message).join(' ; ')}.` } as const;
-    return { bytes: new Uint8Array(Buffer.from(parsed.data.content, 'base64')) } as const;
-  };
-  const missing = (columns: string[]) => `Colonnes obligatoires absentes : ${columns.join(', ')}. La première ligne doit nommer les colonnes (code ; raison_sociale ; …).`;
+export function registerImportRoutes(server: Server, api: TabEdge, imports: ImportService): void {
+  const bytesOf = (content: string) => new Uint8Array(Buffer.from(content, 'base64'));
+  const missing = (language: Language, columns: string[]) => problem(language, 'import.missingColumns', { columns: columns.join(apiMessagesFor(language).layout.list) });
 
   server.post(
     '/api/import/preview',
-    authenticatedRoute(api, requirements.change('clientFiles'), async (actor, req, res, access) => {
-      const decoded = decode(req.body);
-      if ('error' in decoded) return void res.send(400, { error: decoded.error });
-      const { rows, missingColumns } = await imports.preview(actor.firmId, decoded.bytes, visibleServiceIds(access));
-      if (missingColumns.length) return void res.send(400, { error: missing(missingColumns) });
-      res.send(200, presentRows(rows));
+    tabRoute(api, {
+      requirement: requirements.change('clientFiles'),
+      body: importBody,
+      async handle({ actor, access, language, body }) {
+        const { rows, missingColumns } = await imports.preview(actor.firmId, bytesOf(body.content), visibleServiceIds(access));
+        if (missingColumns.length) return missing(language, missingColumns);
+        return json(presentRows(language, rows));
+      },
     }),
   );
 
   server.post(
     '/api/import',
-    authenticatedRoute(api, requirements.change('clientFiles'), async (actor, req, res, access) => {
-      const decoded = decode(req.body);
-      if ('error' in decoded) return void res.send(400, { error: decoded.error });
-      // A line about another service's file is reported as an error and not written.
-      const { tally, rows, missingColumns } = await imports.run(actor.firmId, decoded.bytes, { userId: actor.userId, displayName: actor.displayName, at: new Date() }, visibleServiceIds(access));
-      if (missingColumns.length) return void res.send(400, { error: missing(missingColumns) });
-      res.send(200, { ...presentRows(rows), ...tally });
+    tabRoute(api, {
+      requirement: requirements.change('clientFiles'),
+      body: importBody,
+      async handle({ actor, access, language, body }) {
+        // A line about another service's file is reported as an error and not written.
+        const { tally, rows, missingColumns } = await imports.run(actor.firmId, bytesOf(body.content), { userId: actor.userId, displayName: actor.displayName, at: new Date() }, visibleServiceIds(access));
+        if (missingColumns.length) return missing(language, missingColumns);
+        return json({ ...presentRows(language, rows), ...tally });
+      },
     }),
   );
 }

@@ -1,22 +1,25 @@
-import type { Request, Response, Server } from 'restify';
+import type { Server } from 'restify';
 import { z } from 'zod';
-import { decide, requirements } from '../domain/access/policy.js';
+import { requirements } from '../domain/access/policy.js';
 import type { Requirement } from '../domain/access/profiles.js';
-import type { Actor } from '../domain/actor.js';
-import type { GuestOnboardingService } from '../domain/guestOnboardingService.js';
-import type { OfferService } from '../domain/offers/offerService.js';
+import type { GuestInvitations, QueueOutcome } from '../domain/guestInvitations.js';
+import type { OfferCommands } from '../domain/offers/offerCommands.js';
+import type { StaffActor } from '../domain/staffActor.js';
 import type { InvitationJob, InvitationJobStore } from '../jobs/invitationJobs.js';
-import { authenticatedRoute, portfolioQuerySchema, serviceFilter, type PortfolioApi } from './portfolio.js';
+import { issueKey } from '../i18n/apiMessages.js';
+import { problem, refusal } from './http/problems.js';
+import { json, tabRoute, type Answer, type TabEdge, type TabRequest } from './http/route.js';
+import { portfolioQuerySchema, serviceFilter, type PortfolioApi } from './portfolio.js';
 
-const objectId = z.string().regex(/^[0-9a-f]{24}$/i, 'identifiant invalide');
+const objectId = z.string().regex(/^[0-9a-f]{24}$/i, issueKey('id'));
 
 /** The selected files: ticked ids (a page or a few), or « all matching the view » with the view's own parameters. */
 const selectionFields = {
-  requestId: z.string().uuid('identifiant de demande invalide'),
-  clientFileIds: z.array(objectId).min(1, 'sélectionnez au moins un dossier').max(500, '500 dossiers au plus à la fois').optional(),
+  requestId: z.string().uuid(issueKey('requestId')),
+  clientFileIds: z.array(objectId).min(1, issueKey('selectAtLeastOne')).max(500, issueKey('selectAtMost500')).optional(),
   allMatching: portfolioQuerySchema.omit({ page: true, pageSize: true }).optional(),
 };
-const oneSelection = { message: 'sélectionnez des dossiers ou toute la vue, pas les deux' };
+const oneSelection = { message: issueKey('selectOneWay') };
 const hasOneSelection = (body: { clientFileIds?: unknown; allMatching?: unknown }) => (body.clientFileIds === undefined) !== (body.allMatching === undefined);
 
 export const bulkInvitationSchema = z.object(selectionFields).strict().refine(hasOneSelection, oneSelection);
@@ -24,9 +27,9 @@ export const bulkInvitationSchema = z.object(selectionFields).strict().refine(ha
 export const bulkProposalSchema = z
   .object({
     ...selectionFields,
-    offerId: z.string().regex(/^[a-z0-9-]{1,40}$/, 'offre invalide'),
+    offerId: z.string().regex(/^[a-z0-9-]{1,40}$/, issueKey('offerId')),
     /** The primary contact of each file (the usual case), or every contact of the files. */
-    who: z.enum(['primary', 'all'], { errorMap: () => ({ message: 'destinataires possibles : primary ou all' }) }).default('primary'),
+    who: z.enum(['primary', 'all'], { errorMap: () => ({ message: issueKey('who') }) }).default('primary'),
   })
   .strict()
   .refine(hasOneSelection, oneSelection);
@@ -57,81 +60,69 @@ function presentJob(job: InvitationJob, extra: Record<string, unknown> = {}) {
  */
 export function registerInvitationRoutes(
   server: Server,
-  api: Pick<PortfolioApi, 'auth' | 'access' | 'logger' | 'portfolio'>,
-  deps: { onboarding: GuestOnboardingService; offers: OfferService; jobs: InvitationJobStore; nudge: () => void },
+  api: TabEdge & Pick<PortfolioApi, 'portfolio'>,
+  deps: { invitations: GuestInvitations; offers: OfferCommands; jobs: Pick<InvitationJobStore, 'find' | 'findByRequestId'> },
 ): void {
-  const refuse = (res: Response, error: z.ZodError) => res.send(400, { error: `Requête invalide : ${error.issues.map((issue) => issue.message).join(' ; ')}.` });
-
   /** Parses, finds the job of an earlier identical request, or resolves the selection within the user's firm and services. */
   const bulkRoute = <Body extends BulkSelection>(
     requirement: Requirement,
     schema: z.ZodType<Body, z.ZodTypeDef, unknown>,
-    start: (actor: Actor, body: Body, fileIds: string[], res: Response, access: Parameters<typeof serviceFilter>[0]) => Promise<void>,
+    start: (request: TabRequest<undefined, undefined, Body>, fileIds: string[]) => Promise<Answer>,
   ) =>
-    authenticatedRoute(api, requirement, async (actor, req: Request, res, access) => {
-      const parsed = schema.safeParse(req.body ?? {});
-      if (!parsed.success) return refuse(res, parsed.error);
-      const existing = await deps.jobs.findByRequestId(actor.firmId, parsed.data.requestId);
-      if (existing) return void res.send(200, presentJob(existing));
-      const { allMatching, clientFileIds } = parsed.data;
-      // Ticked ids go through the same query as the view: another firm's or another service's file is dropped.
-      const view = allMatching ? { ...allMatching, states: allMatching.state, offers: allMatching.offer } : { sort: 'code' as const, direction: 'asc' as const, clientFileIds };
-      const fileIds = await api.portfolio.matchingIds(actor.firmId, { ...view, visibleServiceIds: serviceFilter(access) });
-      await start(actor, parsed.data, fileIds, res, access);
+    tabRoute(api, {
+      requirement,
+      body: schema,
+      async handle(request) {
+        const { actor, access, body } = request;
+        const existing = await deps.jobs.findByRequestId(actor.firmId, body.requestId);
+        if (existing) return json(presentJob(existing));
+        const { allMatching, clientFileIds } = body;
+        // Ticked ids go through the same query as the view: another firm's or another service's file is dropped.
+        const view = allMatching ? { ...allMatching, states: allMatching.state, offers: allMatching.offer } : { sort: 'code' as const, direction: 'asc' as const, clientFileIds };
+        const fileIds = await api.portfolio.matchingIds(actor.firmId, { ...view, visibleServiceIds: serviceFilter(access) });
+        return start(request, fileIds);
+      },
     });
 
-  const contactJob = (kind: 'invite' | 'remind', contactsOf: (firmId: string, clientFileIds: string[]) => Promise<{ id: string }[]>) =>
-    bulkRoute(requirements.change('invitations'), bulkInvitationSchema, async (actor, body, fileIds, res) => {
-      const contacts = await contactsOf(actor.firmId, fileIds);
-      const { job } = await deps.jobs.create({ firmId: actor.firmId, requestId: body.requestId, createdBy: stampOf(actor), contactIds: contacts.map((contact) => contact.id), kind });
-      deps.nudge();
-      res.send(202, presentJob(job));
+  /** The use case checks « Invitations – modification » and the files' services, then queues the job. */
+  const contactJob = (queue: (actor: StaffActor, requestId: string, fileIds: string[]) => Promise<QueueOutcome>) =>
+    bulkRoute(requirements.change('invitations'), bulkInvitationSchema, async ({ actor, access, language, body }, fileIds) => {
+      const outcome = await queue({ ...actor, access }, body.requestId, fileIds);
+      if (outcome.status === 'refused') return refusal(language, { allowed: false, reason: 'missingProfile', missing: outcome.missing });
+      if (outcome.status === 'contactNotFound') return problem(language, 'contact.notFound');
+      return json(presentJob(outcome.job), 202);
     });
 
-  server.post('/api/invitations', contactJob('invite', (firmId, ids) => deps.onboarding.contactsToInvite(firmId, { kind: 'clientFiles', ids })));
+  server.post('/api/invitations', contactJob((actor, requestId, ids) => deps.invitations.invite(actor, { requestId, target: { kind: 'clientFiles', ids } })));
   /** « Relancer » : the invitation again for the selected files' contacts still waiting for acceptance. */
-  server.post('/api/reminders', contactJob('remind', (firmId, ids) => deps.onboarding.contactsToRemind(firmId, ids)));
+  server.post('/api/reminders', contactJob((actor, requestId, clientFileIds) => deps.invitations.remind(actor, { requestId, clientFileIds })));
 
   server.post(
     '/api/offers/proposals',
-    bulkRoute(requirements.read('offers'), bulkProposalSchema, async (actor, body, fileIds, res, access) => {
-      const offer = await deps.offers.offerOf(actor.firmId, body.offerId);
-      if (!offer) return void res.send(400, { error: 'Requête invalide : cette offre n’existe pas dans le catalogue du cabinet.' });
-      // A paid offer commits the firm: in bulk only with the profile; one by one from Teams it becomes a request.
-      if (offer.paid && !decide(access, requirements.change('offers')).allowed) {
-        return void res.send(403, {
-          error: `L’offre ${offer.name} est payante : la proposer à plusieurs clients demande le profil « Offres – modification ». Demandez ce profil, ou proposez-la client par client depuis Teams : chaque proposition deviendra une demande à approuver.`,
-        });
+    bulkRoute(requirements.read('offers'), bulkProposalSchema, async ({ actor, access, language, body }, fileIds) => {
+      const outcome = await deps.offers.proposeToMany({ ...actor, access }, { requestId: body.requestId, offerId: body.offerId, clientFileIds: fileIds, who: body.who });
+      if (outcome.status === 'offerUnknown') return problem(language, 'offer.unknown');
+      // A paid offer in bulk is refused by the use case; the tab says how to get it done anyway.
+      if (outcome.status === 'refused') {
+        return outcome.offer
+          ? problem(language, 'offer.paidInBulk', { offer: outcome.offer.name })
+          : refusal(language, { allowed: false, reason: 'missingProfile', missing: outcome.missing });
       }
-      const { targets, filesWithoutPrimary } = await deps.offers.proposalTargets(actor.firmId, fileIds, body.who);
-      const { job } = await deps.jobs.create({
-        firmId: actor.firmId,
-        requestId: body.requestId,
-        createdBy: stampOf(actor),
-        contactIds: targets.map((target) => target.contactId),
-        targets,
-        kind: 'offer',
-        offerId: offer.id,
-      });
-      deps.nudge();
-      res.send(202, presentJob(job, { filesWithoutPrimary }));
+      return json(presentJob(outcome.job, { filesWithoutPrimary: outcome.filesWithoutPrimary }), 202);
     }),
   );
 
   server.get(
     '/api/jobs/:id',
-    authenticatedRoute(api, requirements.read('invitations'), async (actor, req, res) => {
-      const id = objectId.safeParse(req.params?.id);
-      const job = id.success ? await deps.jobs.find(actor.firmId, id.data) : null;
-      if (!job) {
-        res.send(404, { error: 'Traitement introuvable.' });
-        return;
-      }
-      res.send(200, presentJob(job));
+    tabRoute(api, {
+      requirement: requirements.read('invitations'),
+      params: z.object({ id: objectId }),
+      invalidParams: 'job.notFound',
+      async handle({ actor, language, params }) {
+        const job = await deps.jobs.find(actor.firmId, params.id);
+        return job ? json(presentJob(job)) : problem(language, 'job.notFound');
+      },
     }),
   );
 }
 
-function stampOf(actor: Actor) {
-  return { userId: actor.userId, displayName: actor.displayName, at: new Date() };
-}

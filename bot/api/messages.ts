@@ -5,6 +5,9 @@ import { z } from 'zod';
 import { StorageUnavailableError } from '../domain/errors.js';
 import { messagesFor, format } from '../i18n/index.js';
 import type { Logger } from '../logger.js';
+import { requestLanguage } from './http/language.js';
+import { problem } from './http/problems.js';
+import { sendAnswer } from './http/route.js';
 
 /**
  * POST /api/messages: the Bot Framework endpoint. The adapter authenticates the request (JWT when
@@ -29,15 +32,14 @@ export function registerBotRoute(server: Server, adapter: CloudAdapter, bot: Act
   };
 
   server.post('/api/messages', async (req, res) => {
-    if (!activityShape.safeParse(req.body).success) {
-      res.send(400, { error: 'Le corps de la requête doit être une activité Bot Framework (objet JSON avec « type »).' });
-      return;
-    }
+    const language = requestLanguage(req.header('accept-language') || undefined);
+    if (!activityShape.safeParse(req.body).success) return void sendAnswer(res, problem(language, 'activity.invalid'));
     try {
       await adapter.process(req, res, (context) => bot.run(context));
     } catch (error) {
-      logger.error('bot request failed', { error });
-      if (!res.headersSent) res.send(500, { error: 'internal' });
+      const reference = randomBytes(4).toString('hex');
+      logger.error('bot request failed', { error, reference });
+      if (!res.headersSent) sendAnswer(res, problem(language, 'unexpected', { reference }));
     }
   });
 }

@@ -1,4 +1,5 @@
 import type { AuditEntry } from '../domain/ports.js';
+import { presentAuditText, type AuditWording } from './auditPresenter.js';
 import type { GuestOnboarding } from '../domain/guest.js';
 import type { OfferSubscription } from '../domain/offers/subscription.js';
 import type { PortfolioClientDetails, PortfolioPage } from '../domain/portfolio.js';
@@ -46,22 +47,18 @@ function presentGuest(guest: GuestOnboarding | undefined) {
   };
 }
 
-/** Audit details may carry anything a service recorded: only ids, codes and scopes are shown. */
-function presentHistory(entry: AuditEntry) {
-  const details = entry.details ?? {};
-  const shown = Object.fromEntries(
-    Object.entries(details).filter(([key, value]) => ['code', 'scope', 'previousScope', 'reason', 'action', 'teamId'].includes(key) && (typeof value === 'string' || typeof value === 'number')),
-  );
+/** A line of the file's history, labelled and described in the reader's language (bot/i18n/auditLabels.ts). */
+function presentHistory(entry: AuditEntry, wording: AuditWording) {
   return {
     at: entry.actor.at.toISOString(),
     action: entry.action,
+    ...presentAuditText(entry, wording),
     by: entry.actor.displayName,
     contactId: entry.contactId ?? null,
-    details: shown,
   };
 }
 
-export function presentPortfolioClient(details: PortfolioClientDetails) {
+export function presentPortfolioClient(details: PortfolioClientDetails, wording: AuditWording) {
   const { file } = details;
   return {
     id: file.id,
@@ -93,7 +90,7 @@ export function presentPortfolioClient(details: PortfolioClientDetails) {
     })),
     flow: details.summary?.flow ?? null,
     shine: details.summary?.shine ?? null,
-    history: details.history.map(presentHistory),
+    history: details.history.map((entry) => presentHistory(entry, wording)),
   };
 }
 

@@ -2,6 +2,9 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { extname, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Server } from 'restify';
+import { requestLanguage } from './http/language.js';
+import { problem } from './http/problems.js';
+import { sendAnswer } from './http/route.js';
 
 /**
  * The folder holding bot/ and tab/: the repository when run from sources, the application folder when run
@@ -41,7 +44,7 @@ export function registerTabRoutes(server: Server): void {
     const file = requested === null ? null : resolve(tabRoot, requested);
     // Refuse anything outside the tab folder (../ tricks) and folders themselves.
     if (requested === null || file === null || !file.startsWith(tabRoot + sep) || !isFile(file)) {
-      res.send(404, { error: 'not found' });
+      sendAnswer(res, problem(requestLanguage(req.header('accept-language') || undefined), 'notFound'));
       return;
     }
     res.setHeader('Content-Type', contentTypes[extname(file)] ?? 'application/octet-stream');

@@ -13,7 +13,10 @@ import type { Logger } from '../logger.js';
 /** The person behind the request, with the e-mail staff are attached by (token's preferred_username). */
 export type TabUser = Actor & { email?: string };
 
-export type TabAuthResult = { ok: true; actor: TabUser } | { ok: false; status: 401 | 403; message: string };
+/** Why a request is refused: no token, a token we cannot accept, or a guest's (the dashboard is the firm's). */
+export type TabAuthRefusal = 'missing' | 'invalid' | 'guest';
+
+export type TabAuthResult = { ok: true; actor: TabUser } | { ok: false; reason: TabAuthRefusal };
 
 export interface TabAuthOptions {
   /** JWKS URL template; `{tenant}` is replaced by the token's tenant id. */
@@ -30,12 +33,6 @@ export interface TabAuthOptions {
 const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const maxCachedTenants = 100;
 
-export const authMessages = {
-  missing: 'Authentification requise : ouvrez le tableau de bord depuis Teams.',
-  invalid: 'Jeton d’authentification invalide ou expiré : rechargez l’onglet.',
-  guest: 'Le tableau de bord est réservé aux collaborateurs du cabinet.',
-} as const;
-
 export class TabAuthenticator {
   private readonly keySets = new Map<string, ReturnType<typeof createRemoteJWKSet>>();
   private readonly localActor?: TabUser;
@@ -51,17 +48,17 @@ export class TabAuthenticator {
     const token = /^Bearer\s+(\S+)$/i.exec(authorization ?? '')?.[1];
     if (!token) {
       if (this.localActor && !authorization) return { ok: true, actor: this.localActor };
-      return { ok: false, status: 401, message: authMessages.missing };
+      return { ok: false, reason: 'missing' };
     }
     if (!this.options.clientId) {
       this.options.logger.warn('tab token refused: AAD_APP_CLIENT_ID is not configured');
-      return { ok: false, status: 401, message: authMessages.invalid };
+      return { ok: false, reason: 'invalid' };
     }
     let claims: JWTPayload & Record<string, unknown>;
     try {
       // The tenant chooses the key set and the expected issuer; the signature check below is what makes it trustworthy.
       const unverifiedTenant = decodeJwt(token).tid;
-      if (typeof unverifiedTenant !== 'string' || !uuid.test(unverifiedTenant)) return { ok: false, status: 401, message: authMessages.invalid };
+      if (typeof unverifiedTenant !== 'string' || !uuid.test(unverifiedTenant)) return { ok: false, reason: 'invalid' };
       const audiences = [this.options.clientId];
       if (this.options.tabDomain) audiences.push(`api://${this.options.tabDomain}/${this.options.clientId}`);
       const verified = await jwtVerify(token, this.keySetOf(unverifiedTenant), {
@@ -75,12 +72,12 @@ export class TabAuthenticator {
     } catch (error) {
       const reason = error instanceof joseErrors.JOSEError ? error.code : 'malformed';
       this.options.logger.info('tab token refused', { reason });
-      return { ok: false, status: 401, message: authMessages.invalid };
+      return { ok: false, reason: 'invalid' };
     }
     const scopes = typeof claims.scp === 'string' ? claims.scp.split(' ') : [];
-    if (!scopes.includes('access_as_user') || claims.idtyp === 'app') return { ok: false, status: 401, message: authMessages.invalid };
+    if (!scopes.includes('access_as_user') || claims.idtyp === 'app') return { ok: false, reason: 'invalid' };
     // A guest's token names its home identity provider in `idp`; staff tokens have none (or the issuer itself).
-    if (typeof claims.idp === 'string' && claims.idp !== claims.iss) return { ok: false, status: 403, message: authMessages.guest };
+    if (typeof claims.idp === 'string' && claims.idp !== claims.iss) return { ok: false, reason: 'guest' };
     const displayName = typeof claims.name === 'string' && claims.name ? claims.name : String(claims.preferred_username ?? claims.oid);
     const email = typeof claims.preferred_username === 'string' ? claims.preferred_username : typeof claims.email === 'string' ? claims.email : undefined;
     return { ok: true, actor: { firmId: String(claims.tid), userId: String(claims.oid), displayName, email } };

@@ -1,4 +1,4 @@
-import type { AccessRequest } from '../domain/access/ports.js';
+import type { AccessRequest, RequestedOffer } from '../domain/access/ports.js';
 import type { ClientFile } from '../domain/clientFile.js';
 import { defaultStructureId, type Service, type Structure, type StructureFieldError } from '../domain/access/structures.js';
 import { applications, type Membership, type Profile, type Requirement, type Role } from '../domain/access/profiles.js';
@@ -51,8 +51,19 @@ export function myRightsCard(language: Language, membership: Membership | null, 
 export function describeRequest(language: Language, request: AccessRequest): string {
   const t = messagesFor(language).access;
   if (request.kind === 'join') return request.service ? format(t.requestJoinServiceWhat, { service: request.serviceName ?? '' }) : t.requestJoinWhat;
-  if (request.kind === 'paidOffer') return format(t.requestPaidOfferWhat, { offer: request.offer?.summary ?? '' });
+  if (request.kind === 'paidOffer') return describeRequestedOffer(language, request.offer);
   return format(t.requestProfileWhat, { application: t.applications[request.profile!.application], level: t.levels[request.profile!.level] });
+}
+
+/** The exact offer operation asked: an activation, a change from one offer to another, or an end. */
+function describeRequestedOffer(language: Language, offer: RequestedOffer | undefined): string {
+  const t = messagesFor(language).access;
+  // Older requests kept only a French summary of an activation.
+  if (!offer?.offerName) return format(t.requestPaidOfferWhat, { offer: offer?.summary ?? '' });
+  const params = { offer: offer.offerName, name: offer.contactName ?? '', code: offer.clientFileCode ?? '' };
+  if (offer.operation === 'change') return format(t.requestOfferChangeWhat, { ...params, from: offer.fromOfferName ?? offer.fromOfferId });
+  if (offer.operation === 'end') return format(t.requestOfferEndWhat, params);
+  return format(t.requestOfferActivateWhat, params);
 }
 
 export function accessRequestsCard(language: Language, requests: AccessRequest[], banner?: { text: string; good: boolean }): AdaptiveCard {

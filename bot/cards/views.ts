@@ -5,6 +5,9 @@ import { contactDisplayName, type Contact } from '../domain/contact.js';
 import { legalForms, taxRegimes, unlimitedScope } from '../domain/catalogues.js';
 import type { FieldErrors } from '../domain/errors.js';
 import type { AuditEntry } from '../domain/ports.js';
+import { noAuditNames, type AuditNames } from '../domain/auditNames.js';
+import { auditDetailsText } from '../i18n/auditDetails.js';
+import { auditActionLabel } from '../i18n/auditLabels.js';
 import { fieldErrorMessage, format, messagesFor, type Language, type Messages } from '../i18n/index.js';
 import { renderCard, type AdaptiveCard } from './render.js';
 import { describeGuest, formatDate } from './guestViews.js';
@@ -143,11 +146,10 @@ export function contactDetailsCard(language: Language, details: ContactDetails, 
   const { contact } = details;
   const none = t.clientFile.none;
   const address = [contact.address.line1, contact.address.line2, contact.address.line3, contact.address.city].filter(Boolean).join(', ');
-  const actionNames = t.history.actions as Record<string, string>;
   return renderCard('contactDetails', {
     t: { ...t.contact, historyTitle: t.history.title },
     history: details.history.map((entry) => ({
-      line: format(t.history.line, { date: formatDate(language, entry.actor.at), action: actionNames[entry.action] ?? entry.action, who: entry.actor.displayName }),
+      line: format(t.history.line, { date: formatDate(language, entry.actor.at), action: auditActionLabel(language, entry.action), who: entry.actor.displayName }),
     })),
     actions: t.actions,
     banner,
@@ -256,15 +258,20 @@ export function orgRolesCard(language: Language, roles: readonly string[], banne
 }
 
 /** The latest audit entries, as staff read them: when, what, who, on which file and contact. */
-export function auditLogCard(language: Language, title: string, entries: { entry: AuditEntry; clientFile?: string; contact?: string }[]): AdaptiveCard {
+export function auditLogCard(
+  language: Language,
+  title: string,
+  entries: { entry: AuditEntry; clientFile?: string; contact?: string }[],
+  names: AuditNames = noAuditNames,
+): AdaptiveCard {
   const t = messagesFor(language);
-  const actionNames = t.history.actions as Record<string, string>;
   return renderCard('auditLog', {
     title,
     empty: t.history.empty,
     hint: t.history.exportHint,
     entries: entries.map(({ entry, clientFile, contact }) => ({
-      line: [format(t.history.line, { date: formatDate(language, entry.actor.at), action: actionNames[entry.action] ?? entry.action, who: entry.actor.displayName }), clientFile, contact].filter(Boolean).join(' · '),
+      line: [format(t.history.line, { date: formatDate(language, entry.actor.at), action: auditActionLabel(language, entry.action), who: entry.actor.displayName }), clientFile, contact].filter(Boolean).join(' · '),
+      details: auditDetailsText(language, entry, names),
     })),
   });
 }

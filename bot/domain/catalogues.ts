@@ -18,6 +18,7 @@ export const unlimitedScope = '-';
 
 export const fieldLimits = {
   companyName: 120,
+  firmName: 120,
   personName: 80,
   addressLine: 120,
   city: 80,

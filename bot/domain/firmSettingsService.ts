@@ -1,18 +1,46 @@
+import type { StructureStore } from './access/ports.js';
+import { defaultStructureId } from './access/structures.js';
 import { defaultOrgRoles, fieldLimits } from './catalogues.js';
 import type { FieldError } from './errors.js';
 import { checkText } from './fieldRules.js';
 import { defaultOfferCatalogue, type OfferDefinition } from './offers/catalogue.js';
-import type { FirmSettings, FirmStore, GuestPolicy } from './ports.js';
+import type { FirmSettings, FirmStore, GuestPolicy, TeamStore } from './ports.js';
 
 /** Seven days then a new invitation, three times at most; one client company per team. */
 export const defaultGuestPolicy: GuestPolicy = { reminderAfterDays: 7, maxReminders: 3, allowSharedGuestTeams: false };
 
 /** Per-firm settings; the first time a firm is seen it gets the defaults from the original procedure. */
 export class FirmSettingsService {
-  constructor(private readonly firms: FirmStore) {}
+  constructor(
+    private readonly firms: FirmStore,
+    /** Where a firm without a name of its own finds one. */
+    private readonly naming?: { structures: Pick<StructureStore, 'find'>; teams: Pick<TeamStore, 'list'> },
+  ) {}
 
   settings(firmId: string): Promise<FirmSettings> {
     return this.firms.ensure(firmId, { orgRoles: [...defaultOrgRoles], guestPolicy: { ...defaultGuestPolicy }, offerCatalogue: defaultOfferCatalogue });
+  }
+
+  /**
+   * The firm's name as its clients read it (welcome and offer cards): its own setting, else the
+   * legal name (raison sociale) of its default structure, else that structure's display name, else
+   * its internal team's name; undefined when it has none of them.
+   */
+  async firmName(firmId: string): Promise<string | undefined> {
+    const { name } = await this.settings(firmId);
+    if (name) return name;
+    const structure = await this.naming?.structures.find(firmId, defaultStructureId);
+    if (structure?.legalName || structure?.displayName) return structure.legalName || structure.displayName;
+    const teams = (await this.naming?.teams.list(firmId)) ?? [];
+    return teams.find((team) => team.internal)?.displayName;
+  }
+
+  async setFirmName(firmId: string, rawName: string | undefined): Promise<{ ok: true; name: string } | { ok: false; error: FieldError }> {
+    const name = checkText(rawName, { required: true, max: fieldLimits.firmName });
+    if (!name.ok) return { ok: false, error: { code: name.error, params: { max: fieldLimits.firmName } } };
+    await this.settings(firmId);
+    await this.firms.setName(firmId, name.value!);
+    return { ok: true, name: name.value! };
   }
 
   async catalogue(firmId: string): Promise<OfferDefinition[]> {

@@ -1,5 +1,5 @@
 import type { ActorStamp } from './actor.js';
-import { newAuditEntry } from './audit.js';
+import { newAuditEntry, type AuditAction } from './audit.js';
 import type { ClientFile } from './clientFile.js';
 import { contactDisplayName, type Contact } from './contact.js';
 import { DirectoryError, type Directory, type DirectoryUser } from './directory.js';
@@ -387,7 +387,7 @@ export class GuestOnboardingService {
   }
 
   /** The entry of a change to the contact's onboarding, written by the same update as the change. */
-  private entry(contact: Contact, by: ActorStamp, action: string, details: Record<string, unknown>, clientFileId?: string): AuditEntry {
+  private entry(contact: Contact, by: ActorStamp, action: AuditAction, details: Record<string, unknown>, clientFileId?: string): AuditEntry {
     return newAuditEntry({ firmId: contact.firmId, actor: by, action, contactId: contact.id, clientFileId, details });
   }
 }

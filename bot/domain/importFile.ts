@@ -19,9 +19,15 @@ export interface ImportRow {
   line: number;
   file?: ValidClientFile & { joinedOn?: Date };
   contact?: ValidContact & { primary: boolean; scope: string };
-  /** Column → problem, in the words the validation uses. */
-  errors: { column: ImportColumn | 'ligne'; error: FieldError | { code: 'import.message'; params: { message: string } } }[];
+  /** Column → problem, as codes the edges word in the user's language. */
+  errors: { column: ImportColumn | 'ligne'; error: FieldError | ImportLineError }[];
 }
+
+/** What only an import can get wrong on a line (the fields' own rules are FieldErrors). */
+export type ImportLineError =
+  | { code: 'import.companyNameConflict'; params: { code: string; known: string } }
+  | { code: 'import.dateFormat'; params?: undefined }
+  | { code: 'import.otherService'; params?: undefined };
 
 /** Bytes → text: UTF-8 when the bytes are valid UTF-8, otherwise Windows-1252 (what Excel writes in France). */
 export function decodeCsv(bytes: Uint8Array): string {
@@ -114,7 +120,7 @@ export function readImport(bytes: Uint8Array, orgRoles: readonly string[]): { ro
     if (fileCheck.ok) {
       const known = seenFiles.get(fileCheck.value.code);
       if (known && known !== fileCheck.value.companyName) {
-        row.errors.push({ column: 'raison_sociale', error: { code: 'import.message', params: { message: `le code ${fileCheck.value.code} porte déjà la raison sociale « ${known} » plus haut dans le fichier` } } });
+        row.errors.push({ column: 'raison_sociale', error: { code: 'import.companyNameConflict', params: { code: fileCheck.value.code, known } } });
       }
       seenFiles.set(fileCheck.value.code, fileCheck.value.companyName);
       row.file = fileCheck.value;
@@ -124,7 +130,7 @@ export function readImport(bytes: Uint8Array, orgRoles: readonly string[]): { ro
     const joined = value('date_entree');
     if (joined) {
       const date = parseFrenchDate(joined);
-      if (!date) row.errors.push({ column: 'date_entree', error: { code: 'import.message', params: { message: 'date attendue au format jj/mm/aaaa' } } });
+      if (!date) row.errors.push({ column: 'date_entree', error: { code: 'import.dateFormat' } });
       else if (row.file) row.file = { ...row.file, joinedOn: date };
     }
     const hasContact = (['contact_nom', 'contact_email', 'contact_mobile'] as ImportColumn[]).some((column) => value(column));

@@ -107,7 +107,7 @@ export class ImportService {
         const existing = await this.deps.clientFiles.findByCode(firmId, code);
         hidden.set(code, Boolean(existing && !canSeeService(visibility, existing.serviceId)));
       }
-      if (hidden.get(code)) row.errors.push({ column: 'code', error: { code: 'import.message', params: { message: 'dossier d’un autre service que les vôtres : ligne non importée.' } } });
+      if (hidden.get(code)) row.errors.push({ column: 'code', error: { code: 'import.otherService' } });
     }
   }
 }

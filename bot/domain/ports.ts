@@ -3,6 +3,7 @@ import type { ClientFile, Equipment, NewClientFile } from './clientFile.js';
 import type { ClientFileEditable } from './clientFileEdit.js';
 import type { Contact } from './contact.js';
 import type { GuestOnboarding, GuestStateName } from './guest.js';
+import type { AuditAction } from './audit.js';
 import type { OfferDefinition } from './offers/catalogue.js';
 
 /**
@@ -100,6 +101,8 @@ export interface ContactLinkStore {
 
 export interface FirmSettings {
   firmId: string;
+  /** The firm's name as its clients read it on their cards; absent: see FirmSettingsService.firmName. */
+  name?: string;
   orgRoles: string[];
   guestPolicy: GuestPolicy;
   offerCatalogue: OfferDefinition[];
@@ -140,6 +143,7 @@ export interface FirmStore {
   updateGuestPolicy(firmId: string, policy: GuestPolicy): Promise<void>;
   addOrgRole(firmId: string, role: string): Promise<boolean>;
   removeOrgRole(firmId: string, role: string): Promise<boolean>;
+  setName(firmId: string, name: string): Promise<void>;
 }
 
 export interface AuditEntry {
@@ -150,7 +154,7 @@ export interface AuditEntry {
   id: string;
   firmId: string;
   actor: ActorStamp;
-  action: string;
+  action: AuditAction;
   clientFileId?: string;
   contactId?: string;
   details?: Record<string, unknown>;

@@ -1,5 +1,6 @@
 import { ObjectId, type Collection, type Db } from 'mongodb';
-import type { ActorStamp } from '../domain/actor.js';
+import type { InvitationJob, InvitationJobQueue, NewInvitationJob } from '../domain/invitationJobs.js';
+export type { InvitationJob } from '../domain/invitationJobs.js';
 import { collections, guarded, insertUnlessExists, toObjectId, toObjectIds } from '../store/mongo.js';
 
 /**
@@ -8,27 +9,6 @@ import { collections, guarded, insertUnlessExists, toObjectId, toObjectIds } fro
  * items back, so a job always finishes and no contact is processed by two workers at once.
  */
 export type ItemStatus = 'pending' | 'running' | 'done' | 'failed' | 'skipped';
-
-export interface InvitationJob {
-  id: string;
-  firmId: string;
-  requestId: string;
-  createdBy: ActorStamp;
-  createdAt: Date;
-  total: number;
-  counts: { done: number; failed: number; skipped: number };
-  status: 'running' | 'finished';
-  finishedAt?: Date;
-  personalMessage?: string;
-  /**
-   * 'remind': send the invitation again to contacts still waiting; 'offer': propose `offerId` to each
-   * (file, contact) item. Absent on older jobs: 'invite'.
-   */
-  kind?: 'invite' | 'remind' | 'offer';
-  offerId?: string;
-  /** Where progress is reported: the conversation, the card's activity id once posted, the language. */
-  progress?: { conversationId: string; activityId?: string; language: 'fr' | 'en' };
-}
 
 export interface InvitationJobItem {
   id: string;
@@ -79,7 +59,7 @@ function itemFromDocument(document: ItemDocument): InvitationJobItem {
   };
 }
 
-export class InvitationJobStore {
+export class InvitationJobStore implements InvitationJobQueue {
   private readonly jobs: Collection<JobDocument>;
   private readonly items: Collection<ItemDocument>;
 
@@ -92,18 +72,7 @@ export class InvitationJobStore {
    * Creates the job once per request id (a re-submitted card finds the same job). Contacts already
    * waiting in another running job are not queued twice: their item is recorded as skipped.
    */
-  create(request: {
-    firmId: string;
-    requestId: string;
-    createdBy: ActorStamp;
-    contactIds: string[];
-    /** Offer jobs: one item per (file, contact) instead of per contact. */
-    targets?: { clientFileId: string; contactId: string }[];
-    offerId?: string;
-    personalMessage?: string;
-    kind?: InvitationJob['kind'];
-    progress?: InvitationJob['progress'];
-  }): Promise<{ job: InvitationJob; created: boolean }> {
+  create(request: NewInvitationJob): Promise<{ job: InvitationJob; created: boolean }> {
     return guarded(async () => {
       const contactIds = [...new Set(request.contactIds)];
       const targets = request.targets

@@ -341,7 +341,12 @@ export class MongoAccessRequestStore implements AccessRequestStore {
       const filter: Record<string, unknown> = { firmId, 'requester.userId': userId, kind, status: 'pending' };
       if (service) filter.service = service;
       if (profile) Object.assign(filter, { 'profile.application': profile.application, 'profile.level': profile.level });
-      if (offer) Object.assign(filter, { 'offer.clientFileId': offer.clientFileId, 'offer.contactId': offer.contactId, 'offer.offerId': offer.offerId });
+      if (offer) {
+        Object.assign(filter, { 'offer.clientFileId': offer.clientFileId, 'offer.contactId': offer.contactId, 'offer.offerId': offer.offerId });
+        // The same wish is the same operation on the same subscription; older requests (no operation) are activations.
+        if (offer.operation === 'change' || offer.operation === 'end') Object.assign(filter, { 'offer.operation': offer.operation, 'offer.subscriptionId': offer.subscriptionId });
+        else filter['offer.operation'] = { $in: [null, 'activate'] };
+      }
       const document = await this.collection.findOne(filter, { projection: { _id: 0, pendingAudit: 0 } });
       return document;
     });

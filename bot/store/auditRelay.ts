@@ -1,4 +1,5 @@
 import { ObjectId, type Collection, type Db, type Document } from 'mongodb';
+import type { AuditAction } from '../domain/audit.js';
 import type { AuditEntry } from '../domain/ports.js';
 import { silentLogger, type Logger } from '../logger.js';
 import { auditedCollections, collections, guarded, isDuplicateKey, toObjectId } from './mongo.js';
@@ -26,9 +27,6 @@ export interface AuditDocument {
 }
 
 export type PendingAudit = AuditDocument & { id: string };
-
-/** The field of an audited record holding the entries not yet in the log. */
-export const pendingAuditField = 'pendingAudit';
 
 /** Time between two sweeps; the flush after each write delivers almost everything before. */
 export const auditSweepEveryMs = 15_000;
@@ -60,7 +58,8 @@ export function entryFromDocument(document: AuditDocument): AuditEntry {
     id: document.id ?? document._id.toHexString(),
     firmId: document.firmId,
     actor: document.actor,
-    action: document.action,
+    // An action no longer recorded keeps its code; the label table shows it as it is.
+    action: document.action as AuditAction,
     clientFileId: document.clientFileId?.toHexString(),
     contactId: document.contactId?.toHexString(),
     details: document.details,

@@ -6,6 +6,7 @@ import { collections, guarded, isDuplicateKey } from './mongo.js';
 interface FirmDocument {
   _id?: ObjectId;
   firmId: string;
+  name?: string;
   orgRoles: string[];
   guestPolicy?: GuestPolicy;
   offerCatalogue?: OfferDefinition[];
@@ -16,6 +17,7 @@ interface FirmDocument {
 function settingsOf(firmId: string, document: FirmDocument | null, defaults: Omit<FirmSettings, 'firmId'>): FirmSettings {
   return {
     firmId,
+    ...(document?.name ? { name: document.name } : {}),
     orgRoles: document?.orgRoles ?? defaults.orgRoles,
     guestPolicy: { ...defaults.guestPolicy, ...document?.guestPolicy },
     offerCatalogue: document?.offerCatalogue?.length ? document.offerCatalogue : defaults.offerCatalogue,
@@ -49,6 +51,12 @@ export class MongoFirmStore implements FirmStore {
 
   removeOrgRole(firmId: string, role: string): Promise<boolean> {
     return guarded(async () => (await this.collection.updateOne({ firmId }, { $pull: { orgRoles: role } })).modifiedCount === 1);
+  }
+
+  setName(firmId: string, name: string): Promise<void> {
+    return guarded(async () => {
+      await this.collection.updateOne({ firmId }, { $set: { name } });
+    });
   }
 
   updateGuestPolicy(firmId: string, policy: GuestPolicy): Promise<void> {

@@ -5,10 +5,15 @@ import type { Contact } from '../domain/contact.js';
 import type { OfferDefinition } from '../domain/offers/catalogue.js';
 import type { OfferCardSender, OfferService } from '../domain/offers/offerService.js';
 import type { OfferSubscription, SubscriptionStore } from '../domain/offers/subscription.js';
-import type { ClientFileStore, ContactStore, TeamStore } from '../domain/ports.js';
-import type { Language } from '../i18n/index.js';
+import type { FirmSettingsService } from '../domain/firmSettingsService.js';
+import type { ClientFileStore, ContactStore, TeamStore, UserPreferenceStore } from '../domain/ports.js';
+import { messagesFor, type Language } from '../i18n/index.js';
 import type { Logger } from '../logger.js';
 import type { MongoConversationReferenceStore } from '../store/conversationReferenceRepository.js';
+import { clientLanguage } from './clientLanguage.js';
+
+/** What both views need, plus what the client's alone needs: the firm's name and the client's language. */
+export type ClientCardContext = OfferCardContext & { firmName: string | undefined; clientLanguage: Language };
 
 /** Teams identifies a user in refresh.userIds by their MRI; for an Entra user that is 8:orgid:<object id>. */
 export function userMri(aadObjectId: string): string {
@@ -30,13 +35,16 @@ export class OfferCards implements OfferCardSender {
       contacts: ContactStore;
       clientFiles: ClientFileStore;
       offers: () => OfferService;
+      firmSettings: Pick<FirmSettingsService, 'firmName'>;
+      preferences: UserPreferenceStore;
+      defaultLanguage: Language;
       link: string;
       logger: Logger;
     },
   ) {}
 
   /** Everything a view needs, loaded from the subscription; null when it no longer exists in this firm. */
-  async context(firmId: string, subscriptionId: string): Promise<(OfferCardContext & { firmName: string }) | null> {
+  async context(firmId: string, subscriptionId: string): Promise<ClientCardContext | null> {
     const subscription = await this.deps.subscriptions.findById(firmId, subscriptionId);
     if (!subscription) return null;
     const [contact, clientFile, catalogue] = await Promise.all([
@@ -53,8 +61,11 @@ export class OfferCards implements OfferCardSender {
     subscription: OfferSubscription,
     loaded: { offer: OfferDefinition; contact: Contact; clientFile: ClientFile },
     catalogue?: OfferDefinition[],
-  ): Promise<OfferCardContext & { firmName: string }> {
-    const teams = await this.deps.teams.list(subscription.firmId);
+  ): Promise<ClientCardContext> {
+    const [firmName, language] = await Promise.all([
+      this.deps.firmSettings.firmName(subscription.firmId),
+      clientLanguage(this.deps.preferences, loaded.contact, this.deps.defaultLanguage),
+    ]);
     const refreshUserIds = [
       ...(loaded.contact.guest?.directoryUserId ? [userMri(loaded.contact.guest.directoryUserId)] : []),
       userMri(subscription.proposed.userId),
@@ -64,7 +75,8 @@ export class OfferCards implements OfferCardSender {
       ...loaded,
       catalogue: catalogue ?? (await this.deps.offers().catalogue(subscription.firmId)),
       refreshUserIds: [...new Set(refreshUserIds)].slice(0, 60),
-      firmName: teams.find((team) => team.internal)?.displayName ?? 'Votre cabinet',
+      firmName,
+      clientLanguage: language,
     };
   }
 
@@ -72,9 +84,12 @@ export class OfferCards implements OfferCardSender {
     return offerStaffCard(language, { ...context, banner });
   }
 
-  clientView(language: Language, context: OfferCardContext & { firmName: string }, banner?: string) {
+  /** The client's view, in the client's language. */
+  clientView(context: ClientCardContext, banner?: string) {
+    const language = context.clientLanguage;
     return offerClientCard(language, {
       ...context,
+      firmName: context.firmName ?? messagesFor(language).guest.firmFallback,
       link: this.deps.link,
       acknowledged: Boolean(context.subscription.acknowledgedAt),
       banner: banner ? { text: banner, good: true } : undefined,
@@ -91,7 +106,7 @@ export class OfferCards implements OfferCardSender {
     const stored = team?.conversationId ? await this.deps.conversations.findForTeam(subscription.firmId, team.conversationId) : null;
     if (!team?.conversationId || !stored) return;
     // The base card everyone sees is the client's own view; staff get theirs through refresh.
-    const card = this.clientView('fr', await this.contextOf(subscription, loaded));
+    const card = this.clientView(await this.contextOf(subscription, loaded));
     const reference = { ...(stored.reference as Partial<ConversationReference>), conversation: { id: team.conversationId, isGroup: true, conversationType: 'channel', tenantId: team.firmId } };
     await this.deps.adapter.continueConversationAsync(this.deps.botAppId, reference as Partial<ConversationReference>, async (context) => {
       const message = MessageFactory.attachment(CardFactory.adaptiveCard(card));

@@ -1,9 +1,8 @@
 import { canSeeService, OtherServiceError, visibleServiceIds } from '../domain/access/policy.js';
 import type { ClientFileDetails, FindOutcome } from '../domain/clientFileService.js';
 import type { ClientFile } from '../domain/clientFile.js';
-import type { Contact } from '../domain/contact.js';
 import type { ContactDetails } from '../domain/contactService.js';
-import type { InvitationPreview, InvitationSelection } from '../domain/guestOnboardingService.js';
+import type { InvitationPreview } from '../domain/guestOnboardingService.js';
 import type { GuestTeamsServices } from './guestServices.js';
 import type { TeamsServices } from './services.js';
 import type { TurnSession } from './session.js';
@@ -52,21 +51,6 @@ export async function visibleContacts<T extends { id: string }>(services: TeamsS
 /** Throws unless the user may see this file (already loaded, e.g. through an offer). */
 export function assertVisible(session: TurnSession, file: Pick<ClientFile, 'serviceId'>): void {
   if (!canSeeService(visibilityOf(session), file.serviceId)) throw new OtherServiceError(file.serviceId!);
-}
-
-/**
- * The contacts a bulk invitation designates, within what the user may see: files of other services
- * are dropped (a card's ids may be forged or the file reassigned since), and so are contacts linked
- * only to such files (« inviter tous » of a « Pôle social » user invites Pôle social's clients).
- */
-export async function invitableContacts(services: TeamsServices, guest: GuestTeamsServices, session: TurnSession, selection: InvitationSelection): Promise<Contact[]> {
-  const firmId = session.actor.firmId;
-  const visibility = visibilityOf(session);
-  if (visibility === 'all') return guest.onboarding.contactsToInvite(firmId, selection);
-  const hidden = await services.clientFiles.hiddenFilesAndContacts(firmId, visibility);
-  const narrowed: InvitationSelection = selection.kind === 'clientFiles' ? { kind: 'clientFiles', ids: selection.ids.filter((id) => !hidden.clientFileIds.has(id)) } : selection;
-  const contacts = await guest.onboarding.contactsToInvite(firmId, narrowed);
-  return contacts.filter((contact) => !hidden.contactIds.has(contact.id));
 }
 
 /** The one-contact invitation preview, listing only the files the user may see; refuses a contact of other services only. */

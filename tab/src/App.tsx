@@ -33,7 +33,7 @@ export function App({ host }: { host: HostContext }) {
   const styles = useAppStyles();
   const [theme, setTheme] = useState<ThemeName>(host.theme);
   const language = useMemo(() => languageFor(host.locale), [host.locale]);
-  const api = useMemo(() => new PortfolioApi(host.getToken), [host]);
+  const api = useMemo(() => new PortfolioApi(host.getToken, host.locale), [host]);
   const portfolio = usePortfolio(api);
   const [openClientId, setOpenClientId] = useState<string | null>(null);
   const [view, setView] = useState<PortfolioView>(storedView);

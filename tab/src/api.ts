@@ -56,10 +56,18 @@ export interface PortfolioRequest {
   direction: 'asc' | 'desc';
 }
 
-/** A field the server refused, named as in the edit body (`siret`, `equipment.mandate`…). */
+/** A field the server refused, named as in the request (`siret`, `equipment.mandate`…); null for the request as a whole. */
 export interface FieldProblem {
   field: string | null;
+  code: string;
   message: string;
+}
+
+/** What the API answers when it refuses a request (bot/api/http/problems.ts): the same shape for every refusal. */
+interface ProblemBody {
+  code?: string;
+  message?: string;
+  problems?: FieldProblem[];
 }
 
 export type ShinePlan = 'easy' | 'start' | 'plus';
@@ -108,7 +116,9 @@ export interface AuditRow {
   at: string;
   who: string;
   action: string;
+  /** The action and its details in the user's language, from the server's one table. */
   label: string;
+  details: string;
   clientFile: string;
   contact: string;
 }
@@ -124,10 +134,18 @@ function auditParams(range: AuditRange, format?: 'csv'): URLSearchParams {
 /** What a bulk action acts on: ticked rows, or every file of the current view (all its pages). */
 export type BulkSelection = { kind: 'ids'; ids: string[] } | { kind: 'allMatching'; request: PortfolioRequest; total: number };
 
-/** An answer the API refused: status and its French message, shown as is, with each field's problem when there are some. */
+/**
+ * An answer the API refused: status, stable code, and the message in the user's language (shown as is),
+ * with each field's problem when there are some.
+ */
 export class ApiError extends Error {
-  constructor(readonly status: number, message: string, readonly problems: FieldProblem[] = []) {
+  constructor(readonly status: number, message: string, readonly problems: FieldProblem[] = [], readonly code?: string) {
     super(message);
+  }
+
+  static async of(response: Response): Promise<ApiError> {
+    const body = (await response.json().catch(() => ({}))) as ProblemBody;
+    return new ApiError(response.status, body.message ?? `HTTP ${response.status}`, body.problems ?? [], body.code);
   }
 }
 
@@ -156,7 +174,11 @@ export interface ClientEditBody {
 }
 
 export class PortfolioApi {
-  constructor(private readonly getToken: () => Promise<string | null>) {}
+  /** `locale` is Teams' (or the browser's in local mode): the API answers its messages and CSV headers in that language. */
+  constructor(
+    private readonly getToken: () => Promise<string | null>,
+    private readonly locale: string,
+  ) {}
 
   list(request: PortfolioRequest, signal?: AbortSignal): Promise<PortfolioPageView> {
     const params = this.query(request);
@@ -222,13 +244,14 @@ export class PortfolioApi {
   }
 
   private async download(path: string): Promise<Blob> {
-    const token = await this.getToken();
-    const response = await fetch(path, { headers: token ? { Authorization: `Bearer ${token}` } : {} });
-    if (!response.ok) {
-      const body = (await response.json().catch(() => ({}))) as { error?: string };
-      throw new ApiError(response.status, body.error ?? `HTTP ${response.status}`);
-    }
+    const response = await fetch(path, { headers: await this.headers() });
+    if (!response.ok) throw await ApiError.of(response);
     return response.blob();
+  }
+
+  private async headers(json = false): Promise<Record<string, string>> {
+    const token = await this.getToken();
+    return { 'Accept-Language': this.locale, ...(token ? { Authorization: `Bearer ${token}` } : {}), ...(json ? { 'Content-Type': 'application/json' } : {}) };
   }
 
   /** What the CSV contains and each line's errors; nothing is written. */
@@ -269,11 +292,8 @@ export class PortfolioApi {
   }
 
   private async send<T>(path: string, init: RequestInit): Promise<T> {
-    const token = await this.getToken();
-    const headers: Record<string, string> = { ...(token ? { Authorization: `Bearer ${token}` } : {}), ...(init.body ? { 'Content-Type': 'application/json' } : {}) };
-    const response = await fetch(path, { ...init, headers });
-    const body = (await response.json().catch(() => ({}))) as { error?: string; problems?: FieldProblem[] };
-    if (!response.ok) throw new ApiError(response.status, body.error ?? `HTTP ${response.status}`, body.problems);
-    return body as T;
+    const response = await fetch(path, { ...init, headers: await this.headers(Boolean(init.body)) });
+    if (!response.ok) throw await ApiError.of(response);
+    return (await response.json().catch(() => ({}))) as T;
   }
 }

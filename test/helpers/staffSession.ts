@@ -14,7 +14,7 @@ export interface StaffSession {
   /** Says something to the bot in the speaker's personal chat; the replies' JSON, joined. */
   say(who: Speaker, text: string): Promise<string>;
   tokenOf(who: Speaker, email: string): Promise<string>;
-  call(method: string, path: string, token: string, body?: unknown): Promise<{ status: number; body: Record<string, any> }>;
+  call(method: string, path: string, token: string, body?: unknown, headers?: Record<string, string>): Promise<{ status: number; body: Record<string, any> }>;
   stop(): Promise<void>;
 }
 
@@ -32,10 +32,10 @@ export async function startStaffSession(options: { backgroundWork?: boolean } = 
       return passerelle.connector.since(mark).map((sent) => JSON.stringify(sent.activity)).join('\n');
     },
     tokenOf: (who, email) => identity.token({ tid: demoFirm, oid: who.aadObjectId, name: who.name, preferred_username: email }),
-    async call(method, path, token, body) {
+    async call(method, path, token, body, headers = {}) {
       const response = await fetch(`${passerelle.server.url}${path}`, {
         method,
-        headers: { Authorization: `Bearer ${token}`, ...(body ? { 'Content-Type': 'application/json' } : {}) },
+        headers: { Authorization: `Bearer ${token}`, ...(body ? { 'Content-Type': 'application/json' } : {}), ...headers },
         body: body ? JSON.stringify(body) : undefined,
       });
       return { status: response.status, body: (await response.json()) as Record<string, any> };

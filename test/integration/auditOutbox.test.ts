@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { MongoClient, type Db } from 'mongodb';
 import { AccessService, type StaffIdentity } from '../../bot/domain/access/accessService.js';
 import type { Actor } from '../../bot/domain/actor.js';
-import { newAuditEntry } from '../../bot/domain/audit.js';
+import { newAuditEntry, type AuditAction } from '../../bot/domain/audit.js';
 import type { AuditEntry } from '../../bot/domain/ports.js';
 import { ClientFileService } from '../../bot/domain/clientFileService.js';
 import { searchTokens } from '../../bot/domain/fieldRules.js';
@@ -118,7 +118,7 @@ describe(`Audit outbox (${usingRealMongo ? 'real MongoDB' : 'in-process stand-in
     });
     assert.ok(contact.inserted);
     const id = contact.record.id;
-    const entry = (action: string) => newAuditEntry({ firmId: actor.firmId, actor: { ...actor, at }, action, contactId: id });
+    const entry = (action: AuditAction) => newAuditEntry({ firmId: actor.firmId, actor: { ...actor, at }, action, contactId: id });
     // The guard fails (the contact was never invited): neither the change nor its entry is written.
     assert.equal(await contacts.updateGuest(actor.firmId, id, 'invited', { state: 'accepted', invitationCount: 1, checks: 0 }, entry('guest.accepted')), false);
     const untouched = await db.collection(collections.contacts).findOne({ firmId: actor.firmId, email: 'lea@bernard.fr' });

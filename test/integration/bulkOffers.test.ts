@@ -83,13 +83,13 @@ describe('bulk offer proposals (/api/offers/proposals)', function () {
     assert.deepEqual(me.body.can, { invite: true, proposeOffers: true, proposePaidOffers: false, activatePartnerApps: false, readAudit: true }, 'the tab offers Paul only what his default profiles allow');
     const paid = await call('POST', '/api/offers/proposals', token, { requestId: randomUUID(), offerId: 'consultation', clientFileIds: [ids.get('000003')] });
     assert.equal(paid.status, 403);
-    assert.match(String(paid.body.error), /Consultation est payante.*« Offres – modification »/);
+    assert.match(String(paid.body.message), /Consultation est payante.*« Offres – modification »/);
     const unknown = await call('POST', '/api/offers/proposals', token, { requestId: randomUUID(), offerId: 'platine', clientFileIds: [ids.get('000003')] });
     assert.equal(unknown.status, 400);
-    assert.match(String(unknown.body.error), /n’existe pas dans le catalogue/);
+    assert.match(String(unknown.body.message), /n’existe pas dans le catalogue/);
     const bad = await call('POST', '/api/offers/proposals', token, { requestId: randomUUID(), offerId: 'start', who: 'everyone', clientFileIds: [ids.get('000003')] });
     assert.equal(bad.status, 400);
-    assert.match(String(bad.body.error), /destinataires possibles/);
+    assert.match(String(bad.body.message), /destinataires possibles/);
     const free = await call('POST', '/api/offers/proposals', token, { requestId: randomUUID(), offerId: 'start', who: 'all', clientFileIds: [ids.get('000003')] });
     assert.equal(free.status, 202, 'Start is free: a user with « Offres – consultation » may propose it');
     assert.equal(free.body.total, 1, 'every contact of the file: Colin');
@@ -114,7 +114,7 @@ describe('bulk offer proposals (/api/offers/proposals)', function () {
     assert.ok(consultation, 'Blanc has Consultation now');
     const refused = await call('POST', `/api/offers/subscriptions/${consultation.id}/end`, await tokenOf(paul, 'staff-paul@cabinet-demo.test'), { expectedVersion: consultation.version });
     assert.equal(refused.status, 403);
-    assert.match(String(refused.body.error), /Offres – modification/);
+    assert.match(String(refused.body.message), /Offres – modification/);
     const bad = await call('POST', `/api/offers/subscriptions/${consultation.id}/end`, claireToken, { expectedVersion: 'v1' });
     assert.equal(bad.status, 400);
   });

@@ -20,8 +20,8 @@ interface ClientBody {
   equipment: Record<string, unknown>;
   collection: Record<string, unknown>;
   notes: string | null;
-  error?: string;
-  problems?: { field: string | null; message: string }[];
+  message?: string;
+  problems?: { field: string | null; code: string; message: string }[];
 }
 
 describe('Client file edit from the tab (PATCH /api/portfolio/:id)', function () {
@@ -164,9 +164,9 @@ describe('Client file edit from the tab (PATCH /api/portfolio/:id)', function ()
       equipment: { mandate: 'peut-être', purchases: 'x'.repeat(61) },
     });
     assert.equal(response.status, 400);
-    assert.match(String(response.body.error), /SIRET/);
-    assert.match(String(response.body.error), /e-mail de collecte/);
-    assert.match(String(response.body.error), /rien n’a été enregistré/);
+    assert.match(String(response.body.message), /SIRET/);
+    assert.match(String(response.body.message), /e-mail de collecte/);
+    assert.match(String(response.body.message), /rien n’a été enregistré/);
     const byField = Object.fromEntries((response.body.problems ?? []).map((problem) => [problem.field, problem.message]));
     assert.match(byField.siret!, /clé de contrôle/);
     assert.match(byField['collection.collectionEmail']!, /adresse e-mail n’est pas valide/);
@@ -183,7 +183,7 @@ describe('Client file edit from the tab (PATCH /api/portfolio/:id)', function ()
     const response = await edit(file.id, { expectedUpdatedAt: before.updatedAt, code: 'AUTRE01' });
     assert.equal(response.status, 400);
     assert.equal(response.body.problems?.[0]?.field, 'code');
-    assert.match(String(response.body.error), /« code » ne peut pas être modifié/);
+    assert.match(String(response.body.message), /« code » ne peut pas être modifié/);
     const nested = await edit(file.id, { expectedUpdatedAt: before.updatedAt, equipment: { shine: true } });
     assert.equal(nested.status, 400);
     assert.equal(nested.body.problems?.[0]?.field, 'equipment.shine');
@@ -200,7 +200,7 @@ describe('Client file edit from the tab (PATCH /api/portfolio/:id)', function ()
     assert.equal(first.status, 200, JSON.stringify(first.body));
     const late = await edit(file.id, { expectedUpdatedAt: seen.updatedAt, equipment: { sales: 'Tiime' }, notes: 'écrasera ?' });
     assert.equal(late.status, 409);
-    assert.equal(late.body.error, 'Ce dossier a été modifié entre-temps : les dernières informations sont affichées.');
+    assert.equal(late.body.message, 'Ce dossier a été modifié entre-temps : les dernières informations sont affichées.');
     const now = await open(file.id);
     assert.equal(now.equipment.sales, 'Sellsy');
     assert.equal(now.notes, null);
@@ -209,7 +209,7 @@ describe('Client file edit from the tab (PATCH /api/portfolio/:id)', function ()
   it('does not reveal another firm’s file (404)', async () => {
     const response = await edit(elsewhere[0]!.id, { expectedUpdatedAt: new Date().toISOString(), companyName: 'Piraté' });
     assert.equal(response.status, 404);
-    assert.equal(response.body.error, 'Dossier introuvable.');
+    assert.equal(response.body.message, 'Dossier introuvable.');
     const stored = await inDatabase((client) => client.db(passerelle.database).collection(collections.clientFiles).findOne({ firmId: otherFirm }));
     assert.equal(stored?.companyName, 'Client d’un autre cabinet');
   });
@@ -234,7 +234,7 @@ describe('Client file edit from the tab (PATCH /api/portfolio/:id)', function ()
     const before = await open(file.id);
     const response = await edit(file.id, { expectedUpdatedAt: before.updatedAt, companyName: 'Par Paul' }, paulToken);
     assert.equal(response.status, 403);
-    assert.match(String(response.body.error), /Dossiers clients – modification/);
+    assert.match(String(response.body.message), /Dossiers clients – modification/);
     assert.equal((await open(file.id)).companyName, 'Boulangerie Bernard');
   });
 

@@ -74,6 +74,6 @@ describe('CSV import of client files and contacts (/api/import)', function () {
   it('refuses a file without the required columns', async () => {
     const result = await post('/api/import/preview', Buffer.from('nom;prenom\r\nA;B', 'utf8'));
     assert.equal(result.status, 400);
-    assert.match(String(result.body.error), /Colonnes obligatoires absentes : code, raison_sociale/);
+    assert.match(String(result.body.message), /Colonnes obligatoires absentes : code, raison_sociale/);
   });
 });

@@ -84,14 +84,14 @@ describe('portfolio API (/api/portfolio)', function () {
     it('refuses a request without a token (401, French message)', async () => {
       const response = await get('/api/portfolio', null);
       assert.equal(response.status, 401);
-      assert.match(String(response.body.error), /Authentification requise/);
+      assert.match(String(response.body.message), /Authentification requise/);
       assert.equal(response.headers.get('www-authenticate'), 'Bearer');
     });
 
     it('refuses a token signed with another key', async () => {
       const response = await get('/api/portfolio', await identity.forgedToken(staffA));
       assert.equal(response.status, 401);
-      assert.match(String(response.body.error), /invalide ou expiré/);
+      assert.match(String(response.body.message), /invalide ou expiré/);
     });
 
     it('refuses an expired token', async () => {
@@ -113,7 +113,7 @@ describe('portfolio API (/api/portfolio)', function () {
       const guest = await identity.token({ ...staffA, oid: 'cccccccc-0000-0000-0000-000000000009', idp: 'https://sts.windows.net/99999999-9999-9999-9999-999999999999/' });
       const response = await get('/api/portfolio', guest);
       assert.equal(response.status, 403);
-      assert.match(String(response.body.error), /réservé aux collaborateurs/);
+      assert.match(String(response.body.message), /réservé aux collaborateurs/);
     });
 
     it('applies the staff policy: someone not attached to the firm is refused, and told how to ask', async () => {
@@ -121,7 +121,7 @@ describe('portfolio API (/api/portfolio)', function () {
       const stranger = await identity.token({ ...staffA, oid: 'dddddddd-0000-0000-0000-000000000004', name: 'Nouveau Collaborateur', preferred_username: 'nouveau@cabinet.test' });
       const response = await get('/api/portfolio', stranger);
       assert.equal(response.status, 403);
-      assert.match(String(response.body.error), /pas encore rattaché à la structure du cabinet/);
+      assert.match(String(response.body.message), /pas encore rattaché à la structure du cabinet/);
     });
 
     it('accepts the application ID URI as audience too', async () => {
@@ -180,7 +180,7 @@ describe('portfolio API (/api/portfolio)', function () {
     it('refuses bad input with a French message and writes nothing', async () => {
       const response = await post({ requestId: 'x', clientFileIds: [] });
       assert.equal(response.status, 400);
-      assert.match(String(response.body.error), /sélectionnez au moins un dossier/);
+      assert.match(String(response.body.message), /sélectionnez au moins un dossier/);
     });
   });
 
@@ -197,7 +197,7 @@ describe('portfolio API (/api/portfolio)', function () {
     it('refuses another firm’s client as not found, without revealing it', async () => {
       const response = await get(`/api/portfolio/${seededB[0]!.id}`);
       assert.equal(response.status, 404);
-      assert.deepEqual(response.body, { error: 'Dossier introuvable.' });
+      assert.deepEqual(response.body, { code: 'clientFile.notFound', message: 'Dossier introuvable.' });
       assert.equal((await get(`/api/portfolio/${seededB[0]!.id}`, tokenB)).status, 200);
     });
 
@@ -277,10 +277,10 @@ describe('portfolio API (/api/portfolio)', function () {
       for (const query of ['?pageSize=7', '?page=0', '?page=abc', '?sort=siret', '?state=dormant', '?missingSiret=peut-etre', '?unknown=1', `?search=${'x'.repeat(101)}`]) {
         const response = await get(`/api/portfolio${query}`);
         assert.equal(response.status, 400, query);
-        assert.match(String(response.body.error), /^Requête invalide : /, query);
+        assert.match(String(response.body.message), /^Requête invalide : /, query);
       }
       const response = await get('/api/portfolio?pageSize=7');
-      assert.match(String(response.body.error), /taille de page possible : 10, 25, 50, 100/);
+      assert.match(String(response.body.message), /taille de page possible : 10, 25, 50, 100/);
       assert.equal((await get('/api/portfolio/not-an-id')).status, 400);
     });
   });

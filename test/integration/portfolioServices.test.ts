@@ -50,7 +50,7 @@ describe('portfolio API and services (« Pôle social », « Pôle TPE »)', fun
   it('refuses to open another service’s file, saying why', async () => {
     const opened = await get(`/api/portfolio/${ids.get('000002')}`, await tokenOf(paul, 'staff-paul@cabinet-demo.test'));
     assert.equal(opened.status, 403);
-    assert.match(String(opened.body.error), /autre service/);
+    assert.match(String(opened.body.message), /autre service/);
     const own = await get(`/api/portfolio/${ids.get('000001')}`, await tokenOf(paul, 'staff-paul@cabinet-demo.test'));
     assert.equal(own.status, 200);
   });
@@ -71,6 +71,6 @@ describe('portfolio API and services (« Pôle social », « Pôle TPE »)', fun
     await passerelle.post(executeActivity('structure.deactivate', yes.data, { serviceUrl: passerelle.connector.url, from: claire, conversationId: `a:personal-${claire.id}` }));
     const refused = await get('/api/portfolio', await tokenOf(paul, 'staff-paul@cabinet-demo.test'));
     assert.equal(refused.status, 403);
-    assert.match(String(refused.body.error), /structure est désactivée/);
+    assert.match(String(refused.body.message), /structure est désactivée/);
   });
 });

@@ -82,7 +82,7 @@ describe('bulk reminders (/api/reminders)', function () {
     assert.equal(body.total, 0, 'both Bernard contacts are already invited or members: none to invite');
     const both = await post({ requestId: randomUUID(), clientFileIds: [seeded[0]!.id], allMatching: {} });
     assert.equal(both.status, 400);
-    assert.match(String(both.body.error), /pas les deux/);
+    assert.match(String(both.body.message), /pas les deux/);
     const badView = await post({ requestId: randomUUID(), allMatching: { state: 'perdu' } });
     assert.equal(badView.status, 400, 'the view is checked like the table’s own parameters');
   });
@@ -93,7 +93,7 @@ describe('bulk reminders (/api/reminders)', function () {
     const jobsBefore = await inDatabase((db) => db.collection(collections.jobs).countDocuments({}));
     const bad = await post({ requestId: 'pas-un-uuid', clientFileIds: [] });
     assert.equal(bad.status, 400);
-    assert.match(String(bad.body.error), /identifiant de demande invalide.*sélectionnez au moins un dossier/);
+    assert.match(String(bad.body.message), /identifiant de demande invalide.*sélectionnez au moins un dossier/);
     assert.equal(await inDatabase((db) => db.collection(collections.jobs).countDocuments({})), jobsBefore, 'nothing written');
   });
 });

@@ -224,7 +224,7 @@ describe('services everywhere a file is reached (« Pôle social » user, « Pô
     const before = await auditCount();
     const refused = await http('PATCH', `/api/portfolio/${ids.get('000002')}`, { expectedUpdatedAt: tpe!.updatedAt.toISOString(), companyName: 'Piratée' });
     assert.equal(refused.status, 403);
-    assert.match(String(refused.body.error), /autre service/);
+    assert.match(String(refused.body.message), /autre service/);
     assert.equal((await file('000002'))?.companyName, 'Boulangerie TPE');
     assert.equal(await auditCount(), before);
     const social = await file('000001');

@@ -40,7 +40,7 @@ describe('Shine from the tab (/api/portfolio/:id/shine)', function () {
     assert.equal(noSiret.body.refusal.message, 'Le SIRET est obligatoire pour inviter la TPE.');
     const refused = await call('POST', `/api/portfolio/${seeded[2]!.id}/shine`, { ...activation, accountEmail: 'colin@cafe.test' });
     assert.equal(refused.status, 400);
-    assert.equal(refused.body.error, 'Le SIRET est obligatoire pour inviter la TPE.');
+    assert.equal(refused.body.message, 'Le SIRET est obligatoire pour inviter la TPE.');
   });
 
   it('keeps Shine active and hands the e-mail over when the firm mailbox refuses it', async () => {
@@ -63,9 +63,9 @@ describe('Shine from the tab (/api/portfolio/:id/shine)', function () {
     assert.match(prepared.body.preparation.emailBody, /Bonjour Léa Bernard/);
     const bad = await call('POST', `/api/portfolio/${seeded[0]!.id}/shine`, { ...activation, plan: 'platine', purchases: 'oui' });
     assert.equal(bad.status, 400);
-    assert.match(bad.body.error, /formule : Easy, Start ou Plus/);
+    assert.match(bad.body.message, /formule : Easy, Start ou Plus/);
     const nothing = await call('POST', `/api/portfolio/${seeded[0]!.id}/shine`, { ...activation, purchases: false });
-    assert.equal(nothing.body.error, 'Cochez au moins Achats ou Ventes.');
+    assert.equal(nothing.body.message, 'Cochez au moins Achats ou Ventes.');
     assert.equal((await call('GET', `/api/portfolio/${seeded[0]!.id}/shine`)).body.setup, undefined, 'nothing written by the refusals');
     const done = await call('POST', `/api/portfolio/${seeded[0]!.id}/shine`, activation);
     assert.equal(done.status, 200, JSON.stringify(done.body));

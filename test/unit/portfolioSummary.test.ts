@@ -95,7 +95,7 @@ class MemorySummaryStore implements PortfolioSummaryStore {
 }
 
 describe('portfolio projector', () => {
-  const entry = (fields: { clientFileId?: string; contactId?: string }) => ({ id: 'e', firmId: 'firm', actor: { userId: 'u', displayName: 'U', at: new Date() }, action: 'x', ...fields });
+  const entry = (fields: { clientFileId?: string; contactId?: string }) => ({ id: 'e', firmId: 'firm', actor: { userId: 'u', displayName: 'U', at: new Date() }, action: 'clientFile.updated' as const, ...fields });
 
   it('recomputes the file an entry names, and every file of the contact it names', async () => {
     const store = new MemorySummaryStore(sources({ links: [...sources().links, { clientFileId: 'f2', contactId: 'c1' }] }));

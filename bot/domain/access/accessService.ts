@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import type { ActorStamp } from '../actor.js';
-import { newAuditEntry } from '../audit.js';
+import { newAuditEntry, type AuditAction } from '../audit.js';
 import type { AuditEntry } from '../ports.js';
 import { checkEmail, checkText } from '../fieldRules.js';
 import { decide, isAdministrator, requirements, type AccessContext, type Decision } from './policy.js';
-import type { AccessNotifier, AccessRequest, AccessRequestKind, AccessRequestStore, Attachment, MembershipStore, RequestedOffer, StructureStore } from './ports.js';
+import type { StaffActor } from '../staffActor.js';
+import type { AccessNotifier, AccessRequest, AccessRequestKind, AccessRequestStore, ApprovalResult, Attachment, MembershipStore, RequestedOffer, StructureStore } from './ports.js';
 import { applications, defaultStaffProfiles, hasProfile, normaliseProfiles, type Membership, type Profile, type Requirement } from './profiles.js';
 import {
   checkServiceName,
@@ -492,10 +493,10 @@ export class AccessService {
   // Requests and approvals
   // ---------------------------------------------------------------------------
 
-  /** What approving a paid-offer request does (wired to the offers at start-up). */
-  private paidOfferApprover?: (request: AccessRequest, by: ActorStamp) => Promise<void>;
+  /** Runs an approved paid-offer request's operation as the approver (the offers' use cases, wired at start-up). */
+  private paidOfferApprover?: (offer: RequestedOffer, approver: StaffActor) => Promise<ApprovalResult>;
 
-  onPaidOfferApproved(approver: (request: AccessRequest, by: ActorStamp) => Promise<void>): void {
+  onPaidOfferApproved(approver: (offer: RequestedOffer, approver: StaffActor) => Promise<ApprovalResult>): void {
     this.paidOfferApprover = approver;
   }
 
@@ -544,26 +545,40 @@ export class AccessService {
     return ok(request);
   }
 
-  async approve(actor: StaffIdentity, number: number): Promise<AccessOutcome<AccessRequest>> {
+  /**
+   * Records the approval once, then carries out what was asked as the approver; the result says
+   * whether it was done or why not (the situation changed meanwhile), for the approver and the requester.
+   */
+  async approve(actor: StaffIdentity, number: number): Promise<AccessOutcome<{ request: AccessRequest; result: ApprovalResult }>> {
     const request = await this.deps.requests.find(actor.firmId, number);
     if (!request) return refuse('requestNotFound');
     if (request.status !== 'pending') return refuse('alreadyDecided');
     const decision = { by: this.stamp(actor) };
     const approved = this.entry(actor.firmId, decision.by, 'access.requestApproved', { number, kind: request.kind, service: request.service ?? null });
     if (!(await this.deps.requests.decide(actor.firmId, number, 'approved', decision, approved))) return refuse('alreadyDecided');
-    if (request.kind === 'paidOffer') {
-      await this.paidOfferApprover?.(request, decision.by);
-    } else if (request.kind === 'join') {
-      await this.approveJoin(actor, request);
-    } else if (request.profile) {
-      const outcome = await this.addProfile(actor, request.requester.email, request.profile);
-      if (!outcome.ok && outcome.refusal === 'targetNotAttached') {
-        await this.attach(actor, { email: request.requester.email, displayName: request.requester.displayName, profiles: [...defaultStaffProfiles, request.profile] });
-      }
-    }
+    const result = await this.carryOut(actor, request);
     const decided: AccessRequest = { ...request, status: 'approved', decision };
-    await this.deps.notifier.requestDecided(decided);
-    return ok(decided);
+    await this.deps.notifier.requestDecided(decided, result);
+    return ok({ request: decided, result });
+  }
+
+  private async carryOut(actor: StaffIdentity, request: AccessRequest): Promise<ApprovalResult> {
+    if (request.kind === 'paidOffer') {
+      if (!request.offer || !this.paidOfferApprover) return { applied: false, reason: 'gone' };
+      return this.paidOfferApprover(request.offer, { ...actor, access: await this.contextFor(actor) });
+    }
+    if (request.kind === 'join') {
+      await this.approveJoin(actor, request);
+      return { applied: true };
+    }
+    if (!request.profile) return { applied: false, reason: 'gone' };
+    const outcome = await this.addProfile(actor, request.requester.email, request.profile);
+    if (!outcome.ok && outcome.refusal === 'targetNotAttached') {
+      await this.attach(actor, { email: request.requester.email, displayName: request.requester.displayName, profiles: [...defaultStaffProfiles, request.profile] });
+    } else if (!outcome.ok && outcome.refusal === 'changedMeanwhile') {
+      return { applied: false, reason: 'changedMeanwhile' };
+    }
+    return { applied: true };
   }
 
   /** Joining a service adds it to the requester's services; someone not attached yet is attached to it alone. */
@@ -658,7 +673,7 @@ export class AccessService {
     actor: StaffIdentity,
     structureId: string,
     change: (services: Service[]) => AccessOutcome<Service[]>,
-    described: () => { action: string; details: Record<string, unknown> },
+    described: () => { action: AuditAction; details: Record<string, unknown> },
   ): Promise<AccessOutcome> {
     for (let attempt = 0; attempt < maxUpdateAttempts; attempt++) {
       const administered = await this.administer(actor, structureId);
@@ -681,7 +696,7 @@ export class AccessService {
   }
 
   /** Every entry here goes to the store method making its change: written by the same operation. */
-  private entry(firmId: string, actor: ActorStamp, action: string, details: Record<string, unknown>): AuditEntry {
+  private entry(firmId: string, actor: ActorStamp, action: AuditAction, details: Record<string, unknown>): AuditEntry {
     return newAuditEntry({ firmId, actor, action, details });
   }
 }

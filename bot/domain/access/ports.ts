@@ -53,14 +53,37 @@ export interface MembershipStore {
 
 export type AccessRequestKind = 'join' | 'profile' | 'paidOffer';
 
-/** A paid offer a user without "Offres – modification" asked for: activated when approved. */
-export interface RequestedOffer {
+/**
+ * The paid-offer operation a user without « Offres – modification » asked for, exactly: approving
+ * runs this same operation as the approver. Names are those of the time of asking, for people to
+ * read; older requests carry a French `summary` only and no `operation` (an activation).
+ */
+export type RequestedOffer = RequestedOfferTarget &
+  (
+    | { operation?: 'activate' }
+    /** From the offer the card showed to `offerId`, only if the subscription is still at `expectedVersion`. */
+    | { operation: 'change'; subscriptionId: string; expectedVersion: number; fromOfferId: string; fromOfferName?: string }
+    /** Ends `offerId`, only if the subscription is still at `expectedVersion`. */
+    | { operation: 'end'; subscriptionId: string; expectedVersion: number }
+  );
+
+export interface RequestedOfferTarget {
   clientFileId: string;
   contactId: string;
+  /** The offer to activate, to move to, or to end. */
   offerId: string;
-  /** What the approver reads, e.g. « Consultation pour Léa Bernard (dossier 000001) ». */
-  summary: string;
+  offerName?: string;
+  contactName?: string;
+  clientFileCode?: string;
+  /** Older requests: what the approver read, e.g. « Consultation – Léa Bernard (dossier 000001) ». */
+  summary?: string;
 }
+
+/** Why an approved request could not be carried out: the situation changed between asking and approving. */
+export type ApprovalNotApplied = 'changedMeanwhile' | 'alreadyEnded' | 'alreadyHasOffer' | 'offerUnknown' | 'gone' | 'otherService' | 'approverMissingProfile';
+
+/** What approving a request actually did, told to the approver and to the requester. */
+export type ApprovalResult = { applied: true } | { applied: false; reason: ApprovalNotApplied };
 
 export interface AccessRequest {
   firmId: string;
@@ -91,7 +114,7 @@ export interface AccessRequestStore {
   decide(firmId: string, number: number, status: 'approved' | 'refused', decision: AccessRequest['decision'], audit?: AuditEntry): Promise<boolean>;
 }
 
-/** Tells a requester in Teams that their request was decided. */
+/** Tells a requester in Teams that their request was decided and, when approved, what was done. */
 export interface AccessNotifier {
-  requestDecided(request: AccessRequest): Promise<void>;
+  requestDecided(request: AccessRequest, result?: ApprovalResult): Promise<void>;
 }

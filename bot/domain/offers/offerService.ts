@@ -1,5 +1,5 @@
 import type { ActorStamp } from '../actor.js';
-import { newAuditEntry } from '../audit.js';
+import { newAuditEntry, type AuditAction } from '../audit.js';
 import type { ClientFile } from '../clientFile.js';
 import type { Contact } from '../contact.js';
 import type { AuditEntry, ClientFileStore, ContactLinkStore, ContactStore } from '../ports.js';
@@ -209,7 +209,7 @@ export class OfferService {
   }
 
   /** The entry of a change to a subscription, written by the same update as the change. */
-  private entry(subscription: Pick<OfferSubscription, 'firmId' | 'id' | 'clientFileId' | 'contactId'>, by: ActorStamp, action: string, details: Record<string, unknown>): AuditEntry {
+  private entry(subscription: Pick<OfferSubscription, 'firmId' | 'id' | 'clientFileId' | 'contactId'>, by: ActorStamp, action: AuditAction, details: Record<string, unknown>): AuditEntry {
     return newAuditEntry({ firmId: subscription.firmId, actor: by, action, clientFileId: subscription.clientFileId, contactId: subscription.contactId, details: { subscriptionId: subscription.id, ...details } });
   }
 }

@@ -1,6 +1,7 @@
 import type { TurnContext } from 'botbuilder';
 import { z } from 'zod';
-import { accessRequestsCard, userProfilesCard } from '../../cards/accessViews.js';
+import { accessRequestsCard, describeRequest, userProfilesCard } from '../../cards/accessViews.js';
+import type { AccessRequest, ApprovalResult } from '../../domain/access/ports.js';
 import { defaultStructureId } from '../../domain/access/structures.js';
 import { showUsers, structureGate } from './accessStructureActions.js';
 import type { AccessService } from '../../domain/access/accessService.js';
@@ -36,6 +37,15 @@ export class RequestAccessAction implements CardActionHandler {
   }
 }
 
+/** What approving did: done, or approved but not carried out because the situation changed meanwhile. */
+function approvalBanner(session: TurnSession, request: AccessRequest, result: ApprovalResult) {
+  const t = session.t.access;
+  const params = { number: request.number, what: describeRequest(session.language, request) };
+  return result.applied
+    ? { text: format(t.approvedApplied, params), good: true }
+    : { text: format(t.approvedNotApplied, { ...params, reason: t.notApplied[result.reason] }), good: false };
+}
+
 async function requestsCard(access: AccessService, session: TurnSession, banner?: { text: string; good: boolean }) {
   return accessRequestsCard(session.language, await access.listPending(session.actor.firmId), banner);
 }
@@ -48,7 +58,7 @@ export class ApproveRequestAction implements CardActionHandler {
   async handle(_context: TurnContext, session: TurnSession, data: Record<string, unknown>): Promise<CardActionResult> {
     const { number } = parseCardData(this.verb, numberData, data);
     const outcome = await this.access.approve(session.actor, number);
-    const banner = outcome.ok ? { text: format(session.t.access.approved, { number }), good: true } : { text: refusalText(session.t, outcome.refusal), good: false };
+    const banner = outcome.ok ? approvalBanner(session, outcome.value.request, outcome.value.result) : { text: refusalText(session.t, outcome.refusal), good: false };
     return { card: await requestsCard(this.access, session, banner) };
   }
 }

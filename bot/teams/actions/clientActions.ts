@@ -36,7 +36,7 @@ export class RefreshOfferCardAction implements ClientCardAction {
     const { subscriptionId } = parseCardData(this.verb, refreshData, data);
     const card = await this.deps.cards.context(who.firmId, subscriptionId);
     if (!card) return neutralCard();
-    if (card.contact.guest?.directoryUserId === who.userId) return { card: this.deps.cards.clientView('fr', card) };
+    if (card.contact.guest?.directoryUserId === who.userId) return { card: this.deps.cards.clientView(card) };
     const session = await this.deps.sessions.resolve(context).catch(() => null);
     // Staff of another service than the file's get the neutral card, as anyone else would.
     if (session && decide(session.access, requirements.read('offers')).allowed && canSeeService(visibleServiceIds(session.access), card.clientFile.serviceId)) {
@@ -56,7 +56,7 @@ export class AcknowledgeOfferAction implements ClientCardAction {
     if (!card || card.contact.guest?.directoryUserId !== who.userId) return neutralCard();
     const outcome = await this.deps.offers.acknowledge(who.firmId, subscriptionId, version, { userId: who.userId, displayName: who.displayName, at: new Date() });
     const refreshed = (await this.deps.cards.context(who.firmId, subscriptionId)) ?? card;
-    const t = messagesFor('fr').offers;
-    return { card: this.deps.cards.clientView('fr', refreshed, outcome.status === 'done' ? t.clientAcknowledged : undefined) };
+    const t = messagesFor(refreshed.clientLanguage).offers;
+    return { card: this.deps.cards.clientView(refreshed, outcome.status === 'done' ? t.clientAcknowledged : undefined) };
   }
 }

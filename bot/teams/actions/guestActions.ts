@@ -5,14 +5,17 @@ import { clientFileDetailsCard } from '../../cards/views.js';
 import { stampOf } from '../../domain/actor.js';
 import { contactDisplayName } from '../../domain/contact.js';
 import { checkText } from '../../domain/fieldRules.js';
+import type { InvitationTarget } from '../../domain/guestInvitations.js';
 import type { InvitationSelection } from '../../domain/guestOnboardingService.js';
+import { accessRefusedCard } from '../../cards/accessViews.js';
 import { format } from '../../i18n/index.js';
 import type { InvitationJob } from '../../jobs/invitationJobs.js';
 import type { GuestTeamsServices } from '../guestServices.js';
 import type { Access, CardActionHandler, CardActionResult } from '../handlers.js';
 import type { TeamsServices } from '../services.js';
 import type { TurnSession } from '../session.js';
-import { clientFileFor, contactFor, invitableContacts, invitationPreviewFor } from '../visibility.js';
+import { staffActorOf } from '../staffActor.js';
+import { clientFileFor, contactFor, invitationPreviewFor } from '../visibility.js';
 import {
   chooseTeamData,
   contactRef,
@@ -41,22 +44,20 @@ function personalMessageOf(raw: string | undefined): string | undefined {
   return checked.value;
 }
 
+/** Queues through the use case (profile, services, idempotency by requestId), then shows the job's progress. */
 async function startJob(
   context: TurnContext,
   session: TurnSession,
   guest: GuestTeamsServices,
-  request: { requestId: string; contactIds: string[]; personalMessage?: string },
+  request: { requestId: string; target: InvitationTarget; personalMessage?: string },
 ): Promise<CardActionResult> {
-  const { job } = await guest.jobs.create({
-    firmId: session.actor.firmId,
-    requestId: request.requestId,
-    createdBy: stampOf(session.actor, new Date()),
-    contactIds: request.contactIds,
-    personalMessage: request.personalMessage,
+  const outcome = await guest.invitations.invite(staffActorOf(session), {
+    ...request,
     progress: { conversationId: context.activity.conversation.id, activityId: context.activity.replyToId, language: session.language },
   });
-  guest.nudgeRunner();
-  return { card: await renderJobProgress(guest, session, job) };
+  if (outcome.status === 'contactNotFound') return { message: session.t.contact.gone };
+  if (outcome.status === 'refused') return { card: accessRefusedCard(session.language, 'missingProfile', outcome.missing) };
+  return { card: await renderJobProgress(guest, session, outcome.job) };
 }
 
 export class PreviewInvitationAction implements CardActionHandler {
@@ -78,7 +79,7 @@ export class PreviewManyInvitationsAction implements CardActionHandler {
 
   async handle(_context: TurnContext, session: TurnSession, data: Record<string, unknown>): Promise<CardActionResult> {
     const { selection } = parseCardData(this.verb, invitePreviewManyData, data);
-    const contacts = await invitableContacts(this.services, this.guest, session, selection);
+    const contacts = await this.guest.invitations.contactsToInvite(staffActorOf(session), selection);
     return { card: bulkInvitePreviewCard(session.language, contacts, selection, this.services.newRequestId()) };
   }
 }
@@ -86,28 +87,24 @@ export class PreviewManyInvitationsAction implements CardActionHandler {
 export class InviteContactAction implements CardActionHandler {
   readonly verb = 'guest.invite';
   readonly requires: Access = requirements.change('invitations');
-  constructor(private readonly guest: GuestTeamsServices, private readonly services: TeamsServices) {}
+  constructor(private readonly guest: GuestTeamsServices) {}
 
   async handle(context: TurnContext, session: TurnSession, data: Record<string, unknown>): Promise<CardActionResult> {
     const { requestId, contactId, personalMessage } = parseCardData(this.verb, inviteOneData, data);
-    // A contact of other services' files only is refused before any job is created.
-    await contactFor(this.services, session, contactId);
-    return startJob(context, session, this.guest, { requestId, contactIds: [contactId], personalMessage: personalMessageOf(personalMessage) });
+    // A contact of other services' files only is refused by the use case before any job is created.
+    return startJob(context, session, this.guest, { requestId, target: { kind: 'contact', contactId }, personalMessage: personalMessageOf(personalMessage) });
   }
 }
 
 export class InviteManyAction implements CardActionHandler {
   readonly verb = 'guest.inviteMany';
   readonly requires: Access = requirements.change('invitations');
-  constructor(private readonly guest: GuestTeamsServices, private readonly services: TeamsServices) {}
+  constructor(private readonly guest: GuestTeamsServices) {}
 
   async handle(context: TurnContext, session: TurnSession, data: Record<string, unknown>): Promise<CardActionResult> {
     const { requestId, selection, personalMessage } = parseCardData(this.verb, inviteManyData, data);
-    // A re-submitted card finds its job; the selection is only resolved the first time.
-    const existing = await this.guest.jobs.findByRequestId(session.actor.firmId, requestId);
-    if (existing) return { card: await renderJobProgress(this.guest, session, existing) };
-    const contacts = await invitableContacts(this.services, this.guest, session, selection as InvitationSelection);
-    return startJob(context, session, this.guest, { requestId, contactIds: contacts.map((contact) => contact.id), personalMessage: personalMessageOf(personalMessage) });
+    // A re-submitted card finds its job; the selection is only resolved the first time (by the use case).
+    return startJob(context, session, this.guest, { requestId, target: selection as InvitationSelection, personalMessage: personalMessageOf(personalMessage) });
   }
 }
 

@@ -2,10 +2,12 @@ import type { TurnContext } from 'botbuilder';
 import { z } from 'zod';
 import { legacyAccessesCard, offerProposalCard } from '../../cards/offerViews.js';
 import { stampOf } from '../../domain/actor.js';
-import { decide, requirements } from '../../domain/access/policy.js';
+import { requirements } from '../../domain/access/policy.js';
+import { describeRequest } from '../../cards/accessViews.js';
 import type { AccessService } from '../../domain/access/accessService.js';
 import { contactDisplayName } from '../../domain/contact.js';
 import type { LegacyAccessService } from '../../domain/offers/legacy.js';
+import type { OfferCommands, OfferGateOutcome } from '../../domain/offers/offerCommands.js';
 import type { ChangeOutcome, OfferService } from '../../domain/offers/offerService.js';
 import { fieldErrorMessage, format } from '../../i18n/index.js';
 import { refusalText } from '../accessText.js';
@@ -13,7 +15,8 @@ import type { Access, CardActionHandler, CardActionResult } from '../handlers.js
 import type { OfferCards } from '../offerCards.js';
 import type { TeamsServices } from '../services.js';
 import type { TurnSession } from '../session.js';
-import { assertVisible, clientFileFor, contactFor } from '../visibility.js';
+import { assertVisible, contactFor } from '../visibility.js';
+import { staffActorOf } from '../staffActor.js';
 import { parseCardData } from './cardData.js';
 
 const objectId = z.string().regex(/^[0-9a-f]{24}$/i);
@@ -26,6 +29,8 @@ const migrateData = z.object({ contactId: objectId, index: z.coerce.number().int
 
 export interface OfferTeamsServices {
   offers: OfferService;
+  /** Propose, change, end: the offers profile, the file's service and the paid-offer rule are checked there. */
+  commands: OfferCommands;
   cards: OfferCards;
   access: AccessService;
   legacy: LegacyAccessService;
@@ -52,14 +57,16 @@ export class OpenProposalAction implements CardActionHandler {
   }
 }
 
-/** Paid offers commit the firm: without "Offres – modification" the wish becomes a request to approve. */
-async function paidOfferGate(offerServices: OfferTeamsServices, session: TurnSession, offerId: string, request: { clientFileId: string; contactId: string; summary: string }): Promise<CardActionResult | null> {
-  const offer = await offerServices.offers.offerOf(session.actor.firmId, offerId);
-  if (!offer?.paid || decide(session.access, requirements.change('offers')).allowed) return null;
-  if (!session.access.email) return { message: session.t.errors.accessCheckFailed };
-  const outcome = await offerServices.access.request({ ...session.actor, email: session.access.email }, { kind: 'paidOffer', offer: { ...request, offerId } });
-  return { message: outcome.ok ? format(session.t.offers.refused, { number: outcome.value.number }) : refusalText(session.t, outcome.refusal) };
+/** What the user reads when the paid-offer rule stopped them: the request filed in their name, or why not. */
+function gateMessage(session: TurnSession, outcome: OfferGateOutcome): CardActionResult {
+  const t = session.t;
+  if (outcome.status === 'needsApproval') return { message: format(t.offers.refused, { number: outcome.request.number, what: describeRequest(session.language, outcome.request) }) };
+  if (outcome.requestRefusal === 'noEmail') return { message: t.errors.accessCheckFailed };
+  if (outcome.requestRefusal) return { message: refusalText(t, outcome.requestRefusal) };
+  return { message: format(t.access.refusedMissingProfile, { application: t.access.applications[outcome.missing.application], level: t.access.levels[outcome.missing.level] }) };
 }
+
+const stoppedByGate = (outcome: { status: string }): outcome is OfferGateOutcome => outcome.status === 'refused' || outcome.status === 'needsApproval';
 
 export class ProposeOfferAction implements CardActionHandler {
   readonly verb = 'offer.propose';
@@ -73,19 +80,18 @@ export class ProposeOfferAction implements CardActionHandler {
       const card = await proposalFor(this.services, this.offerServices, session, contactId, t.errors.formHasErrors);
       return card ? { card } : { message: t.contact.gone };
     }
-    const [contact, file] = await Promise.all([contactFor(this.services, session, contactId), clientFileFor(this.services, session, clientFileId)]);
-    if (!contact || !file) return { message: t.contact.gone };
-    const offerName = (await this.offerServices.offers.offerOf(actor.firmId, offerId))?.name ?? offerId;
-    const gate = await paidOfferGate(this.offerServices, session, offerId, { clientFileId, contactId, summary: `${offerName} – ${contactDisplayName(contact.contact)} (dossier ${file.file.code})` });
-    if (gate) return gate;
-    const outcome = await this.offerServices.offers.propose(actor.firmId, stampOf(actor, new Date()), { clientFileId, contactId, offerId });
+    // Without « Offres – modification » a paid offer becomes a request to approve, filed by the use case.
+    const outcome = await this.offerServices.commands.propose(staffActorOf(session), { clientFileId, contactId, offerId }, 'askApproval');
+    if (stoppedByGate(outcome)) return gateMessage(session, outcome);
     if (!('subscription' in outcome)) {
       const sentence = outcome.status === 'offerUnknown' ? t.offers.offerUnknown : outcome.status === 'notLinked' ? t.offers.notLinked : t.contact.gone;
       const card = await proposalFor(this.services, this.offerServices, session, contactId, sentence);
       return card ? { card } : { message: sentence };
     }
-    const params = { offer: outcome.offer.name, name: contactDisplayName(contact.contact), code: file.file.code };
-    const sent = outcome.status === 'activated' && contact.contact.guest?.state === 'member';
+    const context = await this.offerServices.cards.context(actor.firmId, outcome.subscription.id);
+    if (!context) return { message: t.contact.gone };
+    const params = { offer: outcome.offer.name, name: contactDisplayName(context.contact), code: context.clientFile.code };
+    const sent = outcome.status === 'activated' && context.contact.guest?.state === 'member';
     const sentence = {
       activated: sent ? t.offers.activated : t.offers.activatedNoCard,
       waitingForGuest: t.offers.waiting,
@@ -93,8 +99,6 @@ export class ProposeOfferAction implements CardActionHandler {
       unchanged: t.offers.unchanged,
       alreadyHasOffer: t.offers.alreadyHasOffer,
     }[outcome.status];
-    const context = await this.offerServices.cards.context(actor.firmId, outcome.subscription.id);
-    if (!context) return { message: format(sentence, params) };
     return { card: this.offerServices.cards.staffView(language, context, { text: format(sentence, params), good: outcome.status !== 'alreadyHasOffer' }) };
   }
 }
@@ -125,20 +129,11 @@ export class ChangeOfferAction implements CardActionHandler {
 
   async handle(_context: TurnContext, session: TurnSession, data: Record<string, unknown>): Promise<CardActionResult> {
     const { subscriptionId, version, offerId } = parseCardData(this.verb, changeData, data);
-    const context = await offerContextFor(this.offerServices, session, subscriptionId);
-    if (!context) return { message: session.t.errors.staleCard };
-    if (!offerId) return staffCardAfter(this.offerServices, session, subscriptionId, { status: 'offerUnknown' }, '');
-    const target = await this.offerServices.offers.offerOf(session.actor.firmId, offerId);
-    // Moving to a paid offer commits the firm: without the profile it becomes a request to approve.
-    const summary = `${target?.name ?? offerId} – ${contactDisplayName(context.contact)} (dossier ${context.clientFile.code})`;
-    const gate = await paidOfferGate(this.offerServices, session, offerId, { clientFileId: context.clientFile.id, contactId: context.contact.id, summary });
-    if (gate) return gate;
-    // Moving away from a paid offer needs the same profile as ending it.
-    if (context.offer.paid && !decide(session.access, requirements.change('offers')).allowed) {
-      return { message: format(session.t.access.refusedMissingProfile, { application: session.t.access.applications.offers, level: session.t.access.levels.modification }) };
-    }
-    const outcome = await this.offerServices.offers.change(session.actor.firmId, stampOf(session.actor, new Date()), subscriptionId, version, offerId);
-    return staffCardAfter(this.offerServices, session, subscriptionId, outcome, format(session.t.offers.changed, { offer: target?.name ?? offerId }));
+    // No offer chosen is an unknown offer, answered on the offer's card once the use case has checked its service.
+    const outcome = await this.offerServices.commands.change(staffActorOf(session), { subscriptionId, expectedVersion: version, offerId: offerId ?? '' }, 'askApproval');
+    if (stoppedByGate(outcome)) return gateMessage(session, outcome);
+    const target = offerId ? await this.offerServices.offers.offerOf(session.actor.firmId, offerId) : undefined;
+    return staffCardAfter(this.offerServices, session, subscriptionId, outcome, format(session.t.offers.changed, { offer: target?.name ?? offerId ?? '' }));
   }
 }
 
@@ -149,12 +144,8 @@ export class EndOfferAction implements CardActionHandler {
 
   async handle(_context: TurnContext, session: TurnSession, data: Record<string, unknown>): Promise<CardActionResult> {
     const { subscriptionId, version } = parseCardData(this.verb, versioned, data);
-    const context = await offerContextFor(this.offerServices, session, subscriptionId);
-    if (!context) return { message: session.t.errors.staleCard };
-    if (context.offer.paid && !decide(session.access, requirements.change('offers')).allowed) {
-      return { message: format(session.t.access.refusedMissingProfile, { application: session.t.access.applications.offers, level: session.t.access.levels.modification }) };
-    }
-    const outcome = await this.offerServices.offers.end(session.actor.firmId, stampOf(session.actor, new Date()), subscriptionId, version);
+    const outcome = await this.offerServices.commands.end(staffActorOf(session), { subscriptionId, expectedVersion: version }, 'askApproval');
+    if (stoppedByGate(outcome)) return gateMessage(session, outcome);
     return staffCardAfter(this.offerServices, session, subscriptionId, outcome, session.t.offers.ended);
   }
 }
@@ -166,8 +157,8 @@ export class CompleteOfferStepAction implements CardActionHandler {
 
   async handle(_context: TurnContext, session: TurnSession, data: Record<string, unknown>): Promise<CardActionResult> {
     const { subscriptionId, version, stepId } = parseCardData(this.verb, stepData, data);
-    await offerContextFor(this.offerServices, session, subscriptionId);
-    const outcome = await this.offerServices.offers.completeStep(session.actor.firmId, stampOf(session.actor, new Date()), subscriptionId, version, stepId);
+    const outcome = await this.offerServices.commands.completeStep(staffActorOf(session), { subscriptionId, expectedVersion: version, stepId });
+    if (stoppedByGate(outcome)) return gateMessage(session, outcome);
     const context = await this.offerServices.cards.context(session.actor.firmId, subscriptionId);
     const label = context?.offer.steps.find((step) => step.id === stepId)?.label ?? stepId;
     return staffCardAfter(this.offerServices, session, subscriptionId, outcome, format(session.t.offers.stepDone, { step: label }));

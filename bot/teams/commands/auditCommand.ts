@@ -1,6 +1,7 @@
 import type { TurnContext } from 'botbuilder';
 import { auditLogCard } from '../../cards/views.js';
 import { requirements } from '../../domain/access/policy.js';
+import type { AuditNameResolver } from '../../domain/auditNames.js';
 import { contactDisplayName } from '../../domain/contact.js';
 import type { AuditLog, AuditQuery, ClientFileStore, ContactStore } from '../../domain/ports.js';
 import { format } from '../../i18n/index.js';
@@ -16,7 +17,7 @@ export class AuditLogCommand implements BotCommand {
   readonly requires: Access = requirements.read('audit');
   readonly match = keywordMatcher([/journal/, /log/], { takesArguments: true });
 
-  constructor(private readonly services: TeamsServices, private readonly deps: { audit: AuditLog; clientFiles: ClientFileStore; contacts: ContactStore }) {}
+  constructor(private readonly services: TeamsServices, private readonly deps: { audit: AuditLog; clientFiles: ClientFileStore; contacts: ContactStore; names: AuditNameResolver }) {}
 
   async handle(context: TurnContext, session: TurnSession, args: string): Promise<void> {
     const { t, actor, language } = session;
@@ -45,15 +46,18 @@ export class AuditLogCommand implements BotCommand {
       query = { ...query, excluding: { clientFileIds: [...hidden.clientFileIds], contactIds: [...hidden.contactIds] } };
     }
     const entries = await this.deps.audit.search(actor.firmId, query, 15);
-    const [files, contacts] = await Promise.all([
+    const [files, contacts, names] = await Promise.all([
       this.deps.clientFiles.findByIds(actor.firmId, entries.flatMap((entry) => (entry.clientFileId ? [entry.clientFileId] : []))),
       this.deps.contacts.findByIds(actor.firmId, entries.flatMap((entry) => (entry.contactId ? [entry.contactId] : []))),
+      this.deps.names.namesFor(actor.firmId, entries),
     ]);
     const fileName = new Map(files.map((file) => [file.id, `${file.code} – ${file.companyName}`]));
     const contactName = new Map(contacts.map((contact) => [contact.id, contactDisplayName(contact)]));
     await replyWithCard(
       context,
-      auditLogCard(language, title, entries.map((entry) => ({ entry, clientFile: entry.clientFileId ? fileName.get(entry.clientFileId) : undefined, contact: entry.contactId ? contactName.get(entry.contactId) : undefined }))),
+      auditLogCard(language, title, entries.map((entry) => ({ entry, clientFile: entry.clientFileId ? fileName.get(entry.clientFileId) : undefined, contact: entry.contactId ? contactName.get(entry.contactId) : undefined })),
+        names,
+      ),
     );
   }
 }

@@ -9,7 +9,8 @@ import { keywordMatcher, type Access, type BotCommand } from '../handlers.js';
 import { replyWithCard, replyWithText } from '../reply.js';
 import type { TeamsServices } from '../services.js';
 import type { TurnSession } from '../session.js';
-import { findClientFileFor, invitableContacts, invitationPreviewFor, visibleContacts } from '../visibility.js';
+import { staffActorOf } from '../staffActor.js';
+import { findClientFileFor, invitationPreviewFor, visibleContacts } from '../visibility.js';
 
 /**
  * "inviter lea@…" or "inviter bernard": one contact, with a confirmation card.
@@ -26,7 +27,7 @@ export class InviteCommand implements BotCommand {
     const { t, actor, language } = session;
     if (!args) return replyWithText(context, t.guest.usage);
     if (/^(tous|tout le monde|all|everyone)$/i.test(args)) {
-      const contacts = await invitableContacts(this.services, this.guest, session, { kind: 'notInvited' });
+      const contacts = await this.guest.invitations.contactsToInvite(staffActorOf(session), { kind: 'notInvited' });
       return replyWithCard(context, bulkInvitePreviewCard(language, contacts, { kind: 'notInvited' }, this.services.newRequestId()));
     }
     const explicitFiles = /^(dossiers?|files?|client\s+files?)\s+(.+)$/i.exec(args);
@@ -37,7 +38,7 @@ export class InviteCommand implements BotCommand {
       const files = await Promise.all(codes.map((code) => (code.ok ? findClientFileFor(this.services, session, code.value) : undefined)));
       const ids = files.flatMap((found) => (found?.kind === 'one' ? [found.record.id] : []));
       if (ids.length === words.length) {
-        const contacts = await invitableContacts(this.services, this.guest, session, { kind: 'clientFiles', ids });
+        const contacts = await this.guest.invitations.contactsToInvite(staffActorOf(session), { kind: 'clientFiles', ids });
         return replyWithCard(context, bulkInvitePreviewCard(language, contacts, { kind: 'clientFiles', ids }, this.services.newRequestId()));
       }
       if (explicitFiles) return replyWithText(context, `${format(t.clientFile.notFound, { query: words.join(' ') })} ${t.guest.usage}`);

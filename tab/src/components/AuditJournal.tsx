@@ -93,6 +93,7 @@ export function AuditJournal({ api }: { api: PortfolioApi }) {
                 <TableHeaderCell>{t.columns.action}</TableHeaderCell>
                 <TableHeaderCell>{t.columns.clientFile}</TableHeaderCell>
                 <TableHeaderCell>{t.columns.contact}</TableHeaderCell>
+                <TableHeaderCell>{t.columns.details}</TableHeaderCell>
               </TableRow>
             </TableHeader>
             <TableBody>
@@ -102,9 +103,10 @@ export function AuditJournal({ api }: { api: PortfolioApi }) {
                     <time dateTime={entry.at}>{formatDate(entry.at, language, true)}</time>
                   </TableCell>
                   <TableCell>{entry.who}</TableCell>
-                  <TableCell>{language.texts.actions[entry.action] ?? entry.label}</TableCell>
+                  <TableCell>{entry.label}</TableCell>
                   <TableCell>{entry.clientFile}</TableCell>
                   <TableCell>{entry.contact}</TableCell>
+                  <TableCell>{entry.details}</TableCell>
                 </TableRow>
               ))}
             </TableBody>

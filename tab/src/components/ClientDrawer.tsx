@@ -306,9 +306,10 @@ function ClientContent({ client, language, offerNames, onEndOffer }: { client: P
             {client.history.map((entry, index) => (
               <li key={`${entry.at}-${index}`} className={styles.historyItem}>
                 <Text>
-                  {language.texts.actions[entry.action] ?? entry.action}
+                  {entry.label}
                   {entry.contactId && contactNames.get(entry.contactId) ? ` — ${contactNames.get(entry.contactId)}` : ''}
                 </Text>
+                {entry.details && <span className={styles.historyMeta}>{entry.details}</span>}
                 <span className={styles.historyMeta}>
                   <time dateTime={entry.at}>{formatDate(entry.at, language, true)}</time> · {format(t.by, { who: entry.by })}
                 </span>
