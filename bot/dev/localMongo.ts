@@ -11,7 +11,7 @@ import { copyFile, mkdir, open, readFile, rename, unlink } from 'node:fs/promise
 import { createServer } from 'node:net';
 import { dirname, resolve } from 'node:path';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
-import { BSON, MongoClient, type Document } from 'mongodb';
+import { BSON, MongoClient, type Collection, type Document } from 'mongodb';
 import type { Logger } from '../logger.js';
 
 const { EJSON } = BSON;
@@ -20,10 +20,20 @@ export interface LocalMongo {
   /** Connection string (no credentials; directConnection=true). */
   uri: string;
   kind: 'mongod' | 'stand-in';
+  /** What went wrong reading the snapshot at start, for the banner; absent when it loaded whole (or there was none). */
+  snapshotTrouble?: SnapshotTrouble;
   /** Writes the snapshot now (stand-in only; a genuine mongod persists in its dbpath). */
   saveSnapshot(): Promise<void>;
   /** Stops the server; the stand-in writes a last snapshot first. */
   stop(): Promise<void>;
+}
+
+/** `unreadable`: the file was set aside and the local database starts empty; `partial`: some records were left out. */
+export interface SnapshotTrouble {
+  kind: 'unreadable' | 'partial';
+  /** What happened, in a few words, and where the file (or its copy) is kept. */
+  summary: string;
+  keptAt: string;
 }
 
 export interface LocalMongoOptions {
@@ -241,9 +251,10 @@ async function startStandIn(options: LocalMongoOptions, logger: Logger): Promise
   }
 
   const client = new MongoClient(uri, { serverSelectionTimeoutMS: 5_000 });
+  let snapshotTrouble: SnapshotTrouble | undefined;
   try {
     await client.connect();
-    await loadSnapshot(client, snapshotPath, logger);
+    snapshotTrouble = await loadSnapshot(client, snapshotPath, logger);
   } catch (error) {
     await client.close().catch(() => undefined);
     await server.stop().catch(() => undefined);
@@ -282,6 +293,7 @@ async function startStandIn(options: LocalMongoOptions, logger: Logger): Promise
   return {
     uri,
     kind: 'stand-in',
+    snapshotTrouble,
     saveSnapshot: () => save(true),
     stop: async () => {
       if (stopped) return;
@@ -358,7 +370,7 @@ function parseSnapshot(text: string): ParsedSnapshot {
 }
 
 /** Keeps a copy of the file as it was, for a person to look at, when part of it could not be loaded. */
-async function keepCopy(path: string, skipped: string[], logger: Logger): Promise<void> {
+async function keepCopy(path: string, skipped: string[], logger: Logger): Promise<SnapshotTrouble> {
   const aside = `${path}.corrupt-${new Date().toISOString().replace(/[:.]/g, '-')}`;
   await copyFile(path, aside);
   logger.warn(
@@ -366,9 +378,10 @@ async function keepCopy(path: string, skipped: string[], logger: Logger): Promis
       `le fichier d’origine est conservé sous ${aside}.`,
     { snapshot: path, copiedTo: aside },
   );
+  return { kind: 'partial', summary: skipped.join(' ; '), keptAt: aside };
 }
 
-async function moveAside(path: string, reason: string, logger: Logger): Promise<void> {
+async function moveAside(path: string, reason: string, logger: Logger): Promise<SnapshotTrouble> {
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
   const aside = `${path}.corrupt-${stamp}`;
   await rename(path, aside);
@@ -377,49 +390,64 @@ async function moveAside(path: string, reason: string, logger: Logger): Promise<
       'Restaurez-le à la main si besoin (arrêter, corriger ou renommer le fichier, redémarrer).',
     { snapshot: path, movedTo: aside },
   );
+  return { kind: 'unreadable', summary: reason, keptAt: aside };
 }
 
-async function loadSnapshot(client: MongoClient, path: string, logger: Logger): Promise<void> {
+/**
+ * Inserts a chunk at once, or, when the server refuses one of its documents, one by one so only that one
+ * is left out. Returns how many documents the server refused.
+ */
+async function insertChunk(collection: Collection, documents: Document[]): Promise<number> {
+  try {
+    await collection.insertMany(documents, { ordered: true });
+    return 0;
+  } catch {
+    // An ordered insert stops at the refused document: take back what it wrote, then go one by one.
+    await collection.deleteMany({ _id: { $in: documents.map((doc) => doc._id) } });
+    let refused = 0;
+    for (const document of documents) {
+      await collection.insertOne(document).catch(() => refused++);
+    }
+    return refused;
+  }
+}
+
+async function loadSnapshot(client: MongoClient, path: string, logger: Logger): Promise<SnapshotTrouble | undefined> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
       logger.info('aucun instantané local : base locale vide', { snapshot: path });
-      return;
+      return undefined;
     }
     throw error;
   }
-  let collections: SnapshotCollection[];
+  let parsed: ParsedSnapshot;
   try {
-    const parsed = parseSnapshot(text);
-    collections = parsed.collections;
-    if (parsed.skipped.length > 0) await keepCopy(path, parsed.skipped, logger);
+    parsed = parseSnapshot(text);
   } catch (error) {
     if (error instanceof CorruptSnapshotError) return moveAside(path, error.message, logger);
     throw error;
   }
+  const { collections, skipped } = parsed;
   let total = 0;
-  try {
-    for (const entry of collections) {
-      const collection = client.db(entry.db).collection(entry.collection);
-      if (entry.documents.length === 0) {
-        await client.db(entry.db).createCollection(entry.collection).catch(() => undefined);
-        continue;
-      }
-      for (let i = 0; i < entry.documents.length; i += INSERT_CHUNK) {
-        await collection.insertMany(entry.documents.slice(i, i + INSERT_CHUNK), { ordered: true });
-      }
-      total += entry.documents.length;
+  for (const entry of collections) {
+    const collection = client.db(entry.db).collection(entry.collection);
+    if (entry.documents.length === 0) {
+      await client.db(entry.db).createCollection(entry.collection).catch(() => undefined);
+      continue;
     }
-  } catch (error) {
-    // Half-loaded data must not be saved over the good file: empty the server and keep the file aside.
-    for (const name of new Set(collections.map((c) => c.db))) {
-      await client.db(name).dropDatabase().catch(() => undefined);
+    let refused = 0;
+    for (let i = 0; i < entry.documents.length; i += INSERT_CHUNK) {
+      refused += await insertChunk(collection, entry.documents.slice(i, i + INSERT_CHUNK));
     }
-    return moveAside(path, `rechargement refusé par le serveur (${errorMessage(error)})`, logger);
+    if (refused > 0) skipped.push(`${refused} document(s) refusé(s) par le serveur dans ${entry.db}.${entry.collection}`);
+    total += entry.documents.length - refused;
   }
   logger.info('instantané local rechargé', { snapshot: path, collections: collections.length, documents: total });
+  // The next snapshot is written without what was left out: keep the file as it was for a person to look at.
+  return skipped.length > 0 ? keepCopy(path, skipped, logger) : undefined;
 }
 
 interface DumpEntry {

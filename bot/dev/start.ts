@@ -15,9 +15,9 @@ import { fileURLToPath } from 'node:url';
 import { ConfigError, isDeployed, loadConfig, type Config } from '../config.js';
 import { processLogger, type Logger } from '../logger.js';
 import { startPasserelle, type RunningPasserelle } from '../server.js';
-import { startLocalMongo, type LocalMongo } from './localMongo.js';
+import { startLocalMongo, type LocalMongo, type SnapshotTrouble } from './localMongo.js';
 import { startLocalTenant, type LocalTenant } from '../directory/localTenant.js';
-import { demoBannerRows, offerDemoFirmOnStart } from './demo/offerDemoFirm.js';
+import { demoBannerRows, emptyStartFlag, offerDemoFirmOnStart } from './demo/offerDemoFirm.js';
 import { demoFirmTeam, demoStaffAccounts, demoTenantDomain, demoTenantId } from './demo/demoFirm.js';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
@@ -251,6 +251,21 @@ async function startPlayground(botEndpoint: string, requestedPort: number, log: 
 // ---------------------------------------------------------------------------------------------
 // Banner
 
+/** Said in the banner, not only in a log line that scrolls away: the local data is not all there. */
+function snapshotTroubleRows(trouble: SnapshotTrouble | undefined): [string, string][] {
+  if (!trouble) return [];
+  if (trouble.kind === 'unreadable') {
+    return [
+      ['ATTENTION', `instantané illisible (${trouble.summary}) : la base locale démarre VIDE`],
+      ['', `fichier conservé sous ${trouble.keptAt} ; arrêter, le corriger ou le renommer, relancer`],
+    ];
+  }
+  return [
+    ['ATTENTION', `instantané en partie illisible : ${trouble.summary} ; le reste est chargé`],
+    ['', `fichier d’origine conservé sous ${trouble.keptAt}`],
+  ];
+}
+
 function banner(title: string, rows: [string, string][], footer: string): string {
   const labelWidth = Math.max(...rows.map(([label]) => label.length));
   const lines = [
@@ -321,6 +336,7 @@ async function main(): Promise<void> {
         ['', withoutCredentials(localMongo.uri)],
         ['', `instantané : ${snapshotPath}`],
         ['', `(toutes les ${config.LOCAL_DB_SNAPSHOT_SECONDS} s et à l'arrêt)`],
+        ...snapshotTroubleRows(localMongo.snapshotTrouble),
       );
     }
   }
@@ -361,7 +377,9 @@ async function main(): Promise<void> {
   // 1c. The demo firm « Cabinet Démo », on a local database with no data at all (bot/dev/demo)
   let demoRows: [string, string][];
   try {
-    const offer = await step(offerDemoFirmOnStart(config, runningTenant, process.argv.slice(2), logger.child('demo')));
+    // A database emptied because its snapshot was unreadable is not a new one: no demo over the firm's data.
+    const argv = runningLocalMongo?.snapshotTrouble?.kind === 'unreadable' ? [...process.argv.slice(2), emptyStartFlag] : process.argv.slice(2);
+    const offer = await step(offerDemoFirmOnStart(config, runningTenant, argv, logger.child('demo')));
     if (offer.summary) await runningLocalMongo?.saveSnapshot();
     demoRows = demoBannerRows(offer, Boolean(runningLocalMongo));
   } catch (error) {

@@ -117,6 +117,7 @@ describe('local MongoDB (stand-in + snapshot)', function () {
     await writeFile(snapshotPath, garbage);
 
     const { mongo, client } = await start(snapshotPath);
+    assert.equal(mongo.snapshotTrouble?.kind, 'unreadable', 'the banner is told the local database starts empty');
     const files = await readdir(dir);
     const aside = files.filter((name) => name.startsWith('local-mongodb.json.corrupt-'));
     assert.equal(aside.length, 1, `corrupt file kept aside (files: ${files.join(', ')})`);
@@ -149,7 +150,8 @@ describe('local MongoDB (stand-in + snapshot)', function () {
     });
     await writeFile(snapshotPath, original);
 
-    const { client } = await start(snapshotPath);
+    const { mongo, client } = await start(snapshotPath);
+    assert.equal(mongo.snapshotTrouble?.kind, 'partial', 'the banner is told part of the snapshot was left out');
     const names = (await client.db(dbName).collection('firms').find().sort({ _id: 1 }).toArray()).map((doc) => doc.name);
     assert.deepStrictEqual(names, ['Cabinet Démo', 'Autre'], 'the good documents of the damaged collection are loaded');
     assert.equal(await client.db(dbName).collection('contacts').countDocuments(), 1, 'the other collections are loaded');
