@@ -67,7 +67,7 @@ import {
 } from './teams/actions/offerActions.js';
 import { AcknowledgeOfferAction, RefreshOfferCardAction } from './teams/actions/clientActions.js';
 import { LegacyAccessesCommand, ProposeOfferCommand } from './teams/commands/offerCommands.js';
-import { AccessService } from './domain/access/accessService.js';
+import { createAccessCore, withApprovals } from './domain/access/accessUseCases.js';
 import { MongoAccessRequestStore, MongoMembershipStore, MongoStructureStore } from './store/accessRepositories.js';
 import { AuditLogCommand } from './teams/commands/auditCommand.js';
 import { FirmNameCommand } from './teams/commands/firmNameCommand.js';
@@ -203,13 +203,8 @@ export async function startPasserelle(config: Config, logger: Logger, options: S
     defaultLanguage: languageOf(config.DEFAULT_LOCALE) ?? 'fr',
     logger: logger.child('proactive'),
   });
-  const access = new AccessService({
-    structures: new MongoStructureStore(db),
-    memberships: new MongoMembershipStore(db),
-    requests: new MongoAccessRequestStore(db),
-    notifier: messenger,
-    now,
-  });
+  const accessStores = { structures: new MongoStructureStore(db), memberships: new MongoMembershipStore(db), requests: new MongoAccessRequestStore(db), now };
+  const accessCore = createAccessCore(accessStores);
   const onboarding = new GuestOnboardingService({
     directory,
     contacts: contactStore,
@@ -264,9 +259,9 @@ export async function startPasserelle(config: Config, logger: Logger, options: S
       await offers.sendPendingCards(firmId, contactId);
     },
   });
-  const offerCommands = new OfferCommands({ offers, clientFiles: clientFileStore, contacts: contactStore, links: linkStore, requests: access, jobs: invitations, now });
+  const offerCommands = new OfferCommands({ offers, clientFiles: clientFileStore, contacts: contactStore, links: linkStore, requests: accessCore.requests, jobs: invitations, now });
   // An approved request runs the very operation it asked for, as the approver.
-  access.onPaidOfferApproved((offer, approver) => offerCommands.applyApproved(offer, approver));
+  const access = withApprovals(accessCore, accessStores, messenger, offerCommands);
   const partnerApps = new MongoPartnerAppStore(db);
   const partners: PartnerServices = {
     flow: new FlowService({ apps: partnerApps, clientFiles: clientFileStore, links: linkStore, contacts: contactStore }),

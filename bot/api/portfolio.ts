@@ -2,7 +2,7 @@ import type { Db } from 'mongodb';
 import type { Server } from 'restify';
 import { z } from 'zod';
 import { publicBaseUrl, type Config } from '../config.js';
-import type { AccessService } from '../domain/access/accessService.js';
+import type { AccessUseCases } from '../domain/access/accessUseCases.js';
 import { decide, requirements, visibleServiceIds, type AccessContext } from '../domain/access/policy.js';
 import type { Requirement } from '../domain/access/profiles.js';
 import type { AuditNameResolver } from '../domain/auditNames.js';
@@ -63,7 +63,7 @@ export const clientFileParams = z.object({ id: z.string().regex(/^[0-9a-f]{24}$/
 export interface PortfolioApi {
   auth: TabAuthenticator;
   /** The same policy as the bot: the tab needs « Dossiers clients – consultation ». */
-  access: AccessService;
+  access: AccessUseCases;
   portfolio: PortfolioService;
   /** The firm's offer catalogue: names of offers in the table, the filter and the export. */
   firmSettings: FirmSettingsService;
@@ -73,7 +73,7 @@ export interface PortfolioApi {
 }
 
 /** Builds the portfolio's store, service and authenticator from what server.ts already has. */
-export function createPortfolioApi(deps: { db: Db; config: Config; clientFiles: ClientFileService; audit: AuditLog; access: AccessService; firmSettings: FirmSettingsService; auditNames: AuditNameResolver; logger: Logger }): PortfolioApi {
+export function createPortfolioApi(deps: { db: Db; config: Config; clientFiles: ClientFileService; audit: AuditLog; access: AccessUseCases; firmSettings: FirmSettingsService; auditNames: AuditNameResolver; logger: Logger }): PortfolioApi {
   const { config } = deps;
   return {
     access: deps.access,

@@ -1,4 +1,4 @@
-import type { AccessRefusal } from '../domain/access/accessService.js';
+import type { AccessRefusal } from '../domain/access/accessUseCases.js';
 import { format, type Messages } from '../i18n/index.js';
 
 /** `about`: which structure or service the refusal concerns, when the action touched several. */

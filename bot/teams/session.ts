@@ -3,7 +3,7 @@ import type { Actor } from '../domain/actor.js';
 import type { UserPreferenceStore } from '../domain/ports.js';
 import { languageOf, messagesFor, type Language, type Messages } from '../i18n/index.js';
 import type { TeamsMemberRoles } from './memberRoles.js';
-import type { AccessService } from '../domain/access/accessService.js';
+import type { AccessUseCases } from '../domain/access/accessUseCases.js';
 import type { AccessContext } from '../domain/access/policy.js';
 
 /** What every handler needs to know about the turn: who acts, for which firm, in which language. */
@@ -56,7 +56,7 @@ export class SessionResolver {
     private readonly deps: {
       preferences: UserPreferenceStore;
       memberRoles: TeamsMemberRoles;
-      access: AccessService;
+      access: AccessUseCases;
       defaultLanguage: Language;
       trustClientLocale: boolean;
     },
@@ -73,7 +73,7 @@ export class SessionResolver {
       throw new AccessCheckError(error);
     }
     if (member.role === 'guest') throw new NotStaffError(language);
-    const access = await this.deps.access.contextFor({ ...actor, email: member.email });
+    const access = await this.deps.access.sessions.contextFor({ ...actor, email: member.email });
     return { actor, language, t: messagesFor(language), access };
   }
 

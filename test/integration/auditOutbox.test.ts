@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { MongoClient, type Db } from 'mongodb';
-import { AccessService, type StaffIdentity } from '../../bot/domain/access/accessService.js';
+import { createAccessCore, type AccessCore, type StaffIdentity } from '../../bot/domain/access/accessUseCases.js';
 import type { Actor } from '../../bot/domain/actor.js';
 import { newAuditEntry, type AuditAction } from '../../bot/domain/audit.js';
 import type { AuditEntry } from '../../bot/domain/ports.js';
@@ -211,13 +211,12 @@ describe(`Audit outbox (${usingRealMongo ? 'real MongoDB' : 'in-process stand-in
   });
 
   describe('access and structures', () => {
-    let access: AccessService;
+    let access: AccessCore;
     before(() => {
-      access = new AccessService({
+      access = createAccessCore({
         structures: new MongoStructureStore(db),
         memberships: new MongoMembershipStore(db),
         requests: new MongoAccessRequestStore(db),
-        notifier: { requestDecided: async () => undefined },
         now: () => at,
       });
     });
@@ -230,7 +229,7 @@ describe(`Audit outbox (${usingRealMongo ? 'real MongoDB' : 'in-process stand-in
     async function firstUser(): Promise<StaffIdentity & { email: string }> {
       const actor = newActor();
       const admin = { ...actor, email: 'claire@cabinet.test' };
-      assert.equal((await access.contextFor(admin)).role, 'mainManager');
+      assert.equal((await access.sessions.contextFor(admin)).role, 'mainManager');
       return admin;
     }
 
@@ -238,7 +237,7 @@ describe(`Audit outbox (${usingRealMongo ? 'real MongoDB' : 'in-process stand-in
       const identity = { ...newActor(), email: 'claire@cabinet.test' };
       const restore = failLogInserts(2);
       try {
-        assert.equal((await access.contextFor(identity)).role, 'mainManager', 'the first user stands as main manager though the log refused both entries');
+        assert.equal((await access.sessions.contextFor(identity)).role, 'mainManager', 'the first user stands as main manager though the log refused both entries');
       } finally {
         restore();
       }
@@ -254,7 +253,7 @@ describe(`Audit outbox (${usingRealMongo ? 'real MongoDB' : 'in-process stand-in
       assert.deepEqual(await pendingOf(collections.memberships, { firmId: identity.firmId, email: identity.email }), []);
       assert.deepEqual(await pendingOf(collections.firms, { firmId: identity.firmId }), []);
       // The same person coming again is no new bootstrap.
-      await access.contextFor(identity);
+      await access.sessions.contextFor(identity);
       assert.equal((await logged(identity.firmId)).length, 2);
     });
 
@@ -263,7 +262,7 @@ describe(`Audit outbox (${usingRealMongo ? 'real MongoDB' : 'in-process stand-in
       const mark = (await logged(admin.firmId)).length;
       const restore = failLogInserts();
       try {
-        const attached = await access.attach(admin, { email: 'paul@cabinet.test', displayName: 'Paul Durand' });
+        const attached = await access.members.attach(admin, { email: 'paul@cabinet.test', displayName: 'Paul Durand' });
         assert.ok(attached.ok, 'the attachment stands though the log refused its entry');
       } finally {
         restore();
@@ -277,8 +276,8 @@ describe(`Audit outbox (${usingRealMongo ? 'real MongoDB' : 'in-process stand-in
       const attached = (await logged(admin.firmId)).filter((entry) => entry.action === 'access.attached');
       assert.deepEqual(attached.map((entry) => entry.id), [pending[0]!.id], 'delivered exactly once');
 
-      assert.ok((await access.detach(admin, 'paul@cabinet.test', 'Départ')).ok);
-      assert.ok((await access.attach(admin, { email: 'paul@cabinet.test' })).ok);
+      assert.ok((await access.members.detach(admin, 'paul@cabinet.test', 'Départ')).ok);
+      assert.ok((await access.members.attach(admin, { email: 'paul@cabinet.test' })).ok);
       const again = (await logged(admin.firmId)).filter((entry) => entry.action === 'access.attached');
       assert.equal(again.length, 2);
       const reattached = again.find((entry) => entry.id !== pending[0]!.id)!;
@@ -292,7 +291,7 @@ describe(`Audit outbox (${usingRealMongo ? 'real MongoDB' : 'in-process stand-in
       const restore = failLogInserts();
       let number = 0;
       try {
-        const requested = await access.request(requester, { kind: 'join', comment: 'Nouvelle au cabinet' });
+        const requested = await access.requests.request(requester, { kind: 'join', comment: 'Nouvelle au cabinet' });
         assert.ok(requested.ok, 'the request stands though the log refused its entry');
         number = requested.value.number;
       } finally {
@@ -300,8 +299,8 @@ describe(`Audit outbox (${usingRealMongo ? 'real MongoDB' : 'in-process stand-in
       }
       const pending = await pendingOf(collections.accessRequests, { firmId: admin.firmId, number });
       assert.deepEqual(pending.map((entry) => [entry.action, entry.details?.number]), [['access.requested', number]], 'the entry knows the number the counter gave');
-      assert.equal((await access.listPending(admin.firmId))[0]?.number, number);
-      assert.equal(((await access.listPending(admin.firmId))[0] as unknown as Record<string, unknown>).pendingAudit, undefined, 'requests read back never show the outbox');
+      assert.equal((await access.requests.listPending(admin.firmId))[0]?.number, number);
+      assert.equal(((await access.requests.listPending(admin.firmId))[0] as unknown as Record<string, unknown>).pendingAudit, undefined, 'requests read back never show the outbox');
 
       await relay.sweep();
       await relay.sweep();
@@ -314,8 +313,8 @@ describe(`Audit outbox (${usingRealMongo ? 'real MongoDB' : 'in-process stand-in
       const admin = await firstUser();
       const restore = failLogInserts(2);
       try {
-        assert.ok((await access.createService(admin, 'default', 'Pôle social')).ok, 'the service exists though the log refused its entry');
-        assert.ok((await access.updateStructure(admin, 'default', { displayName: 'Cabinet Démo Lyon' })).ok);
+        assert.ok((await access.structures.createService(admin, 'default', 'Pôle social')).ok, 'the service exists though the log refused its entry');
+        assert.ok((await access.structures.updateStructure(admin, 'default', { displayName: 'Cabinet Démo Lyon' })).ok);
       } finally {
         restore();
       }
@@ -336,7 +335,7 @@ describe(`Audit outbox (${usingRealMongo ? 'real MongoDB' : 'in-process stand-in
       // A further structure is a document of its own, inserted with its entry.
       const failing = failLogInserts();
       try {
-        assert.ok((await access.createStructure(admin, { siret: '44306184100047', legalName: 'Cabinet Démo Grenoble' })).ok);
+        assert.ok((await access.structures.createStructure(admin, { siret: '44306184100047', legalName: 'Cabinet Démo Grenoble' })).ok);
       } finally {
         failing();
       }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import type { Db } from 'mongodb';
-import { AccessService } from '../../bot/domain/access/accessService.js';
+import { StaffSessions } from '../../bot/domain/access/staffSessions.js';
 import { decide, requirements } from '../../bot/domain/access/policy.js';
 import type { MembershipStore } from '../../bot/domain/access/ports.js';
 import { MongoAccessRequestStore, MongoMembershipStore, MongoStructureStore } from '../../bot/store/accessRepositories.js';
@@ -34,7 +34,7 @@ describe('the first staff member of a firm, two requests crossing', function () 
       await ensureIndexes(db);
       const memberships = new MongoMembershipStore(db);
       const service = (store: MembershipStore) =>
-        new AccessService({ structures: new MongoStructureStore(db), memberships: store, requests: new MongoAccessRequestStore(db), notifier: { requestDecided: async () => undefined }, now: () => new Date() });
+        new StaffSessions({ structures: new MongoStructureStore(db), memberships: store, now: () => new Date() });
       // The first request: bootstraps the firm with Nina as main manager.
       assert.equal(decide(await service(memberships).contextFor(nina), requirements.read('clientFiles')).allowed, true);
       // The crossing request: its look-ups by id and e-mail ran before that insert (they found nothing),

@@ -17,7 +17,7 @@ const manager: AccessContext = {
 function edgeWith(logLines: string[] = []): TabEdge {
   return {
     auth: { authenticate: async () => ({ ok: true, actor: { firmId: 'firm', userId: 'claire', displayName: 'Claire' } }) },
-    access: { contextFor: async () => manager },
+    access: { sessions: { contextFor: async () => manager } },
     logger: createLogger({ level: 'debug', sink: (line) => logLines.push(line) }),
   };
 }

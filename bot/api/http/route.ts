@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Request, RequestHandler, Response } from 'restify';
 import type { z } from 'zod';
-import type { AccessService } from '../../domain/access/accessService.js';
+import type { StaffSessions } from '../../domain/access/staffSessions.js';
 import { decide, type AccessContext } from '../../domain/access/policy.js';
 import type { Requirement } from '../../domain/access/profiles.js';
 import type { Language } from '../../i18n/index.js';
@@ -19,7 +19,7 @@ import { schemaProblem } from './schemaProblems.js';
  */
 export interface TabEdge {
   auth: Pick<TabAuthenticator, 'authenticate'>;
-  access: Pick<AccessService, 'contextFor'>;
+  access: { sessions: Pick<StaffSessions, 'contextFor'> };
   logger: Logger;
 }
 
@@ -78,7 +78,7 @@ export function tabRoute<Params = undefined, Query = undefined, Body = undefined
 async function answer<Params, Query, Body>(edge: TabEdge, spec: TabRouteSpec<Params, Query, Body>, req: Request, language: Language): Promise<Answer> {
   const auth = await edge.auth.authenticate(req.header('authorization') || undefined);
   if (!auth.ok) return problem(language, `auth.${auth.reason}`);
-  const access = await edge.access.contextFor(auth.actor);
+  const access = await edge.access.sessions.contextFor(auth.actor);
   const decision = decide(access, spec.requirement);
   if (!decision.allowed) return refusal(language, decision);
   const params = parse(spec.params, req.params ?? {});

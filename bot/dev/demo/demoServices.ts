@@ -1,6 +1,6 @@
 import type { Db } from 'mongodb';
 import type { Directory } from '../../domain/directory.js';
-import { AccessService } from '../../domain/access/accessService.js';
+import { createAccessCore } from '../../domain/access/accessUseCases.js';
 import { ClientFileService } from '../../domain/clientFileService.js';
 import { ContactService } from '../../domain/contactService.js';
 import { FirmSettingsService } from '../../domain/firmSettingsService.js';
@@ -61,11 +61,10 @@ export function demoServices(db: Db, directory: Directory, now: () => Date) {
     guestAccepted: async (firmId, contactId, at) => void (await offers.activateWaiting(firmId, contactId, at)),
     guestJoinedTeam: async () => undefined,
   });
-  const access = new AccessService({
+  const access = createAccessCore({
     structures: new MongoStructureStore(db),
     memberships: new MongoMembershipStore(db),
     requests: new MongoAccessRequestStore(db),
-    notifier: { requestDecided: async () => undefined },
     now,
   });
   return {

@@ -43,8 +43,8 @@ export async function seedDemoFirm(db: Db, options: { directory: Directory; tena
 
   await services.firmSettings.settings(demoTenantId);
   // Claire is the firm's first user (main manager); Paul and Inès are attached by her.
-  await services.access.contextFor({ ...actorOf(claire), email: claire.email });
-  for (const colleague of [paul, ines]) await services.access.attach(actorOf(claire), { email: colleague.email, displayName: colleague.displayName });
+  await services.access.sessions.contextFor({ ...actorOf(claire), email: claire.email });
+  for (const colleague of [paul, ines]) await services.access.members.attach(actorOf(claire), { email: colleague.email, displayName: colleague.displayName });
 
   const seeded: SeededFile[] = [];
   for (const [index, demo] of demoFiles.entries()) {
@@ -173,7 +173,7 @@ async function proposeOffers(services: DemoServices, seeded: SeededFile[], tick:
       const offer = (await services.offers.offerOf(demoTenantId, file.demo.offerAwaitingApproval))!;
       const person = file.demo.contacts[0]!;
       const summary = `${offer.name} – ${contactDisplayName(person)} (dossier ${file.demo.code})`;
-      const asked = await services.access.request(
+      const asked = await services.access.requests.request(
         { ...actorOf(paul), email: paul.email },
         { kind: 'paidOffer', offer: { clientFileId: file.id, contactId, offerId: offer.id, summary } },
       );

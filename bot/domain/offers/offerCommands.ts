@@ -1,4 +1,4 @@
-import type { AccessOutcome, AccessRefusal, StaffIdentity } from '../access/accessService.js';
+import type { AccessOutcome, AccessRefusal, StaffIdentity } from '../access/accessUseCases.js';
 import { decide, OtherServiceError, requirements } from '../access/policy.js';
 import type { AccessRequest, AccessRequestKind, ApprovalResult, RequestedOffer } from '../access/ports.js';
 import type { Requirement } from '../access/profiles.js';

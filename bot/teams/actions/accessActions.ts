@@ -4,7 +4,7 @@ import { accessRequestsCard, describeRequest, userProfilesCard } from '../../car
 import type { AccessRequest, ApprovalResult } from '../../domain/access/ports.js';
 import { defaultStructureId } from '../../domain/access/structures.js';
 import { showUsers, structureGate } from './accessStructureActions.js';
-import type { AccessService } from '../../domain/access/accessService.js';
+import type { AccessUseCases } from '../../domain/access/accessUseCases.js';
 import { requirements } from '../../domain/access/policy.js';
 import { applications, isProfile, type Profile } from '../../domain/access/profiles.js';
 import { format } from '../../i18n/index.js';
@@ -26,13 +26,13 @@ const emailData = z.object({ email: z.string().min(3).max(254) }).passthrough();
 export class RequestAccessAction implements CardActionHandler {
   readonly verb = 'access.request';
   readonly requires: Access = 'anyone';
-  constructor(private readonly access: AccessService) {}
+  constructor(private readonly access: AccessUseCases) {}
 
   async handle(_context: TurnContext, session: TurnSession, data: Record<string, unknown>): Promise<CardActionResult> {
     const { kind, application, level, comment } = parseCardData(this.verb, requestData, data);
     if (!session.access.email) return { message: session.t.errors.accessCheckFailed };
     const profile = application && level ? { application, level } : undefined;
-    const outcome = await this.access.request({ ...session.actor, email: session.access.email }, { kind, profile, comment });
+    const outcome = await this.access.requests.request({ ...session.actor, email: session.access.email }, { kind, profile, comment });
     return { message: outcome.ok ? format(session.t.access.requested, { number: outcome.value.number }) : refusalText(session.t, outcome.refusal) };
   }
 }
@@ -46,18 +46,18 @@ function approvalBanner(session: TurnSession, request: AccessRequest, result: Ap
     : { text: format(t.approvedNotApplied, { ...params, reason: t.notApplied[result.reason] }), good: false };
 }
 
-async function requestsCard(access: AccessService, session: TurnSession, banner?: { text: string; good: boolean }) {
-  return accessRequestsCard(session.language, await access.listPending(session.actor.firmId), banner);
+async function requestsCard(access: AccessUseCases, session: TurnSession, banner?: { text: string; good: boolean }) {
+  return accessRequestsCard(session.language, await access.requests.listPending(session.actor.firmId), banner);
 }
 
 export class ApproveRequestAction implements CardActionHandler {
   readonly verb = 'access.approve';
   readonly requires: Access = requirements.change('organisation');
-  constructor(private readonly access: AccessService) {}
+  constructor(private readonly access: AccessUseCases) {}
 
   async handle(_context: TurnContext, session: TurnSession, data: Record<string, unknown>): Promise<CardActionResult> {
     const { number } = parseCardData(this.verb, numberData, data);
-    const outcome = await this.access.approve(session.actor, number);
+    const outcome = await this.access.approvals.approve(session.actor, number);
     const banner = outcome.ok ? approvalBanner(session, outcome.value.request, outcome.value.result) : { text: refusalText(session.t, outcome.refusal), good: false };
     return { card: await requestsCard(this.access, session, banner) };
   }
@@ -66,12 +66,12 @@ export class ApproveRequestAction implements CardActionHandler {
 export class RefuseRequestAction implements CardActionHandler {
   readonly verb = 'access.refuse';
   readonly requires: Access = requirements.change('organisation');
-  constructor(private readonly access: AccessService) {}
+  constructor(private readonly access: AccessUseCases) {}
 
   async handle(_context: TurnContext, session: TurnSession, data: Record<string, unknown>): Promise<CardActionResult> {
     const { number } = parseCardData(this.verb, numberData, data);
     const reason = typeof data[`reason${number}`] === 'string' ? String(data[`reason${number}`]) : undefined;
-    const outcome = await this.access.refuse(session.actor, number, reason);
+    const outcome = await this.access.approvals.refuse(session.actor, number, reason);
     const banner = outcome.ok ? { text: format(session.t.access.refused, { number }), good: true } : { text: refusalText(session.t, outcome.refusal), good: false };
     return { card: await requestsCard(this.access, session, banner) };
   }
@@ -83,7 +83,7 @@ const structureOf = (data: Record<string, unknown>) => (typeof data.structureId 
 export class ShowUsersAction implements CardActionHandler {
   readonly verb = 'access.users';
   readonly requires: Access = 'anyone';
-  constructor(private readonly access: AccessService) {}
+  constructor(private readonly access: AccessUseCases) {}
 
   async handle(_context: TurnContext, session: TurnSession, data: Record<string, unknown>): Promise<CardActionResult> {
     return showUsers(this.access, session, structureOf(data ?? {}));
@@ -93,13 +93,13 @@ export class ShowUsersAction implements CardActionHandler {
 export class OpenProfilesAction implements CardActionHandler {
   readonly verb = 'access.openProfiles';
   readonly requires: Access = 'anyone';
-  constructor(private readonly access: AccessService) {}
+  constructor(private readonly access: AccessUseCases) {}
 
   async handle(_context: TurnContext, session: TurnSession, data: Record<string, unknown>): Promise<CardActionResult> {
     const { email } = parseCardData(this.verb, emailData, data);
     const gate = await structureGate(this.access, session, structureOf(data), requirements.change('organisation'));
     if (!gate.ok) return gate.result;
-    const member = (await this.access.listMembers(session.actor.firmId, gate.structure.id)).find((candidate) => candidate.email === email);
+    const member = (await this.access.members.listMembers(session.actor.firmId, gate.structure.id)).find((candidate) => candidate.email === email);
     return member ? { card: userProfilesCard(session.language, member) } : { message: session.t.access.refusals.targetNotAttached };
   }
 }
@@ -108,7 +108,7 @@ export class OpenProfilesAction implements CardActionHandler {
 export class SaveProfilesAction implements CardActionHandler {
   readonly verb = 'access.saveProfiles';
   readonly requires: Access = 'anyone';
-  constructor(private readonly access: AccessService) {}
+  constructor(private readonly access: AccessUseCases) {}
 
   async handle(_context: TurnContext, session: TurnSession, data: Record<string, unknown>): Promise<CardActionResult> {
     const { email } = parseCardData(this.verb, emailData, data);
@@ -122,7 +122,7 @@ export class SaveProfilesAction implements CardActionHandler {
       if (!isProfile(profile)) return { message: session.t.errors.staleCard };
       profiles.push(profile);
     }
-    const outcome = await this.access.replaceProfiles({ ...session.actor, email: session.access.email }, email, profiles, gate.structure.id);
+    const outcome = await this.access.members.replaceProfiles({ ...session.actor, email: session.access.email }, email, profiles, gate.structure.id);
     const banner = outcome.ok
       ? { text: format(session.t.access.profilesSaved, { name: outcome.value.displayName }), good: true }
       : { text: refusalText(session.t, outcome.refusal, outcome.about), good: false };
@@ -133,15 +133,15 @@ export class SaveProfilesAction implements CardActionHandler {
 export class DetachUserAction implements CardActionHandler {
   readonly verb = 'access.detach';
   readonly requires: Access = 'anyone';
-  constructor(private readonly access: AccessService) {}
+  constructor(private readonly access: AccessUseCases) {}
 
   async handle(_context: TurnContext, session: TurnSession, data: Record<string, unknown>): Promise<CardActionResult> {
     const { email, index } = parseCardData(this.verb, emailData, data) as { email: string; index?: unknown };
     const gate = await structureGate(this.access, session, structureOf(data), requirements.change('organisation'));
     if (!gate.ok) return gate.result;
     const comment = typeof data[`comment${String(index)}`] === 'string' ? String(data[`comment${String(index)}`]) : undefined;
-    const member = (await this.access.listMembers(session.actor.firmId, gate.structure.id)).find((candidate) => candidate.email === email);
-    const outcome = await this.access.detach({ ...session.actor, email: session.access.email }, email, comment, gate.structure.id);
+    const member = (await this.access.members.listMembers(session.actor.firmId, gate.structure.id)).find((candidate) => candidate.email === email);
+    const outcome = await this.access.members.detach({ ...session.actor, email: session.access.email }, email, comment, gate.structure.id);
     const banner = outcome.ok
       ? { text: format(session.t.access.detached, { name: member?.displayName ?? email }), good: true }
       : { text: refusalText(session.t, outcome.refusal, outcome.about), good: false };

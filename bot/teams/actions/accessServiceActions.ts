@@ -2,7 +2,7 @@ import type { TurnContext } from 'botbuilder';
 import { z } from 'zod';
 import { clientFileServiceCard, noServiceChoice } from '../../cards/accessViews.js';
 import { clientFileDetailsCard } from '../../cards/views.js';
-import type { AccessService } from '../../domain/access/accessService.js';
+import type { AccessUseCases } from '../../domain/access/accessUseCases.js';
 import { requirements, visibleServiceIds } from '../../domain/access/policy.js';
 import { format } from '../../i18n/index.js';
 import { refusalText } from '../accessText.js';
@@ -17,14 +17,14 @@ const setServiceData = clientFileRef.extend({ serviceId: z.string().min(1).max(6
 export class OpenClientFileServiceAction implements CardActionHandler {
   readonly verb = 'clientFile.openService';
   readonly requires: Access = requirements.change('clientFiles');
-  constructor(private readonly services: TeamsServices, private readonly access: AccessService) {}
+  constructor(private readonly services: TeamsServices, private readonly access: AccessUseCases) {}
 
   async handle(_context: TurnContext, session: TurnSession, data: Record<string, unknown>): Promise<CardActionResult> {
     const { clientFileId } = parseCardData(this.verb, clientFileRef, data);
     // A file of another service than the user's is refused here (OtherServiceError), as everywhere.
     const details = await this.services.clientFiles.details(session.actor.firmId, clientFileId, visibleServiceIds(session.access));
     if (!details) return { message: session.t.clientFile.gone };
-    const structure = await this.access.findStructure(session.actor.firmId);
+    const structure = await this.access.structures.findStructure(session.actor.firmId);
     return { card: clientFileServiceCard(session.language, details.file, structure?.services ?? []) };
   }
 }
@@ -32,7 +32,7 @@ export class OpenClientFileServiceAction implements CardActionHandler {
 export class SetClientFileServiceAction implements CardActionHandler {
   readonly verb = 'clientFile.setService';
   readonly requires: Access = requirements.change('clientFiles');
-  constructor(private readonly services: TeamsServices, private readonly access: AccessService) {}
+  constructor(private readonly services: TeamsServices, private readonly access: AccessUseCases) {}
 
   async handle(_context: TurnContext, session: TurnSession, data: Record<string, unknown>): Promise<CardActionResult> {
     const { t, actor, language } = session;
@@ -42,10 +42,10 @@ export class SetClientFileServiceAction implements CardActionHandler {
     if (!details) return { message: t.clientFile.gone };
     let chosen: { id: string; name: string } | null = null;
     if (serviceId !== noServiceChoice) {
-      const service = await this.access.activeService(actor.firmId, serviceId);
+      const service = await this.access.structures.activeService(actor.firmId, serviceId);
       // Keeping a service deactivated since is no change; choosing one anew needs it active.
       if (!service.ok && !(service.refusal === 'serviceInactive' && details.file.serviceId === serviceId)) {
-        const structure = await this.access.findStructure(actor.firmId);
+        const structure = await this.access.structures.findStructure(actor.firmId);
         return { card: clientFileServiceCard(language, details.file, structure?.services ?? [], refusalText(t, service.refusal)) };
       }
       chosen = { id: serviceId, name: service.ok ? service.value.name : '' };

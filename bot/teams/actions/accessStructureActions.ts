@@ -1,7 +1,7 @@
 import type { TurnContext } from 'botbuilder';
 import { z } from 'zod';
 import { accessRefusedCard, memberServicesCard, staffUsersCard, structureCard, structureConfirmCard, structureServicesCard, structureTitle } from '../../cards/accessViews.js';
-import type { AccessService } from '../../domain/access/accessService.js';
+import type { AccessUseCases } from '../../domain/access/accessUseCases.js';
 import { decide, requirements, type AccessContext } from '../../domain/access/policy.js';
 import type { Requirement } from '../../domain/access/profiles.js';
 import { defaultStructureId, type Structure } from '../../domain/access/structures.js';
@@ -19,14 +19,14 @@ type Gate = { ok: true; structure: Structure; access: AccessContext; canEdit: bo
  * the policy decides on the user's membership in that structure (for the default structure, the one
  * the session already holds). Handlers using it declare `requires: 'anyone'` for that reason.
  */
-export async function structureGate(access: AccessService, session: TurnSession, structureId: string | undefined, requirement: Requirement): Promise<Gate> {
+export async function structureGate(access: AccessUseCases, session: TurnSession, structureId: string | undefined, requirement: Requirement): Promise<Gate> {
   const id = structureId || defaultStructureId;
   let found: { structure: Structure; access: AccessContext } | null;
   if (id === defaultStructureId) {
-    const structure = await access.findStructure(session.actor.firmId, defaultStructureId);
+    const structure = await access.structures.findStructure(session.actor.firmId, defaultStructureId);
     found = structure ? { structure, access: session.access } : null;
   } else {
-    found = await access.structureAccess({ ...session.actor, email: session.access.email }, id);
+    found = await access.sessions.structureAccess({ ...session.actor, email: session.access.email }, id);
   }
   if (!found) return { ok: false, result: { message: session.t.access.refusals.structureNotFound } };
   const decision = decide(found.access, requirement);
@@ -61,30 +61,30 @@ function ticked(value: string | undefined): string[] {
   return (value ?? '').split(',').map((id) => id.trim()).filter(Boolean);
 }
 
-async function showStructure(access: AccessService, session: TurnSession, structureId: string | undefined, banner?: Banner): Promise<CardActionResult> {
+async function showStructure(access: AccessUseCases, session: TurnSession, structureId: string | undefined, banner?: Banner): Promise<CardActionResult> {
   const gate = await structureGate(access, session, structureId, requirements.read('organisation'));
   if (!gate.ok) return gate.result;
   return { card: structureCard(session.language, gate.structure, { canEdit: gate.canEdit, banner }) };
 }
 
-async function showServices(access: AccessService, session: TurnSession, structureId: string | undefined, banner?: Banner): Promise<CardActionResult> {
+async function showServices(access: AccessUseCases, session: TurnSession, structureId: string | undefined, banner?: Banner): Promise<CardActionResult> {
   const gate = await structureGate(access, session, structureId, requirements.read('organisation'));
   if (!gate.ok) return gate.result;
   return { card: structureServicesCard(session.language, gate.structure, { canEdit: gate.canEdit, banner }) };
 }
 
 /** The users of a structure (the default one unless told), with their services. */
-export async function showUsers(access: AccessService, session: TurnSession, structureId: string | undefined, banner?: Banner): Promise<CardActionResult> {
+export async function showUsers(access: AccessUseCases, session: TurnSession, structureId: string | undefined, banner?: Banner): Promise<CardActionResult> {
   const gate = await structureGate(access, session, structureId, requirements.read('organisation'));
   if (!gate.ok) return gate.result;
   const firmId = session.actor.firmId;
-  return { card: staffUsersCard(session.language, await access.listMembers(firmId, gate.structure.id), gate.structure.mainManagerEmail, banner, gate.structure) };
+  return { card: staffUsersCard(session.language, await access.members.listMembers(firmId, gate.structure.id), gate.structure.mainManagerEmail, banner, gate.structure) };
 }
 
 export class ShowStructureAction implements CardActionHandler {
   readonly verb = 'structure.show';
   readonly requires: Access = 'anyone';
-  constructor(private readonly access: AccessService) {}
+  constructor(private readonly access: AccessUseCases) {}
 
   async handle(_context: TurnContext, session: TurnSession, data: Record<string, unknown>): Promise<CardActionResult> {
     const { structureId, kept } = parseCardData(this.verb, structureRef, data) as { structureId?: string; kept?: unknown };
@@ -96,15 +96,15 @@ export class ShowStructureAction implements CardActionHandler {
 export class SaveStructureAction implements CardActionHandler {
   readonly verb = 'structure.save';
   readonly requires: Access = 'anyone';
-  constructor(private readonly access: AccessService) {}
+  constructor(private readonly access: AccessUseCases) {}
 
   async handle(_context: TurnContext, session: TurnSession, data: Record<string, unknown>): Promise<CardActionResult> {
     const { structureId, version, ...input } = parseCardData(this.verb, structureSave, data);
     const id = structureId || defaultStructureId;
     const fields = Object.fromEntries(Object.entries(input).filter(([key]) => key in data));
-    const outcome = await this.access.updateStructure({ ...session.actor, email: session.access.email }, id, fields, version);
+    const outcome = await this.access.structures.updateStructure({ ...session.actor, email: session.access.email }, id, fields, version);
     if (outcome.ok) return { card: structureCard(session.language, outcome.value, { canEdit: true, banner: { text: session.t.access.structureSaved, good: true } }) };
-    const structure = await this.access.findStructure(session.actor.firmId, id);
+    const structure = await this.access.structures.findStructure(session.actor.firmId, id);
     if (!structure || outcome.refusal === 'notAdministrator' || outcome.refusal === 'structureNotFound') return { message: refusalText(session.t, outcome.refusal, outcome.about) };
     // What was typed stays in the form, with each problem next to its field.
     const values = Object.fromEntries(Object.entries(fields).map(([key, value]) => [key, typeof value === 'string' ? value : undefined]));
@@ -117,7 +117,7 @@ export class SaveStructureAction implements CardActionHandler {
 export class ConfirmDeactivateStructureAction implements CardActionHandler {
   readonly verb = 'structure.confirmDeactivate';
   readonly requires: Access = 'anyone';
-  constructor(private readonly access: AccessService) {}
+  constructor(private readonly access: AccessUseCases) {}
 
   async handle(_context: TurnContext, session: TurnSession, data: Record<string, unknown>): Promise<CardActionResult> {
     const { structureId } = parseCardData(this.verb, structureRef, data);
@@ -128,8 +128,8 @@ export class ConfirmDeactivateStructureAction implements CardActionHandler {
 }
 
 /** Deactivates (confirmed) or reactivates a structure; the structure card comes back with what happened. */
-async function setStructureActive(access: AccessService, session: TurnSession, structureId: string | undefined, active: boolean, confirmed: boolean): Promise<CardActionResult> {
-  const outcome = await access.setStructureActive({ ...session.actor, email: session.access.email }, structureId || defaultStructureId, active, confirmed);
+async function setStructureActive(access: AccessUseCases, session: TurnSession, structureId: string | undefined, active: boolean, confirmed: boolean): Promise<CardActionResult> {
+  const outcome = await access.structures.setStructureActive({ ...session.actor, email: session.access.email }, structureId || defaultStructureId, active, confirmed);
   if (!outcome.ok) return { message: refusalText(session.t, outcome.refusal, outcome.about) };
   const text = active ? session.t.access.structureReactivated : session.t.access.structureDeactivated;
   return { card: structureCard(session.language, outcome.value, { canEdit: true, banner: { text: format(text, { name: structureTitle(session.language, outcome.value) }), good: true } }) };
@@ -139,7 +139,7 @@ async function setStructureActive(access: AccessService, session: TurnSession, s
 export class DeactivateStructureAction implements CardActionHandler {
   readonly verb = 'structure.deactivate';
   readonly requires: Access = 'anyone';
-  constructor(private readonly access: AccessService) {}
+  constructor(private readonly access: AccessUseCases) {}
 
   async handle(_context: TurnContext, session: TurnSession, data: Record<string, unknown>): Promise<CardActionResult> {
     const { structureId, confirm } = parseCardData(this.verb, structureRef, data) as { structureId?: string; confirm?: unknown };
@@ -150,7 +150,7 @@ export class DeactivateStructureAction implements CardActionHandler {
 export class ActivateStructureAction implements CardActionHandler {
   readonly verb = 'structure.activate';
   readonly requires: Access = 'anyone';
-  constructor(private readonly access: AccessService) {}
+  constructor(private readonly access: AccessUseCases) {}
 
   async handle(_context: TurnContext, session: TurnSession, data: Record<string, unknown>): Promise<CardActionResult> {
     const { structureId } = parseCardData(this.verb, structureRef, data);
@@ -161,7 +161,7 @@ export class ActivateStructureAction implements CardActionHandler {
 export class ShowServicesAction implements CardActionHandler {
   readonly verb = 'structure.services';
   readonly requires: Access = 'anyone';
-  constructor(private readonly access: AccessService) {}
+  constructor(private readonly access: AccessUseCases) {}
 
   async handle(_context: TurnContext, session: TurnSession, data: Record<string, unknown>): Promise<CardActionResult> {
     const { structureId } = parseCardData(this.verb, structureRef, data);
@@ -171,7 +171,7 @@ export class ShowServicesAction implements CardActionHandler {
 
 /** The services card again, with what the change did or why it was refused. */
 function servicesAfter(
-  access: AccessService,
+  access: AccessUseCases,
   session: TurnSession,
   structureId: string | undefined,
   outcome: { ok: true; value: { name: string } } | { ok: false; refusal: Parameters<typeof refusalText>[1] },
@@ -184,11 +184,11 @@ function servicesAfter(
 export class CreateServiceAction implements CardActionHandler {
   readonly verb = 'service.create';
   readonly requires: Access = 'anyone';
-  constructor(private readonly access: AccessService) {}
+  constructor(private readonly access: AccessUseCases) {}
 
   async handle(_context: TurnContext, session: TurnSession, data: Record<string, unknown>): Promise<CardActionResult> {
     const { structureId, newServiceName } = parseCardData(this.verb, structureRef, data) as { structureId?: string; newServiceName?: unknown };
-    const outcome = await this.access.createService({ ...session.actor, email: session.access.email }, structureId || defaultStructureId, typeof newServiceName === 'string' ? newServiceName : undefined);
+    const outcome = await this.access.structures.createService({ ...session.actor, email: session.access.email }, structureId || defaultStructureId, typeof newServiceName === 'string' ? newServiceName : undefined);
     return servicesAfter(this.access, session, structureId, outcome, session.t.access.serviceCreated);
   }
 }
@@ -196,12 +196,12 @@ export class CreateServiceAction implements CardActionHandler {
 export class RenameServiceAction implements CardActionHandler {
   readonly verb = 'service.rename';
   readonly requires: Access = 'anyone';
-  constructor(private readonly access: AccessService) {}
+  constructor(private readonly access: AccessUseCases) {}
 
   async handle(_context: TurnContext, session: TurnSession, data: Record<string, unknown>): Promise<CardActionResult> {
     const { structureId, serviceId, index } = parseCardData(this.verb, serviceRef, data) as { structureId?: string; serviceId: string; index?: unknown };
     const name = data[`name${String(index)}`];
-    const outcome = await this.access.renameService({ ...session.actor, email: session.access.email }, structureId || defaultStructureId, serviceId, typeof name === 'string' ? name : undefined);
+    const outcome = await this.access.structures.renameService({ ...session.actor, email: session.access.email }, structureId || defaultStructureId, serviceId, typeof name === 'string' ? name : undefined);
     return servicesAfter(this.access, session, structureId, outcome, session.t.access.serviceRenamed);
   }
 }
@@ -209,26 +209,26 @@ export class RenameServiceAction implements CardActionHandler {
 export class SetServiceActiveAction implements CardActionHandler {
   readonly verb = 'service.setActive';
   readonly requires: Access = 'anyone';
-  constructor(private readonly access: AccessService) {}
+  constructor(private readonly access: AccessUseCases) {}
 
   async handle(_context: TurnContext, session: TurnSession, data: Record<string, unknown>): Promise<CardActionResult> {
     const { structureId, serviceId, active } = parseCardData(this.verb, serviceRef.extend({ active: z.boolean() }), data);
-    const outcome = await this.access.setServiceActive({ ...session.actor, email: session.access.email }, structureId || defaultStructureId, serviceId, active);
+    const outcome = await this.access.structures.setServiceActive({ ...session.actor, email: session.access.email }, structureId || defaultStructureId, serviceId, active);
     return servicesAfter(this.access, session, structureId, outcome, active ? session.t.access.serviceReactivated : session.t.access.serviceDeactivated);
   }
 }
 
-async function memberCard(access: AccessService, session: TurnSession, structureId: string | undefined, email: string, banner?: Banner): Promise<CardActionResult> {
+async function memberCard(access: AccessUseCases, session: TurnSession, structureId: string | undefined, email: string, banner?: Banner): Promise<CardActionResult> {
   const gate = await structureGate(access, session, structureId, requirements.change('organisation'));
   if (!gate.ok) return gate.result;
-  const member = (await access.listMembers(session.actor.firmId, gate.structure.id)).find((candidate) => candidate.email === email && candidate.status === 'attached');
+  const member = (await access.members.listMembers(session.actor.firmId, gate.structure.id)).find((candidate) => candidate.email === email && candidate.status === 'attached');
   return member ? { card: memberServicesCard(session.language, gate.structure, member, banner) } : { message: session.t.access.refusals.targetNotAttached };
 }
 
 export class OpenMemberServicesAction implements CardActionHandler {
   readonly verb = 'access.openServices';
   readonly requires: Access = 'anyone';
-  constructor(private readonly access: AccessService) {}
+  constructor(private readonly access: AccessUseCases) {}
 
   async handle(_context: TurnContext, session: TurnSession, data: Record<string, unknown>): Promise<CardActionResult> {
     const { structureId, email } = parseCardData(this.verb, memberRef, data);
@@ -240,13 +240,13 @@ export class OpenMemberServicesAction implements CardActionHandler {
 export class SetMemberServicesAction implements CardActionHandler {
   readonly verb = 'access.setServices';
   readonly requires: Access = 'anyone';
-  constructor(private readonly access: AccessService) {}
+  constructor(private readonly access: AccessUseCases) {}
 
   async handle(_context: TurnContext, session: TurnSession, data: Record<string, unknown>): Promise<CardActionResult> {
     const { structureId, email, scope, services } = parseCardData(this.verb, servicesChoice, data);
     const chosen = scope === 'whole' ? [] : ticked(services);
     if (scope !== 'whole' && chosen.length === 0) return memberCard(this.access, session, structureId, email, { text: session.t.access.noServiceChosen, good: false });
-    const outcome = await this.access.setServices({ ...session.actor, email: session.access.email }, email, chosen, structureId || defaultStructureId);
+    const outcome = await this.access.members.setServices({ ...session.actor, email: session.access.email }, email, chosen, structureId || defaultStructureId);
     const banner = outcome.ok ? { text: format(session.t.access.servicesSaved, { name: outcome.value.displayName }), good: true } : { text: refusalText(session.t, outcome.refusal, outcome.about), good: false };
     return outcome.ok ? showUsers(this.access, session, structureId, banner) : memberCard(this.access, session, structureId, email, banner);
   }
@@ -256,14 +256,14 @@ export class SetMemberServicesAction implements CardActionHandler {
 export class DetachMemberServicesAction implements CardActionHandler {
   readonly verb = 'access.detachServices';
   readonly requires: Access = 'anyone';
-  constructor(private readonly access: AccessService) {}
+  constructor(private readonly access: AccessUseCases) {}
 
   async handle(_context: TurnContext, session: TurnSession, data: Record<string, unknown>): Promise<CardActionResult> {
     const { structureId, email, leave, comment } = parseCardData(this.verb, servicesChoice, data);
-    const current = (await this.access.listMembers(session.actor.firmId, structureId || defaultStructureId)).find((candidate) => candidate.email === email);
+    const current = (await this.access.members.listMembers(session.actor.firmId, structureId || defaultStructureId)).find((candidate) => candidate.email === email);
     const leaving = ticked(leave);
     if (leaving.length === 0) return memberCard(this.access, session, structureId, email, { text: session.t.access.noServiceChosen, good: false });
-    const outcome = await this.access.detachFromServices({ ...session.actor, email: session.access.email }, email, leaving, comment, structureId || defaultStructureId);
+    const outcome = await this.access.members.detachFromServices({ ...session.actor, email: session.access.email }, email, leaving, comment, structureId || defaultStructureId);
     const banner = outcome.ok
       ? { text: format(session.t.access.detachedFromServices, { name: current?.displayName ?? email }), good: true }
       : { text: refusalText(session.t, outcome.refusal, outcome.about), good: false };

@@ -4,7 +4,7 @@ import { legacyAccessesCard, offerProposalCard } from '../../cards/offerViews.js
 import { stampOf } from '../../domain/actor.js';
 import { requirements } from '../../domain/access/policy.js';
 import { describeRequest } from '../../cards/accessViews.js';
-import type { AccessService } from '../../domain/access/accessService.js';
+import type { AccessUseCases } from '../../domain/access/accessUseCases.js';
 import { contactDisplayName } from '../../domain/contact.js';
 import type { LegacyAccessService } from '../../domain/offers/legacy.js';
 import type { OfferCommands, OfferGateOutcome } from '../../domain/offers/offerCommands.js';
@@ -32,7 +32,7 @@ export interface OfferTeamsServices {
   /** Propose, change, end: the offers profile, the file's service and the paid-offer rule are checked there. */
   commands: OfferCommands;
   cards: OfferCards;
-  access: AccessService;
+  access: AccessUseCases;
   legacy: LegacyAccessService;
 }
 

@@ -1,6 +1,6 @@
 import type { TurnContext } from 'botbuilder';
 import { accessRequestsCard, myRightsCard, structureTitle } from '../../cards/accessViews.js';
-import type { AccessService, HandoverScope } from '../../domain/access/accessService.js';
+import type { AccessUseCases, HandoverScope } from '../../domain/access/accessUseCases.js';
 import { defaultStructureId, findStructure } from '../../domain/access/structures.js';
 import { showUsers, structureGate } from '../actions/accessStructureActions.js';
 import { requirements } from '../../domain/access/policy.js';
@@ -18,11 +18,11 @@ export class MyRightsCommand implements BotCommand {
   readonly requires: Access = 'anyone';
   readonly match = keywordMatcher([/mes\s+droits/, /my\s+rights/, /mes\s+profils/], { takesArguments: false });
 
-  constructor(private readonly access: AccessService) {}
+  constructor(private readonly access: AccessUseCases) {}
 
   async handle(context: TurnContext, session: TurnSession): Promise<void> {
-    const pending = this.access.isAdministrator(session.access) ? await this.access.countPending(session.actor.firmId) : null;
-    const services = session.access.membership?.services.length ? (await this.access.findStructure(session.actor.firmId))?.services : undefined;
+    const pending = this.access.sessions.isAdministrator(session.access) ? await this.access.requests.countPending(session.actor.firmId) : null;
+    const services = session.access.membership?.services.length ? (await this.access.structures.findStructure(session.actor.firmId))?.services : undefined;
     await replyWithCard(context, myRightsCard(session.language, session.access.membership, session.access.role, pending, services));
   }
 }
@@ -41,7 +41,7 @@ export class RequestAccessCommand implements BotCommand {
   readonly requires: Access = 'anyone';
   readonly match = keywordMatcher([/demander/, /request/], { takesArguments: true });
 
-  constructor(private readonly access: AccessService) {}
+  constructor(private readonly access: AccessUseCases) {}
 
   async handle(context: TurnContext, session: TurnSession, args: string): Promise<void> {
     const { t, actor } = session;
@@ -63,7 +63,7 @@ export class RequestAccessCommand implements BotCommand {
     } else {
       return replyWithText(context, t.access.profileUsage);
     }
-    const outcome = await this.access.request({ ...actor, email: session.access.email }, input);
+    const outcome = await this.access.requests.request({ ...actor, email: session.access.email }, input);
     await replyWithText(context, outcome.ok ? format(t.access.requested, { number: outcome.value.number }) : refusalText(t, outcome.refusal, outcome.about));
   }
 }
@@ -73,10 +73,10 @@ export class RequestsCommand implements BotCommand {
   readonly requires: Access = requirements.change('organisation');
   readonly match = keywordMatcher([/demandes/, /requests/], { takesArguments: false });
 
-  constructor(private readonly access: AccessService) {}
+  constructor(private readonly access: AccessUseCases) {}
 
   async handle(context: TurnContext, session: TurnSession): Promise<void> {
-    await replyWithCard(context, accessRequestsCard(session.language, await this.access.listPending(session.actor.firmId)));
+    await replyWithCard(context, accessRequestsCard(session.language, await this.access.requests.listPending(session.actor.firmId)));
   }
 }
 
@@ -85,7 +85,7 @@ export class UsersCommand implements BotCommand {
   readonly requires: Access = requirements.read('organisation');
   readonly match = keywordMatcher([/utilisateurs/, /users/], { takesArguments: false });
 
-  constructor(private readonly access: AccessService) {}
+  constructor(private readonly access: AccessUseCases) {}
 
   async handle(context: TurnContext, session: TurnSession): Promise<void> {
     const shown = await showUsers(this.access, session, defaultStructureId);
@@ -99,11 +99,11 @@ export class UsersCommand implements BotCommand {
  */
 export class AttachCommand implements BotCommand {
   readonly name = 'attach';
-  // The structure named decides (checked by AccessService); the default one is checked here as before.
+  // The structure named decides (checked by AccessUseCases); the default one is checked here as before.
   readonly requires: Access = 'anyone';
   readonly match = keywordMatcher([/rattacher/, /attach/], { takesArguments: true });
 
-  constructor(private readonly access: AccessService) {}
+  constructor(private readonly access: AccessUseCases) {}
 
   async handle(context: TurnContext, session: TurnSession, args: string): Promise<void> {
     const { t, actor, language } = session;
@@ -111,7 +111,7 @@ export class AttachCommand implements BotCommand {
     if (!args || !parsed) return replyWithText(context, t.access.attachFullUsage);
     let structureId = defaultStructureId;
     if (parsed[3]) {
-      const named = findStructure(await this.access.listStructures(actor.firmId), parsed[3]);
+      const named = findStructure(await this.access.structures.listStructures(actor.firmId), parsed[3]);
       if (!named) return replyWithText(context, t.access.refusals.structureNotFound);
       structureId = named.id;
     }
@@ -120,9 +120,9 @@ export class AttachCommand implements BotCommand {
       if (!gate.ok) return 'card' in gate.result ? replyWithCard(context, gate.result.card) : replyWithText(context, gate.result.message);
     }
     const services = parsed[2] ? parsed[2].split(/[;,]/).map((name) => name.trim()).filter(Boolean) : [];
-    const outcome = await this.access.attach({ ...actor, email: session.access.email }, { email: parsed[1]!, services, structureId });
+    const outcome = await this.access.members.attach({ ...actor, email: session.access.email }, { email: parsed[1]!, services, structureId });
     if (!outcome.ok) return replyWithText(context, `${refusalText(t, outcome.refusal, outcome.about)} ${t.access.attachFullUsage}`);
-    const structure = await this.access.findStructure(actor.firmId, structureId);
+    const structure = await this.access.structures.findStructure(actor.firmId, structureId);
     const names = new Map((structure?.services ?? []).map((service) => [service.id, service.name]));
     const text =
       structureId !== defaultStructureId
@@ -142,11 +142,11 @@ export class AttachCommand implements BotCommand {
  */
 export class TransferMainManagerCommand implements BotCommand {
   readonly name = 'transferMainManager';
-  // A main manager of another structure only is not attached to the default one: AccessService checks.
+  // A main manager of another structure only is not attached to the default one: AccessUseCases checks.
   readonly requires: Access = 'anyone';
   readonly match = keywordMatcher([/transf[ée]rer\s+gestionnaire/, /transfer\s+manager/], { takesArguments: true });
 
-  constructor(private readonly access: AccessService) {}
+  constructor(private readonly access: AccessUseCases) {}
 
   async handle(context: TurnContext, session: TurnSession, args: string): Promise<void> {
     const { t, actor, language } = session;
@@ -155,7 +155,7 @@ export class TransferMainManagerCommand implements BotCommand {
     let scope: HandoverScope = { structureIds: [defaultStructureId] };
     if (parsed[2]) scope = 'all';
     else if (parsed[3]) {
-      const all = await this.access.listStructures(actor.firmId);
+      const all = await this.access.structures.listStructures(actor.firmId);
       const ids: string[] = [];
       for (const name of parsed[3].split(/[;,]/).map((part) => part.trim()).filter(Boolean)) {
         const named = findStructure(all, name);
@@ -164,7 +164,7 @@ export class TransferMainManagerCommand implements BotCommand {
       }
       scope = { structureIds: ids };
     }
-    const outcome = await this.access.transferMainManager({ ...actor, email: session.access.email }, parsed[1]!, scope);
+    const outcome = await this.access.members.transferMainManager({ ...actor, email: session.access.email }, parsed[1]!, scope);
     if (!outcome.ok) return replyWithText(context, refusalText(t, outcome.refusal, scope === 'all' || scope.structureIds.length > 1 || scope.structureIds[0] !== defaultStructureId ? outcome.about : undefined));
     const email = parsed[1]!.toLowerCase();
     const { transferred, lost } = outcome.value;

@@ -1,6 +1,6 @@
 import type { TurnContext } from 'botbuilder';
 import { structureConfirmCard, structureCard, structureServicesCard, structuresCard, structureTitle } from '../../cards/accessViews.js';
-import type { AccessService } from '../../domain/access/accessService.js';
+import type { AccessUseCases } from '../../domain/access/accessUseCases.js';
 import { requirements, visibleServiceIds } from '../../domain/access/policy.js';
 import { defaultStructureId, findStructure } from '../../domain/access/structures.js';
 import { checkClientFileCode, normaliseForSearch } from '../../domain/fieldRules.js';
@@ -13,9 +13,9 @@ import type { TeamsServices } from '../services.js';
 import type { TurnSession } from '../session.js';
 
 /** The structure a person named (its name, legal name or SIRET), or the default one when they named none. */
-async function namedStructure(access: AccessService, session: TurnSession, reference: string): Promise<string | undefined> {
+async function namedStructure(access: AccessUseCases, session: TurnSession, reference: string): Promise<string | undefined> {
   if (!reference.trim()) return defaultStructureId;
-  return findStructure(await access.listStructures(session.actor.firmId), reference)?.id;
+  return findStructure(await access.structures.listStructures(session.actor.firmId), reference)?.id;
 }
 
 /** "structures": every structure of the firm, with the reader's role in each. */
@@ -25,20 +25,20 @@ export class StructuresCommand implements BotCommand {
   readonly requires: Access = 'anyone';
   readonly match = keywordMatcher([/structures/], { takesArguments: false });
 
-  constructor(private readonly access: AccessService) {}
+  constructor(private readonly access: AccessUseCases) {}
 
   async handle(context: TurnContext, session: TurnSession): Promise<void> {
     const { actor, t } = session;
-    const mine = session.access.email ? await this.access.structuresOf(actor.firmId, session.access.email) : [];
+    const mine = session.access.email ? await this.access.members.structuresOf(actor.firmId, session.access.email) : [];
     if (mine.length === 0) return replyWithText(context, t.access.refusedNotAttached);
-    const all = await this.access.listStructures(actor.firmId);
+    const all = await this.access.structures.listStructures(actor.firmId);
     const rows = all.map((structure) => ({ structure, role: mine.find((entry) => entry.structure.id === structure.id)?.role ?? null }));
     await replyWithCard(context, structuresCard(session.language, rows));
   }
 }
 
 /** The structure a command names (or the user's), for someone with « Organisation – consultation »; otherwise replies why and gives null. */
-async function readableStructure(context: TurnContext, access: AccessService, session: TurnSession, args: string) {
+async function readableStructure(context: TurnContext, access: AccessUseCases, session: TurnSession, args: string) {
   const structureId = await namedStructure(access, session, args);
   if (!structureId) {
     await replyWithText(context, session.t.access.refusals.structureNotFound);
@@ -56,7 +56,7 @@ export class StructureCommand implements BotCommand {
   readonly requires: Access = 'anyone';
   readonly match = keywordMatcher([/structure/], { takesArguments: true });
 
-  constructor(private readonly access: AccessService) {}
+  constructor(private readonly access: AccessUseCases) {}
 
   async handle(context: TurnContext, session: TurnSession, args: string): Promise<void> {
     const gate = await readableStructure(context, this.access, session, args);
@@ -71,13 +71,13 @@ export class CreateStructureCommand implements BotCommand {
   readonly requires: Access = requirements.change('organisation');
   readonly match = keywordMatcher([/nouvelle\s+structure/, /new\s+structure/], { takesArguments: true });
 
-  constructor(private readonly access: AccessService) {}
+  constructor(private readonly access: AccessUseCases) {}
 
   async handle(context: TurnContext, session: TurnSession, args: string): Promise<void> {
     const { t } = session;
     const parsed = /^([\d\s]{14,20}?)\s+(\D.*)$/.exec(args.trim());
     if (!parsed) return replyWithText(context, t.access.structuresHint);
-    const outcome = await this.access.createStructure({ ...session.actor, email: session.access.email }, { siret: parsed[1]!.replace(/\s/g, ''), legalName: parsed[2] });
+    const outcome = await this.access.structures.createStructure({ ...session.actor, email: session.access.email }, { siret: parsed[1]!.replace(/\s/g, ''), legalName: parsed[2] });
     if (!outcome.ok) return replyWithText(context, `${refusalText(t, outcome.refusal, outcome.about)} ${t.access.structuresHint}`);
     const banner = { text: format(t.access.structureCreated, { name: structureTitle(session.language, outcome.value) }), good: true };
     await replyWithCard(context, structureCard(session.language, outcome.value, { canEdit: true, banner }));
@@ -90,7 +90,7 @@ export class DeactivateStructureCommand implements BotCommand {
   readonly requires: Access = 'anyone';
   readonly match = keywordMatcher([/d[ée]sactiver\s+(?:la\s+)?structure/, /deactivate\s+structure/], { takesArguments: true });
 
-  constructor(private readonly access: AccessService) {}
+  constructor(private readonly access: AccessUseCases) {}
 
   async handle(context: TurnContext, session: TurnSession, args: string): Promise<void> {
     const structureId = await namedStructure(this.access, session, args);
@@ -108,13 +108,13 @@ export class ActivateStructureCommand implements BotCommand {
   readonly requires: Access = 'anyone';
   readonly match = keywordMatcher([/(?:r[ée])?activer\s+(?:la\s+)?structure/, /(?:re)?activate\s+structure/], { takesArguments: true });
 
-  constructor(private readonly access: AccessService) {}
+  constructor(private readonly access: AccessUseCases) {}
 
   async handle(context: TurnContext, session: TurnSession, args: string): Promise<void> {
     const { t } = session;
     const structureId = await namedStructure(this.access, session, args);
     if (!structureId) return replyWithText(context, t.access.refusals.structureNotFound);
-    const outcome = await this.access.setStructureActive({ ...session.actor, email: session.access.email }, structureId, true, true);
+    const outcome = await this.access.structures.setStructureActive({ ...session.actor, email: session.access.email }, structureId, true, true);
     if (!outcome.ok) return replyWithText(context, refusalText(t, outcome.refusal, outcome.about));
     const banner = { text: format(t.access.structureReactivated, { name: structureTitle(session.language, outcome.value) }), good: true };
     await replyWithCard(context, structureCard(session.language, outcome.value, { canEdit: true, banner }));
@@ -127,7 +127,7 @@ export class ServicesCommand implements BotCommand {
   readonly requires: Access = 'anyone';
   readonly match = keywordMatcher([/services/], { takesArguments: true });
 
-  constructor(private readonly access: AccessService) {}
+  constructor(private readonly access: AccessUseCases) {}
 
   async handle(context: TurnContext, session: TurnSession, args: string): Promise<void> {
     const gate = await readableStructure(context, this.access, session, args);
@@ -142,14 +142,14 @@ export class CreateServiceCommand implements BotCommand {
   readonly requires: Access = requirements.change('organisation');
   readonly match = keywordMatcher([/cr[ée]er\s+(?:un\s+)?service/, /create\s+service/], { takesArguments: true });
 
-  constructor(private readonly access: AccessService) {}
+  constructor(private readonly access: AccessUseCases) {}
 
   async handle(context: TurnContext, session: TurnSession, args: string): Promise<void> {
     const { t } = session;
     if (!args) return replyWithText(context, t.access.servicesUsage);
-    const outcome = await this.access.createService({ ...session.actor, email: session.access.email }, defaultStructureId, args);
+    const outcome = await this.access.structures.createService({ ...session.actor, email: session.access.email }, defaultStructureId, args);
     if (!outcome.ok) return replyWithText(context, refusalText(t, outcome.refusal, outcome.about));
-    const structure = (await this.access.findStructure(session.actor.firmId, defaultStructureId))!;
+    const structure = (await this.access.structures.findStructure(session.actor.firmId, defaultStructureId))!;
     await replyWithCard(context, structureServicesCard(session.language, structure, { canEdit: true, banner: { text: format(t.access.serviceCreated, { name: outcome.value.name }), good: true } }));
   }
 }
@@ -165,7 +165,7 @@ export class AssignServiceCommand implements BotCommand {
   readonly requires: Access = requirements.change('clientFiles');
   readonly match = keywordMatcher([/service/], { takesArguments: true });
 
-  constructor(private readonly services: TeamsServices, private readonly access: AccessService) {}
+  constructor(private readonly services: TeamsServices, private readonly access: AccessUseCases) {}
 
   async handle(context: TurnContext, session: TurnSession, args: string): Promise<void> {
     const { t, actor } = session;
@@ -178,7 +178,7 @@ export class AssignServiceCommand implements BotCommand {
     let serviceId: string | null = null;
     let serviceName = '';
     if (!noServiceWords.has(normaliseForSearch(parsed[2]!))) {
-      const service = await this.access.activeService(actor.firmId, parsed[2]!);
+      const service = await this.access.structures.activeService(actor.firmId, parsed[2]!);
       if (!service.ok) return replyWithText(context, refusalText(t, service.refusal));
       serviceId = service.value.id;
       serviceName = service.value.name;
