@@ -256,6 +256,7 @@ export const en: Messages = {
       alreadyDecided: 'This request was already decided.',
       changedMeanwhile: 'Someone changed these rights meanwhile: open the card again and retry.',
       notAdministrator: 'Only the main manager and the administrators (profile “Organisation – modification”) of this structure can do this.',
+      notPermitted: 'Your profiles in this structure do not let you see it (profile “Organisation – consultation”).',
       structureNotFound: 'This structure does not exist in the firm: type “structures” to see them.',
       structureInactive: 'This structure is deactivated: only its administrators can reactivate it (“activate structure”).',
       serviceNameInvalid: 'Give the service a name of 1 to 80 characters.',

@@ -255,6 +255,7 @@ export const fr = {
       alreadyDecided: 'Cette demande a déjà été traitée.',
       changedMeanwhile: 'Quelqu’un a modifié ces droits entre-temps : rouvrez la fiche et recommencez.',
       notAdministrator: 'Seuls le gestionnaire principal et les administrateurs (profil « Organisation – modification ») de cette structure peuvent faire cela.',
+      notPermitted: 'Vos profils dans cette structure ne vous permettent pas de la voir (profil « Organisation – consultation »).',
       structureNotFound: 'Cette structure n’existe pas dans le cabinet : écrivez « structures » pour les voir.',
       structureInactive: 'Cette structure est désactivée : seuls ses administrateurs peuvent la réactiver (« activer structure »).',
       serviceNameInvalid: 'Donnez au service un nom de 1 à 80 caractères.',

@@ -1,6 +1,7 @@
 import type { ActorStamp } from '../actor.js';
 import { newAuditEntry, type AuditAction } from '../audit.js';
 import type { AuditEntry } from '../ports.js';
+import type { Decision } from './policy.js';
 import { defaultStructureId, type Structure, type StructureFieldError } from './structures.js';
 
 /** The authenticated member of staff an access use case acts for. */
@@ -11,19 +12,27 @@ export interface StaffIdentity {
   displayName: string;
 }
 
+/** Why the policy said no, and the profile that was missing: what the edges show with a request button. */
+export type Denial = Extract<Decision, { allowed: false }>;
+
 /**
  * What an access use case answers. `about`: the structure or service a refusal is about, when several
- * were involved; `errors`: per field. Each use case class narrows `R` to the refusals it can give.
+ * were involved; `errors`: per field; `denied`: for a refusal by the policy, its reason and the missing
+ * profile. Each use case class narrows `R` to the refusals it can give.
  */
 export type AccessOutcome<T = undefined, R extends string = AccessRefusal> =
   | { ok: true; value: T }
-  | { ok: false; refusal: R; about?: string; errors?: StructureFieldError[] };
+  | { ok: false; refusal: R; about?: string; errors?: StructureFieldError[]; denied?: Denial };
 
 /** Refusals of administering a structure, shared by every use case that changes one. */
 export type AdministrationRefusal = 'structureNotFound' | 'structureInactive' | 'notAdministrator';
 
+/** Refusals of reading a structure: `notPermitted` comes with the policy's `denied`. */
+export type StructureReadRefusal = 'structureNotFound' | 'notPermitted';
+
 export type StructureRefusal =
   | AdministrationRefusal
+  | StructureReadRefusal
   | 'notAttached'
   | 'changedMeanwhile'
   | 'serviceNameInvalid'

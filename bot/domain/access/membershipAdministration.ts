@@ -45,14 +45,11 @@ export class MembershipAdministration {
     const structureId = input.structureId ?? defaultStructureId;
     const email = checkEmail(input.email);
     if (!email.ok) return refuse('invalidEmail');
-    let serviceIds: string[] = [];
-    if (structureId !== defaultStructureId || input.services?.length) {
-      const administered = await this.deps.administration.administer(actor, structureId);
-      if (!administered.ok) return administered;
-      const resolved = this.resolveServices(administered.value, input.services ?? []);
-      if (!resolved.ok) return resolved;
-      serviceIds = resolved.value;
-    }
+    const administered = await this.deps.administration.administer(actor, structureId);
+    if (!administered.ok) return administered;
+    const resolved = this.resolveServices(administered.value, input.services ?? []);
+    if (!resolved.ok) return resolved;
+    const serviceIds = resolved.value;
     const before = await this.deps.memberships.findByEmail(actor.firmId, email.value, structureId);
     // The person may already be known in another structure of the firm: keep their Entra id and name.
     const elsewhere = before ? undefined : (await this.deps.memberships.listForEmail(actor.firmId, email.value)).find((known) => known.userId);
@@ -87,10 +84,8 @@ export class MembershipAdministration {
 
   /** Replaces a user's habilitation as submitted; nothing changes before the form is sent. */
   async replaceProfiles(actor: StaffIdentity, email: string, profiles: Profile[], structureId: string = defaultStructureId): Promise<Outcome<Membership>> {
-    if (structureId !== defaultStructureId) {
-      const administered = await this.deps.administration.administer(actor, structureId);
-      if (!administered.ok) return administered;
-    }
+    const administered = await this.deps.administration.administer(actor, structureId);
+    if (!administered.ok) return administered;
     const membership = await this.deps.memberships.findByEmail(actor.firmId, email, structureId);
     if (!membership || membership.status !== 'attached') return refuse('targetNotAttached');
     const next = normaliseProfiles(profiles);
@@ -111,10 +106,8 @@ export class MembershipAdministration {
   async detach(actor: StaffIdentity, email: string, rawComment: string | undefined, structureId: string = defaultStructureId): Promise<Outcome> {
     const comment = checkText(rawComment, { required: true, max: 500 });
     if (!comment.ok || !comment.value) return refuse('commentRequired');
-    if (structureId !== defaultStructureId) {
-      const administered = await this.deps.administration.administer(actor, structureId);
-      if (!administered.ok) return administered;
-    }
+    const administered = await this.deps.administration.administer(actor, structureId);
+    if (!administered.ok) return administered;
     const membership = await this.deps.memberships.findByEmail(actor.firmId, email, structureId);
     if (!membership || membership.status !== 'attached') return refuse('targetNotAttached');
     // A main manager who leaves without a successor would block every approval.

@@ -11,6 +11,7 @@ import {
   type AccessOutcome,
   type AdministrationRefusal,
   type StaffIdentity,
+  type StructureReadRefusal,
   type StructureRefusal,
 } from './accessOutcome.js';
 import { decide, requirements, type AccessContext } from './policy.js';
@@ -56,8 +57,20 @@ export class StructureAdministration {
     if (!structure) return refuse('structureNotFound', structureId);
     const access = await this.deps.sessions.contextFor(actor, structureId);
     const decision = decide(access, requirements.change('organisation'));
-    if (!decision.allowed) return refuse(decision.reason === 'structureInactive' ? 'structureInactive' : 'notAdministrator', structureLabelOrDefault(structure));
+    if (!decision.allowed) return { ...refuse(decision.reason === 'structureInactive' ? 'structureInactive' : 'notAdministrator', structureLabelOrDefault(structure)), denied: decision };
     return ok(Object.assign(structure, { access }));
+  }
+
+  /**
+   * A structure as its card shows it, if the actor may read it (« Organisation – consultation » in that
+   * structure) or, with `need: 'administer'`, change it; `canEdit` says whether its forms are open to them.
+   */
+  async open(actor: StaffIdentity, structureId: string, need: 'read' | 'administer'): Promise<AccessOutcome<{ structure: Structure; access: AccessContext; canEdit: boolean }, StructureReadRefusal>> {
+    const found = await this.deps.sessions.structureAccess(actor, structureId);
+    if (!found) return refuse('structureNotFound');
+    const decision = decide(found.access, need === 'read' ? requirements.read('organisation') : requirements.change('organisation'));
+    if (!decision.allowed) return { ...refuse('notPermitted', structureLabelOrDefault(found.structure)), denied: decision };
+    return ok({ ...found, canEdit: decide(found.access, requirements.change('organisation')).allowed });
   }
 
   listStructures(firmId: string): Promise<Structure[]> {

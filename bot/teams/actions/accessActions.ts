@@ -97,7 +97,7 @@ export class OpenProfilesAction implements CardActionHandler {
 
   async handle(_context: TurnContext, session: TurnSession, data: Record<string, unknown>): Promise<CardActionResult> {
     const { email } = parseCardData(this.verb, emailData, data);
-    const gate = await structureGate(this.access, session, structureOf(data), requirements.change('organisation'));
+    const gate = await structureGate(this.access, session, structureOf(data), 'administer');
     if (!gate.ok) return gate.result;
     const member = (await this.access.members.listMembers(session.actor.firmId, gate.structure.id)).find((candidate) => candidate.email === email);
     return member ? { card: userProfilesCard(session.language, member) } : { message: session.t.access.refusals.targetNotAttached };
@@ -112,7 +112,7 @@ export class SaveProfilesAction implements CardActionHandler {
 
   async handle(_context: TurnContext, session: TurnSession, data: Record<string, unknown>): Promise<CardActionResult> {
     const { email } = parseCardData(this.verb, emailData, data);
-    const gate = await structureGate(this.access, session, structureOf(data), requirements.change('organisation'));
+    const gate = await structureGate(this.access, session, structureOf(data), 'administer');
     if (!gate.ok) return gate.result;
     const profiles: Profile[] = [];
     for (const application of applications) {
@@ -137,7 +137,7 @@ export class DetachUserAction implements CardActionHandler {
 
   async handle(_context: TurnContext, session: TurnSession, data: Record<string, unknown>): Promise<CardActionResult> {
     const { email, index } = parseCardData(this.verb, emailData, data) as { email: string; index?: unknown };
-    const gate = await structureGate(this.access, session, structureOf(data), requirements.change('organisation'));
+    const gate = await structureGate(this.access, session, structureOf(data), 'administer');
     if (!gate.ok) return gate.result;
     const comment = typeof data[`comment${String(index)}`] === 'string' ? String(data[`comment${String(index)}`]) : undefined;
     const member = (await this.access.members.listMembers(session.actor.firmId, gate.structure.id)).find((candidate) => candidate.email === email);

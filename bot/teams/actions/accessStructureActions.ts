@@ -2,8 +2,8 @@ import type { TurnContext } from 'botbuilder';
 import { z } from 'zod';
 import { accessRefusedCard, memberServicesCard, staffUsersCard, structureCard, structureConfirmCard, structureServicesCard, structureTitle } from '../../cards/accessViews.js';
 import type { AccessUseCases } from '../../domain/access/accessUseCases.js';
-import { decide, requirements, type AccessContext } from '../../domain/access/policy.js';
-import type { Requirement } from '../../domain/access/profiles.js';
+import type { Denial } from '../../domain/access/accessOutcome.js';
+import type { AccessContext } from '../../domain/access/policy.js';
 import { defaultStructureId, type Structure } from '../../domain/access/structures.js';
 import { format } from '../../i18n/index.js';
 import { refusalText } from '../accessText.js';
@@ -15,23 +15,20 @@ type Banner = { text: string; good: boolean };
 type Gate = { ok: true; structure: Structure; access: AccessContext; canEdit: boolean } | { ok: false; result: CardActionResult };
 
 /**
- * Structure verbs act on the structure named in their data, so their requirement is checked there:
- * the policy decides on the user's membership in that structure (for the default structure, the one
- * the session already holds). Handlers using it declare `requires: 'anyone'` for that reason.
+ * Structure verbs act on the structure named in their data, so the use case decides on the user's
+ * membership in that structure: their coarse `requires` stays 'anyone', since a structure's own
+ * administrators may hold no profile in the default one. This only translates the use case's answer.
  */
-export async function structureGate(access: AccessUseCases, session: TurnSession, structureId: string | undefined, requirement: Requirement): Promise<Gate> {
-  const id = structureId || defaultStructureId;
-  let found: { structure: Structure; access: AccessContext } | null;
-  if (id === defaultStructureId) {
-    const structure = await access.structures.findStructure(session.actor.firmId, defaultStructureId);
-    found = structure ? { structure, access: session.access } : null;
-  } else {
-    found = await access.sessions.structureAccess({ ...session.actor, email: session.access.email }, id);
-  }
-  if (!found) return { ok: false, result: { message: session.t.access.refusals.structureNotFound } };
-  const decision = decide(found.access, requirement);
-  if (!decision.allowed) return { ok: false, result: { card: accessRefusedCard(session.language, decision.reason, decision.missing) } };
-  return { ok: true, ...found, canEdit: decide(found.access, requirements.change('organisation')).allowed };
+export async function structureGate(access: AccessUseCases, session: TurnSession, structureId: string | undefined, need: 'read' | 'administer'): Promise<Gate> {
+  const opened = await access.structures.open({ ...session.actor, email: session.access.email }, structureId || defaultStructureId, need);
+  if (opened.ok) return { ok: true, ...opened.value };
+  return { ok: false, result: deniedResult(session, opened) };
+}
+
+/** A refusal by the policy as the card saying what is missing (with the button to request it); any other as its sentence. */
+export function deniedResult(session: TurnSession, refused: { refusal: Parameters<typeof refusalText>[1]; about?: string; denied?: Denial }): CardActionResult {
+  if (refused.denied) return { card: accessRefusedCard(session.language, refused.denied.reason, refused.denied.missing) };
+  return { message: refusalText(session.t, refused.refusal, refused.about) };
 }
 
 const structureRef = z.object({ structureId: z.string().max(64).optional() }).passthrough();
@@ -62,20 +59,20 @@ function ticked(value: string | undefined): string[] {
 }
 
 async function showStructure(access: AccessUseCases, session: TurnSession, structureId: string | undefined, banner?: Banner): Promise<CardActionResult> {
-  const gate = await structureGate(access, session, structureId, requirements.read('organisation'));
+  const gate = await structureGate(access, session, structureId, 'read');
   if (!gate.ok) return gate.result;
   return { card: structureCard(session.language, gate.structure, { canEdit: gate.canEdit, banner }) };
 }
 
 async function showServices(access: AccessUseCases, session: TurnSession, structureId: string | undefined, banner?: Banner): Promise<CardActionResult> {
-  const gate = await structureGate(access, session, structureId, requirements.read('organisation'));
+  const gate = await structureGate(access, session, structureId, 'read');
   if (!gate.ok) return gate.result;
   return { card: structureServicesCard(session.language, gate.structure, { canEdit: gate.canEdit, banner }) };
 }
 
 /** The users of a structure (the default one unless told), with their services. */
 export async function showUsers(access: AccessUseCases, session: TurnSession, structureId: string | undefined, banner?: Banner): Promise<CardActionResult> {
-  const gate = await structureGate(access, session, structureId, requirements.read('organisation'));
+  const gate = await structureGate(access, session, structureId, 'read');
   if (!gate.ok) return gate.result;
   const firmId = session.actor.firmId;
   return { card: staffUsersCard(session.language, await access.members.listMembers(firmId, gate.structure.id), gate.structure.mainManagerEmail, banner, gate.structure) };
@@ -121,7 +118,7 @@ export class ConfirmDeactivateStructureAction implements CardActionHandler {
 
   async handle(_context: TurnContext, session: TurnSession, data: Record<string, unknown>): Promise<CardActionResult> {
     const { structureId } = parseCardData(this.verb, structureRef, data);
-    const gate = await structureGate(this.access, session, structureId, requirements.change('organisation'));
+    const gate = await structureGate(this.access, session, structureId, 'administer');
     if (!gate.ok) return gate.result;
     return { card: structureConfirmCard(session.language, gate.structure) };
   }
@@ -219,7 +216,7 @@ export class SetServiceActiveAction implements CardActionHandler {
 }
 
 async function memberCard(access: AccessUseCases, session: TurnSession, structureId: string | undefined, email: string, banner?: Banner): Promise<CardActionResult> {
-  const gate = await structureGate(access, session, structureId, requirements.change('organisation'));
+  const gate = await structureGate(access, session, structureId, 'administer');
   if (!gate.ok) return gate.result;
   const member = (await access.members.listMembers(session.actor.firmId, gate.structure.id)).find((candidate) => candidate.email === email && candidate.status === 'attached');
   return member ? { card: memberServicesCard(session.language, gate.structure, member, banner) } : { message: session.t.access.refusals.targetNotAttached };

@@ -1,5 +1,5 @@
 import type { TurnContext } from 'botbuilder';
-import { accessRequestsCard, myRightsCard, structureTitle } from '../../cards/accessViews.js';
+import { accessRefusedCard, accessRequestsCard, myRightsCard, structureTitle } from '../../cards/accessViews.js';
 import type { AccessUseCases, HandoverScope } from '../../domain/access/accessUseCases.js';
 import { defaultStructureId, findStructure } from '../../domain/access/structures.js';
 import { showUsers, structureGate } from '../actions/accessStructureActions.js';
@@ -99,7 +99,7 @@ export class UsersCommand implements BotCommand {
  */
 export class AttachCommand implements BotCommand {
   readonly name = 'attach';
-  // The structure named decides (checked by AccessUseCases); the default one is checked here as before.
+  // `members.attach` decides, in the structure named: its own administrators may hold no profile in the default one.
   readonly requires: Access = 'anyone';
   readonly match = keywordMatcher([/rattacher/, /attach/], { takesArguments: true });
 
@@ -115,12 +115,9 @@ export class AttachCommand implements BotCommand {
       if (!named) return replyWithText(context, t.access.refusals.structureNotFound);
       structureId = named.id;
     }
-    if (structureId === defaultStructureId) {
-      const gate = await structureGate(this.access, session, structureId, requirements.change('organisation'));
-      if (!gate.ok) return 'card' in gate.result ? replyWithCard(context, gate.result.card) : replyWithText(context, gate.result.message);
-    }
     const services = parsed[2] ? parsed[2].split(/[;,]/).map((name) => name.trim()).filter(Boolean) : [];
     const outcome = await this.access.members.attach({ ...actor, email: session.access.email }, { email: parsed[1]!, services, structureId });
+    if (!outcome.ok && outcome.denied) return replyWithCard(context, accessRefusedCard(language, outcome.denied.reason, outcome.denied.missing));
     if (!outcome.ok) return replyWithText(context, `${refusalText(t, outcome.refusal, outcome.about)} ${t.access.attachFullUsage}`);
     const structure = await this.access.structures.findStructure(actor.firmId, structureId);
     const names = new Map((structure?.services ?? []).map((service) => [service.id, service.name]));
@@ -142,7 +139,7 @@ export class AttachCommand implements BotCommand {
  */
 export class TransferMainManagerCommand implements BotCommand {
   readonly name = 'transferMainManager';
-  // A main manager of another structure only is not attached to the default one: AccessUseCases checks.
+  // `members.transferMainManager` decides: a main manager of another structure only is not attached to the default one.
   readonly requires: Access = 'anyone';
   readonly match = keywordMatcher([/transf[ée]rer\s+gestionnaire/, /transfer\s+manager/], { takesArguments: true });
 

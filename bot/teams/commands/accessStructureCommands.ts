@@ -44,7 +44,7 @@ async function readableStructure(context: TurnContext, access: AccessUseCases, s
     await replyWithText(context, session.t.access.refusals.structureNotFound);
     return null;
   }
-  const gate = await structureGate(access, session, structureId, requirements.read('organisation'));
+  const gate = await structureGate(access, session, structureId, 'read');
   if (gate.ok) return gate;
   await ('card' in gate.result ? replyWithCard(context, gate.result.card) : replyWithText(context, gate.result.message));
   return null;
@@ -95,7 +95,7 @@ export class DeactivateStructureCommand implements BotCommand {
   async handle(context: TurnContext, session: TurnSession, args: string): Promise<void> {
     const structureId = await namedStructure(this.access, session, args);
     if (!structureId) return replyWithText(context, session.t.access.refusals.structureNotFound);
-    const gate = await structureGate(this.access, session, structureId, requirements.change('organisation'));
+    const gate = await structureGate(this.access, session, structureId, 'administer');
     if (!gate.ok) return 'card' in gate.result ? replyWithCard(context, gate.result.card) : replyWithText(context, gate.result.message);
     if (!gate.structure.active) return replyWithText(context, session.t.access.refusals.alreadyInactive);
     await replyWithCard(context, structureConfirmCard(session.language, gate.structure));
