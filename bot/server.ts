@@ -152,6 +152,8 @@ export interface RunningPasserelle {
   stop(): Promise<void>;
   /** Runs one pass of the acceptance watcher now (tests, with a controllable clock). */
   watchAcceptancesNow(): Promise<void>;
+  /** The bot's commands and card verbs, as registered (tests hold their requirements to the use cases'). */
+  handlers: ReturnType<PasserelleBot['registered']>;
 }
 
 export async function startPasserelle(config: Config, logger: Logger, options: StartOptions = {}): Promise<RunningPasserelle> {
@@ -420,6 +422,7 @@ export async function startPasserelle(config: Config, logger: Logger, options: S
   return {
     url,
     watchAcceptancesNow: () => watcher.tick(),
+    handlers: bot.registered(),
     async stop() {
       stopProjecting();
       portfolioProjector.stop();

@@ -4,10 +4,22 @@ import type { TurnSession } from './session.js';
 import type { Requirement } from '../domain/access/profiles.js';
 
 /**
- * What a command or card verb needs: a profile, just being attached to the structure, or nothing
- * (help, language, asking for access).
+ * What a command or card verb needs: a profile, just being attached to the structure, a profile in
+ * the structure the verb names (`inStructure`), or nothing (help, language, asking for access).
  */
-export type Access = Requirement | 'attached' | 'anyone';
+export type Access = Requirement | 'attached' | 'anyone' | StructureRequirement;
+
+/**
+ * A profile held in the structure the command or card names, which the use case decides: the first
+ * filter lets everyone through, since a structure's own administrators may hold no profile in the
+ * default structure the session knows. Declared all the same, so that a test can hold it to the use case.
+ */
+export interface StructureRequirement {
+  /** `attached`: to at least one structure of the firm; `mainManager`: of the structures concerned. */
+  inStructure: Requirement | 'attached' | 'mainManager';
+}
+
+export const inStructure = (requirement: StructureRequirement['inStructure']): StructureRequirement => ({ inStructure: requirement });
 
 /** A typed command, e.g. "dossier 000001". One class per command. */
 export interface BotCommand {

@@ -28,7 +28,8 @@ const maxMessageLength = 2_000;
 
 /** Asks the policy; a refusal comes as a card saying what is missing, with the button to request it. */
 function refusalFor(session: TurnSession, requires: Access) {
-  if (requires === 'anyone') return undefined;
+  // A requirement in the structure the verb names is the use case's to decide, in that structure.
+  if (requires === 'anyone' || (typeof requires === 'object' && 'inStructure' in requires)) return undefined;
   const decision = decide(session.access, requires === 'attached' ? null : requires);
   return decision.allowed ? undefined : accessRefusedCard(session.language, decision.reason, decision.missing);
 }
@@ -73,6 +74,11 @@ export class PasserelleBot extends TeamsActivityHandler {
       if (context.activity.membersAdded?.some((member: ChannelAccount) => member.id === botId)) await this.welcome(context);
       await next();
     });
+  }
+
+  /** Every command and card verb this bot answers, as registered. */
+  registered(): { commands: readonly BotCommand[]; actions: readonly CardActionHandler[] } {
+    return { commands: this.deps.commands, actions: this.deps.actions };
   }
 
   protected override async onTurnActivity(context: TurnContext): Promise<void> {

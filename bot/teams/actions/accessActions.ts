@@ -9,7 +9,7 @@ import { requirements } from '../../domain/access/policy.js';
 import { applications, isProfile, type Profile } from '../../domain/access/profiles.js';
 import { format } from '../../i18n/index.js';
 import { refusalText } from '../accessText.js';
-import type { Access, CardActionHandler, CardActionResult } from '../handlers.js';
+import { inStructure, type Access, type CardActionHandler, type CardActionResult } from '../handlers.js';
 import type { TurnSession } from '../session.js';
 import { parseCardData } from './cardData.js';
 
@@ -82,7 +82,7 @@ const structureOf = (data: Record<string, unknown>) => (typeof data.structureId 
 /** The verbs below act in the structure their card names (the default one for older cards): see structureGate. */
 export class ShowUsersAction implements CardActionHandler {
   readonly verb = 'access.users';
-  readonly requires: Access = 'anyone';
+  readonly requires: Access = inStructure(requirements.read('organisation'));
   constructor(private readonly access: AccessUseCases) {}
 
   async handle(_context: TurnContext, session: TurnSession, data: Record<string, unknown>): Promise<CardActionResult> {
@@ -92,7 +92,7 @@ export class ShowUsersAction implements CardActionHandler {
 
 export class OpenProfilesAction implements CardActionHandler {
   readonly verb = 'access.openProfiles';
-  readonly requires: Access = 'anyone';
+  readonly requires: Access = inStructure(requirements.change('organisation'));
   constructor(private readonly access: AccessUseCases) {}
 
   async handle(_context: TurnContext, session: TurnSession, data: Record<string, unknown>): Promise<CardActionResult> {
@@ -107,7 +107,7 @@ export class OpenProfilesAction implements CardActionHandler {
 /** Saves the whole habilitation as submitted: one choice per application. */
 export class SaveProfilesAction implements CardActionHandler {
   readonly verb = 'access.saveProfiles';
-  readonly requires: Access = 'anyone';
+  readonly requires: Access = inStructure(requirements.change('organisation'));
   constructor(private readonly access: AccessUseCases) {}
 
   async handle(_context: TurnContext, session: TurnSession, data: Record<string, unknown>): Promise<CardActionResult> {
@@ -132,7 +132,7 @@ export class SaveProfilesAction implements CardActionHandler {
 
 export class DetachUserAction implements CardActionHandler {
   readonly verb = 'access.detach';
-  readonly requires: Access = 'anyone';
+  readonly requires: Access = inStructure(requirements.change('organisation'));
   constructor(private readonly access: AccessUseCases) {}
 
   async handle(_context: TurnContext, session: TurnSession, data: Record<string, unknown>): Promise<CardActionResult> {

@@ -3,11 +3,11 @@ import { z } from 'zod';
 import { accessRefusedCard, memberServicesCard, staffUsersCard, structureCard, structureConfirmCard, structureServicesCard, structureTitle } from '../../cards/accessViews.js';
 import type { AccessUseCases } from '../../domain/access/accessUseCases.js';
 import type { Denial } from '../../domain/access/accessOutcome.js';
-import type { AccessContext } from '../../domain/access/policy.js';
+import { requirements, type AccessContext } from '../../domain/access/policy.js';
 import { defaultStructureId, type Structure } from '../../domain/access/structures.js';
 import { format } from '../../i18n/index.js';
 import { refusalText } from '../accessText.js';
-import type { Access, CardActionHandler, CardActionResult } from '../handlers.js';
+import { inStructure, type Access, type CardActionHandler, type CardActionResult } from '../handlers.js';
 import type { TurnSession } from '../session.js';
 import { parseCardData } from './cardData.js';
 
@@ -16,8 +16,9 @@ type Gate = { ok: true; structure: Structure; access: AccessContext; canEdit: bo
 
 /**
  * Structure verbs act on the structure named in their data, so the use case decides on the user's
- * membership in that structure: their coarse `requires` stays 'anyone', since a structure's own
- * administrators may hold no profile in the default one. This only translates the use case's answer.
+ * membership in that structure: they declare `inStructure(…)`, which the first filter lets through,
+ * since a structure's own administrators may hold no profile in the default one. This only translates
+ * the use case's answer.
  */
 export async function structureGate(access: AccessUseCases, session: TurnSession, structureId: string | undefined, need: 'read' | 'administer'): Promise<Gate> {
   const opened = await access.structures.open({ ...session.actor, email: session.access.email }, structureId || defaultStructureId, need);
@@ -80,7 +81,7 @@ export async function showUsers(access: AccessUseCases, session: TurnSession, st
 
 export class ShowStructureAction implements CardActionHandler {
   readonly verb = 'structure.show';
-  readonly requires: Access = 'anyone';
+  readonly requires: Access = inStructure(requirements.read('organisation'));
   constructor(private readonly access: AccessUseCases) {}
 
   async handle(_context: TurnContext, session: TurnSession, data: Record<string, unknown>): Promise<CardActionResult> {
@@ -92,7 +93,7 @@ export class ShowStructureAction implements CardActionHandler {
 /** Saves what staff own of the structure; the register's fields are refused, nothing written. */
 export class SaveStructureAction implements CardActionHandler {
   readonly verb = 'structure.save';
-  readonly requires: Access = 'anyone';
+  readonly requires: Access = inStructure(requirements.change('organisation'));
   constructor(private readonly access: AccessUseCases) {}
 
   async handle(_context: TurnContext, session: TurnSession, data: Record<string, unknown>): Promise<CardActionResult> {
@@ -113,7 +114,7 @@ export class SaveStructureAction implements CardActionHandler {
 
 export class ConfirmDeactivateStructureAction implements CardActionHandler {
   readonly verb = 'structure.confirmDeactivate';
-  readonly requires: Access = 'anyone';
+  readonly requires: Access = inStructure(requirements.change('organisation'));
   constructor(private readonly access: AccessUseCases) {}
 
   async handle(_context: TurnContext, session: TurnSession, data: Record<string, unknown>): Promise<CardActionResult> {
@@ -135,7 +136,7 @@ async function setStructureActive(access: AccessUseCases, session: TurnSession, 
 /** Only the confirmation card's button sends `confirm: true`; anything else is refused, nothing written. */
 export class DeactivateStructureAction implements CardActionHandler {
   readonly verb = 'structure.deactivate';
-  readonly requires: Access = 'anyone';
+  readonly requires: Access = inStructure(requirements.change('organisation'));
   constructor(private readonly access: AccessUseCases) {}
 
   async handle(_context: TurnContext, session: TurnSession, data: Record<string, unknown>): Promise<CardActionResult> {
@@ -146,7 +147,7 @@ export class DeactivateStructureAction implements CardActionHandler {
 
 export class ActivateStructureAction implements CardActionHandler {
   readonly verb = 'structure.activate';
-  readonly requires: Access = 'anyone';
+  readonly requires: Access = inStructure(requirements.change('organisation'));
   constructor(private readonly access: AccessUseCases) {}
 
   async handle(_context: TurnContext, session: TurnSession, data: Record<string, unknown>): Promise<CardActionResult> {
@@ -157,7 +158,7 @@ export class ActivateStructureAction implements CardActionHandler {
 
 export class ShowServicesAction implements CardActionHandler {
   readonly verb = 'structure.services';
-  readonly requires: Access = 'anyone';
+  readonly requires: Access = inStructure(requirements.read('organisation'));
   constructor(private readonly access: AccessUseCases) {}
 
   async handle(_context: TurnContext, session: TurnSession, data: Record<string, unknown>): Promise<CardActionResult> {
@@ -180,7 +181,7 @@ function servicesAfter(
 
 export class CreateServiceAction implements CardActionHandler {
   readonly verb = 'service.create';
-  readonly requires: Access = 'anyone';
+  readonly requires: Access = inStructure(requirements.change('organisation'));
   constructor(private readonly access: AccessUseCases) {}
 
   async handle(_context: TurnContext, session: TurnSession, data: Record<string, unknown>): Promise<CardActionResult> {
@@ -192,7 +193,7 @@ export class CreateServiceAction implements CardActionHandler {
 
 export class RenameServiceAction implements CardActionHandler {
   readonly verb = 'service.rename';
-  readonly requires: Access = 'anyone';
+  readonly requires: Access = inStructure(requirements.change('organisation'));
   constructor(private readonly access: AccessUseCases) {}
 
   async handle(_context: TurnContext, session: TurnSession, data: Record<string, unknown>): Promise<CardActionResult> {
@@ -205,7 +206,7 @@ export class RenameServiceAction implements CardActionHandler {
 
 export class SetServiceActiveAction implements CardActionHandler {
   readonly verb = 'service.setActive';
-  readonly requires: Access = 'anyone';
+  readonly requires: Access = inStructure(requirements.change('organisation'));
   constructor(private readonly access: AccessUseCases) {}
 
   async handle(_context: TurnContext, session: TurnSession, data: Record<string, unknown>): Promise<CardActionResult> {
@@ -224,7 +225,7 @@ async function memberCard(access: AccessUseCases, session: TurnSession, structur
 
 export class OpenMemberServicesAction implements CardActionHandler {
   readonly verb = 'access.openServices';
-  readonly requires: Access = 'anyone';
+  readonly requires: Access = inStructure(requirements.change('organisation'));
   constructor(private readonly access: AccessUseCases) {}
 
   async handle(_context: TurnContext, session: TurnSession, data: Record<string, unknown>): Promise<CardActionResult> {
@@ -236,7 +237,7 @@ export class OpenMemberServicesAction implements CardActionHandler {
 /** Attaches the user to the whole structure or to exactly the ticked services. */
 export class SetMemberServicesAction implements CardActionHandler {
   readonly verb = 'access.setServices';
-  readonly requires: Access = 'anyone';
+  readonly requires: Access = inStructure(requirements.change('organisation'));
   constructor(private readonly access: AccessUseCases) {}
 
   async handle(_context: TurnContext, session: TurnSession, data: Record<string, unknown>): Promise<CardActionResult> {
@@ -252,7 +253,7 @@ export class SetMemberServicesAction implements CardActionHandler {
 /** Detaches the user from the ticked services; the comment is mandatory. */
 export class DetachMemberServicesAction implements CardActionHandler {
   readonly verb = 'access.detachServices';
-  readonly requires: Access = 'anyone';
+  readonly requires: Access = inStructure(requirements.change('organisation'));
   constructor(private readonly access: AccessUseCases) {}
 
   async handle(_context: TurnContext, session: TurnSession, data: Record<string, unknown>): Promise<CardActionResult> {

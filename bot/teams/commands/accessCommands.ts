@@ -8,7 +8,7 @@ import { applications, type Application, type Profile } from '../../domain/acces
 import { normaliseForSearch } from '../../domain/fieldRules.js';
 import { format, messagesFor } from '../../i18n/index.js';
 import { refusalText } from '../accessText.js';
-import { keywordMatcher, type Access, type BotCommand } from '../handlers.js';
+import { inStructure, keywordMatcher, type Access, type BotCommand } from '../handlers.js';
 import { replyWithCard, replyWithText } from '../reply.js';
 import type { TurnSession } from '../session.js';
 
@@ -100,7 +100,7 @@ export class UsersCommand implements BotCommand {
 export class AttachCommand implements BotCommand {
   readonly name = 'attach';
   // `members.attach` decides, in the structure named: its own administrators may hold no profile in the default one.
-  readonly requires: Access = 'anyone';
+  readonly requires: Access = inStructure(requirements.change('organisation'));
   readonly match = keywordMatcher([/rattacher/, /attach/], { takesArguments: true });
 
   constructor(private readonly access: AccessUseCases) {}
@@ -140,7 +140,7 @@ export class AttachCommand implements BotCommand {
 export class TransferMainManagerCommand implements BotCommand {
   readonly name = 'transferMainManager';
   // `members.transferMainManager` decides: a main manager of another structure only is not attached to the default one.
-  readonly requires: Access = 'anyone';
+  readonly requires: Access = inStructure('mainManager');
   readonly match = keywordMatcher([/transf[ée]rer\s+gestionnaire/, /transfer\s+manager/], { takesArguments: true });
 
   constructor(private readonly access: AccessUseCases) {}

@@ -7,7 +7,7 @@ import { checkClientFileCode, normaliseForSearch } from '../../domain/fieldRules
 import { format } from '../../i18n/index.js';
 import { refusalText } from '../accessText.js';
 import { structureGate } from '../actions/accessStructureActions.js';
-import { keywordMatcher, type Access, type BotCommand } from '../handlers.js';
+import { inStructure, keywordMatcher, type Access, type BotCommand } from '../handlers.js';
 import { replyWithCard, replyWithText } from '../reply.js';
 import type { TeamsServices } from '../services.js';
 import type { TurnSession } from '../session.js';
@@ -21,8 +21,8 @@ async function namedStructure(access: AccessUseCases, session: TurnSession, refe
 /** "structures": every structure of the firm, with the reader's role in each. */
 export class StructuresCommand implements BotCommand {
   readonly name = 'structures';
-  // Someone attached only to another structure of the firm must see it too: checked below.
-  readonly requires: Access = 'anyone';
+  // Someone attached only to another structure of the firm must see it too: `members.structuresOf` decides.
+  readonly requires: Access = inStructure('attached');
   readonly match = keywordMatcher([/structures/], { takesArguments: false });
 
   constructor(private readonly access: AccessUseCases) {}
@@ -53,7 +53,7 @@ async function readableStructure(context: TurnContext, access: AccessUseCases, s
 /** "structure [nom]": the structure card; its administrators edit it there. */
 export class StructureCommand implements BotCommand {
   readonly name = 'structure';
-  readonly requires: Access = 'anyone';
+  readonly requires: Access = inStructure(requirements.read('organisation'));
   readonly match = keywordMatcher([/structure/], { takesArguments: true });
 
   constructor(private readonly access: AccessUseCases) {}
@@ -87,7 +87,7 @@ export class CreateStructureCommand implements BotCommand {
 /** "désactiver structure [nom]": asks for confirmation first; the card's button does it. */
 export class DeactivateStructureCommand implements BotCommand {
   readonly name = 'deactivateStructure';
-  readonly requires: Access = 'anyone';
+  readonly requires: Access = inStructure(requirements.change('organisation'));
   readonly match = keywordMatcher([/d[ée]sactiver\s+(?:la\s+)?structure/, /deactivate\s+structure/], { takesArguments: true });
 
   constructor(private readonly access: AccessUseCases) {}
@@ -105,7 +105,7 @@ export class DeactivateStructureCommand implements BotCommand {
 /** "activer structure [nom]": open to the structure's administrators even while it is deactivated. */
 export class ActivateStructureCommand implements BotCommand {
   readonly name = 'activateStructure';
-  readonly requires: Access = 'anyone';
+  readonly requires: Access = inStructure(requirements.change('organisation'));
   readonly match = keywordMatcher([/(?:r[ée])?activer\s+(?:la\s+)?structure/, /(?:re)?activate\s+structure/], { takesArguments: true });
 
   constructor(private readonly access: AccessUseCases) {}
@@ -124,7 +124,7 @@ export class ActivateStructureCommand implements BotCommand {
 /** "services [structure]": the services of a structure, to create, rename or deactivate them. */
 export class ServicesCommand implements BotCommand {
   readonly name = 'services';
-  readonly requires: Access = 'anyone';
+  readonly requires: Access = inStructure(requirements.read('organisation'));
   readonly match = keywordMatcher([/services/], { takesArguments: true });
 
   constructor(private readonly access: AccessUseCases) {}
