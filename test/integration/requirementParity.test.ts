@@ -44,7 +44,7 @@ const decidedInStructure: Record<string, { requires: Access; probe: Probe }> = {
   'access.openServices': { requires: { inStructure: requirements.change('organisation') }, probe: opens('administer') },
   'access.setServices': { requires: { inStructure: requirements.change('organisation') }, probe: (access, actor) => access.members.setServices(actor, nobody, []) },
   'access.detachServices': { requires: { inStructure: requirements.change('organisation') }, probe: (access, actor) => access.members.detachFromServices(actor, nobody, ['inconnu'], 'Départ') },
-  structures: { requires: { inStructure: 'attached' }, probe: async (access, actor) => ({ ok: (await access.members.structuresOf(actor.firmId, actor.email)).length > 0, refusal: 'notAttached' }) },
+  structures: { requires: { inStructure: 'attached' }, probe: (access, actor) => access.members.structuresSeenBy(actor) },
   structure: { requires: { inStructure: requirements.read('organisation') }, probe: opens('read') },
   deactivateStructure: { requires: { inStructure: requirements.change('organisation') }, probe: opens('administer') },
   activateStructure: { requires: { inStructure: requirements.change('organisation') }, probe: (access, actor) => access.structures.setStructureActive(actor, 'default', true, true) },

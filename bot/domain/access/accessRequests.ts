@@ -1,5 +1,6 @@
 import { checkText } from '../fieldRules.js';
 import { auditEntry, ok, refuse, stampOf, type AccessOutcome, type AccessRequestRefusal, type StaffIdentity } from './accessOutcome.js';
+import { isAdministrator, type AccessContext } from './policy.js';
 import type { AccessRequest, AccessRequestKind, AccessRequestStore, MembershipStore, RequestedOffer } from './ports.js';
 import { hasProfile, type Profile } from './profiles.js';
 import type { StructureAdministration } from './structureAdministration.js';
@@ -68,7 +69,8 @@ export class AccessRequests {
     return this.deps.requests.listPending(firmId, 50);
   }
 
-  countPending(firmId: string) {
-    return this.deps.requests.countPending(firmId);
+  /** How many requests wait for this member of staff to decide: null for someone who decides none. */
+  async pendingFor(firmId: string, access: AccessContext): Promise<number | null> {
+    return isAdministrator(access) ? this.deps.requests.countPending(firmId) : null;
   }
 }

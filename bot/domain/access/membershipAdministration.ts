@@ -35,6 +35,17 @@ export class MembershipAdministration {
   }
 
   /**
+   * Every structure of the firm with the actor's role in each (null where they are not attached), for
+   * someone attached to at least one of them: a structure's own members may be strangers to the default one.
+   */
+  async structuresSeenBy(actor: StaffIdentity): Promise<AccessOutcome<{ structure: Structure; role: StructureAccess['role'] | null }[], 'notAttached'>> {
+    const mine = actor.email ? await this.structuresOf(actor.firmId, actor.email) : [];
+    if (mine.length === 0) return refuse('notAttached');
+    const all = await this.deps.structures.list(actor.firmId);
+    return ok(all.map((structure) => ({ structure, role: mine.find((entry) => entry.structure.id === structure.id)?.role ?? null })));
+  }
+
+  /**
    * Attaches a person by e-mail to a structure (the default one unless told): to the whole structure,
    * or to the chosen services (ids or names of active services). Re-attaching sets the services anew.
    */

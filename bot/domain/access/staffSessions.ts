@@ -1,8 +1,8 @@
 import { checkEmail } from '../fieldRules.js';
 import { auditEntry, stampOf, type StaffIdentity } from './accessOutcome.js';
-import { decide, isAdministrator, type AccessContext, type Decision } from './policy.js';
+import type { AccessContext } from './policy.js';
 import type { MembershipStore, StructureStore } from './ports.js';
-import { applications, defaultStaffProfiles, normaliseProfiles, type Membership, type Requirement } from './profiles.js';
+import { applications, defaultStaffProfiles, normaliseProfiles, type Membership } from './profiles.js';
 import { defaultStructureId, type Structure } from './structures.js';
 
 /**
@@ -49,14 +49,6 @@ export class StaffSessions {
     const structure = await this.deps.structures.find(identity.firmId, structureId);
     if (!structure) return null;
     return { structure, access: await this.contextFor(identity, structureId) };
-  }
-
-  check(access: AccessContext, requirement: Requirement | null): Decision {
-    return decide(access, requirement);
-  }
-
-  isAdministrator(access: AccessContext): boolean {
-    return isAdministrator(access);
   }
 
   /**

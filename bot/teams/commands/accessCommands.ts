@@ -21,7 +21,7 @@ export class MyRightsCommand implements BotCommand {
   constructor(private readonly access: AccessUseCases) {}
 
   async handle(context: TurnContext, session: TurnSession): Promise<void> {
-    const pending = this.access.sessions.isAdministrator(session.access) ? await this.access.requests.countPending(session.actor.firmId) : null;
+    const pending = await this.access.requests.pendingFor(session.actor.firmId, session.access);
     const services = session.access.membership?.services.length ? (await this.access.structures.findStructure(session.actor.firmId))?.services : undefined;
     await replyWithCard(context, myRightsCard(session.language, session.access.membership, session.access.role, pending, services));
   }

@@ -21,19 +21,16 @@ async function namedStructure(access: AccessUseCases, session: TurnSession, refe
 /** "structures": every structure of the firm, with the reader's role in each. */
 export class StructuresCommand implements BotCommand {
   readonly name = 'structures';
-  // Someone attached only to another structure of the firm must see it too: `members.structuresOf` decides.
+  // Someone attached only to another structure of the firm must see it too: `members.structuresSeenBy` decides.
   readonly requires: Access = inStructure('attached');
   readonly match = keywordMatcher([/structures/], { takesArguments: false });
 
   constructor(private readonly access: AccessUseCases) {}
 
   async handle(context: TurnContext, session: TurnSession): Promise<void> {
-    const { actor, t } = session;
-    const mine = session.access.email ? await this.access.members.structuresOf(actor.firmId, session.access.email) : [];
-    if (mine.length === 0) return replyWithText(context, t.access.refusedNotAttached);
-    const all = await this.access.structures.listStructures(actor.firmId);
-    const rows = all.map((structure) => ({ structure, role: mine.find((entry) => entry.structure.id === structure.id)?.role ?? null }));
-    await replyWithCard(context, structuresCard(session.language, rows));
+    const seen = await this.access.members.structuresSeenBy({ ...session.actor, email: session.access.email });
+    if (!seen.ok) return replyWithText(context, session.t.access.refusedNotAttached);
+    await replyWithCard(context, structuresCard(session.language, seen.value));
   }
 }
 
