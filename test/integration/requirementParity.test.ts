@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { MongoClient, type Db } from 'mongodb';
-import { createAccessCore, type AccessCore, type StaffIdentity } from '../../bot/domain/access/accessUseCases.js';
+import { createAccessCore, withApprovals, type AccessUseCases, type StaffIdentity } from '../../bot/domain/access/accessUseCases.js';
 import { requirements } from '../../bot/domain/access/policy.js';
 import type { Profile, Requirement } from '../../bot/domain/access/profiles.js';
 import { MongoAccessRequestStore, MongoMembershipStore, MongoStructureStore } from '../../bot/store/accessRepositories.js';
@@ -17,7 +17,7 @@ import { startTestPasserelle, type TestPasserelle } from '../helpers/passerelle.
 /** What answers a use case gives when the policy says no. */
 const policyRefusals = new Set(['notAdministrator', 'notPermitted', 'structureInactive', 'notMainManager', 'notAttached']);
 
-type Probe = (access: AccessCore, actor: StaffIdentity & { email: string }) => Promise<{ ok: boolean; refusal?: string; denied?: unknown }>;
+type Probe = (access: AccessUseCases, actor: StaffIdentity & { email: string }) => Promise<{ ok: boolean; refusal?: string; denied?: unknown }>;
 
 /** Asks to read or administer the default structure, as the card and command handlers do first. */
 const opens = (need: 'read' | 'administer'): Probe => (access, actor) => access.structures.open(actor, 'default', need);
@@ -53,6 +53,12 @@ const decidedInStructure: Record<string, { requires: Access; probe: Probe }> = {
   transferMainManager: { requires: { inStructure: 'mainManager' }, probe: (access, actor) => access.members.transferMainManager(actor, nobody) },
 };
 
+/** Handlers whose first filter is a firm-wide profile that their use case enforces too. */
+const decidedFirmWide: Record<string, { requires: Access; probe: Probe }> = {
+  'access.approve': { requires: requirements.change('organisation'), probe: (access, actor) => access.approvals.approve(actor, 99_999) },
+  'access.refuse': { requires: requirements.change('organisation'), probe: (access, actor) => access.approvals.refuse(actor, 99_999, 'Hors périmètre') },
+};
+
 /** What needs nothing at all: help, the language, one's own rights, and asking for access. */
 const forAnyone = ['help', 'language', 'myRights', 'requestAccess', 'access.request'];
 
@@ -63,7 +69,7 @@ describe('the requirement each command and card verb declares matches its use ca
   let passerelle: TestPasserelle;
   let client: MongoClient;
   let db: Db;
-  let access: AccessCore;
+  let access: AccessUseCases;
   const firmId = '33333333-3333-3333-3333-333333333333';
   const manager = { firmId, userId: 'mm', displayName: 'Margaux Manager', email: 'margaux@cabinet.test' };
   let serial = 0;
@@ -73,7 +79,9 @@ describe('the requirement each command and card verb declares matches its use ca
     client = new MongoClient(passerelle.mongoUri);
     db = client.db(passerelle.database);
     await ensureIndexes(db);
-    access = createAccessCore({ structures: new MongoStructureStore(db), memberships: new MongoMembershipStore(db), requests: new MongoAccessRequestStore(db), now: () => new Date() });
+    const stores = { structures: new MongoStructureStore(db), memberships: new MongoMembershipStore(db), requests: new MongoAccessRequestStore(db), now: () => new Date() };
+    // No paid-offer request is approved here: the offers' use cases are never reached.
+    access = withApprovals(createAccessCore(stores), stores, { requestDecided: async () => undefined }, { applyApproved: async () => ({ applied: false, reason: 'gone' }) });
     await access.sessions.contextFor(manager);
     assert.equal((await access.sessions.contextFor(manager)).role, 'mainManager', 'the firm’s first user is its main manager');
   });
@@ -106,14 +114,15 @@ describe('the requirement each command and card verb declares matches its use ca
     assert.deepEqual(anyone, [...forAnyone].sort(), 'handlers that let anyone through: each must need nothing, or declare what its use case enforces');
     const inStructure = handlers.filter((handler) => typeof handler.requires === 'object' && 'inStructure' in handler.requires).map(keyOf).sort();
     assert.deepEqual(inStructure, Object.keys(decidedInStructure).sort(), 'every handler decided in its structure has its use case probed below');
+    for (const key of Object.keys(decidedFirmWide)) assert.ok(handlers.some((handler) => keyOf(handler) === key), `${key} is registered`);
     for (const handler of handlers) {
-      const row = decidedInStructure[keyOf(handler)];
+      const row = decidedInStructure[keyOf(handler)] ?? decidedFirmWide[keyOf(handler)];
       if (row) assert.deepEqual(handler.requires, row.requires, `${keyOf(handler)} declares what its use case enforces`);
     }
   });
 
-  for (const [key, { requires, probe }] of Object.entries(decidedInStructure)) {
-    const needed = typeof requires === 'object' && 'inStructure' in requires ? requires.inStructure : undefined;
+  for (const [key, { requires, probe }] of Object.entries({ ...decidedInStructure, ...decidedFirmWide })) {
+    const needed = typeof requires === 'object' && 'inStructure' in requires ? requires.inStructure : typeof requires === 'object' ? requires : undefined;
     it(`${key}: its use case allows exactly ${JSON.stringify(needed)}`, async () => {
       const policyRefused = (outcome: { ok: boolean; refusal?: string; denied?: unknown }) => !outcome.ok && (policyRefusals.has(outcome.refusal ?? '') || outcome.denied !== undefined);
       if (needed === 'mainManager') {

@@ -65,7 +65,7 @@ export type MembershipRefusal =
 
 export type AccessRequestRefusal = 'notAttached' | 'alreadyHeld' | 'alreadyRequested' | 'serviceNotFound' | 'serviceInactive';
 
-export type ApprovalRefusal = 'reasonRequired' | 'requestNotFound' | 'alreadyDecided';
+export type ApprovalRefusal = 'notAdministrator' | 'reasonRequired' | 'requestNotFound' | 'alreadyDecided';
 
 /** Every refusal of the access use cases, for the edges that put them into words. */
 export type AccessRefusal = StructureRefusal | MembershipRefusal | AccessRequestRefusal | ApprovalRefusal;

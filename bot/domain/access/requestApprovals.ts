@@ -1,6 +1,7 @@
 import { checkText } from '../fieldRules.js';
 import type { StaffActor } from '../staffActor.js';
-import { auditEntry, maxUpdateAttempts, ok, refuse, stampOf, type AccessOutcome, type ApprovalRefusal, type StaffIdentity } from './accessOutcome.js';
+import { auditEntry, maxUpdateAttempts, ok, refuse, stampOf, type AccessOutcome, type ApprovalRefusal, type Denial, type StaffIdentity } from './accessOutcome.js';
+import { decide, requirements } from './policy.js';
 import type { MembershipAdministration } from './membershipAdministration.js';
 import type { AccessNotifier, AccessRequest, AccessRequestStore, ApprovalResult, MembershipStore, RequestedOffer } from './ports.js';
 import { defaultStaffProfiles, normaliseProfiles } from './profiles.js';
@@ -36,6 +37,8 @@ export class RequestApprovals {
    * whether it was done or why not (the situation changed meanwhile), for the approver and the requester.
    */
   async approve(actor: StaffIdentity, number: number): Promise<Outcome<{ request: AccessRequest; result: ApprovalResult }>> {
+    const denied = await this.deniedTo(actor);
+    if (denied) return denied;
     const request = await this.deps.requests.find(actor.firmId, number);
     if (!request) return refuse('requestNotFound');
     if (request.status !== 'pending') return refuse('alreadyDecided');
@@ -51,6 +54,8 @@ export class RequestApprovals {
   async refuse(actor: StaffIdentity, number: number, rawReason: string | undefined): Promise<Outcome<AccessRequest>> {
     const reason = checkText(rawReason, { required: true, max: 500 });
     if (!reason.ok || !reason.value) return refuse('reasonRequired');
+    const denied = await this.deniedTo(actor);
+    if (denied) return denied;
     const request = await this.deps.requests.find(actor.firmId, number);
     if (!request) return refuse('requestNotFound');
     const decision = { by: this.stamp(actor), reason: reason.value };
@@ -59,6 +64,12 @@ export class RequestApprovals {
     const decided: AccessRequest = { ...request, status: 'refused', decision };
     await this.deps.notifier.requestDecided(decided);
     return ok(decided);
+  }
+
+  /** Requests are decided by the administrators of the firm (« Organisation – modification »). */
+  private async deniedTo(actor: StaffIdentity): Promise<{ ok: false; refusal: 'notAdministrator'; denied: Denial } | undefined> {
+    const decision = decide(await this.deps.sessions.contextFor(actor), requirements.change('organisation'));
+    return decision.allowed ? undefined : { ok: false, refusal: 'notAdministrator', denied: decision };
   }
 
   private async carryOut(actor: StaffIdentity, request: AccessRequest): Promise<ApprovalResult> {
