@@ -402,7 +402,7 @@ export async function startPasserelle(config: Config, logger: Logger, options: S
   // No body parser here: each route reads its JSON body itself, after authentication, within its own limit.
   answerServerErrorsAsProblems(server, logger.child('http'));
 
-  registerBotRoute(server, adapter, bot, logger.child('http'));
+  registerBotRoute(server, adapter, bot, logger.child('http'), { tokenRequired: Boolean(config.BOT_ID) });
   registerHealthRoute(server, db, version);
   registerTabRoutes(server);
   const portfolioApi = createPortfolioApi({ db, config, clientFiles, audit, access, firmSettings, auditNames, logger: logger.child('tab-api') });

@@ -31,7 +31,12 @@ const activityShape = z
 /** Teams activities are a few kilobytes; an Adaptive Card's submitted form stays far below this. */
 const maxActivityBytes = 1_000_000;
 
-export function registerBotRoute(server: Server, adapter: BotEndpointAdapter, bot: ActivityHandler, logger: Logger): void {
+export interface BotRouteOptions {
+  /** With a bot app id every request must carry the Bot Framework's token: one without is refused before its body is read. */
+  tokenRequired: boolean;
+}
+
+export function registerBotRoute(server: Server, adapter: BotEndpointAdapter, bot: ActivityHandler, logger: Logger, options: BotRouteOptions): void {
   adapter.onTurnError = async (context, error) => {
     const reference = randomBytes(4).toString('hex');
     const unavailable = error instanceof StorageUnavailableError;
@@ -49,6 +54,7 @@ export function registerBotRoute(server: Server, adapter: BotEndpointAdapter, bo
     const language = requestLanguage(req.header('accept-language') || undefined);
     // The Bot Framework service sends no browser headers; a page of another site would.
     if (isCrossSite(req)) return void sendAnswer(res, problem(language, 'request.crossSite'));
+    if (options.tokenRequired && !/^Bearer\s+\S+$/i.test(req.header('authorization') ?? '')) return void sendAnswer(res, problem(language, 'auth.missing'));
     const read = await readJsonBody(req, language, maxActivityBytes);
     if (!read.ok) return void sendAnswer(res, read.problem);
     if (!activityShape.safeParse(read.body).success) return void sendAnswer(res, problem(language, 'activity.invalid'));

@@ -73,6 +73,12 @@ describe('Bot Framework endpoint with forged tokens (BOT_ID set)', function () {
     await keys?.stop();
   });
 
+  it('refuses a request without a token with 401 before reading its body', async () => {
+    const response = await fetch(`${passerelle.server.url}/api/messages`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(messageActivity('aide', { serviceUrl: 'http://127.0.0.1:1/', from: claire })) });
+    assert.equal(response.status, 401, `no token: ${response.status}`);
+    assert.equal(((await response.json()) as { code?: string }).code, 'auth.missing');
+  });
+
   async function forgedTokens(): Promise<Record<string, string>> {
     const otherKey = (await generateKeyPair('RS256')).privateKey;
     const hs256 = await new SignJWT({ serviceurl: 'http://127.0.0.1:1/' })
