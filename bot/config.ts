@@ -57,8 +57,8 @@ export const configSchema = z
       .describe('pretty: one readable line per event (time, level, category, message, fields); json: one JSON object per line. Unset: pretty when run locally in a terminal, json otherwise (deployed, files, pipes).'),
     PASSERELLE_DEMO: booleanFromString.default('true')
       .describe('Local mode (npm start): on a database with no data at all, create the demo firm « Cabinet Démo » (files, contacts in every onboarding state, offers). 0/false starts empty, as does `npm start -- --empty`.'),
-    TAB_JWKS_URL: z.string().url().default('https://login.microsoftonline.com/{tenant}/discovery/v2.0/keys')
-      .describe('Signing keys of the Entra ID tokens sent by the tab ({tenant} is replaced by the token\'s tenant id). Changed only by tests.'),
+    TAB_JWKS_URL: z.string().url().default('https://login.microsoftonline.com/common/discovery/v2.0/keys')
+      .describe('Signing keys of the Entra ID tokens sent by the tab: Entra\'s keys common to every tenant ({tenant}, if present, is read as common); the issuer is checked against the token\'s tenant. Changed only by tests.'),
     TAB_LOCAL_USER: z.string().regex(/^[0-9a-fA-F-]{36}\|[^|]+\|[^|]+(\|[^|@\s]+@[^|\s]+)?$/, 'format attendu : <tenantId>|<aadObjectId>|<nom affiché>[|<e-mail>]').optional()
       .describe('Local or test mode only: the tab API accepts requests without a token as this staff user ("<tenantId>|<aadObjectId>|<name>|<e-mail>"; the e-mail attaches them like a Teams user).'),
   })

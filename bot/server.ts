@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { CloudAdapter, ConfigurationBotFrameworkAuthentication, ConfigurationServiceClientCredentialFactory } from 'botbuilder';
+import { ConfigurationBotFrameworkAuthentication, ConfigurationServiceClientCredentialFactory } from 'botbuilder';
 import restify from 'restify';
 import type { Config } from './config.js';
 import { ClientFileService } from './domain/clientFileService.js';
@@ -22,6 +22,7 @@ import { registerInvitationRoutes } from './api/invitations.js';
 import { registerImportRoutes } from './api/import.js';
 import { ImportService } from './domain/importService.js';
 import { registerBotRoute } from './api/messages.js';
+import { BotEndpointAdapter } from './api/botAdapter.js';
 import { answerServerErrorsAsProblems } from './api/http/serverErrors.js';
 import { MongoAuditLog } from './store/auditRepository.js';
 import { AuditRelay } from './store/auditRelay.js';
@@ -144,6 +145,8 @@ export interface StartOptions {
   runner?: Partial<RunnerOptions>;
   /** Time between two sweeps of pending audit entries (default: the relay's own). */
   auditSweepEveryMs?: number;
+  /** Where the Bot Framework's signing keys are described (default: the public Bot Framework's); tests serve their own. */
+  botOpenIdMetadataUrl?: string;
 }
 
 export interface RunningPasserelle {
@@ -187,8 +190,21 @@ export async function startPasserelle(config: Config, logger: Logger, options: S
     // The SDK insists on an app id for SingleTenant; with no id at all it runs unauthenticated.
     MicrosoftAppType: config.BOT_ID ? config.BOT_TYPE : 'MultiTenant',
     MicrosoftAppTenantId: config.BOT_TENANT_ID ?? '',
+    // Naming one endpoint makes the SDK take all of them from here: the public cloud's, with the test's keys.
+    ...(options.botOpenIdMetadataUrl
+      ? {
+          ToBotFromChannelOpenIdMetadataUrl: options.botOpenIdMetadataUrl,
+          ToBotFromEmulatorOpenIdMetadataUrl: options.botOpenIdMetadataUrl,
+          ToBotFromChannelTokenIssuer: 'https://api.botframework.com',
+          ToChannelFromBotLoginUrl: 'https://login.microsoftonline.com/botframework.com',
+          ToChannelFromBotOAuthScope: 'https://api.botframework.com',
+          OAuthUrl: 'https://api.botframework.com',
+          CallerId: 'urn:botframework:azure',
+          ValidateAuthority: true,
+        }
+      : {}),
   };
-  const adapter = new CloudAdapter(
+  const adapter = new BotEndpointAdapter(
     new ConfigurationBotFrameworkAuthentication(credentials, new ConfigurationServiceClientCredentialFactory(credentials)),
   );
 
@@ -380,10 +396,10 @@ export async function startPasserelle(config: Config, logger: Logger, options: S
 
   const server = restify.createServer({ name: 'passerelle', handleUncaughtExceptions: false });
   server.use(restify.plugins.queryParser({ mapParams: false }));
-  server.use(restify.plugins.bodyParser({ mapParams: false, maxBodySize: 8_000_000, rejectUnknown: true }));
+  // No body parser here: each route reads its JSON body itself, after authentication, within its own limit.
   answerServerErrorsAsProblems(server, logger.child('http'));
 
-  registerBotRoute(server, adapter, bot, logger.child('http'));
+  registerBotRoute(server, adapter, bot, logger.child('http'), { tokenRequired: Boolean(config.BOT_ID) });
   registerHealthRoute(server, db, version);
   registerTabRoutes(server);
   const portfolioApi = createPortfolioApi({ db, config, clientFiles, audit, access, firmSettings, auditNames, logger: logger.child('tab-api') });

@@ -48,6 +48,7 @@ export function registerImportRoutes(server: Server, api: TabEdge, imports: Impo
     tabRoute(api, {
       requirement: requirements.change('clientFiles'),
       body: importBody,
+      maxBodyBytes: 8_000_000,
       async handle({ actor, access, language, body }) {
         const { rows, missingColumns } = await imports.preview(actor.firmId, bytesOf(body.content), visibleServiceIds(access));
         if (missingColumns.length) return missing(language, missingColumns);
@@ -61,6 +62,7 @@ export function registerImportRoutes(server: Server, api: TabEdge, imports: Impo
     tabRoute(api, {
       requirement: requirements.change('clientFiles'),
       body: importBody,
+      maxBodyBytes: 8_000_000,
       async handle({ actor, access, language, body }) {
         // A line about another service's file is reported as an error and not written.
         const { tally, rows, missingColumns } = await imports.run(actor.firmId, bytesOf(body.content), { userId: actor.userId, displayName: actor.displayName, at: new Date() }, visibleServiceIds(access));

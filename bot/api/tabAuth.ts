@@ -7,6 +7,9 @@ import type { Logger } from '../logger.js';
  * `authentication.getAuthToken()` (Teams tab SSO); it is checked here against the tenant's signing keys,
  * with its audience (our app: `api://<tab domain>/<client id>` or the bare client id, which v2 tokens
  * carry) and its issuer (`https://login.microsoftonline.com/<tid>/v2.0`). The firm is the token's tenant.
+ * Entra signs every tenant's tokens with the same keys (the `common` key set): one key set is fetched,
+ * whatever tenant a token claims, and the issuer is then checked against the token's own tenant. An
+ * unknown key id reloads it at most once per cool-down, so forged tokens cannot make us fetch on demand.
  * Locally, and only when TAB_LOCAL_USER is configured (refused outside local/test by config.ts),
  * a request without a token runs as that user so the tab can be tried in a plain browser.
  */
@@ -19,7 +22,7 @@ export type TabAuthRefusal = 'missing' | 'invalid' | 'guest';
 export type TabAuthResult = { ok: true; actor: TabUser } | { ok: false; reason: TabAuthRefusal };
 
 export interface TabAuthOptions {
-  /** JWKS URL template; `{tenant}` is replaced by the token's tenant id. */
+  /** JWKS URL of Entra's signing keys; a `{tenant}` in it is read as `common` (the keys of every tenant). */
   jwksUrl: string;
   /** The Entra app the tab's token is issued for; without it no token can be accepted. */
   clientId?: string;
@@ -31,13 +34,14 @@ export interface TabAuthOptions {
 }
 
 const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const maxCachedTenants = 100;
 
 export class TabAuthenticator {
-  private readonly keySets = new Map<string, ReturnType<typeof createRemoteJWKSet>>();
+  private readonly keySet: ReturnType<typeof createRemoteJWKSet>;
   private readonly localActor?: TabUser;
 
   constructor(private readonly options: TabAuthOptions) {
+    // Keys cached ten minutes; a token naming a key we do not have reloads them at most every 30 seconds.
+    this.keySet = createRemoteJWKSet(new URL(options.jwksUrl.replace('{tenant}', 'common')), { timeoutDuration: 5_000, cooldownDuration: 30_000, cacheMaxAge: 600_000 });
     if (options.localUser) {
       const [firmId, userId, displayName, email] = options.localUser.split('|');
       this.localActor = { firmId: firmId!, userId: userId!, displayName: displayName!, email: email || undefined };
@@ -56,12 +60,13 @@ export class TabAuthenticator {
     }
     let claims: JWTPayload & Record<string, unknown>;
     try {
-      // The tenant chooses the key set and the expected issuer; the signature check below is what makes it trustworthy.
+      // A token that cannot be a Teams SSO token is refused before any key is looked at.
       const unverifiedTenant = decodeJwt(token).tid;
       if (typeof unverifiedTenant !== 'string' || !uuid.test(unverifiedTenant)) return { ok: false, reason: 'invalid' };
       const audiences = [this.options.clientId];
       if (this.options.tabDomain) audiences.push(`api://${this.options.tabDomain}/${this.options.clientId}`);
-      const verified = await jwtVerify(token, this.keySetOf(unverifiedTenant), {
+      // The keys are every tenant's: the issuer must be the token's own tenant, and `tid` is signed with the rest.
+      const verified = await jwtVerify(token, this.keySet, {
         issuer: `https://login.microsoftonline.com/${unverifiedTenant}/v2.0`,
         audience: audiences,
         algorithms: ['RS256'],
@@ -81,15 +86,5 @@ export class TabAuthenticator {
     const displayName = typeof claims.name === 'string' && claims.name ? claims.name : String(claims.preferred_username ?? claims.oid);
     const email = typeof claims.preferred_username === 'string' ? claims.preferred_username : typeof claims.email === 'string' ? claims.email : undefined;
     return { ok: true, actor: { firmId: String(claims.tid), userId: String(claims.oid), displayName, email } };
-  }
-
-  private keySetOf(tenantId: string): ReturnType<typeof createRemoteJWKSet> {
-    let keySet = this.keySets.get(tenantId);
-    if (!keySet) {
-      if (this.keySets.size >= maxCachedTenants) this.keySets.delete(this.keySets.keys().next().value!);
-      keySet = createRemoteJWKSet(new URL(this.options.jwksUrl.replace('{tenant}', tenantId)), { timeoutDuration: 5_000, cooldownDuration: 30_000 });
-      this.keySets.set(tenantId, keySet);
-    }
-    return keySet;
   }
 }

@@ -38,6 +38,7 @@ export async function startTestPasserelle(
     now: options.now,
     backgroundWork: options.backgroundWork,
     runner: { idleDelayMs: 100, reportEveryMs: 0, ...options.runner },
+    botOpenIdMetadataUrl: options.botOpenIdMetadataUrl,
   });
   const connector = new FakeConnector();
   await connector.start();

@@ -123,6 +123,8 @@ export interface TestIdentityProvider {
   token(claims: { tid: string; oid: string; name?: string } & Record<string, unknown>, options?: { expiresIn?: string | number; audience?: string; issuer?: string; notBefore?: number }): Promise<string>;
   /** A token of the same shape signed with another key: must be refused. */
   forgedToken(claims: { tid: string; oid: string }): Promise<string>;
+  /** How many times the key set was asked for (any tenant's, or the common one). */
+  keyFetches(): number;
   stop(): Promise<void>;
 }
 
@@ -130,8 +132,10 @@ export async function startTestIdentityProvider(clientId: string): Promise<TestI
   const { privateKey, publicKey } = await generateKeyPair('RS256', { extractable: true });
   const forger = await generateKeyPair('RS256');
   const jwk: JWK = { ...(await exportJWK(publicKey)), kid: 'test-key', use: 'sig', alg: 'RS256' };
+  let keyFetches = 0;
   const server: Server = createServer((req, res) => {
-    if (/^\/[0-9a-f-]{36}\/keys$/.test(req.url ?? '')) {
+    if (/^\/([0-9a-f-]{36}|common)\/keys$/.test(req.url ?? '')) {
+      keyFetches += 1;
       res.writeHead(200, { 'Content-Type': 'application/json' });
       res.end(JSON.stringify({ keys: [jwk] }));
     } else {
@@ -153,6 +157,7 @@ export async function startTestIdentityProvider(clientId: string): Promise<TestI
     jwksUrl: `http://127.0.0.1:${port}/{tenant}/keys`,
     token: (claims, options) => sign(privateKey, claims, options),
     forgedToken: (claims) => sign(forger.privateKey, claims),
+    keyFetches: () => keyFetches,
     stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { Readable } from 'node:stream';
 import type { Request, Response } from 'restify';
 import { z } from 'zod';
 import { requestLanguage } from '../../bot/api/http/language.js';
@@ -31,7 +32,16 @@ interface Sent {
 async function call(handler: ReturnType<typeof tabRoute>, request: { headers?: Record<string, string>; body?: unknown; query?: unknown } = {}): Promise<Sent> {
   const sent: Sent = { status: 0, body: undefined, headers: {} };
   const headers = Object.fromEntries(Object.entries(request.headers ?? {}).map(([name, value]) => [name.toLowerCase(), value]));
-  const req = { header: (name: string) => headers[name.toLowerCase()], params: {}, query: request.query ?? {}, body: request.body, path: () => '/api/test' } as unknown as Request;
+  // The route reads its JSON body from the request stream itself, as it comes from the network.
+  const raw = request.body === undefined ? undefined : Buffer.from(JSON.stringify(request.body));
+  if (raw) Object.assign(headers, { 'content-type': 'application/json', 'content-length': String(raw.length) });
+  const req = Object.assign(Readable.from(raw ? [raw] : []), {
+    header: (name: string) => headers[name.toLowerCase()],
+    method: raw ? 'POST' : 'GET',
+    params: {},
+    query: request.query ?? {},
+    path: () => '/api/test',
+  }) as unknown as Request;
   const res = {
     setHeader: (name: string, value: string) => void (sent.headers[name] = value),
     send: (status: number, body: unknown) => Object.assign(sent, { status, body }),

@@ -46,6 +46,7 @@ const statuses: Record<ProblemCode, number> = {
   'request.unreadable': 400,
   'request.tooLarge': 413,
   'request.unsupportedType': 415,
+  'request.crossSite': 403,
   'method.notAllowed': 405,
   notFound: 404,
   'service.unavailable': 503,

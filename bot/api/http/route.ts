@@ -7,6 +7,7 @@ import type { Requirement } from '../../domain/access/profiles.js';
 import type { Language } from '../../i18n/index.js';
 import type { Logger } from '../../logger.js';
 import type { TabAuthenticator, TabUser } from '../tabAuth.js';
+import { isCrossSite, readJsonBody } from './body.js';
 import { requestLanguage } from './language.js';
 import { Problem, problem, problemOfError, refusal, type ProblemCode } from './problems.js';
 import { schemaProblem } from './schemaProblems.js';
@@ -55,6 +56,8 @@ export interface TabRouteSpec<Params, Query, Body> {
   invalidParams?: Extract<ProblemCode, `${string}.notFound`>;
   query?: Schema<Query>;
   body?: Schema<Body>;
+  /** The largest body this route reads, in bytes (default 100 kB); a larger one is refused unread (413). */
+  maxBodyBytes?: number;
   handle(request: TabRequest<Params, Query, Body>): Promise<Answer>;
 }
 
@@ -76,16 +79,22 @@ export function tabRoute<Params = undefined, Query = undefined, Body = undefined
 }
 
 async function answer<Params, Query, Body>(edge: TabEdge, spec: TabRouteSpec<Params, Query, Body>, req: Request, language: Language): Promise<Answer> {
-  const auth = await edge.auth.authenticate(req.header('authorization') || undefined);
+  const authorization = req.header('authorization') || undefined;
+  // Without a token (the local mode) a browser sends the user's requests for any page: only Passerelle's own.
+  if (!authorization && isCrossSite(req)) return problem(language, 'request.crossSite');
+  const auth = await edge.auth.authenticate(authorization);
   if (!auth.ok) return problem(language, `auth.${auth.reason}`);
   const access = await edge.access.sessions.contextFor(auth.actor);
   const decision = decide(access, spec.requirement);
   if (!decision.allowed) return refusal(language, decision);
+  // The body is read only now, for a user allowed to send it.
+  const read = await readJsonBody(req, language, spec.maxBodyBytes);
+  if (!read.ok) return read.problem;
   const params = parse(spec.params, req.params ?? {});
   if (!params.success) return spec.invalidParams ? problem(language, spec.invalidParams) : schemaProblem(language, params.error);
   const query = parse(spec.query, req.query ?? {});
   if (!query.success) return schemaProblem(language, query.error);
-  const body = parse(spec.body, req.body ?? {});
+  const body = parse(spec.body, read.body ?? {});
   if (!body.success) return schemaProblem(language, body.error);
   return spec.handle({ actor: auth.actor, access, language, params: params.data, query: query.data, body: body.data });
 }
