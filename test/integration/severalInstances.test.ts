@@ -78,6 +78,8 @@ describe('Several server instances on one database', function () {
   let uri: string;
   let client: MongoClient;
   let tenant: LocalTenant;
+  /** A tenant whose invitation window is 1 s, not 5 s: the shared job is not slowed by the limit. */
+  let quickTenant: LocalTenant;
   const started: TestPasserelle[] = [];
   const children: ChildProcess[] = [];
   const databases: string[] = [];
@@ -86,6 +88,7 @@ describe('Several server instances on one database', function () {
     uri = await testMongoUri();
     client = new MongoClient(uri, { ignoreUndefined: true });
     tenant = await startLocalTenant({ port: 0 });
+    quickTenant = await startLocalTenant({ port: 0, invitationWindowMs: 1_000 });
   });
   afterEach(async () => {
     for (const child of children.splice(0)) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
@@ -94,9 +97,13 @@ describe('Several server instances on one database', function () {
   after(async () => {
     await client?.close();
     await tenant?.stop();
+    await quickTenant?.stop();
     for (const name of databases) await dropDatabase(uri, name).catch(() => undefined);
   });
-  beforeEach(() => tenant.reset());
+  beforeEach(() => {
+    tenant.reset();
+    quickTenant.reset();
+  });
 
   function freshDatabase(): { name: string; db: Db } {
     const name = uniqueDatabaseName('instances');
@@ -105,8 +112,8 @@ describe('Several server instances on one database', function () {
   }
 
   /** An in-process server on the shared database, speaking to the shared tenant. */
-  async function instance(database: string, options: Parameters<typeof startTestPasserelle>[0] = {}): Promise<TestPasserelle> {
-    const passerelle = await startTestPasserelle({ mongoUri: uri, database, ...options, env: { GRAPH_BASE_URL: tenant.url, ...options.env } });
+  async function instance(database: string, options: Parameters<typeof startTestPasserelle>[0] = {}, graph: LocalTenant = tenant): Promise<TestPasserelle> {
+    const passerelle = await startTestPasserelle({ mongoUri: uri, database, ...options, env: { GRAPH_BASE_URL: graph.url, ...options.env } });
     started.push(passerelle);
     return passerelle;
   }
@@ -114,15 +121,17 @@ describe('Several server instances on one database', function () {
   it('shares one job between two servers: each contact invited exactly once, by one of them', async () => {
     const { name, db } = freshDatabase();
     const ids = await seedContacts(db, 300, 'shared');
-    await instance(name);
-    await instance(name);
+    await instance(name, {}, quickTenant);
+    await instance(name, {}, quickTenant);
     const jobs = new InvitationJobStore(db);
     const { job } = await jobs.create({ firmId, requestId: 'shared-job', createdBy: { ...staff, at: new Date() }, contactIds: ids });
 
     await waitFor('the shared job finishes', async () => (await jobs.findById(job.id))?.status === 'finished', 30_000, 100);
     const finished = (await jobs.findById(job.id))!;
-    assert.deepEqual(finished.counts, { done: 300, failed: 0, skipped: 0 }, 'every item counted once');
-    await assertEachInvitedOnce(tenant, db, 'shared', 300);
+    // An invitation whose answer was lost (a Graph timeout) is found in the directory on its retry: skipped, not sent again.
+    assert.equal(finished.counts.done + finished.counts.skipped, 300, 'every item counted once');
+    assert.equal(finished.counts.failed, 0, 'nothing failed');
+    await assertEachInvitedOnce(quickTenant, db, 'shared', 300);
     const workers = await db.collection(collections.jobItems).distinct('finishedBy', { jobId: new ObjectId(job.id) });
     assert.equal(workers.length, 2, 'both servers took part in the job');
   });
