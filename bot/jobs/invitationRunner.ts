@@ -62,6 +62,7 @@ export class InvitationRunner {
   private deadOwners: string[] = [];
   private heartbeatTimer?: NodeJS.Timeout;
   private beating?: Promise<void>;
+  private heldBack = false;
   private readonly inFlight = new Set<string>();
   private readonly lastReport = new Map<string, number>();
   private readonly reporting = new Map<string, Promise<void>>();
@@ -134,7 +135,11 @@ export class InvitationRunner {
   private mayStartWork(): boolean {
     if (!this.deps.heartbeats) return true;
     const { heartbeatEveryMs, silentAfterMs } = this.options;
-    return Date.now() - this.lastBeatOkAt < silentAfterMs - heartbeatEveryMs;
+    const fresh = Date.now() - this.lastBeatOkAt < silentAfterMs - heartbeatEveryMs;
+    // Said once per pause (not before the first beat): a server often held back this way has a slow database.
+    if (!fresh && !this.heldBack && this.lastBeatOkAt > 0) this.deps.logger.warn('no new invitation work: this worker’s heartbeat is late', { sinceMs: Date.now() - this.lastBeatOkAt });
+    this.heldBack = !fresh;
+    return fresh;
   }
 
   /** New work was queued: stop idling now rather than at the next poll. */
