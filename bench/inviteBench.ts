@@ -9,6 +9,10 @@
  *   run 2 "crash":  the server is SIGKILLed once the tenant has received N/2 invitations, a new
  *                   server is started at once, and the job must still finish.
  *
+ * With `--servers 2` (npm run bench:invite -- --servers 2) each run has two servers on the one
+ * database, sharing the job; in the crash run one of them is SIGKILLed and the other, with no
+ * restart, must finish the job (taking the dead one's items back once its heartbeat stops).
+ *
  * The clock starts when the job is created (server up and idle, as when staff confirm the card) and
  * stops when the job document says 'finished' (polled every 100 ms in MongoDB). Lower bound of the
  * invitation limit: floor((N-1)/150) x 5 s (150 may go at once, then 150 per window) = 30 s for N=1000.
@@ -80,6 +84,17 @@ const STAFF = { userId: 'b3c1e0a4-0000-4000-8000-00000000be01', displayName: 'Ba
 
 type RunKind = 'normal' | 'crash';
 
+/** `--servers N` (1 or 2): server instances on the one database in every run. */
+const SERVERS = (() => {
+  const at = process.argv.indexOf('--servers');
+  const value = at >= 0 ? Number(process.argv[at + 1]) : 1;
+  if (value !== 1 && value !== 2) {
+    process.stderr.write('bench:invite: --servers takes 1 or 2\n');
+    process.exit(2);
+  }
+  return value;
+})();
+
 interface ServerFigures {
   pid: number;
   spawnedAt: number;
@@ -123,7 +138,10 @@ interface RunFigures {
     invitationsAtKill: number;
     itemsRunningAtKill: number;
     leasesExpireAtSeconds?: number;
-    restartReadySeconds: number;
+    /** When no item was leased to the dead server any more (taken back by a live one). */
+    takenBackAtSeconds?: number;
+    /** A new server (one-server runs) or none (the other server carries on). */
+    restartReadySeconds?: number;
     firstInvitationAfterRestartSeconds?: number;
     lastInvitationSeconds?: number;
   };
@@ -415,6 +433,7 @@ interface ItemDocument {
   attempts: number;
   outcome?: string;
   leaseUntil?: Date;
+  leaseOwner?: string;
 }
 
 interface ContactDocument {
@@ -443,7 +462,8 @@ async function run(kind: RunKind, client: MongoClient, mongoUri: string, tenant:
     return server;
   };
   let current = startOne();
-  await waitUntilReady(current, deadline);
+  for (let index = 1; index < SERVERS; index++) startOne();
+  await Promise.all(servers.map((server) => waitUntilReady(server, deadline)));
   // Up and idle: the runner's loops are polling an empty queue.
   await sleep(1_000);
 
@@ -476,19 +496,35 @@ async function run(kind: RunKind, client: MongoClient, mongoUri: string, tenant:
           await victim.exited;
           // What the dead server held: items 'running' whose lease must expire before anyone takes them back.
           const running = await items.find({ jobId: toObjectIdOf(job.id), status: 'running' }).toArray();
-          const leaseEnd = running.reduce<number | undefined>((latest, item) => {
-            const until = item.leaseUntil?.getTime();
-            return until === undefined ? latest : Math.max(latest ?? 0, until);
-          }, undefined);
-          current = startOne();
-          await waitUntilReady(current, deadline);
+          // The dead server's name: the worker declared dead once its heartbeat stopped.
+          let deadOwner: string | undefined;
+          const heartbeats = db.collection<{ owner: string; declaredDeadAt?: Date }>(collections.workerHeartbeats);
+          const held = (owner: string | undefined) => running.filter((item) => (SERVERS === 1 ? true : item.leaseOwner === owner));
+          if (SERVERS === 1) {
+            current = startOne();
+            await waitUntilReady(current, deadline);
+          }
           crash = {
             killAtSeconds: seconds(t0, killAt),
             invitationsAtKill: received,
             itemsRunningAtKill: running.length,
-            leasesExpireAtSeconds: leaseEnd === undefined ? undefined : seconds(t0, leaseEnd),
-            restartReadySeconds: seconds(t0, Date.now()),
+            ...(SERVERS === 1 ? { restartReadySeconds: seconds(t0, Date.now()) } : {}),
           };
+          for (;;) {
+            checkDeadline(deadline, 'waiting for the dead server to be noticed');
+            deadOwner ??= (await heartbeats.findOne({ declaredDeadAt: { $exists: true } }))?.owner;
+            if (deadOwner && (await items.countDocuments({ leaseOwner: deadOwner })) === 0) break;
+            if ((await jobs.findById(job.id))?.status === 'finished') break;
+            await sleep(JOB_POLL_MS);
+          }
+          const victimItems = held(deadOwner);
+          const leaseEnd = victimItems.reduce<number | undefined>((latest, item) => {
+            const until = item.leaseUntil?.getTime();
+            return until === undefined ? latest : Math.max(latest ?? 0, until);
+          }, undefined);
+          crash.itemsRunningAtKill = victimItems.length;
+          crash.leasesExpireAtSeconds = leaseEnd === undefined ? undefined : seconds(t0, leaseEnd);
+          crash.takenBackAtSeconds = deadOwner ? seconds(t0, Date.now()) : undefined;
           return;
         }
         await sleep(KILL_POLL_MS);
@@ -563,7 +599,7 @@ async function run(kind: RunKind, client: MongoClient, mongoUri: string, tenant:
     const kill = t0 + crash.killAtSeconds * 1_000;
     const times = state.invitations.map((invitation) => Date.parse(invitation.createdDateTime)).sort((a, b) => a - b);
     // The first invitation the restarted server sent (the tenant may still finish requests of the dead one).
-    const restartedAt = servers[1]?.figures.spawnedAt ?? kill;
+    const restartedAt = SERVERS === 1 ? (servers[1]?.figures.spawnedAt ?? kill) : kill;
     const after = times.find((time) => time > restartedAt);
     crash.firstInvitationAfterRestartSeconds = after === undefined ? undefined : seconds(t0, after);
     crash.lastInvitationSeconds = seconds(t0, times[times.length - 1]!);
@@ -623,7 +659,7 @@ function toObjectIdOf(hex: string): ObjectId {
 function formatRuns(runs: RunFigures[]): string {
   const fmt = (value: number | undefined, digits = 1) => (value === undefined || !Number.isFinite(value) ? 'n/a' : value.toFixed(digits));
   const rows: [string, ...string[]][] = [
-    ['', ...runs.map((r) => (r.kind === 'normal' ? 'run 1: normal' : `run 2: SIGKILL at ${KILL_AT} invitations`))],
+    ['', ...runs.map((r) => (r.kind === 'normal' ? `run 1: normal${SERVERS > 1 ? `, ${SERVERS} servers` : ''}` : `run 2: SIGKILL at ${KILL_AT} invitations${SERVERS > 1 ? `, 1 of ${SERVERS} servers` : ''}`))],
     ['job finished', ...runs.map((r) => (r.completed ? 'yes' : `NO (${r.abortReason ?? r.job.status})`))],
     ['total time (job created -> finished)', ...runs.map((r) => `${fmt(r.totalSeconds, 2)} s`)],
     ['  same, server clock (finishedAt-createdAt)', ...runs.map((r) => (r.serverSeconds === undefined ? 'n/a' : `${fmt(r.serverSeconds, 2)} s`))],
@@ -655,8 +691,9 @@ function formatRuns(runs: RunFigures[]): string {
     const cell = (text: string) => pad.map((value) => value ?? text);
     rows.push(['kill at', ...cell(`${fmt(c.killAtSeconds, 2)} s (${c.invitationsAtKill} invitations received)`)]);
     rows.push(['items running (leased) at kill', ...cell(`${c.itemsRunningAtKill}, leases end at ${fmt(c.leasesExpireAtSeconds, 2)} s`)]);
-    rows.push(['new server ready', ...cell(`${fmt(c.restartReadySeconds, 2)} s`)]);
-    rows.push(['first / last invitation after restart', ...cell(`${fmt(c.firstInvitationAfterRestartSeconds, 2)} s / ${fmt(c.lastInvitationSeconds, 2)} s`)]);
+    rows.push(['dead server\'s items all taken back', ...cell(`${fmt(c.takenBackAtSeconds, 2)} s`)]);
+    rows.push(['new server ready', ...cell(c.restartReadySeconds === undefined ? 'none (the other server carries on)' : `${fmt(c.restartReadySeconds, 2)} s`)]);
+    rows.push([`first / last invitation after ${SERVERS === 1 ? 'restart' : 'kill'}`, ...cell(`${fmt(c.firstInvitationAfterRestartSeconds, 2)} s / ${fmt(c.lastInvitationSeconds, 2)} s`)]);
   }
   const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => (row[column] ?? '').length)));
   return rows.map((row) => row.map((cellText, column) => cellText.padEnd(widths[column]!)).join('  ').trimEnd()).join('\n');
@@ -681,7 +718,7 @@ async function main(): Promise<void> {
   cleanups.push(() => client.close());
 
   console.log(`bench:invite — ${CONTACTS} contacts, one job; tenant limit ${INVITATIONS_PER_WINDOW}/${WINDOW_SECONDS} s, faults ${JSON.stringify(FAULTS)}, seed ${SEED}`);
-  console.log(`database: ${database.kind}; server: node --import tsx ${SERVER_ENTRY} (child process), runner ${JSON.stringify(RUNNER)}`);
+  console.log(`database: ${database.kind}; ${SERVERS === 1 ? 'server' : `${SERVERS} servers`}: node --import tsx ${SERVER_ENTRY} (child process), runner ${JSON.stringify(RUNNER)}`);
   if (RUNNER_WHAT_IF) console.log(`WHAT-IF: runner options ${RUNNER_WHAT_IF} (not the product's defaults)`);
   if (process.env.BENCH_FAULTS) console.log('WHAT-IF: faults from BENCH_FAULTS (not the documented scenario)');
 
@@ -712,9 +749,10 @@ async function main(): Promise<void> {
   const crashRun = runs.find((r) => r.crash);
   if (crashRun?.crash) {
     console.log(
-      `note: after the SIGKILL the ${crashRun.crash.itemsRunningAtKill} items the dead server held stay leased until their lease ends ` +
-        `(leaseMs=${RUNNER.leaseMs} ms, renewed every ${Math.max(1_000, Math.floor(RUNNER.leaseMs / 3))} ms): ` +
-        `the new server cannot take them back before ${crashRun.crash.leasesExpireAtSeconds?.toFixed(1) ?? 'n/a'} s; that wait is in the crash run's time.`,
+      `note: after the SIGKILL the ${crashRun.crash.itemsRunningAtKill} items the dead server held were leased until ` +
+        `${crashRun.crash.leasesExpireAtSeconds?.toFixed(1) ?? 'n/a'} s (leaseMs=${RUNNER.leaseMs} ms, renewed every ${Math.max(1_000, Math.floor(RUNNER.leaseMs / 3))} ms); ` +
+        `its heartbeat stopped, they were all taken back at ${crashRun.crash.takenBackAtSeconds?.toFixed(1) ?? 'n/a'} s ` +
+        `(a server silent for ${RUNNER.silentAfterMs} ms is dead, heartbeat every ${RUNNER.heartbeatEveryMs} ms).`,
     );
   }
 

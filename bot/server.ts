@@ -112,6 +112,7 @@ import { GuestOnboardingService } from './domain/guestOnboardingService.js';
 import { GuestInvitations } from './domain/guestInvitations.js';
 import { InvitationJobStore } from './jobs/invitationJobs.js';
 import { InvitationRunner, type RunnerOptions } from './jobs/invitationRunner.js';
+import { WorkerHeartbeats } from './jobs/workerHeartbeats.js';
 import { AcceptanceWatcher } from './jobs/acceptanceWatcher.js';
 import { TeamsProactiveMessenger } from './teams/proactive.js';
 import type { GuestTeamsServices } from './teams/guestServices.js';
@@ -236,7 +237,7 @@ export async function startPasserelle(config: Config, logger: Logger, options: S
     now,
   });
   let offerService: OfferService | undefined;
-  const runner = new InvitationRunner({ store: jobStore, onboarding, reporter: messenger, logger: logger.child('jobs'), now, options: options.runner, offers: () => offerService! });
+  const runner = new InvitationRunner({ store: jobStore, heartbeats: new WorkerHeartbeats(db), onboarding, reporter: messenger, logger: logger.child('jobs'), now, options: options.runner, offers: () => offerService! });
   const watcher = new AcceptanceWatcher({ onboarding, logger: logger.child('guests'), everyMs: config.GUEST_WATCH_SECONDS * 1_000 });
   const invitations = new GuestInvitations({ jobs: jobStore, onboarding, clientFiles, contacts, nudge: () => runner.nudge(), now });
   guestServices = { onboarding, invitations, jobs: jobStore, teams: teamStore, contacts: contactStore, nudgeRunner: () => runner.nudge() };

@@ -205,7 +205,8 @@ export class GuestOnboardingService {
         if (guest.state === 'invited') {
           const state = states.get(guest.directoryUserId!);
           if (state === 'Accepted') {
-            const accepted: GuestOnboarding = { ...guest, state: 'accepted', acceptedAt: now, nextCheckAt: now, checks: 0 };
+            // Still claimed by this pass (not due now): another instance must not bring the same guest into the team meanwhile.
+            const accepted: GuestOnboarding = { ...guest, state: 'accepted', acceptedAt: now, nextCheckAt: claimUntil, checks: 0 };
             if (await this.deps.contacts.updateGuest(contact.firmId, contact.id, 'invited', accepted, this.entry(contact, system, 'guest.accepted', { directoryUserId: guest.directoryUserId }))) {
               tally.accepted++;
               for (const listener of this.listeners) await listener.guestAccepted(contact.firmId, contact.id, now);

@@ -39,6 +39,8 @@ interface ItemDocument {
   leaseUntil?: Date;
   outcome?: string;
   finishedAt?: Date;
+  /** The worker that recorded the end (which server instance did the work). */
+  finishedBy?: string;
 }
 
 function jobFromDocument(document: JobDocument): InvitationJob {
@@ -147,17 +149,22 @@ export class InvitationJobStore implements InvitationJobQueue {
     });
   }
 
-  /** Claims up to `max` items whose turn has come and whose lease is free or expired. */
-  claim(owner: string, max: number, now: Date, leaseMs: number): Promise<InvitationJobItem[]> {
+  /**
+   * Claims up to `max` items whose turn has come and whose lease is free, expired, or held by one of
+   * `deadOwners` (workers whose heartbeat stopped: bot/jobs/workerHeartbeats.ts). Each claim is one
+   * atomic update, so two servers never hold one item.
+   */
+  claim(owner: string, max: number, now: Date, leaseMs: number, deadOwners: readonly string[] = []): Promise<InvitationJobItem[]> {
     return guarded(async () => {
       const claimed: InvitationJobItem[] = [];
       const leaseUntil = new Date(now.getTime() + leaseMs);
+      const takeBack = deadOwners.length > 0 ? [{ leaseOwner: { $in: [...deadOwners] } }] : [];
       for (let index = 0; index < max; index++) {
         const document = await this.items.findOneAndUpdate(
           {
             status: { $in: ['pending', 'running'] },
             availableAt: { $lte: now },
-            $or: [{ leaseUntil: { $exists: false } }, { leaseUntil: { $lt: now } }],
+            $or: [{ leaseUntil: { $exists: false } }, { leaseUntil: { $lt: now } }, ...takeBack],
           },
           { $set: { status: 'running', leaseOwner: owner, leaseUntil }, $inc: { attempts: 1 } },
           { sort: { availableAt: 1 }, returnDocument: 'after' },
@@ -189,7 +196,7 @@ export class InvitationJobStore implements InvitationJobQueue {
       const _id = toObjectId(item.id)!;
       const result = await this.items.updateOne(
         { _id, leaseOwner: owner, status: 'running' },
-        { $set: { status, outcome, finishedAt: now }, $unset: { leaseUntil: '', leaseOwner: '' } },
+        { $set: { status, outcome, finishedAt: now, finishedBy: owner }, $unset: { leaseUntil: '', leaseOwner: '' } },
       );
       if (result.modifiedCount !== 1) return null;
       const jobId = toObjectId(item.jobId)!;

@@ -4,6 +4,7 @@ import type { GuestOnboardingService, InvitationOutcome, ReminderOutcome } from 
 import { StorageUnavailableError } from '../domain/errors.js';
 import type { Logger } from '../logger.js';
 import type { InvitationJob, InvitationJobItem, InvitationJobStore } from './invitationJobs.js';
+import type { WorkerHeartbeats } from './workerHeartbeats.js';
 import type { OfferService } from '../domain/offers/offerService.js';
 
 /** What an offer job needs of the offer service. */
@@ -25,18 +26,43 @@ export interface RunnerOptions {
   maxAttempts: number;
   /** Progress is reported at most this often per job (and always at the end). */
   reportEveryMs: number;
+  /** How often this worker says it is alive (when heartbeats are wired). */
+  heartbeatEveryMs: number;
+  /** A worker silent this long is dead: its items are taken back without waiting for their leases. */
+  silentAfterMs: number;
 }
 
 // Twelve batches of twenty keep more than one window of invitations (150) waiting at the limiter; a
-// 9 s lease renewed every 3 s lets a restarted server take a dead one's items back quickly.
-export const defaultRunnerOptions: RunnerOptions = { concurrency: 12, batchSize: 20, leaseMs: 9_000, idleDelayMs: 500, maxAttempts: 8, reportEveryMs: 2_000 };
+// 9 s lease renewed every 3 s bounds how long a dead server's items wait when heartbeats are not
+// wired; with them, a server silent for 4 s (four missed beats) loses its items to the others at once.
+export const defaultRunnerOptions: RunnerOptions = {
+  concurrency: 12,
+  batchSize: 20,
+  leaseMs: 9_000,
+  idleDelayMs: 500,
+  maxAttempts: 8,
+  reportEveryMs: 2_000,
+  heartbeatEveryMs: 1_000,
+  silentAfterMs: 4_000,
+};
+
+const newWorkerName = () => `runner-${randomUUID()}`;
 
 /**
  * Works through invitation items until stopped. Each contact goes through the onboarding service,
  * which searches the directory before inviting: a retry after a crash never invites twice.
  */
 export class InvitationRunner {
-  private readonly owner = `runner-${randomUUID()}`;
+  /** This worker's name on its leases; a new one if it was ever declared dead (see WorkerHeartbeats). */
+  private owner = newWorkerName();
+  private registered = false;
+  /** When this worker last knew itself alive in the database (its own clock). */
+  private lastBeatOkAt = 0;
+  /** Workers whose heartbeat stopped: their items are free for this one to take. */
+  private deadOwners: string[] = [];
+  private heartbeatTimer?: NodeJS.Timeout;
+  private beating?: Promise<void>;
+  private heldBack = false;
   private readonly inFlight = new Set<string>();
   private readonly lastReport = new Map<string, number>();
   private readonly reporting = new Map<string, Promise<void>>();
@@ -53,6 +79,8 @@ export class InvitationRunner {
       logger: Logger;
       now: () => Date;
       options?: Partial<RunnerOptions>;
+      /** Several server instances on one database: dead ones are noticed and their items taken back. */
+      heartbeats?: WorkerHeartbeats;
       /** Offer jobs propose through the offer service (built after the runner, hence a getter). */
       offers?: () => OfferProposer;
     },
@@ -70,6 +98,48 @@ export class InvitationRunner {
     this.renewTimer = setInterval(() => {
       this.deps.store.renew(this.owner, [...this.inFlight], this.deps.now(), leaseMs).catch((error: unknown) => this.deps.logger.warn('lease renewal failed', { error }));
     }, Math.max(1_000, Math.floor(leaseMs / 3)));
+    if (this.deps.heartbeats) {
+      this.beating = this.heartbeat();
+      this.heartbeatTimer = setInterval(() => {
+        this.beating = this.heartbeat();
+      }, this.options.heartbeatEveryMs);
+    }
+  }
+
+  /** Says this worker is alive, and learns which workers are not. */
+  private async heartbeat(): Promise<void> {
+    const heartbeats = this.deps.heartbeats!;
+    const now = this.deps.now();
+    try {
+      if (!this.registered) {
+        await heartbeats.register(this.owner, now);
+        this.registered = true;
+      } else if (!(await heartbeats.beat(this.owner, now))) {
+        // Declared dead while paused: the items of that name are someone else's now; work on under a new one.
+        this.deps.logger.warn('this worker was declared dead while silent; it goes on under a new name', { previous: this.owner });
+        this.owner = newWorkerName();
+        this.registered = false;
+        return;
+      }
+      this.lastBeatOkAt = Date.now();
+      this.deadOwners = (await heartbeats.deadWorkers(new Date(now.getTime() - this.options.silentAfterMs), now)).filter((owner) => owner !== this.owner);
+    } catch (error) {
+      if (!(error instanceof StorageUnavailableError)) this.deps.logger.warn('worker heartbeat failed', { error });
+    }
+  }
+
+  /**
+   * Without a recent beat, others may be about to declare this worker dead and take its items: it
+   * starts nothing new then (a margin of one beat under their patience).
+   */
+  private mayStartWork(): boolean {
+    if (!this.deps.heartbeats) return true;
+    const { heartbeatEveryMs, silentAfterMs } = this.options;
+    const fresh = Date.now() - this.lastBeatOkAt < silentAfterMs - heartbeatEveryMs;
+    // Said once per pause (not before the first beat): a server often held back this way has a slow database.
+    if (!fresh && !this.heldBack && this.lastBeatOkAt > 0) this.deps.logger.warn('no new invitation work: this worker’s heartbeat is late', { sinceMs: Date.now() - this.lastBeatOkAt });
+    this.heldBack = !fresh;
+    return fresh;
   }
 
   /** New work was queued: stop idling now rather than at the next poll. */
@@ -82,7 +152,12 @@ export class InvitationRunner {
     this.running = false;
     this.wake?.();
     if (this.renewTimer) clearInterval(this.renewTimer);
+    if (this.heartbeatTimer) clearInterval(this.heartbeatTimer);
     await Promise.all(this.loops);
+    await this.beating;
+    if (this.deps.heartbeats && this.registered) {
+      await this.deps.heartbeats.retire(this.owner).catch((error: unknown) => this.deps.logger.warn('worker heartbeat not removed', { error }));
+    }
   }
 
   private async loop(): Promise<void> {
@@ -90,7 +165,7 @@ export class InvitationRunner {
     while (this.running) {
       let items: InvitationJobItem[] = [];
       try {
-        items = await this.deps.store.claim(this.owner, batchSize, this.deps.now(), leaseMs);
+        if (this.mayStartWork()) items = await this.deps.store.claim(this.owner, batchSize, this.deps.now(), leaseMs, this.deadOwners);
       } catch (error) {
         if (!(error instanceof StorageUnavailableError)) this.deps.logger.error('claiming invitation items failed', { error });
       }

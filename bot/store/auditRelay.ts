@@ -119,7 +119,9 @@ export class AuditRelay {
   /**
    * Writes the entry to the log unless it is there already; true when this call wrote it. The
    * stand-in enforces no unique index, hence the look first; on a real server the unique index on
-   * `id` settles two instances racing, and its duplicate-key error means "already there".
+   * `id` settles two instances racing, and its duplicate-key error means "already there". The entry's
+   * `_id`, given when the change was written, is the same in every delivery, so even the stand-in
+   * refuses the second of two racing inserts: only the instance that wrote it notifies subscribers.
    */
   append(document: PendingAudit): Promise<boolean> {
     const running = this.inFlight.get(document.id);

@@ -12,6 +12,7 @@ export const collections = {
   userPreferences: 'userPreferences',
   jobs: 'jobs',
   jobItems: 'jobItems',
+  workerHeartbeats: 'workerHeartbeats',
   teams: 'teams',
   memberships: 'memberships',
   structures: 'structures',
@@ -85,6 +86,9 @@ export const indexes: readonly IndexSpec[] = [
   index(collections.jobItems, { status: 1, availableAt: 1 }, { name: 'claimable' }),
   index(collections.jobItems, { jobId: 1, status: 1 }, { name: 'job_status' }),
   index(collections.jobItems, { firmId: 1, contactId: 1, status: 1 }, { name: 'firm_contact_status' }),
+  // A dead worker's items are taken back by its name (bot/jobs/workerHeartbeats.ts).
+  index(collections.jobItems, { leaseOwner: 1 }, { sparse: true, name: 'lease_owner' }),
+  index(collections.workerHeartbeats, { owner: 1 }, { unique: true, name: 'owner_unique' }),
   index(collections.contactLinks, { firmId: 1, clientFileId: 1, contactId: 1 }, { unique: true, name: 'firm_file_contact_unique' }),
   index(collections.contactLinks, { firmId: 1, contactId: 1 }, { name: 'firm_contact' }),
   index(collections.auditLog, { firmId: 1, clientFileId: 1, at: -1 }, { name: 'firm_file_time' }),
