@@ -40,7 +40,7 @@ function presentRows(language: Language, rows: ImportRow[]) {
     valid: rows.length - withErrors.length,
     invalid: withErrors.length,
     // The first problems are enough to fix a file; the counts say how many there are.
-    errors: withErrors.slice(0, 500).map((row) => ({ line: row.line, code: row.file?.code ?? null, problems: presentProblems(language, row.errors) })),
+    errors: withErrors.slice(0, 500).map((row) => ({ line: row.line, code: row.file?.code ?? row.code ?? null, problems: presentProblems(language, row.errors) })),
   };
 }
 
@@ -118,7 +118,7 @@ export function registerImportRoutes(server: Server, api: TabEdge, imports: Impo
         // A line about another service's file is refused and not written.
         const outcome = await imports.submit({ ...actor, access }, { requestId: body.requestId, fileName: body.fileName, bytes: bytesOf(body.content) });
         if (outcome.status !== 'queued') return refusedFile(language, outcome);
-        const report = await imports.report(actor.firmId, outcome.job.id);
+        const report = outcome.job.status === 'finished' ? await imports.report(actor.firmId, outcome.job.id) : null;
         return json(presentImport(language, report ?? outcome), 202);
       },
     }),
@@ -131,8 +131,11 @@ export function registerImportRoutes(server: Server, api: TabEdge, imports: Impo
       params: importParams,
       invalidParams: 'import.notFound',
       async handle({ actor, language, params }) {
-        const report = await imports.report(actor.firmId, params.id);
-        return report ? json(presentImport(language, report)) : problem(language, 'import.notFound');
+        // Polled while the job runs: the lines are read only once it has finished.
+        const progress = await imports.progress(actor.firmId, params.id);
+        if (!progress) return problem(language, 'import.notFound');
+        const report = progress.job.status === 'finished' ? await imports.report(actor.firmId, params.id) : null;
+        return json(presentImport(language, report ?? progress));
       },
     }),
   );

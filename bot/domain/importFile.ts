@@ -17,6 +17,8 @@ export type ImportColumn = (typeof importColumns)[number];
 
 export interface ImportRow {
   line: number;
+  /** The code column as written, kept for the report of a line refused before its file could be read. */
+  code?: string;
   file?: ValidClientFile & { joinedOn?: Date };
   contact?: ValidContact & { primary: boolean; scope: string };
   /** Column → problem, as codes the edges word in the user's language. */
@@ -118,7 +120,7 @@ export function readImport(bytes: Uint8Array, orgRoles: readonly string[], maxLi
       const position = positions.get(column);
       return position === undefined ? undefined : cells[position]?.trim() || undefined;
     };
-    const row: ImportRow = { line: index + 2, errors: [] };
+    const row: ImportRow = { line: index + 2, code: value('code'), errors: [] };
     const fileCheck = validateClientFile(Object.fromEntries(Object.entries(fileColumns).map(([field, column]) => [field, value(column)])) as ClientFileInput);
     if (fileCheck.ok) {
       const known = seenFiles.get(fileCheck.value.code);

@@ -73,6 +73,7 @@ export interface ImportBatchStore {
   save(summary: ImportSummary, batches: ImportBatch[]): Promise<void>;
   summary(firmId: string, requestId: string): Promise<ImportSummary | null>;
   batch(firmId: string, requestId: string, index: number): Promise<ImportBatch | null>;
+  isWritten(firmId: string, requestId: string, index: number): Promise<boolean>;
   recordWritten(firmId: string, requestId: string, index: number, written: WrittenLine[], failed?: boolean): Promise<void>;
   /** Every batch in line order (the report). */
   batches(firmId: string, requestId: string): Promise<ImportBatch[]>;
@@ -106,7 +107,7 @@ export function batchesOf(rows: ImportRow[], size: number): ImportBatch[] {
     const batch: ImportBatch = { index: batches.length, lines: [], refused: [] };
     for (const row of rows.slice(start, start + size)) {
       if (row.errors.length > 0 || !row.file) {
-        batch.refused.push({ line: row.line, code: row.file?.code ?? null, errors: row.errors });
+        batch.refused.push({ line: row.line, code: row.file?.code ?? row.code ?? null, errors: row.errors });
         continue;
       }
       const firstOfFile = !seenFiles.has(row.file.code);

@@ -100,7 +100,7 @@ export class ImportService {
    * again after a crash, a batch finds by natural key what it wrote.
    */
   async writeBatch(job: InvitationJob, index: number): Promise<'written' | 'waiting'> {
-    if (index > 0 && !(await this.deps.batches.batch(job.firmId, job.requestId, index - 1))?.written) return 'waiting';
+    if (index > 0 && !(await this.deps.batches.isWritten(job.firmId, job.requestId, index - 1))) return 'waiting';
     const batch = await this.deps.batches.batch(job.firmId, job.requestId, index);
     if (!batch || batch.written) return 'written';
     const written: WrittenLine[] = [];
@@ -121,6 +121,14 @@ export class ImportService {
     if (!(await this.deps.batches.markCompleted(job.firmId, job.requestId, this.deps.now()))) return;
     // The end of an import changes no record: straight to the log.
     await this.deps.audit.record(newAuditEntry({ firmId: job.firmId, actor: job.createdBy, action: 'import.done', details: { ...tally } }));
+  }
+
+  /** An import job of the firm and what was submitted, without its lines (what the tab polls); null when there is none. */
+  async progress(firmId: string, jobId: string): Promise<Pick<ImportReport, 'job' | 'summary'> | null> {
+    const job = await this.deps.jobs.find(firmId, jobId);
+    if (!job || job.kind !== 'import') return null;
+    const summary = await this.deps.batches.summary(firmId, job.requestId);
+    return summary ? { job, summary } : null;
   }
 
   /** An import job of the firm with its totals so far and every line's outcome; null when there is none. */

@@ -53,6 +53,10 @@ export class MongoImportBatchStore implements ImportBatchStore {
     });
   }
 
+  isWritten(firmId: string, requestId: string, index: number): Promise<boolean> {
+    return guarded(async () => (await this.batchDocuments.countDocuments({ firmId, requestId, index, written: { $exists: true } }, { limit: 1 })) > 0);
+  }
+
   recordWritten(firmId: string, requestId: string, index: number, written: WrittenLine[], failed = false): Promise<void> {
     return guarded(async () => {
       await this.batchDocuments.updateOne({ firmId, requestId, index }, { $set: { written, ...(failed ? { failed } : {}) } });
