@@ -5,7 +5,7 @@ import { clientFileSearchTokens } from './clientFile.js';
 import { contactSearchTokens } from './contact.js';
 import type { FirmSettingsService } from './firmSettingsService.js';
 import { readImport, type ImportRow } from './importFile.js';
-import { batchesOf, tallyOf, type ImportBatch, type ImportBatchStore, type ImportSummary, type ImportTally, type LineToWrite, type WrittenLine } from './importJobs.js';
+import { batchesOf, tallyOf, type ImportBatch, type ImportBatchStore, type ImportSummary, type ImportTally, type LineToWrite, type WriteOutcome, type WrittenLine } from './importJobs.js';
 import type { InvitationJob, InvitationJobQueue } from './invitationJobs.js';
 import type { GuestInvitations } from './guestInvitations.js';
 import type { AuditLog, ClientFileStore, ContactLinkStore, ContactStore } from './ports.js';
@@ -147,20 +147,33 @@ export class ImportService {
     return job && summary ? { status: 'queued', job, summary, created: false } : null;
   }
 
+  /**
+   * A record this very job created reads as unchanged when written again: after a crash, an outage,
+   * or a write the driver retried because its answer was lost. Its creation stamp (the job's) tells
+   * it was created, so the report counts it once, as created.
+   */
+  private async createdByThisJob(outcome: WriteOutcome, find: () => Promise<{ created: ActorStamp } | null>, by: ActorStamp): Promise<WriteOutcome> {
+    if (outcome !== 'unchanged') return outcome;
+    const record = await find();
+    return record && record.created.at.getTime() === by.at.getTime() && record.created.userId === by.userId ? 'created' : outcome;
+  }
+
   private async writeLine(firmId: string, line: LineToWrite, by: ActorStamp): Promise<WrittenLine> {
     const code = line.file.code;
     const file = await this.deps.clientFiles.upsertFromImport(
       { ...line.file, firmId, searchTokens: clientFileSearchTokens(line.file), creationRequestId: `import:${code}`, created: by, updatedAt: by.at },
       line.firstOfFile ? (change) => newAuditEntry({ firmId, actor: by, action: `clientFile.import.${change.outcome}`, clientFileId: change.id, details: { code, line: line.line } }) : undefined,
     );
-    const written: WrittenLine = { line: line.line, code, file: file.outcome, linkCreated: false, countsFile: line.firstOfFile, countsContact: line.firstOfContact };
+    const fileOutcome = await this.createdByThisJob(file.outcome, () => this.deps.clientFiles.findById(firmId, file.id), by);
+    const written: WrittenLine = { line: line.line, code, file: fileOutcome, linkCreated: false, countsFile: line.firstOfFile, countsContact: line.firstOfContact };
     if (!line.contact) return written;
     const { primary, scope, ...contactFields } = line.contact;
     const contact = await this.deps.contacts.upsertFromImport(
       { ...contactFields, firmId, searchTokens: contactSearchTokens(contactFields), creationRequestId: `import:${contactFields.email}`, created: by, updatedAt: by.at },
       line.firstOfContact ? (change) => newAuditEntry({ firmId, actor: by, action: `contact.import.${change.outcome}`, contactId: change.id, details: { line: line.line } }) : undefined,
     );
-    written.contact = { email: contactFields.email, outcome: contact.outcome };
+    const contactOutcome = await this.createdByThisJob(contact.outcome, () => this.deps.contacts.findById(firmId, contact.id), by);
+    written.contact = { email: contactFields.email, outcome: contactOutcome };
     const link = await this.deps.links.upsert({ firmId, clientFileId: file.id, contactId: contact.id, scope, linked: by }, (change) =>
       newAuditEntry({
         firmId, actor: by, action: change.created ? 'contact.linked' : 'contact.linkScopeChanged', clientFileId: file.id, contactId: contact.id,

@@ -1,10 +1,13 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
+import { createServer, connect, type Server, type Socket } from 'node:net';
 import { MongoClient, type Db } from 'mongodb';
 import { InvitationJobStore } from '../../bot/jobs/invitationJobs.js';
 import { collections } from '../../bot/store/mongo.js';
 import { demoFirmId } from '../helpers/activities.js';
+import { testMongoUri } from '../helpers/mongo.js';
 import { startTestPasserelle, type TestPasserelle } from '../helpers/passerelle.js';
+import { freePort } from '../helpers/ports.js';
 
 const localUser = { TAB_LOCAL_USER: `${demoFirmId}|aaaaaaaa-0000-0000-0000-000000000001|Claire Martin|claire@cabinet.test` };
 const english = { 'Accept-Language': 'en-GB,en;q=0.9' };
@@ -76,6 +79,35 @@ async function auditCount(passerelle: TestPasserelle, action: string, expected: 
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   return count;
+}
+
+/** A TCP relay to the database that can be cut (every connection dropped, new ones refused) and restored. */
+async function cuttableRelay(target: URL): Promise<{ port: number; cut(): Promise<void>; restore(): Promise<void> }> {
+  const port = await freePort();
+  const sockets = new Set<Socket>();
+  let server: Server | undefined;
+  const listen = () =>
+    new Promise<void>((resolve) => {
+      server = createServer((client) => {
+        const upstream = connect(Number(target.port), target.hostname);
+        for (const socket of [client, upstream]) {
+          sockets.add(socket);
+          socket.on('error', () => undefined);
+          socket.on('close', () => sockets.delete(socket));
+        }
+        client.pipe(upstream).pipe(client);
+      }).listen(port, '127.0.0.1', resolve);
+    });
+  await listen();
+  return {
+    port,
+    async cut() {
+      const closed = new Promise<void>((resolve) => server!.close(() => resolve()));
+      for (const socket of sockets) socket.destroy();
+      await closed;
+    },
+    restore: listen,
+  };
 }
 
 describe('Imports as durable jobs (whole file checked, background writing, report)', function () {
@@ -185,7 +217,7 @@ describe('Imports as durable jobs (whole file checked, background writing, repor
       assert.match(englishLines[5]!, /^6;F2;refused;;;siret: /, 'English reason');
     });
 
-    it('answers 404 for an import that does not exist, or a job that is not an import', async () => {
+    it('answers 404 for an import that does not exist', async () => {
       const response = await fetch(`${passerelle.server.url}/api/imports/0123456789abcdef01234567`);
       assert.equal(response.status, 404);
       assert.equal(((await response.json()) as { code: string }).code, 'import.notFound');
@@ -227,6 +259,43 @@ describe('Imports as durable jobs (whole file checked, background writing, repor
         assert.equal(await auditCount(second, 'import.done', 1), 1, 'the end audited once');
       } finally {
         await second?.stop();
+      }
+    });
+  });
+
+  describe('through a database outage', () => {
+    it('an import cut by an outage resumes when the database is back: each file written once and counted once', async () => {
+      const relay = await cuttableRelay(new URL(await testMongoUri()));
+      const passerelle = await startTestPasserelle({
+        env: localUser, mongoUri: `mongodb://127.0.0.1:${relay.port}/?directConnection=true&serverMonitoringMode=poll`, imports: { batchLines: 10 }, runner: { leaseMs: 1_500 },
+      });
+      try {
+        const started = await send(passerelle, '/api/import', importBody(csvFile({ valid: 200, prefix: 'P' })));
+        assert.equal(started.status, 202);
+        let processed = 0;
+        for (let attempt = 0; processed < 2; attempt++) {
+          assert.ok(attempt < 600, 'some batches are written before the outage');
+          await new Promise((resolve) => setTimeout(resolve, 50));
+          processed = (await view(passerelle, started.body.id)).progress.processed;
+        }
+        await relay.cut();
+        assert.ok(processed < 20, `cut mid-job (${processed} of 20 batches)`);
+        await new Promise((resolve) => setTimeout(resolve, 2_000));
+        const during = await fetch(`${passerelle.server.url}/api/imports/${started.body.id}`);
+        assert.equal(during.status, 503, 'the outage is said as such');
+        await relay.restore();
+        const { job } = await untilFinished(passerelle, started.body.id, 90_000);
+        assert.equal(job.progress.processed, 20);
+        assert.equal(job.progress.failed, 0, 'no batch given up');
+        assert.equal(job.report?.filesCreated, 200, 'every file counted once, as created, even one written just before the cut');
+        assert.equal(job.report?.contactsCreated, 200);
+        assert.equal(await countOf(passerelle, collections.clientFiles), 200, 'each file written once');
+        assert.equal(await countOf(passerelle, collections.contacts), 200, 'each contact written once');
+        assert.equal(await auditCount(passerelle, 'clientFile.import.created', 200), 200, 'each creation audited once');
+        assert.equal(await auditCount(passerelle, 'import.done', 1), 1, 'the end audited once');
+      } finally {
+        await passerelle.stop();
+        await relay.cut();
       }
     });
   });
