@@ -20,7 +20,8 @@ import { registerAuditRoutes } from './api/audit.js';
 import { AuditNameResolver } from './domain/auditNames.js';
 import { registerInvitationRoutes } from './api/invitations.js';
 import { registerImportRoutes } from './api/import.js';
-import { ImportService } from './domain/importService.js';
+import { ImportService, type ImportLimits } from './domain/importService.js';
+import { MongoImportBatchStore } from './store/importBatchRepository.js';
 import { registerBotRoute } from './api/messages.js';
 import { BotEndpointAdapter } from './api/botAdapter.js';
 import { answerServerErrorsAsProblems } from './api/http/serverErrors.js';
@@ -144,6 +145,8 @@ export interface StartOptions {
   /** Background work (invitation jobs, acceptance watcher); tests may drive it themselves. */
   backgroundWork?: boolean;
   runner?: Partial<RunnerOptions>;
+  /** Lines per import and per job item (tests use small ones). */
+  imports?: Partial<ImportLimits>;
   /** Time between two sweeps of pending audit entries (default: the relay's own). */
   auditSweepEveryMs?: number;
   /** Where the Bot Framework's signing keys are described (default: the public Bot Framework's); tests serve their own. */
@@ -237,9 +240,17 @@ export async function startPasserelle(config: Config, logger: Logger, options: S
     now,
   });
   let offerService: OfferService | undefined;
-  const runner = new InvitationRunner({ store: jobStore, heartbeats: new WorkerHeartbeats(db), onboarding, reporter: messenger, logger: logger.child('jobs'), now, options: options.runner, offers: () => offerService! });
+  let importService: ImportService | undefined;
+  const runner = new InvitationRunner({
+    store: jobStore, heartbeats: new WorkerHeartbeats(db), onboarding, reporter: messenger, logger: logger.child('jobs'), now, options: options.runner,
+    offers: () => offerService!, imports: () => importService!,
+  });
   const watcher = new AcceptanceWatcher({ onboarding, logger: logger.child('guests'), everyMs: config.GUEST_WATCH_SECONDS * 1_000 });
   const invitations = new GuestInvitations({ jobs: jobStore, onboarding, clientFiles, contacts, nudge: () => runner.nudge(), now });
+  importService = new ImportService({
+    clientFiles: clientFileStore, contacts: contactStore, links: linkStore, firmSettings, audit, batches: new MongoImportBatchStore(db), jobs: jobStore, invitations, now, limits: options.imports,
+  });
+  const imports = importService;
   guestServices = { onboarding, invitations, jobs: jobStore, teams: teamStore, contacts: contactStore, nudgeRunner: () => runner.nudge() };
 
   const subscriptions = new MongoSubscriptionStore(db);
@@ -417,7 +428,7 @@ export async function startPasserelle(config: Config, logger: Logger, options: S
   registerOfferEndRoute(server, portfolioApi, { offers: offerCommands });
   registerShineRoutes(server, portfolioApi, { shine: partners.shine, clientFiles, mailerConfigured: Boolean(config.OFFER_MAILBOX) });
   registerInvitationRoutes(server, portfolioApi, { invitations, offers: offerCommands, jobs: jobStore });
-  registerImportRoutes(server, portfolioApi, new ImportService({ clientFiles: clientFileStore, contacts: contactStore, links: linkStore, firmSettings, audit }));
+  registerImportRoutes(server, portfolioApi, imports);
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -19,7 +19,8 @@ export type QueueOutcome =
 
 /**
  * The one place invitation jobs are queued: inviting or reminding contacts (from Teams or the tab),
- * proposing an offer to many, and the invitation an offer starts for a contact not yet a guest. Staff
+ * proposing an offer to many, the invitation an offer starts for a contact not yet a guest, and the
+ * writing of an imported file (the same durable jobs, kind 'import'). Staff
  * requests check « Invitations – modification » and the files' services before anything is queued.
  */
 export class GuestInvitations {
@@ -93,6 +94,13 @@ export class GuestInvitations {
     });
     this.deps.nudge();
     return job;
+  }
+
+  /** The job that writes a checked import file, one item per batch of lines; the import's use case has checked the file and the profile. */
+  async queueImport(input: { firmId: string; requestId: string; createdBy: ActorStamp; batches: number }): Promise<{ job: InvitationJob; created: boolean }> {
+    const queued = await this.deps.jobs.create({ firmId: input.firmId, requestId: input.requestId, createdBy: input.createdBy, contactIds: [], importBatches: input.batches, kind: 'import' });
+    this.deps.nudge();
+    return queued;
   }
 
   /** An offer for a contact not yet invited starts their invitation through the same durable jobs. */

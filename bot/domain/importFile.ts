@@ -17,6 +17,8 @@ export type ImportColumn = (typeof importColumns)[number];
 
 export interface ImportRow {
   line: number;
+  /** The code column as written, kept for the report of a line refused before its file could be read. */
+  code?: string;
   file?: ValidClientFile & { joinedOn?: Date };
   contact?: ValidContact & { primary: boolean; scope: string };
   /** Column → problem, as codes the edges word in the user's language. */
@@ -103,19 +105,22 @@ const contactColumns: Record<keyof ContactInput, ImportColumn | null> = {
   address1: null, address2: null, address3: null, city: null,
 };
 
-/** Reads and checks every line with the same rules as the bot's forms; nothing is written here. */
-export function readImport(bytes: Uint8Array, orgRoles: readonly string[]): { rows: ImportRow[]; missingColumns: ImportColumn[] } {
+/**
+ * Reads and checks every line with the same rules as the bot's forms; nothing is written here.
+ * `lines` always counts the whole file; past `maxLines` no line is checked (the file is refused whole).
+ */
+export function readImport(bytes: Uint8Array, orgRoles: readonly string[], maxLines = Number.POSITIVE_INFINITY): { rows: ImportRow[]; missingColumns: ImportColumn[]; lines: number } {
   const [header, ...lines] = parseCsv(decodeCsv(bytes));
   const positions = new Map<string, number>((header ?? []).map((name, index) => [columnKey(name), index]));
   const missingColumns = (['code', 'raison_sociale'] as ImportColumn[]).filter((column) => !positions.has(column));
-  if (missingColumns.length) return { rows: [], missingColumns };
+  if (missingColumns.length || lines.length > maxLines) return { rows: [], missingColumns, lines: lines.length };
   const seenFiles = new Map<string, string>();
-  const rows = lines.slice(0, 20_000).map((cells, index): ImportRow => {
+  const rows = lines.map((cells, index): ImportRow => {
     const value = (column: ImportColumn) => {
       const position = positions.get(column);
       return position === undefined ? undefined : cells[position]?.trim() || undefined;
     };
-    const row: ImportRow = { line: index + 2, errors: [] };
+    const row: ImportRow = { line: index + 2, code: value('code'), errors: [] };
     const fileCheck = validateClientFile(Object.fromEntries(Object.entries(fileColumns).map(([field, column]) => [field, value(column)])) as ClientFileInput);
     if (fileCheck.ok) {
       const known = seenFiles.get(fileCheck.value.code);
@@ -147,5 +152,5 @@ export function readImport(bytes: Uint8Array, orgRoles: readonly string[]): { ro
     }
     return row;
   });
-  return { rows, missingColumns };
+  return { rows, missingColumns, lines: lines.length };
 }

@@ -13,9 +13,10 @@ export interface InvitationJob {
   personalMessage?: string;
   /**
    * 'remind': send the invitation again to contacts still waiting; 'offer': propose `offerId` to each
-   * (file, contact) item. Absent on older jobs: 'invite'.
+   * (file, contact) item; 'import': write a checked CSV file, one item per batch of lines
+   * (bot/domain/importJobs.ts). Absent on older jobs: 'invite'.
    */
-  kind?: 'invite' | 'remind' | 'offer';
+  kind?: 'invite' | 'remind' | 'offer' | 'import';
   offerId?: string;
   /** Where progress is reported: the conversation, the card's activity id once posted, the language. */
   progress?: { conversationId: string; activityId?: string; language: 'fr' | 'en' };
@@ -30,6 +31,8 @@ export interface NewInvitationJob {
   /** Offer jobs: one item per (file, contact) instead of per contact. */
   targets?: { clientFileId: string; contactId: string }[];
   offerId?: string;
+  /** Import jobs: one item per batch of lines (numbered from 0) instead of per contact. */
+  importBatches?: number;
   personalMessage?: string;
   kind?: InvitationJob['kind'];
   progress?: InvitationJob['progress'];
@@ -43,4 +46,5 @@ export interface InvitationJobQueue {
    */
   create(request: NewInvitationJob): Promise<{ job: InvitationJob; created: boolean }>;
   findByRequestId(firmId: string, requestId: string): Promise<InvitationJob | null>;
+  find(firmId: string, jobId: string): Promise<InvitationJob | null>;
 }

@@ -27,6 +27,8 @@ const fr = {
     'offer.alreadyEnded': 'Cette offre est déjà terminée.',
     'job.notFound': 'Traitement introuvable.',
     'import.missingColumns': 'Colonnes obligatoires absentes : {columns}. La première ligne doit nommer les colonnes (code ; raison_sociale ; …).',
+    'import.tooManyLines': '{lines} lignes : au plus {max} par import, découpez le fichier en plusieurs fichiers (chacun avec sa ligne d’en-tête). Rien n’a été importé.',
+    'import.notFound': 'Import introuvable.',
     'request.unreadable': 'Requête illisible : le corps doit être un objet JSON valide.',
     'request.tooLarge': 'Requête trop volumineuse.',
     'request.unsupportedType': 'Type de contenu non pris en charge : envoyez du JSON (application/json).',
@@ -75,7 +77,7 @@ const fr = {
     notEditable: '« {field} » ne peut pas être modifié ici',
     offerVersion: 'version attendue',
     emptyFile: 'fichier vide',
-    fileTooBig: 'fichier trop gros (4 Mo au plus)',
+    fileTooBig: 'fichier trop gros (30 Mo au plus)',
     // What any other check says, by kind.
     required: 'obligatoire',
     unknownField: 'champ inconnu : {field}',
@@ -171,6 +173,16 @@ const fr = {
     fileName: 'journal-passerelle.csv',
     header: ['Date', 'Qui', 'Action', 'Dossier', 'Interlocuteur', 'Détails'],
   },
+  /** The report of an import: one row per line of the file. */
+  importReportCsv: {
+    fileName: 'rapport-import-passerelle.csv',
+    header: ['Ligne', 'Code', 'Résultat', 'Dossier', 'Interlocuteur', 'Motif du refus'],
+    imported: 'importée',
+    refused: 'refusée',
+    notWritten: 'non importée (erreur répétée : importez le fichier à nouveau)',
+    outcomes: { created: 'créé', updated: 'mis à jour', unchanged: 'inchangé' },
+    problem: '{column} : {message}',
+  },
 };
 
 export type ApiMessages = typeof fr;
@@ -195,6 +207,8 @@ const en: ApiMessages = {
     'offer.alreadyEnded': 'This offer has already ended.',
     'job.notFound': 'Job not found.',
     'import.missingColumns': 'Required columns missing: {columns}. The first line must name the columns (code ; raison_sociale ; …).',
+    'import.tooManyLines': '{lines} lines: at most {max} per import, split the file into several files (each with its header line). Nothing was imported.',
+    'import.notFound': 'Import not found.',
     'request.unreadable': 'Unreadable request: the body must be a valid JSON object.',
     'request.tooLarge': 'Request too large.',
     'request.unsupportedType': 'Unsupported content type: send JSON (application/json).',
@@ -242,7 +256,7 @@ const en: ApiMessages = {
     notEditable: '“{field}” cannot be changed here',
     offerVersion: 'version expected',
     emptyFile: 'empty file',
-    fileTooBig: 'file too big (4 MB at most)',
+    fileTooBig: 'file too big (30 MB at most)',
     required: 'required',
     unknownField: 'unknown field: {field}',
     expected: 'expected value: {expected}',
@@ -333,6 +347,15 @@ const en: ApiMessages = {
   auditCsv: {
     fileName: 'passerelle-audit-log.csv',
     header: ['Date', 'Who', 'Action', 'Client file', 'Contact', 'Details'],
+  },
+  importReportCsv: {
+    fileName: 'passerelle-import-report.csv',
+    header: ['Line', 'Code', 'Result', 'Client file', 'Contact', 'Reason refused'],
+    imported: 'imported',
+    refused: 'refused',
+    notWritten: 'not imported (repeated error: import the file again)',
+    outcomes: { created: 'created', updated: 'updated', unchanged: 'unchanged' },
+    problem: '{column}: {message}',
   },
 };
 

@@ -17,6 +17,8 @@ export interface InvitationJobItem {
   contactId: string;
   /** The file an offer is proposed on (offer jobs only). */
   clientFileId?: string;
+  /** The batch of lines to write (import jobs only; their contactId is empty). */
+  importBatch?: number;
   status: ItemStatus;
   attempts: number;
   outcome?: string;
@@ -32,6 +34,7 @@ interface ItemDocument {
   firmId: string;
   contactId: string;
   clientFileId?: string;
+  importBatch?: number;
   status: ItemStatus;
   attempts: number;
   availableAt: Date;
@@ -55,6 +58,7 @@ function itemFromDocument(document: ItemDocument): InvitationJobItem {
     firmId: document.firmId,
     contactId: document.contactId,
     ...(document.clientFileId ? { clientFileId: document.clientFileId } : {}),
+    ...(document.importBatch !== undefined ? { importBatch: document.importBatch } : {}),
     status: document.status,
     attempts: document.attempts,
     outcome: document.outcome,
@@ -77,9 +81,12 @@ export class InvitationJobStore implements InvitationJobQueue {
   create(request: NewInvitationJob): Promise<{ job: InvitationJob; created: boolean }> {
     return guarded(async () => {
       const contactIds = [...new Set(request.contactIds)];
-      const targets = request.targets
-        ? [...new Map(request.targets.map((target) => [`${target.clientFileId}:${target.contactId}`, target])).values()]
-        : contactIds.map((contactId) => ({ contactId, clientFileId: undefined as string | undefined }));
+      const targets: { contactId: string; clientFileId?: string; importBatch?: number }[] =
+        request.kind === 'import'
+          ? Array.from({ length: request.importBatches ?? 0 }, (_, importBatch) => ({ contactId: '', importBatch }))
+          : request.targets
+            ? [...new Map(request.targets.map((target) => [`${target.clientFileId}:${target.contactId}`, target])).values()]
+            : contactIds.map((contactId) => ({ contactId }));
       const document = {
         firmId: request.firmId,
         requestId: request.requestId,
@@ -98,7 +105,7 @@ export class InvitationJobStore implements InvitationJobQueue {
       const jobId = outcome.document._id;
       // Two invitation jobs never hold the same contact at once; offers are keyed by (file, contact) and need no such guard.
       const busy = new Set(
-        request.kind === 'offer'
+        request.kind === 'offer' || request.kind === 'import'
           ? []
           : // Offer items (they name a file) are not invitations: an offer job may itself start a contact's invitation.
             (await this.items.find({ firmId: request.firmId, contactId: { $in: contactIds }, status: { $in: ['pending', 'running'] }, clientFileId: { $exists: false } }, { projection: { contactId: 1 } }).toArray()).map(
@@ -106,15 +113,17 @@ export class InvitationJobStore implements InvitationJobQueue {
             ),
       );
       const now = request.createdBy.at;
-      const items: ItemDocument[] = targets.map(({ contactId, clientFileId }) => ({
+      const items: ItemDocument[] = targets.map(({ contactId, clientFileId, importBatch }) => ({
         _id: new ObjectId(),
         jobId,
         firmId: request.firmId,
         contactId,
         ...(clientFileId ? { clientFileId } : {}),
+        ...(importBatch !== undefined ? { importBatch } : {}),
         status: busy.has(contactId) ? 'skipped' : 'pending',
         attempts: 0,
-        availableAt: now,
+        // An import's batches are claimed in file order (each waits for the one before it).
+        availableAt: importBatch !== undefined ? new Date(now.getTime() + importBatch) : now,
         ...(busy.has(contactId) ? { outcome: 'alreadyQueued', finishedAt: now } : {}),
       }));
       for (let start = 0; start < items.length; start += 1_000) await this.items.insertMany(items.slice(start, start + 1_000), { ordered: false });

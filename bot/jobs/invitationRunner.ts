@@ -6,9 +6,12 @@ import type { Logger } from '../logger.js';
 import type { InvitationJob, InvitationJobItem, InvitationJobStore } from './invitationJobs.js';
 import type { WorkerHeartbeats } from './workerHeartbeats.js';
 import type { OfferService } from '../domain/offers/offerService.js';
+import type { ImportService } from '../domain/importService.js';
 
 /** What an offer job needs of the offer service. */
 export type OfferProposer = Pick<OfferService, 'propose'>;
+/** What an import job needs of the import service. */
+export type ImportWriter = Pick<ImportService, 'writeBatch' | 'abandonBatch' | 'complete'>;
 
 /** Reports a job's progress where it was started (the Teams layer updates one card). */
 export interface JobProgressReporter {
@@ -83,6 +86,8 @@ export class InvitationRunner {
       heartbeats?: WorkerHeartbeats;
       /** Offer jobs propose through the offer service (built after the runner, hence a getter). */
       offers?: () => OfferProposer;
+      /** Import jobs write their batches through the import service. */
+      imports?: () => ImportWriter;
     },
   ) {}
 
@@ -193,6 +198,7 @@ export class InvitationRunner {
     try {
       for (const job of await this.deps.store.reconcileStalled(this.deps.now())) {
         this.deps.logger.warn('invitation job finished by reconciliation', { jobId: job.id });
+        await this.completeImport(job);
         await this.maybeReport(job);
       }
     } catch (error) {
@@ -208,6 +214,10 @@ export class InvitationRunner {
       for (const [jobId, jobItems] of byJob) {
         const job = await this.deps.store.findById(jobId);
         if (!job) continue;
+        if (job.kind === 'import') {
+          for (const item of jobItems) await this.writeImportBatch(job, item);
+          continue;
+        }
         if (job.kind === 'offer') {
           let latestOffer: InvitationJob | null = null;
           for (const item of jobItems) latestOffer = (await this.proposeOffer(job, item)) ?? latestOffer;
@@ -237,6 +247,46 @@ export class InvitationRunner {
     const madeByThisJob = 'subscription' in outcome && outcome.subscription.proposed.at.getTime() >= job.createdBy.at.getTime() && outcome.subscription.offerId === job.offerId;
     const done = outcome.status === 'activated' || outcome.status === 'invitationStarted' || outcome.status === 'waitingForGuest' || (outcome.status === 'unchanged' && madeByThisJob);
     return this.deps.store.finish(this.owner, item, done ? 'done' : 'skipped', outcome.status, now);
+  }
+
+  /**
+   * One batch of an import job. A database outage puts it back for later (never 'failed'): the batch
+   * is written again, finding by natural key what it had written, so the job resumes where it stopped.
+   */
+  private async writeImportBatch(job: InvitationJob, item: InvitationJobItem): Promise<void> {
+    const writer = this.deps.imports?.();
+    let finished: InvitationJob | null;
+    try {
+      if (!writer || item.importBatch === undefined) {
+        finished = await this.deps.store.finish(this.owner, item, 'failed', 'importUnavailable', this.deps.now());
+      } else if ((await writer.writeBatch(job, item.importBatch)) === 'waiting') {
+        // Batches are written in file order: this one comes back once the one before it is written.
+        await this.deps.store.retryLater(this.owner, item, new Date(this.deps.now().getTime() + 200), 'waitingForPreviousBatch');
+        return;
+      } else {
+        finished = await this.deps.store.finish(this.owner, item, 'done', 'written', this.deps.now());
+      }
+    } catch (error) {
+      if (!(error instanceof StorageUnavailableError)) {
+        this.deps.logger.error('import batch failed', { jobId: job.id, batch: item.importBatch, error });
+        if (item.attempts >= this.options.maxAttempts && writer && item.importBatch !== undefined) {
+          await writer.abandonBatch(job, item.importBatch);
+          finished = await this.deps.store.finish(this.owner, item, 'failed', 'writeFailed', this.deps.now());
+          if (finished) await this.completeImport(finished);
+          return;
+        }
+      }
+      const waitSeconds = Math.min(30, 2 ** Math.min(item.attempts, 5));
+      // If the database is still down this fails too: the lease then expires and the batch is claimed again.
+      await this.deps.store.retryLater(this.owner, item, new Date(this.deps.now().getTime() + waitSeconds * 1_000), 'storageUnavailable').catch(() => undefined);
+      return;
+    }
+    if (finished) await this.completeImport(finished);
+  }
+
+  private async completeImport(job: InvitationJob): Promise<void> {
+    if (job.kind !== 'import' || job.status !== 'finished') return;
+    await this.deps.imports?.().complete(job);
   }
 
   private async settle(item: InvitationJobItem, result: InvitationOutcome | ReminderOutcome | DirectoryError | undefined): Promise<InvitationJob | null> {

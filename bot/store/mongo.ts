@@ -13,6 +13,8 @@ export const collections = {
   jobs: 'jobs',
   jobItems: 'jobItems',
   workerHeartbeats: 'workerHeartbeats',
+  imports: 'imports',
+  importBatches: 'importBatches',
   teams: 'teams',
   memberships: 'memberships',
   structures: 'structures',
@@ -89,6 +91,8 @@ export const indexes: readonly IndexSpec[] = [
   // A dead worker's items are taken back by its name (bot/jobs/workerHeartbeats.ts).
   index(collections.jobItems, { leaseOwner: 1 }, { sparse: true, name: 'lease_owner' }),
   index(collections.workerHeartbeats, { owner: 1 }, { unique: true, name: 'owner_unique' }),
+  index(collections.imports, { firmId: 1, requestId: 1 }, { unique: true, name: 'firm_request_unique' }),
+  index(collections.importBatches, { firmId: 1, requestId: 1, index: 1 }, { unique: true, name: 'firm_request_index_unique' }),
   index(collections.contactLinks, { firmId: 1, clientFileId: 1, contactId: 1 }, { unique: true, name: 'firm_file_contact_unique' }),
   index(collections.contactLinks, { firmId: 1, contactId: 1 }, { name: 'firm_contact' }),
   index(collections.auditLog, { firmId: 1, clientFileId: 1, at: -1 }, { name: 'firm_file_time' }),

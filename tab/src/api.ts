@@ -13,13 +13,29 @@ export interface ImportPreview {
   errors: { line: number; code: string | null; problems: { column: string; message: string }[] }[];
 }
 
-export interface ImportResult extends ImportPreview {
+export interface ImportTally {
   filesCreated: number;
   filesUpdated: number;
   filesUnchanged: number;
   contactsCreated: number;
   contactsUpdated: number;
   contactsUnchanged: number;
+  linksCreated: number;
+  rowsWithErrors: number;
+}
+
+/** An import job, as GET /api/imports/:id gives it: progress while it runs, then its report. */
+export interface ImportJobView {
+  id: string;
+  status: 'running' | 'finished';
+  fileName: string | null;
+  lines: number;
+  valid: number;
+  refused: number;
+  /** Batches of lines written so far, out of all of them. */
+  progress: { processed: number; total: number; failed: number };
+  report?: ImportTally;
+  refusedLines: ImportPreview['errors'];
 }
 
 export interface OfferView {
@@ -254,14 +270,23 @@ export class PortfolioApi {
     return { 'Accept-Language': this.locale, ...(token ? { Authorization: `Bearer ${token}` } : {}), ...(json ? { 'Content-Type': 'application/json' } : {}) };
   }
 
-  /** What the CSV contains and each line's errors; nothing is written. */
-  previewImport(content: string): Promise<ImportPreview> {
-    return this.send('/api/import/preview', { method: 'POST', body: JSON.stringify({ content }) });
+  /** What the whole CSV contains and each line's errors; nothing is written. */
+  previewImport(content: string, fileName?: string): Promise<ImportPreview> {
+    return this.send('/api/import/preview', { method: 'POST', body: JSON.stringify({ content, fileName }) });
   }
 
-  /** Writes the valid lines; importing the same file again changes nothing. */
-  runImport(content: string): Promise<ImportResult> {
-    return this.send('/api/import', { method: 'POST', body: JSON.stringify({ content }) });
+  /** Starts (or finds again, same requestId) the job writing the valid lines; importing the same file again changes nothing. */
+  startImport(content: string, fileName: string | undefined, requestId: string): Promise<ImportJobView> {
+    return this.send('/api/import', { method: 'POST', body: JSON.stringify({ requestId, content, fileName }) });
+  }
+
+  importJob(id: string, signal?: AbortSignal): Promise<ImportJobView> {
+    return this.get(`/api/imports/${encodeURIComponent(id)}`, signal);
+  }
+
+  /** Every line's outcome (written, refused and why) as CSV in the user's language. */
+  importReportCsv(id: string): Promise<Blob> {
+    return this.download(`/api/imports/${encodeURIComponent(id)}/report`);
   }
 
   /** Starts (or finds again, same requestId) the invitation of the selected files' contacts. */

@@ -37,6 +37,7 @@ export async function startTestPasserelle(
   const server = await startPasserelle(config, logger, {
     now: options.now,
     backgroundWork: options.backgroundWork,
+    imports: options.imports,
     runner: { idleDelayMs: 100, reportEveryMs: 0, ...options.runner },
     botOpenIdMetadataUrl: options.botOpenIdMetadataUrl,
   });

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
 import { startTestPasserelle, type TestPasserelle } from '../helpers/passerelle.js';
 import { demoFirmId } from '../helpers/activities.js';
 
@@ -19,15 +20,28 @@ describe('CSV import of client files and contacts (/api/import)', function () {
   let passerelle: TestPasserelle;
 
   before(async () => {
-    passerelle = await startTestPasserelle({ backgroundWork: false, env: { TAB_LOCAL_USER: `${demoFirmId}|aaaaaaaa-0000-0000-0000-000000000001|Claire Martin|claire@cabinet.test` } });
+    passerelle = await startTestPasserelle({ env: { TAB_LOCAL_USER: `${demoFirmId}|aaaaaaaa-0000-0000-0000-000000000001|Claire Martin|claire@cabinet.test` } });
   });
   after(async () => {
     await passerelle?.stop();
   });
 
   const post = async (path: string, bytes: Buffer) => {
-    const response = await fetch(`${passerelle.server.url}${path}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ fileName: 'export.csv', content: bytes.toString('base64') }) });
-    return { status: response.status, body: (await response.json()) as Record<string, unknown> & { errors: { line: number; problems: { column: string; message: string }[] }[] } };
+    const body = { fileName: 'export.csv', content: bytes.toString('base64'), ...(path === '/api/import' ? { requestId: randomUUID() } : {}) };
+    const response = await fetch(`${passerelle.server.url}${path}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+    const answer = { status: response.status, body: (await response.json()) as Record<string, unknown> & { errors: { line: number; problems: { column: string; message: string }[] }[] } };
+    if (path !== '/api/import' || answer.status !== 202) return answer;
+    // The import is a job: its report, once finished, has the totals.
+    const job = await finishedImport(String(answer.body.id));
+    return { status: answer.status, body: { ...job, ...(job.report as Record<string, unknown>) } as typeof answer.body };
+  };
+  const finishedImport = async (id: string) => {
+    for (let attempt = 0; attempt < 200; attempt++) {
+      const job = (await (await fetch(`${passerelle.server.url}/api/imports/${id}`)).json()) as Record<string, unknown>;
+      if (job.status === 'finished') return job;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    throw new Error(`import ${id} not finished in 20 s`);
   };
   const total = async () => ((await (await fetch(`${passerelle.server.url}/api/portfolio?pageSize=100`)).json()) as { total: number }).total;
 
@@ -46,7 +60,7 @@ describe('CSV import of client files and contacts (/api/import)', function () {
 
   it('imports the valid lines, then a second import changes nothing', async () => {
     const first = await post('/api/import', windows1252(csv));
-    assert.equal(first.status, 200, JSON.stringify(first.body));
+    assert.equal(first.status, 202, JSON.stringify(first.body));
     assert.equal(first.body.filesCreated, 1);
     assert.equal(first.body.contactsCreated, 2);
     assert.equal(first.body.linksCreated, 2);

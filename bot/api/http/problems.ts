@@ -36,6 +36,8 @@ const statuses: Record<ProblemCode, number> = {
   'offer.alreadyEnded': 409,
   'job.notFound': 404,
   'import.missingColumns': 400,
+  'import.tooManyLines': 413,
+  'import.notFound': 404,
   'shine.noPrimaryContact': 400,
   'shine.siretRequired': 400,
   'shine.alreadyActive': 409,

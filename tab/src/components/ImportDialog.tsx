@@ -1,8 +1,11 @@
-import { Button, Dialog, DialogActions, DialogBody, DialogContent, DialogSurface, DialogTitle, DialogTrigger, Field, MessageBar, MessageBarBody, Text } from '@fluentui/react-components';
-import { useState } from 'react';
-import type { ImportPreview, ImportResult, PortfolioApi } from '../api';
+import { Button, Dialog, DialogActions, DialogBody, DialogContent, DialogSurface, DialogTitle, DialogTrigger, Field, MessageBar, MessageBarBody, ProgressBar, Text } from '@fluentui/react-components';
+import { useEffect, useRef, useState } from 'react';
+import type { ImportJobView, ImportPreview, PortfolioApi } from '../api';
 import { format, useLanguage } from '../i18n';
 import { useImportDialogStyles } from './ImportDialog.styles';
+
+/** The running import, so its progress is found again after a reload (like bulk invitations). */
+const storageKey = 'passerelle.importJob';
 
 function toBase64(buffer: ArrayBuffer): string {
   let binary = '';
@@ -11,31 +14,86 @@ function toBase64(buffer: ArrayBuffer): string {
   return btoa(binary);
 }
 
-/** Choose a CSV, read its preview (each line's errors), then import the valid lines. */
+type LineErrors = ImportPreview['errors'];
+
+function LineErrorList({ errors, className }: { errors: LineErrors; className: string }) {
+  const { texts: t } = useLanguage();
+  return (
+    <ul className={className}>
+      {errors.map((line) => (
+        <li key={line.line}>
+          {format(t.importLine, { line: line.line })} : {line.problems.map((problem) => `${problem.column} — ${problem.message}`).join(' ; ')}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+/**
+ * Choose a CSV, read the whole file's preview (each line's errors), then import the valid lines as a
+ * job: a progress bar while it runs (found again after a reload), then its report to download.
+ */
 export function ImportDialog({ api, onImported }: { api: PortfolioApi; onImported(): void }) {
   const styles = useImportDialogStyles();
   const { texts: t } = useLanguage();
-  const [content, setContent] = useState<string | null>(null);
+  const [open, setOpen] = useState(() => Boolean(localStorage.getItem(storageKey)));
+  const [file, setFile] = useState<{ content: string; name: string } | null>(null);
   const [preview, setPreview] = useState<ImportPreview | null>(null);
-  const [result, setResult] = useState<ImportResult | null>(null);
+  const [jobId, setJobId] = useState<string | null>(() => localStorage.getItem(storageKey));
+  const [job, setJob] = useState<ImportJobView | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const imported = useRef(onImported);
+  imported.current = onImported;
+
+  useEffect(() => {
+    if (!jobId) return;
+    let stopped = false;
+    const controller = new AbortController();
+    const poll = async () => {
+      try {
+        const next = await api.importJob(jobId, controller.signal);
+        if (stopped) return;
+        setJob(next);
+        if (next.status === 'finished') return imported.current();
+      } catch (failure) {
+        if (stopped) return;
+        // An import that no longer exists (or is not this user's firm's) is forgotten.
+        localStorage.removeItem(storageKey);
+        setJobId(null);
+        setError((failure as Error).message);
+        return;
+      }
+      timer = setTimeout(poll, 1_000);
+    };
+    let timer = setTimeout(poll, 0);
+    return () => {
+      stopped = true;
+      controller.abort();
+      clearTimeout(timer);
+    };
+  }, [api, jobId]);
 
   const reset = () => {
-    setContent(null);
+    setFile(null);
     setPreview(null);
-    setResult(null);
     setError(null);
+    // A finished import is done with; a running one is followed again when the dialog reopens.
+    if (job?.status === 'finished') {
+      localStorage.removeItem(storageKey);
+      setJobId(null);
+      setJob(null);
+    }
   };
 
-  const choose = async (file: File | undefined) => {
+  const choose = async (chosen: File | undefined) => {
     reset();
-    if (!file) return;
+    if (!chosen) return;
     setBusy(true);
     try {
-      const encoded = toBase64(await file.arrayBuffer());
-      setContent(encoded);
-      setPreview(await api.previewImport(encoded));
+      const content = toBase64(await chosen.arrayBuffer());
+      setFile({ content, name: chosen.name });
+      setPreview(await api.previewImport(content, chosen.name));
     } catch (failure) {
       setError((failure as Error).message);
     } finally {
@@ -44,11 +102,14 @@ export function ImportDialog({ api, onImported }: { api: PortfolioApi; onImporte
   };
 
   const run = async () => {
-    if (!content) return;
+    if (!file) return;
     setBusy(true);
     try {
-      setResult(await api.runImport(content));
-      onImported();
+      const started = await api.startImport(file.content, file.name, crypto.randomUUID());
+      localStorage.setItem(storageKey, started.id);
+      setJob(started);
+      setJobId(started.id);
+      setPreview(null);
     } catch (failure) {
       setError((failure as Error).message);
     } finally {
@@ -56,8 +117,29 @@ export function ImportDialog({ api, onImported }: { api: PortfolioApi; onImporte
     }
   };
 
+  const downloadReport = async () => {
+    if (!job) return;
+    try {
+      const link = document.createElement('a');
+      link.href = URL.createObjectURL(await api.importReportCsv(job.id));
+      link.download = t.importReportFile;
+      link.click();
+      URL.revokeObjectURL(link.href);
+    } catch (failure) {
+      setError((failure as Error).message);
+    }
+  };
+
+  const running = Boolean(jobId) && job?.status !== 'finished';
+  const report = job?.status === 'finished' ? job.report : undefined;
   return (
-    <Dialog onOpenChange={(_event, data) => !data.open && reset()}>
+    <Dialog
+      open={open}
+      onOpenChange={(_event, data) => {
+        setOpen(data.open);
+        if (!data.open) reset();
+      }}
+    >
       <DialogTrigger disableButtonEnhancement>
         <Button>{t.importCsv}</Button>
       </DialogTrigger>
@@ -66,42 +148,53 @@ export function ImportDialog({ api, onImported }: { api: PortfolioApi; onImporte
           <DialogTitle>{t.importTitle}</DialogTitle>
           <DialogContent className={styles.body}>
             <Text className={styles.help}>{t.importHelp}</Text>
-            <Field label={t.importChoose}>
-              <input type="file" accept=".csv,text/csv" onChange={(event) => void choose(event.target.files?.[0])} disabled={busy} />
-            </Field>
+            {!jobId && (
+              <Field label={t.importChoose}>
+                <input type="file" accept=".csv,text/csv" onChange={(event) => void choose(event.target.files?.[0])} disabled={busy} />
+              </Field>
+            )}
             {error && (
               <MessageBar intent="error">
                 <MessageBarBody>{error}</MessageBarBody>
               </MessageBar>
             )}
-            {preview && !result && (
+            {preview && !jobId && (
               <>
                 <Text weight="semibold" role="status">
                   {format(t.importSummary, { lines: preview.lines, valid: preview.valid, invalid: preview.invalid })}
                 </Text>
-                {preview.errors.length > 0 && (
-                  <ul className={styles.errors}>
-                    {preview.errors.map((line) => (
-                      <li key={line.line}>
-                        {format(t.importLine, { line: line.line })} : {line.problems.map((problem) => `${problem.column} — ${problem.message}`).join(' ; ')}
-                      </li>
-                    ))}
-                  </ul>
+                {preview.errors.length > 0 && <LineErrorList errors={preview.errors} className={styles.errors} />}
+              </>
+            )}
+            {running && job && (
+              <Field validationMessage={format(t.importProgress, { percent: Math.floor((100 * job.progress.processed) / Math.max(1, job.progress.total)), lines: job.lines })} validationState="none">
+                <ProgressBar value={job.progress.processed / Math.max(1, job.progress.total)} />
+              </Field>
+            )}
+            {report && job && (
+              <>
+                <MessageBar intent={job.progress.failed > 0 ? 'warning' : 'success'}>
+                  <MessageBarBody role="status">
+                    {format(t.importDone, { filesCreated: report.filesCreated, filesUpdated: report.filesUpdated, filesUnchanged: report.filesUnchanged, contactsCreated: report.contactsCreated, contactsUpdated: report.contactsUpdated })}
+                    {job.progress.failed > 0 && ` ${t.importFailedBatches}`}
+                  </MessageBarBody>
+                </MessageBar>
+                {job.refused > 0 && (
+                  <>
+                    <Text weight="semibold">{format(t.importRefused, { refused: job.refused })}</Text>
+                    <LineErrorList errors={job.refusedLines} className={styles.errors} />
+                  </>
                 )}
               </>
             )}
-            {result && (
-              <MessageBar intent="success">
-                <MessageBarBody role="status">{format(t.importDone, { filesCreated: result.filesCreated, filesUpdated: result.filesUpdated, filesUnchanged: result.filesUnchanged, contactsCreated: result.contactsCreated, contactsUpdated: result.contactsUpdated })}</MessageBarBody>
-              </MessageBar>
-            )}
           </DialogContent>
           <DialogActions>
-            {preview && !result && preview.valid > 0 && (
+            {preview && !jobId && preview.valid > 0 && (
               <Button appearance="primary" onClick={run} disabled={busy}>
                 {format(t.importRun, { valid: preview.valid })}
               </Button>
             )}
+            {report && <Button onClick={downloadReport}>{t.importReportDownload}</Button>}
             <DialogTrigger disableButtonEnhancement>
               <Button>{t.importClose}</Button>
             </DialogTrigger>
