@@ -11,6 +11,8 @@ export const demoFirm = '11111111-1111-1111-1111-111111111111';
  */
 export interface StaffSession {
   passerelle: TestPasserelle;
+  /** The Entra ID stand-in that signs the tab's tokens (and counts its key fetches). */
+  identity: TestIdentityProvider;
   /** Says something to the bot in the speaker's personal chat; the replies' JSON, joined. */
   say(who: Speaker, text: string): Promise<string>;
   tokenOf(who: Speaker, email: string): Promise<string>;
@@ -26,6 +28,7 @@ export async function startStaffSession(options: { backgroundWork?: boolean } = 
   });
   return {
     passerelle,
+    identity,
     async say(who, text) {
       const mark = passerelle.connector.sent.length;
       await passerelle.post(messageActivity(text, { serviceUrl: passerelle.connector.url, from: who, conversationId: `a:personal-${who.id}` }));

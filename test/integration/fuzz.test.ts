@@ -1,14 +1,14 @@
 import assert from 'node:assert/strict';
 import { claire, demoFirmId, messageActivity } from '../helpers/activities.js';
-import { startTestPasserelle, type TestPasserelle } from '../helpers/passerelle.js';
-import { startTestIdentityProvider, withDatabase, type TestIdentityProvider } from '../helpers/portfolioSeed.js';
+import type { TestPasserelle } from '../helpers/passerelle.js';
+import { startStaffSession, type StaffSession } from '../helpers/staffSession.js';
+import { withDatabase, type TestIdentityProvider } from '../helpers/portfolioSeed.js';
 
 /**
  * A bounded, deterministic fuzz of the bot endpoint and the tab API: a few hundred generated bad
  * requests (wrong types, huge strings, missing fields, bad JSON, wrong content types, forged tokens, odd
  * paths). None may be answered 5xx, and none may write anything to the database.
  */
-const clientId = '0f0f0f0f-1111-2222-3333-444444444444';
 const seed = 20261204;
 const requestCount = 400;
 
@@ -33,17 +33,17 @@ interface FuzzRequest {
 
 describe('fuzz: generated bad requests to the bot endpoint and the tab API', function () {
   this.timeout(60_000);
+  let session: StaffSession;
   let identity: TestIdentityProvider;
   let passerelle: TestPasserelle;
 
   before(async () => {
-    identity = await startTestIdentityProvider(clientId);
-    passerelle = await startTestPasserelle({ backgroundWork: false, env: { AAD_APP_CLIENT_ID: clientId, TAB_JWKS_URL: identity.jwksUrl, PUBLIC_URL: 'https://passerelle.test' } });
-    await passerelle.post(messageActivity('aide', { serviceUrl: passerelle.connector.url, from: claire, conversationId: `a:personal-${claire.id}` }));
+    session = await startStaffSession({ backgroundWork: false });
+    ({ identity, passerelle } = session);
+    await session.say(claire, 'aide');
   });
   after(async () => {
-    await passerelle?.stop();
-    await identity?.stop();
+    await session?.stop();
   });
 
   async function documentCounts(): Promise<Record<string, number>> {

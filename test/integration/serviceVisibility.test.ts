@@ -232,12 +232,27 @@ describe('services everywhere a file is reached (« Pôle social » user, « Pô
     assert.equal(edited.status, 200, JSON.stringify(edited.body));
 
     const csv = ['Code;Raison sociale', '000002;Boulangerie écrasée', '000003;Café Commun et Fils'].join('\r\n');
-    const imported = await http('POST', '/api/import', { fileName: 'export.csv', content: Buffer.from(csv, 'utf8').toString('base64') });
-    assert.equal(imported.status, 200, JSON.stringify(imported.body));
-    const errors = imported.body.errors as { code: string; problems: { message: string }[] }[];
-    assert.equal(errors.length, 1);
-    assert.equal(errors[0]!.code, '000002');
-    assert.match(errors[0]!.problems[0]!.message, /dossier d’un autre service/);
+    const imported = await http('POST', '/api/import', { requestId: randomUUID(), fileName: 'export.csv', content: Buffer.from(csv, 'utf8').toString('base64') });
+    assert.equal(imported.status, 202, JSON.stringify(imported.body));
+    // The job runner writes the file; this suite's server runs no background work, so a second instance on the
+    // same database does it (stopped without dropping the suite's database).
+    const worker = await startTestPasserelle({ mongoUri: passerelle.mongoUri, database: passerelle.database });
+    let report: Record<string, any> = {};
+    try {
+      for (let attempt = 0; attempt < 200 && report.status !== 'finished'; attempt++) {
+        if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 100));
+        report = (await http('GET', `/api/imports/${String(imported.body.id)}`)).body;
+      }
+    } finally {
+      await worker.server.stop();
+      await worker.connector.stop();
+      await worker.tenant.stop();
+    }
+    assert.equal(report.status, 'finished', JSON.stringify(report));
+    const refusedLines = report.refusedLines as { code: string; problems: { message: string }[] }[];
+    assert.equal(refusedLines.length, 1);
+    assert.equal(refusedLines[0]!.code, '000002');
+    assert.match(refusedLines[0]!.problems[0]!.message, /dossier d’un autre service/);
     assert.equal((await file('000002'))?.companyName, 'Boulangerie TPE', 'Pôle TPE’s file is not overwritten');
     assert.equal((await file('000003'))?.companyName, 'Café Commun et Fils', 'a file of no service is');
   });

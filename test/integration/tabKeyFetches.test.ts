@@ -2,29 +2,30 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { generateKeyPair, SignJWT } from 'jose';
 import { claire, demoFirmId, messageActivity } from '../helpers/activities.js';
-import { startTestPasserelle, type TestPasserelle } from '../helpers/passerelle.js';
-import { startTestIdentityProvider, type TestIdentityProvider } from '../helpers/portfolioSeed.js';
+import type { TestPasserelle } from '../helpers/passerelle.js';
+import { startStaffSession, tabClientId, type StaffSession } from '../helpers/staffSession.js';
+import type { TestIdentityProvider } from '../helpers/portfolioSeed.js';
 
 /**
  * Unauthenticated requests cannot make the tab API fetch key sets on demand: whatever tenant a token
  * claims, one key set is used (Entra's common keys), reloaded at most once per cool-down, and a real
  * firm's users keep working while an attacker sends tokens with fresh tenant ids.
  */
-const clientId = '0f0f0f0f-1111-2222-3333-444444444444';
+const clientId = tabClientId;
 
 describe('tab API key fetches under tokens with random tenants', function () {
   this.timeout(60_000);
+  let session: StaffSession;
   let identity: TestIdentityProvider;
   let passerelle: TestPasserelle;
 
   before(async () => {
-    identity = await startTestIdentityProvider(clientId);
-    passerelle = await startTestPasserelle({ backgroundWork: false, env: { AAD_APP_CLIENT_ID: clientId, TAB_JWKS_URL: identity.jwksUrl, PUBLIC_URL: 'https://passerelle.test' } });
-    await passerelle.post(messageActivity('aide', { serviceUrl: passerelle.connector.url, from: claire, conversationId: `a:personal-${claire.id}` }));
+    session = await startStaffSession({ backgroundWork: false });
+    ({ identity, passerelle } = session);
+    await session.say(claire, 'aide');
   });
   after(async () => {
-    await passerelle?.stop();
-    await identity?.stop();
+    await session?.stop();
   });
 
   const me = (token: string) => fetch(`${passerelle.server.url}/api/me`, { headers: { Authorization: `Bearer ${token}` } });

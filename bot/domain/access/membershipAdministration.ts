@@ -7,6 +7,7 @@ import type { StructureAdministration } from './structureAdministration.js';
 import { defaultStructureId, findService, type Structure } from './structures.js';
 
 type Outcome<T = undefined> = AccessOutcome<T, MembershipRefusal>;
+type AdministeredStructure = Extract<Awaited<ReturnType<StructureAdministration['administer']>>, { ok: true }>['value'];
 
 /** What a main-manager handover covers: one structure, a selection, or every structure the actor manages. */
 export type HandoverScope = { structureIds: string[] } | 'all';
@@ -95,10 +96,9 @@ export class MembershipAdministration {
 
   /** Replaces a user's habilitation as submitted; nothing changes before the form is sent. */
   async replaceProfiles(actor: StaffIdentity, email: string, profiles: Profile[], structureId: string = defaultStructureId): Promise<Outcome<Membership>> {
-    const administered = await this.deps.administration.administer(actor, structureId);
-    if (!administered.ok) return administered;
-    const membership = await this.deps.memberships.findByEmail(actor.firmId, email, structureId);
-    if (!membership || membership.status !== 'attached') return refuse('targetNotAttached');
+    const target = await this.administeredMember(actor, email, structureId);
+    if (!target.ok) return target;
+    const { membership } = target.value;
     const next = normaliseProfiles(profiles);
     const changed = auditEntry(actor.firmId, this.stamp(actor), 'access.profilesChanged', { email, structureId, before: membership.profiles, after: next });
     if (!(await this.deps.memberships.replaceProfiles(actor.firmId, email, membership.profiles, next, structureId, changed))) return refuse('changedMeanwhile');
@@ -117,10 +117,9 @@ export class MembershipAdministration {
   async detach(actor: StaffIdentity, email: string, rawComment: string | undefined, structureId: string = defaultStructureId): Promise<Outcome> {
     const comment = checkText(rawComment, { required: true, max: 500 });
     if (!comment.ok || !comment.value) return refuse('commentRequired');
-    const administered = await this.deps.administration.administer(actor, structureId);
-    if (!administered.ok) return administered;
-    const membership = await this.deps.memberships.findByEmail(actor.firmId, email, structureId);
-    if (!membership || membership.status !== 'attached') return refuse('targetNotAttached');
+    const target = await this.administeredMember(actor, email, structureId);
+    if (!target.ok) return target;
+    const { membership } = target.value;
     // A main manager who leaves without a successor would block every approval.
     if ((await this.deps.structures.mainManagerEmail(actor.firmId, structureId)) === email) return refuse('mainManagerNeedsSuccessor');
     await this.deps.memberships.detach(actor.firmId, email, comment.value, structureId, auditEntry(actor.firmId, this.stamp(actor), 'access.detached', { email, structureId, comment: comment.value }));
@@ -132,11 +131,10 @@ export class MembershipAdministration {
    * the form is sent; a service that does not exist or is deactivated is refused.
    */
   async setServices(actor: StaffIdentity, email: string, services: string[], structureId: string = defaultStructureId): Promise<Outcome<Membership>> {
-    const administered = await this.deps.administration.administer(actor, structureId);
-    if (!administered.ok) return administered;
-    const membership = await this.deps.memberships.findByEmail(actor.firmId, email, structureId);
-    if (!membership || membership.status !== 'attached') return refuse('targetNotAttached');
-    const resolved = this.resolveServices(administered.value, services, membership.services);
+    const target = await this.administeredMember(actor, email, structureId);
+    if (!target.ok) return target;
+    const { structure: administered, membership } = target.value;
+    const resolved = this.resolveServices(administered, services, membership.services);
     if (!resolved.ok) return resolved;
     const changed = auditEntry(actor.firmId, this.stamp(actor), 'access.servicesChanged', { email, structureId, before: membership.services, after: resolved.value });
     if (!(await this.deps.memberships.replaceServices(actor.firmId, email, membership.services, resolved.value, structureId, changed))) return refuse('changedMeanwhile');
@@ -151,14 +149,13 @@ export class MembershipAdministration {
   async detachFromServices(actor: StaffIdentity, email: string, services: string[], rawComment: string | undefined, structureId: string = defaultStructureId): Promise<Outcome<Membership>> {
     const comment = checkText(rawComment, { required: true, max: 500 });
     if (!comment.ok || !comment.value) return refuse('commentRequired');
-    const administered = await this.deps.administration.administer(actor, structureId);
-    if (!administered.ok) return administered;
-    const membership = await this.deps.memberships.findByEmail(actor.firmId, email, structureId);
-    if (!membership || membership.status !== 'attached') return refuse('targetNotAttached');
+    const target = await this.administeredMember(actor, email, structureId);
+    if (!target.ok) return target;
+    const { structure: administered, membership } = target.value;
     if (membership.services.length === 0) return refuse('wholeStructure');
     const leaving: string[] = [];
     for (const reference of services) {
-      const service = findService(administered.value, reference);
+      const service = findService(administered, reference);
       if (!service || !membership.services.includes(service.id)) return refuse('notInService', service?.name ?? reference);
       leaving.push(service.id);
     }
@@ -224,6 +221,15 @@ export class MembershipAdministration {
       if (!ids.includes(service.id)) ids.push(service.id);
     }
     return ok(ids);
+  }
+
+  /** The structure the actor administers and the attached member they act on in it, or why not. */
+  private async administeredMember(actor: StaffIdentity, email: string, structureId: string): Promise<Outcome<{ structure: AdministeredStructure; membership: Membership }>> {
+    const administered = await this.deps.administration.administer(actor, structureId);
+    if (!administered.ok) return administered;
+    const membership = await this.deps.memberships.findByEmail(actor.firmId, email, structureId);
+    if (!membership || membership.status !== 'attached') return refuse('targetNotAttached');
+    return ok({ structure: administered.value, membership });
   }
 
   private stamp(identity: StaffIdentity) {
