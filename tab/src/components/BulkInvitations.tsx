@@ -16,9 +16,10 @@ import {
   MenuPopover,
   MenuTrigger,
   MessageBar, MessageBarActions, MessageBarBody, ProgressBar, Text } from '@fluentui/react-components';
-import { useEffect, useRef, useState } from 'react';
+import { useState } from 'react';
 import type { BulkSelection, JobView, OfferView, PortfolioApi } from '../api';
 import { format, formatNumber, useLanguage } from '../i18n';
+import { useFollowedJob } from '../useFollowedJob';
 import { useBulkInvitationsStyles } from './BulkInvitations.styles';
 
 /** The job being followed is kept in the browser: a reload of the tab shows the same progress. */
@@ -42,47 +43,11 @@ export function BulkInvitations({ api, selection, canSelectAllMatching, onSelect
   const styles = useBulkInvitationsStyles();
   const language = useLanguage();
   const t = language.texts;
-  const [jobId, setJobId] = useState<string | null>(() => localStorage.getItem(storageKey));
-  const [job, setJob] = useState<JobView | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const { job, error, setError, follow, forget } = useFollowedJob<JobView>(storageKey, (id, signal) => api.job(id, signal), onFinished);
   const [starting, setStarting] = useState(false);
   /** The offer waiting for confirmation: proposing writes to many clients. */
   const [offerToConfirm, setOfferToConfirm] = useState<OfferView | null>(null);
   const [filesWithoutPrimary, setFilesWithoutPrimary] = useState(0);
-  // Read through a ref: the poll must not restart each time the parent renders a new callback.
-  const finished = useRef(onFinished);
-  finished.current = onFinished;
-
-  useEffect(() => {
-    if (!jobId) return;
-    let stopped = false;
-    const controller = new AbortController();
-    const poll = async () => {
-      try {
-        const next = await api.job(jobId, controller.signal);
-        if (stopped) return;
-        setJob(next);
-        if (next.status === 'finished') {
-          finished.current();
-          return;
-        }
-      } catch (failure) {
-        if (stopped) return;
-        // A job that no longer exists (or belongs to nobody here) is forgotten.
-        localStorage.removeItem(storageKey);
-        setJobId(null);
-        setError((failure as Error).message);
-        return;
-      }
-      timer = setTimeout(poll, 1_000);
-    };
-    let timer = setTimeout(poll, 0);
-    return () => {
-      stopped = true;
-      controller.abort();
-      clearTimeout(timer);
-    };
-  }, [api, jobId]);
 
   const start = async (kind: JobView['kind'], offerId?: string) => {
     setStarting(true);
@@ -97,9 +62,7 @@ export function BulkInvitations({ api, selection, canSelectAllMatching, onSelect
             ? await api.proposeOffer(selection, offerId, requestId)
             : await api.inviteClientFiles(selection, requestId);
       setFilesWithoutPrimary(started.filesWithoutPrimary ?? 0);
-      localStorage.setItem(storageKey, started.id);
-      setJob(started);
-      setJobId(started.id);
+      follow(started);
       onClear();
     } catch (failure) {
       setError((failure as Error).message);
@@ -108,11 +71,7 @@ export function BulkInvitations({ api, selection, canSelectAllMatching, onSelect
     }
   };
 
-  const dismiss = () => {
-    localStorage.removeItem(storageKey);
-    setJobId(null);
-    setJob(null);
-  };
+  const dismiss = forget;
 
   const processed = job ? job.done + job.failed + job.skipped : 0;
   const count = selection.kind === 'ids' ? selection.ids.length : selection.total;

@@ -1,7 +1,8 @@
 import { Button, Dialog, DialogActions, DialogBody, DialogContent, DialogSurface, DialogTitle, DialogTrigger, Field, MessageBar, MessageBarBody, ProgressBar, Text } from '@fluentui/react-components';
-import { useEffect, useRef, useState } from 'react';
+import { useState } from 'react';
 import type { ImportJobView, ImportPreview, PortfolioApi } from '../api';
 import { format, useLanguage } from '../i18n';
+import { useFollowedJob } from '../useFollowedJob';
 import { useImportDialogStyles } from './ImportDialog.styles';
 
 /** The running import, so its progress is found again after a reload (like bulk invitations). */
@@ -39,51 +40,15 @@ export function ImportDialog({ api, onImported }: { api: PortfolioApi; onImporte
   const [open, setOpen] = useState(() => Boolean(localStorage.getItem(storageKey)));
   const [file, setFile] = useState<{ content: string; name: string } | null>(null);
   const [preview, setPreview] = useState<ImportPreview | null>(null);
-  const [jobId, setJobId] = useState<string | null>(() => localStorage.getItem(storageKey));
-  const [job, setJob] = useState<ImportJobView | null>(null);
-  const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-  const imported = useRef(onImported);
-  imported.current = onImported;
-
-  useEffect(() => {
-    if (!jobId) return;
-    let stopped = false;
-    const controller = new AbortController();
-    const poll = async () => {
-      try {
-        const next = await api.importJob(jobId, controller.signal);
-        if (stopped) return;
-        setJob(next);
-        if (next.status === 'finished') return imported.current();
-      } catch (failure) {
-        if (stopped) return;
-        // An import that no longer exists (or is not this user's firm's) is forgotten.
-        localStorage.removeItem(storageKey);
-        setJobId(null);
-        setError((failure as Error).message);
-        return;
-      }
-      timer = setTimeout(poll, 1_000);
-    };
-    let timer = setTimeout(poll, 0);
-    return () => {
-      stopped = true;
-      controller.abort();
-      clearTimeout(timer);
-    };
-  }, [api, jobId]);
+  const { jobId, job, error, setError, follow, forget } = useFollowedJob<ImportJobView>(storageKey, (id, signal) => api.importJob(id, signal), onImported);
 
   const reset = () => {
     setFile(null);
     setPreview(null);
     setError(null);
     // A finished import is done with; a running one is followed again when the dialog reopens.
-    if (job?.status === 'finished') {
-      localStorage.removeItem(storageKey);
-      setJobId(null);
-      setJob(null);
-    }
+    if (job?.status === 'finished') forget();
   };
 
   const choose = async (chosen: File | undefined) => {
@@ -106,9 +71,7 @@ export function ImportDialog({ api, onImported }: { api: PortfolioApi; onImporte
     setBusy(true);
     try {
       const started = await api.startImport(file.content, file.name, crypto.randomUUID());
-      localStorage.setItem(storageKey, started.id);
-      setJob(started);
-      setJobId(started.id);
+      follow(started);
       setPreview(null);
     } catch (failure) {
       setError((failure as Error).message);
