@@ -19,7 +19,7 @@ export function newestChange(path: string): number {
 
 export function tabIsStale(): boolean {
   if (!existsSync(builtIndex)) return true;
-  const sources = ['src', 'public', 'index.html', 'vite.config.ts', '../bot/api/portfolioPresenter.ts'].map((path) => join(tabRoot, path)).filter(existsSync);
+  const sources = ['src', 'public', 'index.html', 'vite.config.ts', '../bot/api/portfolioPresenter.ts', '../bot/domain/importJobs.ts'].map((path) => join(tabRoot, path)).filter(existsSync);
   return Math.max(...sources.map(newestChange)) > statSync(builtIndex).mtimeMs;
 }
 

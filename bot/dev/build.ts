@@ -62,18 +62,20 @@ function readJson<T>(path: string): T {
   return JSON.parse(readFileSync(path, 'utf8')) as T;
 }
 
-export function appIsStale(): boolean {
-  const builtEntry = join(appFolder, 'bot', 'index.js');
-  if (!existsSync(builtEntry)) return true;
+/** Whether `output` is absent or older than one of the build's sources. */
+function isOlderThanSources(output: string): boolean {
+  if (!existsSync(output)) return true;
   const newestSource = Math.max(...buildInputs.map((path) => join(repositoryRoot, path)).filter(existsSync).map(newestChange));
-  return newestSource > statSync(builtEntry).mtimeMs;
+  return newestSource > statSync(output).mtimeMs;
+}
+
+export function appIsStale(): boolean {
+  return isOlderThanSources(join(appFolder, 'bot', 'index.js'));
 }
 
 /** The zip is older than one of its sources (or absent): `npm run bundle` would make a different one. */
 export function bundleIsStale(): boolean {
-  if (!existsSync(bundleZip)) return true;
-  const newestSource = Math.max(...buildInputs.map((path) => join(repositoryRoot, path)).filter(existsSync).map(newestChange));
-  return newestSource > statSync(bundleZip).mtimeMs;
+  return isOlderThanSources(bundleZip);
 }
 
 function compileServer(): void {

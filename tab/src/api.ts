@@ -1,4 +1,5 @@
 import type { PortfolioClientView, PortfolioPageView } from '../../bot/api/portfolioPresenter.js';
+import type { ImportTally } from '../../bot/domain/importJobs.js';
 
 export type { PortfolioClientView, PortfolioPageView };
 export type PortfolioItem = PortfolioPageView['items'][number];
@@ -11,17 +12,6 @@ export interface ImportPreview {
   valid: number;
   invalid: number;
   errors: { line: number; code: string | null; problems: { column: string; message: string }[] }[];
-}
-
-export interface ImportTally {
-  filesCreated: number;
-  filesUpdated: number;
-  filesUnchanged: number;
-  contactsCreated: number;
-  contactsUpdated: number;
-  contactsUnchanged: number;
-  linksCreated: number;
-  rowsWithErrors: number;
 }
 
 /** An import job, as GET /api/imports/:id gives it: progress while it runs, then its report. */

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { seededRandom } from '../../bot/directory/localTenant/faults.js';
 import { claire, demoFirmId, messageActivity } from '../helpers/activities.js';
 import type { TestPasserelle } from '../helpers/passerelle.js';
 import { startStaffSession, type StaffSession } from '../helpers/staffSession.js';
@@ -11,18 +12,6 @@ import { withDatabase, type TestIdentityProvider } from '../helpers/portfolioSee
  */
 const seed = 20261204;
 const requestCount = 400;
-
-/** mulberry32: the same sequence of requests on every run. */
-function generator(start: number): () => number {
-  let state = start >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface FuzzRequest {
   method: string;
@@ -59,7 +48,7 @@ describe('fuzz: generated bad requests to the bot endpoint and the tab API', fun
   }
 
   async function generate(): Promise<FuzzRequest[]> {
-    const random = generator(seed);
+    const random = seededRandom(seed);
     const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
     const forged = await identity.forgedToken({ tid: demoFirmId, oid: claire.aadObjectId });
     const expired = await identity.token({ tid: demoFirmId, oid: claire.aadObjectId }, { expiresIn: Math.floor(Date.now() / 1000) - 3_600 });
