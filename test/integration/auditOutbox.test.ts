@@ -299,8 +299,10 @@ describe(`Audit outbox (${usingRealMongo ? 'real MongoDB' : 'in-process stand-in
       }
       const pending = await pendingOf(collections.accessRequests, { firmId: admin.firmId, number });
       assert.deepEqual(pending.map((entry) => [entry.action, entry.details?.number]), [['access.requested', number]], 'the entry knows the number the counter gave');
-      assert.equal((await access.requests.listPending(admin.firmId))[0]?.number, number);
-      assert.equal(((await access.requests.listPending(admin.firmId))[0] as unknown as Record<string, unknown>).pendingAudit, undefined, 'requests read back never show the outbox');
+      const adminAccess = await access.sessions.contextFor(admin);
+      assert.equal((await access.requests.listPending(admin.firmId, adminAccess))[0]?.number, number);
+      assert.equal(((await access.requests.listPending(admin.firmId, adminAccess))[0] as unknown as Record<string, unknown>).pendingAudit, undefined, 'requests read back never show the outbox');
+      assert.deepEqual(await access.requests.listPending(admin.firmId, await access.sessions.contextFor(requester)), [], 'someone who decides no request sees none');
 
       await relay.sweep();
       await relay.sweep();

@@ -65,8 +65,9 @@ export class AccessRequests {
     return ok(request);
   }
 
-  listPending(firmId: string) {
-    return this.deps.requests.listPending(firmId, 50);
+  /** The requests waiting for a decision, for those who decide them (administrators); nobody else sees any. */
+  async listPending(firmId: string, access: AccessContext): Promise<AccessRequest[]> {
+    return isAdministrator(access) ? this.deps.requests.listPending(firmId, 50) : [];
   }
 
   /** How many requests wait for this member of staff to decide: null for someone who decides none. */

@@ -47,7 +47,7 @@ function approvalBanner(session: TurnSession, request: AccessRequest, result: Ap
 }
 
 async function requestsCard(access: AccessUseCases, session: TurnSession, banner?: { text: string; good: boolean }) {
-  return accessRequestsCard(session.language, await access.requests.listPending(session.actor.firmId), banner);
+  return accessRequestsCard(session.language, await access.requests.listPending(session.actor.firmId, session.access), banner);
 }
 
 export class ApproveRequestAction implements CardActionHandler {

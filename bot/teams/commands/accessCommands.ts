@@ -76,7 +76,7 @@ export class RequestsCommand implements BotCommand {
   constructor(private readonly access: AccessUseCases) {}
 
   async handle(context: TurnContext, session: TurnSession): Promise<void> {
-    await replyWithCard(context, accessRequestsCard(session.language, await this.access.requests.listPending(session.actor.firmId)));
+    await replyWithCard(context, accessRequestsCard(session.language, await this.access.requests.listPending(session.actor.firmId, session.access)));
   }
 }
 
