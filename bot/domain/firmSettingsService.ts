@@ -4,10 +4,16 @@ import { defaultOrgRoles, fieldLimits } from './catalogues.js';
 import type { FieldError } from './errors.js';
 import { checkText } from './fieldRules.js';
 import { defaultOfferCatalogue, type OfferDefinition } from './offers/catalogue.js';
-import type { FirmSettings, FirmStore, GuestPolicy, TeamStore } from './ports.js';
+import type { EngagementPolicy, FirmSettings, FirmStore, GuestPolicy, SupportPolicy, TeamStore } from './ports.js';
 
 /** Seven days then a new invitation, three times at most; one client company per team. */
 export const defaultGuestPolicy: GuestPolicy = { reminderAfterDays: 7, maxReminders: 3, allowSharedGuestTeams: false };
+
+/** A guest is kept when their engagement ends, and listed for review after thirty days without an offer. */
+export const defaultEngagementPolicy: EngagementPolicy = { guestFateAtEnd: 'keep', reviewAfterDays: 30 };
+
+/** One working day for a first answer; a resolved request closes by itself after seven days. */
+export const defaultSupportPolicy: SupportPolicy = { firstAnswerWithinWorkingDays: 1, autoCloseAfterDays: 7 };
 
 /** Per-firm settings; the first time a firm is seen it gets the defaults from the original procedure. */
 export class FirmSettingsService {
@@ -18,7 +24,13 @@ export class FirmSettingsService {
   ) {}
 
   settings(firmId: string): Promise<FirmSettings> {
-    return this.firms.ensure(firmId, { orgRoles: [...defaultOrgRoles], guestPolicy: { ...defaultGuestPolicy }, offerCatalogue: defaultOfferCatalogue });
+    return this.firms.ensure(firmId, {
+      orgRoles: [...defaultOrgRoles],
+      guestPolicy: { ...defaultGuestPolicy },
+      offerCatalogue: defaultOfferCatalogue,
+      engagementPolicy: { ...defaultEngagementPolicy },
+      supportPolicy: { ...defaultSupportPolicy },
+    });
   }
 
   /**

@@ -106,6 +106,28 @@ export interface FirmSettings {
   orgRoles: string[];
   guestPolicy: GuestPolicy;
   offerCatalogue: OfferDefinition[];
+  engagementPolicy: EngagementPolicy;
+  supportPolicy: SupportPolicy;
+}
+
+/** What becomes of a guest whose last active offer ends (seed 000: the firm decides). */
+export type GuestFate = 'keep' | 'removeFromTeam' | 'block' | 'delete';
+export const guestFates: readonly GuestFate[] = ['keep', 'removeFromTeam', 'block', 'delete'];
+
+export interface EngagementPolicy {
+  /** Proposed when a contact's last active offer ends; the person ending it may choose another. */
+  guestFateAtEnd: GuestFate;
+  /** Guests without any active offer for this many days are listed for review. */
+  reviewAfterDays: number;
+}
+
+export interface SupportPolicy {
+  /** The channel where new support requests are posted; absent: the firm's internal team's general channel. */
+  channel?: { teamId: string; channelId: string };
+  /** Working days a request may wait for its first answer before the support channel is reminded. */
+  firstAnswerWithinWorkingDays: number;
+  /** Days a resolved request waits for its requester before it closes by itself. */
+  autoCloseAfterDays: number;
 }
 
 export interface GuestPolicy {
@@ -144,6 +166,8 @@ export interface FirmStore {
   addOrgRole(firmId: string, role: string): Promise<boolean>;
   removeOrgRole(firmId: string, role: string): Promise<boolean>;
   setName(firmId: string, name: string): Promise<void>;
+  updateEngagementPolicy(firmId: string, policy: EngagementPolicy): Promise<void>;
+  updateSupportPolicy(firmId: string, policy: SupportPolicy): Promise<void>;
 }
 
 export interface AuditEntry {

@@ -1,5 +1,5 @@
 import type { Collection, Db, ObjectId } from 'mongodb';
-import type { FirmSettings, FirmStore, GuestPolicy } from '../domain/ports.js';
+import type { EngagementPolicy, FirmSettings, FirmStore, GuestPolicy, SupportPolicy } from '../domain/ports.js';
 import type { OfferDefinition } from '../domain/offers/catalogue.js';
 import { collections, guarded, isDuplicateKey } from './mongo.js';
 
@@ -10,6 +10,8 @@ interface FirmDocument {
   orgRoles: string[];
   guestPolicy?: GuestPolicy;
   offerCatalogue?: OfferDefinition[];
+  engagementPolicy?: EngagementPolicy;
+  supportPolicy?: SupportPolicy;
   createdAt: Date;
 }
 
@@ -21,6 +23,8 @@ function settingsOf(firmId: string, document: FirmDocument | null, defaults: Omi
     orgRoles: document?.orgRoles ?? defaults.orgRoles,
     guestPolicy: { ...defaults.guestPolicy, ...document?.guestPolicy },
     offerCatalogue: document?.offerCatalogue?.length ? document.offerCatalogue : defaults.offerCatalogue,
+    engagementPolicy: { ...defaults.engagementPolicy, ...document?.engagementPolicy },
+    supportPolicy: { ...defaults.supportPolicy, ...document?.supportPolicy },
   };
 }
 
@@ -62,6 +66,18 @@ export class MongoFirmStore implements FirmStore {
   updateGuestPolicy(firmId: string, policy: GuestPolicy): Promise<void> {
     return guarded(async () => {
       await this.collection.updateOne({ firmId }, { $set: { guestPolicy: policy } });
+    });
+  }
+
+  updateEngagementPolicy(firmId: string, policy: EngagementPolicy): Promise<void> {
+    return guarded(async () => {
+      await this.collection.updateOne({ firmId }, { $set: { engagementPolicy: policy } });
+    });
+  }
+
+  updateSupportPolicy(firmId: string, policy: SupportPolicy): Promise<void> {
+    return guarded(async () => {
+      await this.collection.updateOne({ firmId }, { $set: { supportPolicy: policy } });
     });
   }
 }

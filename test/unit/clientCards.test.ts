@@ -48,6 +48,8 @@ class MemoryFirmStore implements FirmStore {
   async addOrgRole(): Promise<boolean> { return true; }
   async removeOrgRole(): Promise<boolean> { return true; }
   async setName(_firmId: string, name: string): Promise<void> { this.name = name; }
+  async updateEngagementPolicy(): Promise<void> {}
+  async updateSupportPolicy(): Promise<void> {}
 }
 
 function firmSettings(defaultStructure: Partial<Structure> | null, internalTeam?: string) {
