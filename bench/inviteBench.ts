@@ -44,9 +44,9 @@ import { FirmSettingsService } from '../bot/domain/firmSettingsService.js';
 import { createLogger } from '../bot/logger.js';
 import { InvitationJobStore } from '../bot/jobs/invitationJobs.js';
 import { defaultRunnerOptions } from '../bot/jobs/invitationRunner.js';
-import { MongoContactStore } from '../bot/store/contactRepository.js';
 import { MongoFirmStore } from '../bot/store/firmRepository.js';
 import { collections, connectMongo, ensureIndexes } from '../bot/store/mongo.js';
+import { createStores } from '../bot/store/stores.js';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -241,7 +241,7 @@ async function startDatabase(): Promise<{ uri: string; kind: string }> {
 async function seed(db: Db, deadline: number): Promise<string[]> {
   await ensureIndexes(db);
   const settings = await new FirmSettingsService(new MongoFirmStore(db)).settings(FIRM_ID);
-  const contacts = new MongoContactStore(db);
+  const contacts = createStores(db).contacts;
   const at = new Date();
   const ids: string[] = [];
   const CHUNK = 50;

@@ -1,4 +1,3 @@
-import type { Db } from 'mongodb';
 import type { Server } from 'restify';
 import { z } from 'zod';
 import { publicBaseUrl, type Config } from '../config.js';
@@ -6,14 +5,10 @@ import type { AccessUseCases } from '../domain/access/accessUseCases.js';
 import { decide, requirements, visibleServiceIds, type AccessContext } from '../domain/access/policy.js';
 import type { Requirement } from '../domain/access/profiles.js';
 import type { AuditNameResolver } from '../domain/auditNames.js';
-import type { ClientFileService } from '../domain/clientFileService.js';
 import type { FirmSettingsService } from '../domain/firmSettingsService.js';
-import { onboardingStates, portfolioPageSizes, PortfolioService, type OnboardingState, type PortfolioQuery } from '../domain/portfolio.js';
-import type { AuditLog } from '../domain/ports.js';
+import { onboardingStates, portfolioPageSizes, type PortfolioService, type OnboardingState, type PortfolioQuery } from '../domain/portfolio.js';
 import { apiMessagesFor, issueKey } from '../i18n/apiMessages.js';
 import type { Logger } from '../logger.js';
-import { MongoPortfolioStore } from '../store/portfolioRepository.js';
-import { MongoSubscriptionStore } from '../store/subscriptionRepository.js';
 import { auditWording } from './auditPresenter.js';
 import { problem } from './http/problems.js';
 import { csvFile, json, tabRoute } from './http/route.js';
@@ -72,8 +67,15 @@ export interface PortfolioApi {
   logger: Logger;
 }
 
-/** Builds the portfolio's store, service and authenticator from what server.ts already has. */
-export function createPortfolioApi(deps: { db: Db; config: Config; clientFiles: ClientFileService; audit: AuditLog; access: AccessUseCases; firmSettings: FirmSettingsService; auditNames: AuditNameResolver; logger: Logger }): PortfolioApi {
+/** The tab API's shared parts: the authenticator (from config) and the use cases every route reads. */
+export function createPortfolioApi(deps: {
+  config: Config;
+  portfolio: PortfolioService;
+  access: AccessUseCases;
+  firmSettings: FirmSettingsService;
+  auditNames: AuditNameResolver;
+  logger: Logger;
+}): PortfolioApi {
   const { config } = deps;
   return {
     access: deps.access,
@@ -84,7 +86,7 @@ export function createPortfolioApi(deps: { db: Db; config: Config; clientFiles: 
       localUser: config.TAB_LOCAL_USER,
       logger: deps.logger,
     }),
-    portfolio: new PortfolioService({ store: new MongoPortfolioStore(deps.db), clientFiles: deps.clientFiles, audit: deps.audit, subscriptions: new MongoSubscriptionStore(deps.db) }),
+    portfolio: deps.portfolio,
     firmSettings: deps.firmSettings,
     auditNames: deps.auditNames,
     logger: deps.logger,

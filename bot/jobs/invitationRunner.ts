@@ -84,10 +84,10 @@ export class InvitationRunner {
       options?: Partial<RunnerOptions>;
       /** Several server instances on one database: dead ones are noticed and their items taken back. */
       heartbeats?: WorkerHeartbeats;
-      /** Offer jobs propose through the offer service (built after the runner, hence a getter). */
-      offers?: () => OfferProposer;
+      /** Offer jobs propose through the offer service. */
+      offers?: OfferProposer;
       /** Import jobs write their batches through the import service. */
-      imports?: () => ImportWriter;
+      imports?: ImportWriter;
     },
   ) {}
 
@@ -241,7 +241,7 @@ export class InvitationRunner {
   /** One (file, contact) of an offer job; proposing again after a restart finds the offer this job made. */
   private async proposeOffer(job: InvitationJob, item: InvitationJobItem): Promise<InvitationJob | null> {
     const now = this.deps.now();
-    const proposer = this.deps.offers?.();
+    const proposer = this.deps.offers;
     if (!proposer || !job.offerId || !item.clientFileId) return this.deps.store.finish(this.owner, item, 'failed', 'offerUnavailable', now);
     const outcome = await proposer.propose(job.firmId, job.createdBy, { clientFileId: item.clientFileId, contactId: item.contactId, offerId: job.offerId });
     const madeByThisJob = 'subscription' in outcome && outcome.subscription.proposed.at.getTime() >= job.createdBy.at.getTime() && outcome.subscription.offerId === job.offerId;
@@ -254,7 +254,7 @@ export class InvitationRunner {
    * is written again, finding by natural key what it had written, so the job resumes where it stopped.
    */
   private async writeImportBatch(job: InvitationJob, item: InvitationJobItem): Promise<void> {
-    const writer = this.deps.imports?.();
+    const writer = this.deps.imports;
     let finished: InvitationJob | null;
     try {
       if (!writer || item.importBatch === undefined) {
@@ -286,7 +286,7 @@ export class InvitationRunner {
 
   private async completeImport(job: InvitationJob): Promise<void> {
     if (job.kind !== 'import' || job.status !== 'finished') return;
-    await this.deps.imports?.().complete(job);
+    await this.deps.imports?.complete(job);
   }
 
   private async settle(item: InvitationJobItem, result: InvitationOutcome | ReminderOutcome | DirectoryError | undefined): Promise<InvitationJob | null> {

@@ -52,10 +52,10 @@ export class MongoStructureStore implements StructureStore {
 
   private readonly relay: AuditRelay;
 
-  constructor(db: Db) {
+  constructor(db: Db, relay: AuditRelay) {
     this.firms = db.collection(collections.firms);
     this.others = db.collection(collections.structures);
-    this.relay = AuditRelay.of(db);
+    this.relay = relay;
   }
 
   /** Where a structure's fields are: the firm document for the default one. */
@@ -178,10 +178,10 @@ export class MongoMembershipStore implements MembershipStore {
 
   private readonly relay: AuditRelay;
 
-  constructor(db: Db) {
+  constructor(db: Db, relay: AuditRelay) {
     this.collection = db.collection<MembershipDocument>(collections.memberships);
     this.others = db.collection<MembershipDocument>(collections.structureMemberships);
-    this.relay = AuditRelay.of(db);
+    this.relay = relay;
   }
 
   /** One conditional update of the membership `key` names, carrying its audit entry. */
@@ -318,10 +318,10 @@ export class MongoAccessRequestStore implements AccessRequestStore {
   private readonly firms: Collection<FirmStructureDocument>;
   private readonly relay: AuditRelay;
 
-  constructor(db: Db) {
+  constructor(db: Db, relay: AuditRelay) {
     this.collection = db.collection<RequestDocument>(collections.accessRequests);
     this.firms = db.collection(collections.firms);
-    this.relay = AuditRelay.of(db);
+    this.relay = relay;
   }
 
   /** The entry is built once the counter gave the number, and inserted with the request. */

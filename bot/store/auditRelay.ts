@@ -84,19 +84,11 @@ export function withoutPending<T extends { pendingAudit?: unknown }>(document: T
   return rest;
 }
 
-const relays = new WeakMap<Db, AuditRelay>();
-
+/**
+ * One per server, made with its stores (see createStores): every store that writes an audited change
+ * flushes through it, and its subscribers (the portfolio projector) hear each entry once.
+ */
 export class AuditRelay {
-  /** One relay per database handle: every store of the server shares it, and so its subscribers. */
-  static of(db: Db): AuditRelay {
-    let relay = relays.get(db);
-    if (!relay) {
-      relay = new AuditRelay(db);
-      relays.set(db, relay);
-    }
-    return relay;
-  }
-
   private readonly log: Collection<AuditDocument>;
   private readonly listeners = new Set<AuditListener>();
   /** Entries being written now: a flush and a sweep meeting on one entry write it once. */
@@ -106,7 +98,7 @@ export class AuditRelay {
   private timer?: NodeJS.Timeout;
   private sweeping?: Promise<void>;
 
-  private constructor(private readonly db: Db) {
+  constructor(private readonly db: Db) {
     this.log = db.collection<AuditDocument>(collections.auditLog);
   }
 

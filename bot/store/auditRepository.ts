@@ -9,9 +9,9 @@ export class MongoAuditLog implements AuditLog {
   private readonly collection: Collection<AuditDocument>;
   private readonly relay: AuditRelay;
 
-  constructor(db: Db) {
+  constructor(db: Db, relay: AuditRelay) {
     this.collection = db.collection<AuditDocument>(collections.auditLog);
-    this.relay = AuditRelay.of(db);
+    this.relay = relay;
   }
 
   /** Straight to the log, for entries that change no record (nothing to queue them on). */

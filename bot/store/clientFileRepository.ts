@@ -45,9 +45,9 @@ export class MongoClientFileStore implements ClientFileStore {
   private readonly collection: Collection<ClientFileDocument>;
   private readonly relay: AuditRelay;
 
-  constructor(db: Db) {
+  constructor(db: Db, relay: AuditRelay) {
     this.collection = db.collection<ClientFileDocument>(collections.clientFiles);
-    this.relay = AuditRelay.of(db);
+    this.relay = relay;
   }
 
   insertUnlessCodeExists(record: NewClientFile, audit?: AuditOfCreation): Promise<InsertOutcome<ClientFile>> {

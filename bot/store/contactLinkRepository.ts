@@ -28,9 +28,9 @@ export class MongoContactLinkStore implements ContactLinkStore {
   private readonly collection: Collection<ContactLinkDocument>;
   private readonly relay: AuditRelay;
 
-  constructor(db: Db) {
+  constructor(db: Db, relay: AuditRelay) {
     this.collection = db.collection<ContactLinkDocument>(collections.contactLinks);
-    this.relay = AuditRelay.of(db);
+    this.relay = relay;
   }
 
   /**

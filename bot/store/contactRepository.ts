@@ -17,9 +17,9 @@ export class MongoContactStore implements ContactStore {
   private readonly collection: Collection<ContactDocument>;
   private readonly relay: AuditRelay;
 
-  constructor(db: Db) {
+  constructor(db: Db, relay: AuditRelay) {
     this.collection = db.collection<ContactDocument>(collections.contacts);
-    this.relay = AuditRelay.of(db);
+    this.relay = relay;
   }
 
   insertUnlessEmailExists(record: Omit<Contact, 'id'>, audit?: AuditOfCreation): Promise<InsertOutcome<Contact>> {

@@ -18,9 +18,9 @@ export class MongoPartnerAppStore implements PartnerAppStore {
   private readonly collection: Collection<SetupDocument>;
   private readonly relay: AuditRelay;
 
-  constructor(db: Db) {
+  constructor(db: Db, relay: AuditRelay) {
     this.collection = db.collection<SetupDocument>(collections.partnerApps);
-    this.relay = AuditRelay.of(db);
+    this.relay = relay;
   }
 
   ensureFlow(firmId: string, clientFileId: string): Promise<FlowSetup> {

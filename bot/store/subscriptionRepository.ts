@@ -15,9 +15,9 @@ export class MongoSubscriptionStore implements SubscriptionStore {
   private readonly collection: Collection<SubscriptionDocument>;
   private readonly relay: AuditRelay;
 
-  constructor(db: Db) {
+  constructor(db: Db, relay: AuditRelay) {
     this.collection = db.collection<SubscriptionDocument>(collections.offerSubscriptions);
-    this.relay = AuditRelay.of(db);
+    this.relay = relay;
   }
 
   insertUnlessExists(subscription: Omit<OfferSubscription, 'id'>, audit?: AuditOfCreation): Promise<{ inserted: boolean; subscription: OfferSubscription }> {

@@ -3,7 +3,7 @@ import { offerClientCard, offerStaffCard, type OfferCardContext } from '../cards
 import type { ClientFile } from '../domain/clientFile.js';
 import type { Contact } from '../domain/contact.js';
 import type { OfferDefinition } from '../domain/offers/catalogue.js';
-import type { OfferCardSender, OfferService } from '../domain/offers/offerService.js';
+import type { OfferCardSender } from '../domain/offers/offerService.js';
 import type { OfferSubscription, SubscriptionStore } from '../domain/offers/subscription.js';
 import type { FirmSettingsService } from '../domain/firmSettingsService.js';
 import type { ClientFileStore, ContactStore, TeamStore, UserPreferenceStore } from '../domain/ports.js';
@@ -34,8 +34,7 @@ export class OfferCards implements OfferCardSender {
       subscriptions: SubscriptionStore;
       contacts: ContactStore;
       clientFiles: ClientFileStore;
-      offers: () => OfferService;
-      firmSettings: Pick<FirmSettingsService, 'firmName'>;
+      firmSettings: Pick<FirmSettingsService, 'firmName' | 'catalogue'>;
       preferences: UserPreferenceStore;
       defaultLanguage: Language;
       link: string;
@@ -50,7 +49,7 @@ export class OfferCards implements OfferCardSender {
     const [contact, clientFile, catalogue] = await Promise.all([
       this.deps.contacts.findById(firmId, subscription.contactId),
       this.deps.clientFiles.findById(firmId, subscription.clientFileId),
-      this.deps.offers().catalogue(firmId),
+      this.deps.firmSettings.catalogue(firmId),
     ]);
     const offer = catalogue.find((candidate) => candidate.id === subscription.offerId);
     if (!contact || !clientFile || !offer) return null;
@@ -73,7 +72,7 @@ export class OfferCards implements OfferCardSender {
     return {
       subscription,
       ...loaded,
-      catalogue: catalogue ?? (await this.deps.offers().catalogue(subscription.firmId)),
+      catalogue: catalogue ?? (await this.deps.firmSettings.catalogue(subscription.firmId)),
       refreshUserIds: [...new Set(refreshUserIds)].slice(0, 60),
       firmName,
       clientLanguage: language,

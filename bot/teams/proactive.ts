@@ -6,12 +6,11 @@ import type { GuestWelcomer } from '../domain/guestOnboardingService.js';
 import type { FirmSettingsService } from '../domain/firmSettingsService.js';
 import type { FirmTeam } from '../domain/ports.js';
 import type { JobProgressReporter } from '../jobs/invitationRunner.js';
-import type { InvitationJob } from '../jobs/invitationJobs.js';
+import type { InvitationJob, InvitationJobStore } from '../jobs/invitationJobs.js';
 import type { Logger } from '../logger.js';
 import type { MongoConversationReferenceStore } from '../store/conversationReferenceRepository.js';
-import type { GuestTeamsServices } from './guestServices.js';
 import type { AccessNotifier, AccessRequest, ApprovalResult } from '../domain/access/ports.js';
-import type { UserPreferenceStore } from '../domain/ports.js';
+import type { ContactStore, UserPreferenceStore } from '../domain/ports.js';
 import { describeRequest } from '../cards/accessViews.js';
 import { format, languageOf, messagesFor, type Language } from '../i18n/index.js';
 import { renderJobProgress } from './actions/guestActions.js';
@@ -29,7 +28,9 @@ export class TeamsProactiveMessenger implements JobProgressReporter, GuestWelcom
       botAppId: string;
       conversations: MongoConversationReferenceStore;
       firmSettings: Pick<FirmSettingsService, 'firmName'>;
-      guest: () => GuestTeamsServices;
+      /** The progress card names the contacts a job could not invite. */
+      jobs: InvitationJobStore;
+      contacts: ContactStore;
       preferences: UserPreferenceStore;
       defaultLanguage: Language;
       logger: Logger;
@@ -41,7 +42,7 @@ export class TeamsProactiveMessenger implements JobProgressReporter, GuestWelcom
     if (!target?.activityId) return;
     const stored = await this.deps.conversations.find(job.firmId, target.conversationId);
     if (!stored) return;
-    const card = await renderJobProgress(this.deps.guest(), { language: target.language }, job);
+    const card = await renderJobProgress(this.deps, { language: target.language }, job);
     await this.deps.adapter.continueConversationAsync(this.deps.botAppId, stored.reference as Partial<ConversationReference>, async (context) => {
       await context.updateActivity({ ...MessageFactory.attachment(CardFactory.adaptiveCard(card)), id: target.activityId });
     });

@@ -5,13 +5,10 @@ import { clientFileSearchTokens } from '../../bot/domain/clientFile.js';
 import { contactSearchTokens } from '../../bot/domain/contact.js';
 import type { GuestOnboarding } from '../../bot/domain/guest.js';
 import type { OnboardingState } from '../../bot/domain/portfolio.js';
-import { MongoAuditLog } from '../../bot/store/auditRepository.js';
-import { MongoClientFileStore } from '../../bot/store/clientFileRepository.js';
-import { MongoContactLinkStore } from '../../bot/store/contactLinkRepository.js';
-import { MongoContactStore } from '../../bot/store/contactRepository.js';
 import { ensureIndexes } from '../../bot/store/mongo.js';
 import { PortfolioProjector } from '../../bot/domain/portfolioSummary.js';
 import { MongoPortfolioSummaryStore } from '../../bot/store/portfolioRepository.js';
+import { createStores } from '../../bot/store/stores.js';
 
 /** Client files and contacts written straight through the stores, as the bot would have left them. */
 export interface SeedContact {
@@ -50,10 +47,11 @@ function guestIn(state: OnboardingState, at: Date): GuestOnboarding | undefined 
 
 export async function seedPortfolio(db: Db, firmId: string, files: SeedFile[], at = new Date('2025-03-03T09:00:00Z')): Promise<SeededFile[]> {
   await ensureIndexes(db);
-  const fileStore = new MongoClientFileStore(db);
-  const contactStore = new MongoContactStore(db);
-  const links = new MongoContactLinkStore(db);
-  const audit = new MongoAuditLog(db);
+  const stores = createStores(db);
+  const fileStore = stores.clientFiles;
+  const contactStore = stores.contacts;
+  const links = stores.links;
+  const audit = stores.audit;
   const seeded: SeededFile[] = [];
   for (const [index, seed] of files.entries()) {
     const stamp = { ...staff, at: new Date(at.getTime() + index * 60_000) };

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { MongoClient } from 'mongodb';
 import { cardActions, cardText, startTestPasserelle, type TestPasserelle } from '../helpers/passerelle.js';
 import { claire, executeActivity, messageActivity, paul, type Speaker } from '../helpers/activities.js';
-import { MongoStructureStore } from '../../bot/store/accessRepositories.js';
+import { createStores } from '../../bot/store/stores.js';
 import { collections } from '../../bot/store/mongo.js';
 
 type InvokeBody = { statusCode: number; type: string; value: unknown };
@@ -136,7 +136,7 @@ describe('Staff permissions and approvals (Chorus Pro model)', function () {
     assert.match(textOf(await say(claire, 'transférer gestionnaire inconnu@cabinet-demo.test')), /n’est pas rattachée/);
     assert.match(textOf(await say(paul, 'transférer gestionnaire staff-paul@cabinet-demo.test')), /Seul le gestionnaire principal/);
 
-    const structures = new MongoStructureStore(new MongoClient(passerelle.mongoUri).db(passerelle.database));
+    const structures = createStores(new MongoClient(passerelle.mongoUri).db(passerelle.database)).structures;
     const results = await Promise.all([
       structures.transferMainManager('11111111-1111-1111-1111-111111111111', 'default', 'staff-claire@cabinet-demo.test', 'staff-paul@cabinet-demo.test'),
       structures.transferMainManager('11111111-1111-1111-1111-111111111111', 'default', 'staff-claire@cabinet-demo.test', 'staff-ines@cabinet-demo.test'),
@@ -148,7 +148,7 @@ describe('Staff permissions and approvals (Chorus Pro model)', function () {
 
   it('hands the role over through the bot to an attached user', async () => {
     // Restore a known state: whoever won above hands back to Claire through the store, then Claire hands over by command.
-    const structures = new MongoStructureStore(new MongoClient(passerelle.mongoUri).db(passerelle.database));
+    const structures = createStores(new MongoClient(passerelle.mongoUri).db(passerelle.database)).structures;
     const current = (await structures.mainManagerEmail('11111111-1111-1111-1111-111111111111', 'default'))!;
     await structures.transferMainManager('11111111-1111-1111-1111-111111111111', 'default', current, 'staff-claire@cabinet-demo.test');
     assert.match(textOf(await say(claire, 'rattacher staff-ines@cabinet-demo.test')), /staff-ines@cabinet-demo\.test est rattaché/);

@@ -6,16 +6,15 @@ import { newAuditEntry, type AuditAction } from '../../bot/domain/audit.js';
 import type { AuditEntry } from '../../bot/domain/ports.js';
 import { ClientFileService } from '../../bot/domain/clientFileService.js';
 import { searchTokens } from '../../bot/domain/fieldRules.js';
-import { MongoAccessRequestStore, MongoMembershipStore, MongoStructureStore } from '../../bot/store/accessRepositories.js';
 import { MongoAuditLog } from '../../bot/store/auditRepository.js';
 import { AuditRelay, auditDocument } from '../../bot/store/auditRelay.js';
 import { MongoClientFileStore } from '../../bot/store/clientFileRepository.js';
 import { MongoContactLinkStore } from '../../bot/store/contactLinkRepository.js';
 import { MongoContactStore } from '../../bot/store/contactRepository.js';
-import { MongoSubscriptionStore } from '../../bot/store/subscriptionRepository.js';
 import { MongoTeamStore } from '../../bot/store/teamRepository.js';
 import { collections, ensureIndexes } from '../../bot/store/mongo.js';
 import { dropDatabase, testMongoUri, uniqueDatabaseName, usingRealMongo } from '../helpers/mongo.js';
+import { createStores, type Stores } from '../../bot/store/stores.js';
 
 /**
  * The audit outbox: a change and its audit entry are one write on one record; the relay moves the
@@ -26,6 +25,7 @@ describe(`Audit outbox (${usingRealMongo ? 'real MongoDB' : 'in-process stand-in
   let client: MongoClient;
   let db: Db;
   let uri: string;
+  let stores: Stores;
   let relay: AuditRelay;
   let log: MongoAuditLog;
   let files: MongoClientFileStore;
@@ -55,11 +55,12 @@ describe(`Audit outbox (${usingRealMongo ? 'real MongoDB' : 'in-process stand-in
     client = new MongoClient(uri, { ignoreUndefined: true });
     db = client.db(name);
     await ensureIndexes(db);
-    relay = AuditRelay.of(db);
-    log = new MongoAuditLog(db);
-    files = new MongoClientFileStore(db);
-    contacts = new MongoContactStore(db);
-    links = new MongoContactLinkStore(db);
+    stores = createStores(db);
+    relay = stores.auditRelay;
+    log = stores.audit;
+    files = stores.clientFiles;
+    contacts = stores.contacts;
+    links = stores.links;
     service = new ClientFileService({ clientFiles: files, contacts, links, teams: new MongoTeamStore(db), now: () => at });
   });
   after(async () => {
@@ -140,7 +141,7 @@ describe(`Audit outbox (${usingRealMongo ? 'real MongoDB' : 'in-process stand-in
     assert.deepEqual((await log.listForContact(actor.firmId, id, 10)).map((logEntry) => logEntry.action), ['guest.invited']);
 
     // A stale offer change (wrong version) writes nothing either.
-    const subscriptions = new MongoSubscriptionStore(db);
+    const subscriptions = stores.subscriptions;
     const { subscription } = await subscriptions.insertUnlessExists({
       firmId: actor.firmId, clientFileId: '65a000000000000000000001', contactId: id, offerId: 'start', state: 'active', version: 1, steps: [], proposed: { ...actor, at },
     });
@@ -214,9 +215,9 @@ describe(`Audit outbox (${usingRealMongo ? 'real MongoDB' : 'in-process stand-in
     let access: AccessCore;
     before(() => {
       access = createAccessCore({
-        structures: new MongoStructureStore(db),
-        memberships: new MongoMembershipStore(db),
-        requests: new MongoAccessRequestStore(db),
+        structures: stores.structures,
+        memberships: stores.memberships,
+        requests: stores.accessRequests,
         now: () => at,
       });
     });
@@ -326,7 +327,7 @@ describe(`Audit outbox (${usingRealMongo ? 'real MongoDB' : 'in-process stand-in
 
       // A stale version writes nothing, its entry included.
       const stale = newAuditEntry({ firmId: admin.firmId, actor: { ...admin, at }, action: 'structure.deactivated', details: { structureId: 'default' } });
-      assert.equal(await new MongoStructureStore(db).update(admin.firmId, 'default', 0, { active: false }, stale), false);
+      assert.equal(await stores.structures.update(admin.firmId, 'default', 0, { active: false }, stale), false);
       assert.deepEqual((await pendingOf(collections.firms, { firmId: admin.firmId })).map((entry) => entry.action), ['structure.serviceCreated', 'structure.updated']);
 
       await relay.sweep();

@@ -82,7 +82,9 @@ describe('the deployment bundle (npm run bundle), unzipped into an empty folder 
     mongoUri = await testMongoUri();
   });
 
-  after(async () => {
+  after(async function () {
+    // Twenty thousand files: removing them takes a while on a busy disk.
+    this.timeout(180_000);
     if (folder) rmSync(folder, { recursive: true, force: true });
     for (const database of databases) await dropDatabase(mongoUri, database).catch(() => undefined);
   });

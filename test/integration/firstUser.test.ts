@@ -3,10 +3,10 @@ import type { Db } from 'mongodb';
 import { StaffSessions } from '../../bot/domain/access/staffSessions.js';
 import { decide, requirements } from '../../bot/domain/access/policy.js';
 import type { MembershipStore } from '../../bot/domain/access/ports.js';
-import { MongoAccessRequestStore, MongoMembershipStore, MongoStructureStore } from '../../bot/store/accessRepositories.js';
 import { ensureIndexes } from '../../bot/store/mongo.js';
 import { dropDatabase, testMongoUri, uniqueDatabaseName } from '../helpers/mongo.js';
 import { withDatabase } from '../helpers/portfolioSeed.js';
+import { createStores } from '../../bot/store/stores.js';
 
 const firm = '33333333-3333-3333-3333-333333333333';
 const nina = { firmId: firm, userId: 'aaaaaaaa-0000-0000-0000-000000000009', displayName: 'Nina Roux', email: 'nina.roux@cabinet-neuf.test' };
@@ -32,9 +32,10 @@ describe('the first staff member of a firm, two requests crossing', function () 
   it('finds the person another request has just attached, instead of refusing her', async () => {
     await withDatabase(uri, name, async (db: Db) => {
       await ensureIndexes(db);
-      const memberships = new MongoMembershipStore(db);
+      const stores = createStores(db);
+      const memberships = stores.memberships;
       const service = (store: MembershipStore) =>
-        new StaffSessions({ structures: new MongoStructureStore(db), memberships: store, now: () => new Date() });
+        new StaffSessions({ structures: stores.structures, memberships: store, now: () => new Date() });
       // The first request: bootstraps the firm with Nina as main manager.
       assert.equal(decide(await service(memberships).contextFor(nina), requirements.read('clientFiles')).allowed, true);
       // The crossing request: its look-ups by id and e-mail ran before that insert (they found nothing),

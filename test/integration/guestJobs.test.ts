@@ -8,14 +8,11 @@ import { GuestOnboardingService } from '../../bot/domain/guestOnboardingService.
 import { InvitationJobStore } from '../../bot/jobs/invitationJobs.js';
 import { InvitationRunner } from '../../bot/jobs/invitationRunner.js';
 import { silentLogger } from '../../bot/logger.js';
-import { MongoAuditLog } from '../../bot/store/auditRepository.js';
-import { MongoClientFileStore } from '../../bot/store/clientFileRepository.js';
-import { MongoContactLinkStore } from '../../bot/store/contactLinkRepository.js';
-import { MongoContactStore } from '../../bot/store/contactRepository.js';
 import { MongoFirmStore } from '../../bot/store/firmRepository.js';
 import { collections, ensureIndexes } from '../../bot/store/mongo.js';
 import { MongoTeamStore } from '../../bot/store/teamRepository.js';
 import { dropDatabase, testMongoUri, uniqueDatabaseName } from '../helpers/mongo.js';
+import { createStores } from '../../bot/store/stores.js';
 
 const firmId = '11111111-1111-1111-1111-111111111111';
 const staff = { userId: 'aaaaaaaa-0000-0000-0000-000000000001', displayName: 'Claire Martin', at: new Date() };
@@ -23,17 +20,18 @@ const staff = { userId: 'aaaaaaaa-0000-0000-0000-000000000001', displayName: 'Cl
 /** The real stores, domain service and Graph client against the local tenant; only the clock is ours. */
 async function buildWorld(db: Db, tenant: LocalTenant, clock: { now: Date }) {
   await ensureIndexes(db);
-  const contacts = new MongoContactStore(db);
+  const stores = createStores(db);
+  const contacts = stores.contacts;
   const firms = new MongoFirmStore(db);
   const directory = new GraphDirectory({ baseUrl: tenant.url, timeoutMs: 5_000, invitationsPer5s: 150, logger: silentLogger });
   const onboarding = new GuestOnboardingService({
     directory,
     contacts,
-    clientFiles: new MongoClientFileStore(db),
-    links: new MongoContactLinkStore(db),
+    clientFiles: stores.clientFiles,
+    links: stores.links,
     teams: new MongoTeamStore(db),
     firmSettings: new FirmSettingsService(firms),
-    audit: new MongoAuditLog(db),
+    audit: stores.audit,
     welcomer: { welcomeInTeam: async () => undefined },
     redirectUrl: 'https://teams.microsoft.com',
     now: () => clock.now,

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { cardActions, cardText, startTestPasserelle, type TestPasserelle } from '../helpers/passerelle.js';
+import { cardText, startTestPasserelle, type TestPasserelle } from '../helpers/passerelle.js';
 import { claire, demoFirmId, executeActivity, messageActivity, paul, type Speaker } from '../helpers/activities.js';
 import { seedPortfolio, withDatabase, type SeededFile } from '../helpers/portfolioSeed.js';
 import { collections } from '../../bot/store/mongo.js';

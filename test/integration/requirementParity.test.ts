@@ -3,10 +3,10 @@ import { MongoClient, type Db } from 'mongodb';
 import { createAccessCore, withApprovals, type AccessUseCases, type StaffIdentity } from '../../bot/domain/access/accessUseCases.js';
 import { requirements } from '../../bot/domain/access/policy.js';
 import type { Profile, Requirement } from '../../bot/domain/access/profiles.js';
-import { MongoAccessRequestStore, MongoMembershipStore, MongoStructureStore } from '../../bot/store/accessRepositories.js';
 import { ensureIndexes } from '../../bot/store/mongo.js';
 import type { Access } from '../../bot/teams/handlers.js';
 import { startTestPasserelle, type TestPasserelle } from '../helpers/passerelle.js';
+import { createStores } from '../../bot/store/stores.js';
 
 /**
  * A command or card verb declares a coarse `requires`, checked before its handler runs; its use case
@@ -79,7 +79,8 @@ describe('the requirement each command and card verb declares matches its use ca
     client = new MongoClient(passerelle.mongoUri);
     db = client.db(passerelle.database);
     await ensureIndexes(db);
-    const stores = { structures: new MongoStructureStore(db), memberships: new MongoMembershipStore(db), requests: new MongoAccessRequestStore(db), now: () => new Date() };
+    const { structures, memberships, accessRequests: requests } = createStores(db);
+    const stores = { structures, memberships, requests, now: () => new Date() };
     // No paid-offer request is approved here: the offers' use cases are never reached.
     access = withApprovals(createAccessCore(stores), stores, { requestDecided: async () => undefined }, { applyApproved: async () => ({ applied: false, reason: 'gone' }) });
     await access.sessions.contextFor(manager);

@@ -8,12 +8,12 @@ import { startLocalTenant, type LocalTenant } from '../../bot/directory/localTen
 import { contactSearchTokens } from '../../bot/domain/contact.js';
 import { FirmSettingsService } from '../../bot/domain/firmSettingsService.js';
 import { InvitationJobStore } from '../../bot/jobs/invitationJobs.js';
-import { MongoContactStore } from '../../bot/store/contactRepository.js';
 import { MongoFirmStore } from '../../bot/store/firmRepository.js';
 import { collections, ensureIndexes } from '../../bot/store/mongo.js';
 import { channelMessageActivity, executeActivity, messageActivity, type TeamChannel } from '../helpers/activities.js';
 import { testMongoUri, uniqueDatabaseName, dropDatabase } from '../helpers/mongo.js';
 import { cardActions, startTestPasserelle, type TestPasserelle } from '../helpers/passerelle.js';
+import { createStores } from '../../bot/store/stores.js';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const firmId = 'c4d2e1b5-6e3f-4d9f-8b82-1a7e3c9f5d21';
@@ -24,7 +24,7 @@ const sleep = (ms: number) => new Promise<void>((done) => setTimeout(done, ms));
 async function seedContacts(db: Db, count: number, prefix: string): Promise<string[]> {
   await ensureIndexes(db);
   await new FirmSettingsService(new MongoFirmStore(db)).settings(firmId);
-  const contacts = new MongoContactStore(db);
+  const contacts = createStores(db).contacts;
   const at = new Date();
   const ids: string[] = [];
   for (let index = 0; index < count; index++) {

@@ -1,8 +1,5 @@
 import assert from 'node:assert/strict';
 import { MongoClient, MongoServerError, type Db } from 'mongodb';
-import { MongoClientFileStore } from '../../bot/store/clientFileRepository.js';
-import { MongoContactLinkStore } from '../../bot/store/contactLinkRepository.js';
-import { MongoContactStore } from '../../bot/store/contactRepository.js';
 import { MongoFirmStore } from '../../bot/store/firmRepository.js';
 import { collections, ensureIndexes, indexes as passerelleIndexes } from '../../bot/store/mongo.js';
 import type { NewClientFile } from '../../bot/domain/clientFile.js';
@@ -10,6 +7,7 @@ import type { Contact } from '../../bot/domain/contact.js';
 import { searchTokens } from '../../bot/domain/fieldRules.js';
 import { defaultEngagementPolicy, defaultGuestPolicy, defaultSupportPolicy } from '../../bot/domain/firmSettingsService.js';
 import { dropDatabase, testMongoUri, uniqueDatabaseName, usingRealMongo } from '../helpers/mongo.js';
+import { createStores } from '../../bot/store/stores.js';
 
 /**
  * The storage contract, run against whatever TEST_MONGODB_URI names (a real MongoDB) or, by default,
@@ -79,7 +77,7 @@ describe(`MongoDB stores (${usingRealMongo ? 'real MongoDB from TEST_MONGODB_URI
   });
 
   it('inserts a client file once per (firm, code) and returns the existing one after', async () => {
-    const store = new MongoClientFileStore(db);
+    const store = createStores(db).clientFiles;
     const first = await store.insertUnlessCodeExists(newFile('firm-a', 'C1', 'Alpha'));
     assert.equal(first.inserted, true);
     const second = await store.insertUnlessCodeExists(newFile('firm-a', 'C1', 'Beta', 'another-request'));
@@ -91,14 +89,14 @@ describe(`MongoDB stores (${usingRealMongo ? 'real MongoDB from TEST_MONGODB_URI
   });
 
   it('keeps concurrent inserts of one code to a single document', async () => {
-    const store = new MongoClientFileStore(db);
+    const store = createStores(db).clientFiles;
     const outcomes = await Promise.all(Array.from({ length: 8 }, (_, index) => store.insertUnlessCodeExists(newFile('firm-a', 'RACE', `Racer ${index}`, `r${index}`))));
     assert.equal(outcomes.filter((outcome) => outcome.inserted).length, 1, 'exactly one insert wins');
     assert.equal(await db.collection(collections.clientFiles).countDocuments({ firmId: 'firm-a', code: 'RACE' }), 1);
   });
 
   it('scopes every read to the firm', async () => {
-    const store = new MongoClientFileStore(db);
+    const store = createStores(db).clientFiles;
     const inserted = await store.insertUnlessCodeExists(newFile('firm-a', 'SCOPE', 'Scoped'));
     assert.ok(inserted.inserted);
     const id = inserted.record.id;
@@ -110,7 +108,7 @@ describe(`MongoDB stores (${usingRealMongo ? 'real MongoDB from TEST_MONGODB_URI
   });
 
   it('searches by word prefixes, all words required, ordered by name', async () => {
-    const store = new MongoClientFileStore(db);
+    const store = createStores(db).clientFiles;
     await store.insertUnlessCodeExists(newFile('firm-s', 'S1', 'Boulangerie Bernard'));
     await store.insertUnlessCodeExists(newFile('firm-s', 'S2', 'Boucherie Éloïse'));
     await store.insertUnlessCodeExists(newFile('firm-s', 'S3', 'Garage Bernard'));
@@ -121,7 +119,7 @@ describe(`MongoDB stores (${usingRealMongo ? 'real MongoDB from TEST_MONGODB_URI
   });
 
   it('inserts a contact once per (firm, e-mail)', async () => {
-    const store = new MongoContactStore(db);
+    const store = createStores(db).contacts;
     assert.equal((await store.insertUnlessEmailExists(newContact('firm-a', 'lea@x.fr', 'Bernard'))).inserted, true);
     assert.equal((await store.insertUnlessEmailExists(newContact('firm-a', 'lea@x.fr', 'Autre'))).inserted, false);
     assert.equal((await store.findByEmail('firm-a', 'lea@x.fr'))?.lastName, 'Bernard');
@@ -129,9 +127,9 @@ describe(`MongoDB stores (${usingRealMongo ? 'real MongoDB from TEST_MONGODB_URI
   });
 
   it('upserts links: created once, scope changes reported, replays unchanged', async () => {
-    const files = new MongoClientFileStore(db);
-    const contacts = new MongoContactStore(db);
-    const links = new MongoContactLinkStore(db);
+    const files = createStores(db).clientFiles;
+    const contacts = createStores(db).contacts;
+    const links = createStores(db).links;
     const file = await files.insertUnlessCodeExists(newFile('firm-l', 'L1', 'Linked'));
     const contact = await contacts.insertUnlessEmailExists(newContact('firm-l', 'l@x.fr', 'Linker'));
     assert.ok(file.inserted && contact.inserted);

@@ -3,8 +3,8 @@ import { randomUUID } from 'node:crypto';
 import { MongoClient, type Db } from 'mongodb';
 import { cardActions, cardText, startTestPasserelle, type TestPasserelle } from '../helpers/passerelle.js';
 import { claire, demoFirmId, executeActivity, messageActivity, paul, type Speaker } from '../helpers/activities.js';
-import { MongoStructureStore } from '../../bot/store/accessRepositories.js';
 import { collections } from '../../bot/store/mongo.js';
+import { createStores } from '../../bot/store/stores.js';
 
 type InvokeBody = { statusCode: number; type: string; value: unknown };
 const ines: Speaker = { id: '29:staff-ines', name: 'Inès Roche', aadObjectId: 'aaaaaaaa-0000-0000-0000-000000000003' };
@@ -50,7 +50,7 @@ describe('Structures, services and the main manager of each (Chorus Pro model)',
   const textOf = (reply: { text?: string; attachments?: { content: unknown }[] }) => `${reply.text ?? ''}\n${cardText(reply.attachments?.[0]?.content)}`;
   const answerOf = (body: InvokeBody) => (typeof body.value === 'string' ? body.value : cardText(body.value));
   const audit = (action: string) => db.collection(collections.auditLog).countDocuments({ action });
-  const structures = () => new MongoStructureStore(db);
+  const structures = () => createStores(db).structures;
 
   async function serviceId(name: string): Promise<string> {
     const structure = await structures().find(demoFirmId, 'default');

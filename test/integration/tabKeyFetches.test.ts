@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { generateKeyPair, SignJWT } from 'jose';
-import { claire, demoFirmId, messageActivity } from '../helpers/activities.js';
+import { claire, demoFirmId } from '../helpers/activities.js';
 import type { TestPasserelle } from '../helpers/passerelle.js';
 import { startStaffSession, tabClientId, type StaffSession } from '../helpers/staffSession.js';
 import type { TestIdentityProvider } from '../helpers/portfolioSeed.js';

@@ -5,14 +5,12 @@ import type { ClientFile } from '../../bot/domain/clientFile.js';
 import type { Contact } from '../../bot/domain/contact.js';
 import { FirmSettingsService } from '../../bot/domain/firmSettingsService.js';
 import { defaultOfferCatalogue } from '../../bot/domain/offers/catalogue.js';
-import type { OfferService } from '../../bot/domain/offers/offerService.js';
 import type { OfferSubscription, SubscriptionStore } from '../../bot/domain/offers/subscription.js';
 import type { FirmSettings, FirmStore, FirmTeam, TeamStore, UserPreferenceStore } from '../../bot/domain/ports.js';
 import { silentLogger } from '../../bot/logger.js';
 import type { MongoConversationReferenceStore } from '../../bot/store/conversationReferenceRepository.js';
 import { OfferCards } from '../../bot/teams/offerCards.js';
 import { TeamsProactiveMessenger } from '../../bot/teams/proactive.js';
-import type { GuestTeamsServices } from '../../bot/teams/guestServices.js';
 import { cardText } from '../helpers/passerelle.js';
 
 /**
@@ -77,7 +75,7 @@ const conversations = { findForTeam: async () => ({ reference: { serviceUrl: 'ht
 function messenger(settings: FirmSettingsService) {
   const recording = recordingAdapter();
   const proactive = new TeamsProactiveMessenger({
-    adapter: recording.adapter, botAppId: 'bot', conversations, firmSettings: settings, guest: () => ({}) as GuestTeamsServices, preferences, defaultLanguage: 'fr', logger: silentLogger,
+    adapter: recording.adapter, botAppId: 'bot', conversations, firmSettings: settings, jobs: {} as never, contacts: {} as never, preferences, defaultLanguage: 'fr', logger: silentLogger,
   });
   return { proactive, ...recording };
 }
@@ -89,7 +87,6 @@ function offerCards(settings: FirmSettingsService) {
     teams: { find: async () => team } as unknown as TeamStore,
     subscriptions: { setClientCard: async () => true } as unknown as SubscriptionStore,
     contacts: {} as never, clientFiles: {} as never,
-    offers: () => ({ catalogue: async () => defaultOfferCatalogue }) as unknown as OfferService,
     firmSettings: settings, preferences, defaultLanguage: 'fr', link: 'https://teams.microsoft.com', logger: silentLogger,
   });
   return { cards, ...recording };

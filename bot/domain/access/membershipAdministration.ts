@@ -119,7 +119,6 @@ export class MembershipAdministration {
     if (!comment.ok || !comment.value) return refuse('commentRequired');
     const target = await this.administeredMember(actor, email, structureId);
     if (!target.ok) return target;
-    const { membership } = target.value;
     // A main manager who leaves without a successor would block every approval.
     if ((await this.deps.structures.mainManagerEmail(actor.firmId, structureId)) === email) return refuse('mainManagerNeedsSuccessor');
     await this.deps.memberships.detach(actor.firmId, email, comment.value, structureId, auditEntry(actor.firmId, this.stamp(actor), 'access.detached', { email, structureId, comment: comment.value }));

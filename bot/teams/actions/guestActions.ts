@@ -31,7 +31,11 @@ import {
 } from './cardData.js';
 
 /** The progress card of a job, with the names of the contacts that failed. */
-export async function renderJobProgress(guest: GuestTeamsServices, session: TurnSession | { language: TurnSession['language'] }, job: InvitationJob) {
+export async function renderJobProgress(
+  guest: Pick<GuestTeamsServices, 'jobs' | 'contacts'>,
+  session: TurnSession | { language: TurnSession['language'] },
+  job: InvitationJob,
+) {
   const items = job.counts.failed > 0 ? (await guest.jobs.listItems(job.firmId, job.id, 5_000)).filter((item) => item.status === 'failed').slice(0, 20) : [];
   const contacts = await guest.contacts.findByIds(job.firmId, items.map((item) => item.contactId));
   const names = new Map(contacts.map((contact) => [contact.id, contactDisplayName(contact)]));

@@ -2,7 +2,7 @@ import type { TurnContext } from 'botbuilder';
 import { accessRefusedCard, accessRequestsCard, myRightsCard, structureTitle } from '../../cards/accessViews.js';
 import type { AccessUseCases, HandoverScope } from '../../domain/access/accessUseCases.js';
 import { defaultStructureId, findStructure } from '../../domain/access/structures.js';
-import { showUsers, structureGate } from '../actions/accessStructureActions.js';
+import { showUsers } from '../actions/accessStructureActions.js';
 import { requirements } from '../../domain/access/policy.js';
 import { applications, type Application, type Profile } from '../../domain/access/profiles.js';
 import { normaliseForSearch } from '../../domain/fieldRules.js';

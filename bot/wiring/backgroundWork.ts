@@ -1,0 +1,65 @@
+import type { Config } from '../config.js';
+import { AcceptanceWatcher } from '../jobs/acceptanceWatcher.js';
+import { InvitationRunner, type JobProgressReporter, type RunnerOptions } from '../jobs/invitationRunner.js';
+import type { WorkQueuedSignal } from '../jobs/workQueued.js';
+import type { Logger } from '../logger.js';
+import type { Stores } from '../store/stores.js';
+import type { UseCases } from './useCases.js';
+
+/**
+ * What runs beside the requests: the audit relay (always), the portfolio's summaries (always), and,
+ * unless a test drives them itself, the durable job runner and the guests' acceptance watcher.
+ */
+export function createBackgroundWork(deps: {
+  stores: Stores;
+  useCases: UseCases;
+  reporter: JobProgressReporter;
+  workQueued: WorkQueuedSignal;
+  databaseReady: Promise<void>;
+  config: Config;
+  logger: Logger;
+  now: () => Date;
+  runner?: Partial<RunnerOptions>;
+  auditSweepEveryMs?: number;
+}) {
+  const { stores, useCases, logger } = deps;
+  const runner = new InvitationRunner({
+    store: stores.invitationJobs,
+    heartbeats: stores.heartbeats,
+    onboarding: useCases.onboarding,
+    reporter: deps.reporter,
+    logger: logger.child('jobs'),
+    now: deps.now,
+    options: deps.runner,
+    offers: useCases.offers,
+    imports: useCases.imports,
+  });
+  const watcher = new AcceptanceWatcher({ onboarding: useCases.onboarding, logger: logger.child('guests'), everyMs: deps.config.GUEST_WATCH_SECONDS * 1_000 });
+  const projector = useCases.portfolioProjector;
+  const stopListening: (() => void)[] = [];
+
+  return {
+    /** Starts the relay and the summaries; the runner and the watcher too when `jobs` is true. */
+    start(jobs: boolean): void {
+      stopListening.push(stores.auditRelay.subscribe((entry) => projector.onAuditEntry(entry)));
+      // Audit entries a crash or an unreachable log left on their records reach the log at start-up, then every few seconds.
+      stores.auditRelay.start(logger.child('audit'), deps.databaseReady, deps.auditSweepEveryMs);
+      // Files written before summaries existed (or of an older shape) are summarised once the database answers.
+      void deps.databaseReady
+        .then(() => projector.rebuildStale())
+        .then((count) => count > 0 && logger.info('portfolio summaries rebuilt', { count }))
+        .catch((error: unknown) => logger.warn('portfolio summaries not rebuilt yet; they will be at the next start', { error }));
+      if (!jobs) return;
+      stopListening.push(deps.workQueued.listen(() => runner.nudge()));
+      runner.start();
+      watcher.start();
+    },
+    /** One pass of the acceptance watcher now (tests, with a controllable clock). */
+    watchAcceptancesNow: () => watcher.tick(),
+    async stop(): Promise<void> {
+      for (const stop of stopListening) stop();
+      projector.stop();
+      await Promise.all([runner.stop(), watcher.stop(), stores.auditRelay.stop()]);
+    },
+  };
+}

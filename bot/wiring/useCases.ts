@@ -1,0 +1,128 @@
+import { createAccessCore, withApprovals } from '../domain/access/accessUseCases.js';
+import type { AccessNotifier } from '../domain/access/ports.js';
+import { AuditNameResolver } from '../domain/auditNames.js';
+import { ClientFileService } from '../domain/clientFileService.js';
+import { ContactService } from '../domain/contactService.js';
+import type { Directory } from '../domain/directory.js';
+import { FirmSettingsService } from '../domain/firmSettingsService.js';
+import { GuestInvitations } from '../domain/guestInvitations.js';
+import { GuestOnboardingService, type GuestWelcomer } from '../domain/guestOnboardingService.js';
+import { ImportService, type ImportLimits } from '../domain/importService.js';
+import { LegacyAccessService } from '../domain/offers/legacy.js';
+import { OfferCommands } from '../domain/offers/offerCommands.js';
+import { OfferService, type OfferCardSender } from '../domain/offers/offerService.js';
+import { FlowService } from '../domain/partners/flowService.js';
+import { ShineService, type OfferMailer } from '../domain/partners/shineService.js';
+import { PortfolioService } from '../domain/portfolio.js';
+import { PortfolioProjector } from '../domain/portfolioSummary.js';
+import type { Stores } from '../store/stores.js';
+
+/** The firm's settings come first: the Teams side's cards read them (the firm's name, the catalogue). */
+export function createFirmSettings(stores: Pick<Stores, 'firms' | 'structures' | 'teams'>): FirmSettingsService {
+  return new FirmSettingsService(stores.firms, { structures: stores.structures, teams: stores.teams });
+}
+
+/** What the use cases reach outside the database: Microsoft 365, Teams, the mailbox, the job runner. */
+export interface UseCasePorts {
+  directory: Directory;
+  /** Welcomes a guest who joined their team. */
+  welcomer: GuestWelcomer;
+  /** Tells requesters what was decided on their access requests. */
+  accessNotifier: AccessNotifier;
+  /** Sends and updates the offer cards clients answer. */
+  offerCards: OfferCardSender;
+  /** Sends the Shine offer e-mail; without it the e-mail is shown ready to copy. */
+  mailer?: OfferMailer;
+  /** Said whenever durable work is queued, so a runner starts on it now rather than at its next poll. */
+  workQueued: () => void;
+}
+
+export interface UseCaseSettings {
+  now: () => Date;
+  /** Where an invited guest lands after accepting. */
+  redirectUrl: string;
+  imports?: Partial<ImportLimits>;
+}
+
+/**
+ * Every use case of the product, each built once from the stores and the ports. Nothing here knows
+ * Teams or HTTP: the bot's handlers and the tab's routes receive these and only these.
+ */
+export function createUseCases(stores: Stores, firmSettings: FirmSettingsService, ports: UseCasePorts, settings: UseCaseSettings) {
+  const { now } = settings;
+  const clientFiles = new ClientFileService({ clientFiles: stores.clientFiles, contacts: stores.contacts, links: stores.links, teams: stores.teams, now });
+  const contacts = new ContactService({
+    contacts: stores.contacts, clientFiles: stores.clientFiles, links: stores.links, firmSettings, teams: stores.teams, audit: stores.audit, clientFileService: clientFiles, now,
+  });
+  const onboarding = new GuestOnboardingService({
+    directory: ports.directory,
+    contacts: stores.contacts,
+    clientFiles: stores.clientFiles,
+    links: stores.links,
+    teams: stores.teams,
+    firmSettings,
+    audit: stores.audit,
+    welcomer: ports.welcomer,
+    redirectUrl: settings.redirectUrl,
+    now,
+  });
+  const invitations = new GuestInvitations({ jobs: stores.invitationJobs, onboarding, clientFiles, contacts, nudge: ports.workQueued, now });
+  const imports = new ImportService({
+    clientFiles: stores.clientFiles,
+    contacts: stores.contacts,
+    links: stores.links,
+    firmSettings,
+    audit: stores.audit,
+    batches: stores.importBatches,
+    jobs: stores.invitationJobs,
+    invitations,
+    now,
+    limits: settings.imports,
+  });
+  const offers = new OfferService({
+    subscriptions: stores.subscriptions,
+    contacts: stores.contacts,
+    clientFiles: stores.clientFiles,
+    links: stores.links,
+    catalogue: firmSettings,
+    invitations,
+    cards: ports.offerCards,
+    now,
+  });
+  // A waiting offer starts when its guest accepts, and its card goes out once they are in their team.
+  onboarding.onProgress({
+    guestAccepted: async (firmId, contactId, at) => {
+      await offers.activateWaiting(firmId, contactId, at);
+    },
+    guestJoinedTeam: async (firmId, contactId) => {
+      await offers.activateWaiting(firmId, contactId, now());
+      await offers.sendPendingCards(firmId, contactId);
+    },
+  });
+  const accessStores = { structures: stores.structures, memberships: stores.memberships, requests: stores.accessRequests, now };
+  const accessCore = createAccessCore(accessStores);
+  const offerCommands = new OfferCommands({
+    offers, clientFiles: stores.clientFiles, contacts: stores.contacts, links: stores.links, requests: accessCore.requests, jobs: invitations, now,
+  });
+  // Approvals come last: an approved request runs the very operation it asked for, as the approver.
+  const access = withApprovals(accessCore, accessStores, ports.accessNotifier, offerCommands);
+  return {
+    firmSettings,
+    clientFiles,
+    contacts,
+    onboarding,
+    invitations,
+    imports,
+    offers,
+    offerCommands,
+    access,
+    legacy: new LegacyAccessService({ contacts: stores.contacts }),
+    flow: new FlowService({ apps: stores.partnerApps, clientFiles: stores.clientFiles, links: stores.links, contacts: stores.contacts }),
+    shine: new ShineService({ apps: stores.partnerApps, clientFiles: stores.clientFiles, contacts: stores.contacts, audit: stores.audit, mailer: ports.mailer }),
+    portfolio: new PortfolioService({ store: stores.portfolio, clientFiles, audit: stores.audit, subscriptions: stores.subscriptions }),
+    portfolioProjector: new PortfolioProjector({ store: stores.portfolioSummaries }),
+    auditNames: new AuditNameResolver({ catalogue: (firmId) => firmSettings.catalogue(firmId), structures: stores.structures, teams: stores.teams, contacts: stores.contacts }),
+  };
+}
+
+export type UseCases = ReturnType<typeof createUseCases>;
