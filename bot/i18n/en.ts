@@ -52,6 +52,10 @@ export const en: Messages = {
     cancel: 'Cancel',
     clientFileService: 'Service',
   },
+  /** What a client (a guest of the firm) may type to Passerelle. */
+  client: {
+    commandsHint: 'Here you may type: “language français” to receive your messages in French, “language english” to go back to English.',
+  },
   clientFile: {
     formTitle: 'New client file',
     formIntro: 'Fields marked with an asterisk (*) are required.',

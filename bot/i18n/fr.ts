@@ -51,6 +51,10 @@ export const fr = {
     cancel: 'Annuler',
     clientFileService: 'Service',
   },
+  /** What a client (a guest of the firm) may type to Passerelle. */
+  client: {
+    commandsHint: 'Vous pouvez écrire ici : « langue english » pour recevoir vos messages en anglais, « langue français » pour revenir au français.',
+  },
   clientFile: {
     formTitle: 'Nouveau dossier client',
     formIntro: 'Les champs marqués d’un astérisque (*) sont obligatoires.',

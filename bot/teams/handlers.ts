@@ -1,6 +1,6 @@
 import type { TurnContext } from 'botbuilder';
 import type { AdaptiveCard } from '../cards/render.js';
-import type { TurnSession } from './session.js';
+import type { ClientTurn, TurnSession } from './session.js';
 import type { Requirement } from '../domain/access/profiles.js';
 
 /**
@@ -28,6 +28,16 @@ export interface BotCommand {
   /** The argument text when `text` is this command, otherwise undefined. */
   match(text: string): string | undefined;
   handle(context: TurnContext, session: TurnSession, args: string): Promise<void>;
+}
+
+/**
+ * A typed command a client (a guest) may use in their team or personal chat, e.g. « langue english ».
+ * There is no staff session behind it: the use case it calls finds the client from `client.actor`.
+ */
+export interface ClientCommand {
+  readonly name: string;
+  match(text: string): string | undefined;
+  handle(context: TurnContext, client: ClientTurn, args: string): Promise<void>;
 }
 
 /** What a card action answers: a card that replaces the one the user acted on, or a short message. */

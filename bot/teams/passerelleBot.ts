@@ -17,11 +17,11 @@ import type { Logger } from '../logger.js';
 import type { MongoConversationReferenceStore } from '../store/conversationReferenceRepository.js';
 import type { TeamStore } from '../domain/ports.js';
 import { InvalidCardDataError } from './actions/cardData.js';
-import type { Access, BotCommand, CardActionHandler, CardActionResult } from './handlers.js';
+import type { Access, BotCommand, CardActionHandler, CardActionResult, ClientCommand } from './handlers.js';
 import { decide, OtherServiceError } from '../domain/access/policy.js';
 import { accessRefusedCard } from '../cards/accessViews.js';
 import { replyWithCard, replyWithText } from './reply.js';
-import { AccessCheckError, actorOf, MissingTenantError, NotStaffError, type SessionResolver, type TurnSession } from './session.js';
+import { AccessCheckError, actorOf, MissingTenantError, NotStaffError, type ClientTurn, type SessionResolver, type TurnSession } from './session.js';
 import type { ClientCardAction } from './actions/clientActions.js';
 
 const maxMessageLength = 2_000;
@@ -51,6 +51,8 @@ export class PasserelleBot extends TeamsActivityHandler {
       actions: CardActionHandler[];
       /** Verbs of cards addressed to clients (guests): no staff session, the handler checks who acts. */
       clientActions: ClientCardAction[];
+      /** Commands a client (a guest) may type; anything else gets the list of them. */
+      clientCommands: ClientCommand[];
       sessions: SessionResolver;
       conversations: MongoConversationReferenceStore;
       teams: TeamStore;
@@ -96,9 +98,14 @@ export class PasserelleBot extends TeamsActivityHandler {
       else await replyWithText(context, result.message);
       return;
     }
-    const session = await this.sessionOrReply(context);
-    if (!session) return;
-    const text = (TurnContext.removeRecipientMention(context.activity) ?? context.activity.text ?? '').trim();
+    let session: TurnSession;
+    try {
+      session = await this.deps.sessions.resolve(context);
+    } catch (error) {
+      if (error instanceof NotStaffError) return this.handleClientMessage(context, error.client);
+      return replyWithText(context, this.explainFailure(error, this.deps.defaultLanguage, {}));
+    }
+    const text = messageText(context);
     if (text.length > maxMessageLength) return replyWithText(context, format(session.t.errors.tooLongMessage, { max: maxMessageLength }));
     if (!text) return replyWithCard(context, commandsCard(session.language, 'help'));
     for (const command of this.deps.commands) {
@@ -152,13 +159,22 @@ export class PasserelleBot extends TeamsActivityHandler {
     }
   }
 
-  private async sessionOrReply(context: TurnContext): Promise<TurnSession | undefined> {
-    try {
-      return await this.deps.sessions.resolve(context);
-    } catch (error) {
-      await replyWithText(context, this.explainFailure(error, this.deps.defaultLanguage, {}));
-      return undefined;
+  /** A client's message: one of the client commands, else what they may type here. */
+  private async handleClientMessage(context: TurnContext, client: ClientTurn): Promise<void> {
+    const text = messageText(context);
+    if (text.length > maxMessageLength) return replyWithText(context, format(client.t.errors.tooLongMessage, { max: maxMessageLength }));
+    for (const command of this.deps.clientCommands) {
+      const args = command.match(text);
+      if (args === undefined) continue;
+      try {
+        await command.handle(context, client, args);
+      } catch (error) {
+        await replyWithText(context, this.explainFailure(error, client.language, { command: command.name }));
+      }
+      return;
     }
+    this.deps.logger.info('guest message outside the client commands');
+    await replyWithText(context, `${client.t.errors.notStaff} ${client.t.client.commandsHint}`);
   }
 
   /** The one place failures become words: known causes get their sentence, the rest a reference to quote. */
@@ -242,4 +258,9 @@ export class PasserelleBot extends TeamsActivityHandler {
     await this.deps.teams.remember({ firmId, teamId, displayName: details?.name ?? channelTeam.name ?? teamId, conversationId: channelTeam.id });
     this.knownTeams.add(channelTeam.id);
   }
+}
+
+/** What the user typed, without the bot's @mention. */
+function messageText(context: TurnContext): string {
+  return (TurnContext.removeRecipientMention(context.activity) ?? context.activity.text ?? '').trim();
 }

@@ -35,11 +35,27 @@ export function actorOf(context: TurnContext): Actor {
   };
 }
 
-/** A guest (a client) reached the bot: the staff tools are not for them. */
+/**
+ * A client (a guest of the firm's tenant) speaking to Passerelle: who they are as Teams says it,
+ * never a contact found from card data; client commands find their contact from it.
+ */
+export interface ClientTurn {
+  actor: Actor;
+  language: Language;
+  t: Messages;
+  /** Their address as Teams gives it, when it does. */
+  email?: string;
+}
+
+/** A guest (a client) reached the bot: the staff tools are not for them; the client commands are. */
 export class NotStaffError extends Error {
-  constructor(readonly language: Language) {
+  constructor(readonly client: ClientTurn) {
     super('guest user refused');
     this.name = 'NotStaffError';
+  }
+
+  get language(): Language {
+    return this.client.language;
   }
 }
 
@@ -72,7 +88,7 @@ export class SessionResolver {
     } catch (error) {
       throw new AccessCheckError(error);
     }
-    if (member.role === 'guest') throw new NotStaffError(language);
+    if (member.role === 'guest') throw new NotStaffError({ actor, language, t: messagesFor(language), email: member.email });
     const access = await this.deps.access.sessions.contextFor({ ...actor, email: member.email });
     return { actor, language, t: messagesFor(language), access };
   }

@@ -13,7 +13,7 @@ import { CreateContactAction, OpenContactFormAction, ShowContactAction } from '.
 import { CreateLinkAction, OpenLinkFormAction } from '../teams/actions/linkActions.js';
 import { AddOrgRoleAction, RemoveOrgRoleAction } from '../teams/actions/orgRoleActions.js';
 import { HelpCommand } from '../teams/commands/helpCommand.js';
-import { LanguageCommand } from '../teams/commands/languageCommand.js';
+import { ClientLanguageCommand, LanguageCommand } from '../teams/commands/languageCommand.js';
 import { LinkCommand } from '../teams/commands/linkCommand.js';
 import { NewClientFileCommand } from '../teams/commands/newClientFileCommand.js';
 import { NewContactCommand } from '../teams/commands/newContactCommand.js';
@@ -192,6 +192,7 @@ export function createTeamsBot(deps: { useCases: UseCases; stores: Stores; outbo
       new SetClientFileServiceAction(services, access),
     ],
     clientActions: [new RefreshOfferCardAction({ cards: outbound.offerCards, sessions }), new AcknowledgeOfferAction({ cards: outbound.offerCards, offers: useCases.offers })],
+    clientCommands: [new ClientLanguageCommand(stores.preferences)],
     sessions,
     conversations: stores.conversations,
     teams: stores.teams,

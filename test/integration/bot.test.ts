@@ -219,6 +219,24 @@ describe('Bot driven through real activities on /api/messages', function () {
     }
   });
 
+  it('lets a client (guest) choose their language, and tells them what they may type', async () => {
+    const guest = { id: '29:guest-tom', name: 'Tom Martin (Invité)', aadObjectId: 'aaaaaaaa-0000-0000-0000-000000000006' };
+    passerelle.connector.guests.add(guest.id);
+    try {
+      const [hint] = await say('bonjour', { from: guest, conversationId: 'a:guest-tom' });
+      assert.match(String(hint!.text), /en tant qu’invité[\s\S]*« langue english »/, 'a guest learns the client commands');
+      const [changed] = await say('language english', { from: guest, conversationId: 'a:guest-tom' });
+      assert.match(String(changed!.text), /I will answer in English/);
+      const [after] = await say('dossier 000001', { from: guest, conversationId: 'a:guest-tom', locale: 'fr-FR' });
+      assert.match(String(after!.text), /as a guest[\s\S]*“language français”/, 'the guest’s choice is remembered under their own id');
+      assert.doesNotMatch(JSON.stringify(after), /Boulangerie/);
+      const [usage] = await say('langue klingon', { from: guest, conversationId: 'a:guest-tom' });
+      assert.match(String(usage!.text), /language english/);
+    } finally {
+      passerelle.connector.guests.delete(guest.id);
+    }
+  });
+
   it('refuses to act when Teams cannot say who the user is', async () => {
     const stranger = { id: '29:not-cached-yet', name: 'Nouvel utilisateur', aadObjectId: 'aaaaaaaa-0000-0000-0000-000000000099' };
     passerelle.connector.memberLookupStatus = 503;
