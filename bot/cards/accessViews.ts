@@ -86,6 +86,18 @@ export function accessRequestsCard(language: Language, requests: AccessRequest[]
   });
 }
 
+/** An approver's copy of a request once someone decided it: no buttons left, who decided and how. */
+export function accessRequestDecidedCard(language: Language, request: AccessRequest): AdaptiveCard {
+  const t = messagesFor(language).access;
+  const by = request.decision?.by.displayName ?? '';
+  return renderCard('accessRequestDecided', {
+    title: format(t.requestDecidedTitle, { number: request.number, who: request.requester.displayName }),
+    what: describeRequest(language, request),
+    decision: request.status === 'approved' ? format(t.requestDecidedApproved, { by }) : format(t.requestDecidedRefused, { by, reason: request.decision?.reason ?? '' }),
+    decisionColor: request.status === 'approved' ? 'Good' : 'Attention',
+  });
+}
+
 export function staffUsersCard(
   language: Language,
   members: Membership[],

@@ -7,7 +7,7 @@ export type AdaptiveCard = { type: 'AdaptiveCard'; version: string; body: unknow
 export const templateNames = [
   'commands', 'clientFileForm', 'clientFileDetails', 'contactForm', 'contactDetails', 'linkForm', 'searchResults', 'orgRoles',
   'invitePreview', 'bulkInvitePreview', 'jobProgress', 'guestWelcome', 'chooseTeam', 'firmTeams', 'revokeGuest',
-  'accessRefused', 'myRights', 'accessRequests', 'staffUsers', 'userProfiles', 'structure', 'structureConfirm', 'structures', 'structureServices', 'memberServices', 'clientFileService',
+  'accessRefused', 'myRights', 'accessRequests', 'accessRequestDecided', 'staffUsers', 'userProfiles', 'structure', 'structureConfirm', 'structures', 'structureServices', 'memberServices', 'clientFileService',
   'offerProposal', 'offerStaff', 'offerClient', 'legacyAccesses', 'flowChecklist', 'shineActivation', 'auditLog',
 ] as const;
 export type TemplateName = (typeof templateNames)[number];

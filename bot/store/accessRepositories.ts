@@ -1,5 +1,5 @@
 import { ObjectId, type Collection, type Db } from 'mongodb';
-import type { AccessRequest, AccessRequestKind, AccessRequestStore, Attachment, MembershipStore, RequestedOffer, StructureStore } from '../domain/access/ports.js';
+import type { AccessRequest, AccessRequestKind, AccessRequestStore, Attachment, RequestCardCopy, MembershipStore, RequestedOffer, StructureStore } from '../domain/access/ports.js';
 import type { Membership, Profile } from '../domain/access/profiles.js';
 import { defaultStructureId, type Service, type Structure, type StructureDetails } from '../domain/access/structures.js';
 import type { AuditEntry, AuditOfChange } from '../domain/ports.js';
@@ -362,6 +362,12 @@ export class MongoAccessRequestStore implements AccessRequestStore {
 
   countPending(firmId: string): Promise<number> {
     return guarded(() => this.collection.countDocuments({ firmId, status: 'pending' }));
+  }
+
+  setApproverCards(firmId: string, number: number, copies: RequestCardCopy[]): Promise<void> {
+    return guarded(async () => {
+      await this.collection.updateOne({ firmId, number }, { $set: { approverCards: copies } });
+    });
   }
 
   decide(firmId: string, number: number, status: 'approved' | 'refused', decision: AccessRequest['decision'], audit?: AuditEntry): Promise<boolean> {

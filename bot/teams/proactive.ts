@@ -9,9 +9,9 @@ import type { JobProgressReporter } from '../jobs/invitationRunner.js';
 import type { InvitationJob, InvitationJobStore } from '../jobs/invitationJobs.js';
 import type { Logger } from '../logger.js';
 import type { MongoConversationReferenceStore } from '../store/conversationReferenceRepository.js';
-import type { AccessNotifier, AccessRequest, ApprovalResult } from '../domain/access/ports.js';
+import type { AccessNotifier, AccessRequest, ApprovalResult, Approver, RequestCardCopy } from '../domain/access/ports.js';
 import type { ContactStore, UserPreferenceStore } from '../domain/ports.js';
-import { describeRequest } from '../cards/accessViews.js';
+import { accessRequestDecidedCard, accessRequestsCard, describeRequest } from '../cards/accessViews.js';
 import { format, languageOf, messagesFor, type Language } from '../i18n/index.js';
 import { renderJobProgress } from './actions/guestActions.js';
 import { clientLanguage } from './clientLanguage.js';
@@ -48,15 +48,54 @@ export class TeamsProactiveMessenger implements JobProgressReporter, GuestWelcom
     });
   }
 
-  /** Tells the requester, in their personal chat with Passerelle, what was decided and by whom. */
+  /**
+   * Sends the new request's card to each approver's personal chat, in their language; returns the
+   * copies sent. An approver who never spoke to Passerelle has no chat to receive it: they see the
+   * request in « demandes ». A failed send is logged, never the request's failure.
+   */
+  async requestFiled(request: AccessRequest, approvers: Approver[]): Promise<RequestCardCopy[]> {
+    const copies: RequestCardCopy[] = [];
+    for (const approver of approvers) {
+      try {
+        const stored = await this.deps.conversations.findPersonal(request.firmId, approver.userId);
+        if (!stored) continue;
+        const language = await this.languageOf(request.firmId, approver.userId);
+        const card = accessRequestsCard(language, [request], { text: messagesFor(language).access.requestArrived, good: true });
+        await this.deps.adapter.continueConversationAsync(this.deps.botAppId, stored.reference as Partial<ConversationReference>, async (context) => {
+          const sent = await context.sendActivity(MessageFactory.attachment(CardFactory.adaptiveCard(card)));
+          if (sent?.id) copies.push({ userId: approver.userId, conversationId: stored.conversationId, activityId: sent.id });
+        });
+      } catch (error) {
+        this.deps.logger.warn('request card not sent to an approver', { number: request.number, error });
+      }
+    }
+    return copies;
+  }
+
+  /**
+   * The other approvers' copies now say who decided (the decider's own card is their answer); then
+   * the requester is told, in their personal chat with Passerelle, what was decided and by whom.
+   */
   async requestDecided(request: AccessRequest, result?: ApprovalResult): Promise<void> {
+    for (const copy of request.approverCards ?? []) {
+      if (copy.userId === request.decision?.by.userId) continue;
+      try {
+        const stored = await this.deps.conversations.findPersonal(request.firmId, copy.userId);
+        if (!stored) continue;
+        const card = accessRequestDecidedCard(await this.languageOf(request.firmId, copy.userId), request);
+        await this.deps.adapter.continueConversationAsync(this.deps.botAppId, stored.reference as Partial<ConversationReference>, async (context) => {
+          await context.updateActivity({ ...MessageFactory.attachment(CardFactory.adaptiveCard(card)), id: copy.activityId });
+        });
+      } catch (error) {
+        this.deps.logger.warn('an approver’s request card not updated', { number: request.number, error });
+      }
+    }
     const stored = await this.deps.conversations.findPersonal(request.firmId, request.requester.userId);
     if (!stored) {
       this.deps.logger.warn('requester has no personal conversation: decision not sent', { number: request.number });
       return;
     }
-    const preference = await this.deps.preferences.getLocale(request.firmId, request.requester.userId).catch(() => undefined);
-    const language = languageOf(preference) ?? this.deps.defaultLanguage;
+    const language = await this.languageOf(request.firmId, request.requester.userId);
     const t = messagesFor(language).access;
     const params = { number: request.number, what: describeRequest(language, request), by: request.decision?.by.displayName ?? '', reason: request.decision?.reason ?? '' };
     const text =
@@ -68,6 +107,10 @@ export class TeamsProactiveMessenger implements JobProgressReporter, GuestWelcom
     await this.deps.adapter.continueConversationAsync(this.deps.botAppId, stored.reference as Partial<ConversationReference>, async (context) => {
       await context.sendActivity(MessageFactory.text(text));
     });
+  }
+
+  private async languageOf(firmId: string, userId: string): Promise<Language> {
+    return languageOf(await this.deps.preferences.getLocale(firmId, userId).catch(() => undefined)) ?? this.deps.defaultLanguage;
   }
 
   async welcomeInTeam(team: FirmTeam, guest: { contact: Contact; clientFile?: ClientFile; directoryUserId: string }): Promise<void> {

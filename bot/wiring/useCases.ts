@@ -100,7 +100,7 @@ export function createUseCases(stores: Stores, firmSettings: FirmSettingsService
     },
   });
   const accessStores = { structures: stores.structures, memberships: stores.memberships, requests: stores.accessRequests, now };
-  const accessCore = createAccessCore(accessStores);
+  const accessCore = createAccessCore(accessStores, ports.accessNotifier);
   const offerCommands = new OfferCommands({
     offers, clientFiles: stores.clientFiles, contacts: stores.contacts, links: stores.links, requests: accessCore.requests, jobs: invitations, now,
   });

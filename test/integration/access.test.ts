@@ -157,4 +157,31 @@ describe('Staff permissions and approvals (Chorus Pro model)', function () {
     assert.match(textOf(await say(claire, 'mes droits')), /Rôle : Utilisateur simple/);
     assert.equal(await audit('access.mainManagerTransferred'), 1);
   });
+
+  it('tells the main manager and the administrators when a request arrives, and updates the others’ cards when one decides', async () => {
+    // Here Inès is the main manager and Claire an administrator; both have spoken to Passerelle.
+    const hugo: Speaker = { id: '29:staff-hugo', name: 'Hugo Lemaire', aadObjectId: 'aaaaaaaa-0000-0000-0000-000000000004' };
+    const refused = await say(hugo, 'dossier 000001');
+    const ask = cardActions(refused.attachments?.[0]?.content).find((action) => action.verb === 'access.request')!;
+    const mark = passerelle.connector.sent.length;
+    assert.match(String((await execute(hugo, 'access.request', ask.data)).value), /Demande n° \d+ envoyée/);
+    const arrived = (who: Speaker) => passerelle.connector.since(mark).find((entry) => entry.conversationId === conversationOf(who));
+    for (const approver of [ines, claire]) {
+      const card = arrived(approver)?.activity.attachments?.[0]?.content;
+      assert.match(cardText(card), /Nouvelle demande[\s\S]*Hugo Lemaire \(staff-hugo@cabinet-demo\.test\) · rattachement à la structure/, `${approver.name} is told in her personal chat`);
+    }
+    assert.equal(arrived(hugo), undefined, 'the requester is not sent the approvers’ card');
+
+    const fromInes = cardActions(arrived(ines)!.activity.attachments?.[0]?.content).find((action) => action.verb === 'access.approve')!;
+    const updates = passerelle.connector.updated.length;
+    assert.match(cardText((await execute(ines, 'access.approve', fromInes.data)).value), /approuvée/);
+    const claireCopy = passerelle.connector.updated.slice(updates).find((entry) => entry.conversationId === conversationOf(claire));
+    assert.ok(claireCopy, 'Claire’s copy of the card is updated in place');
+    // The local connector names each posted activity `reply-<its rank>`: the update must aim at Claire's card.
+    assert.equal(claireCopy.replyToId, `reply-${passerelle.connector.sent.indexOf(arrived(claire)!) + 1}`);
+    const updatedCard = claireCopy.activity.attachments?.[0]?.content;
+    assert.match(cardText(updatedCard), /Hugo Lemaire[\s\S]*Approuvée par Inès Roche/);
+    assert.equal(cardActions(updatedCard).length, 0, 'no button is left on a decided request');
+    assert.equal(passerelle.connector.updated.slice(updates).some((entry) => entry.conversationId === conversationOf(ines)), false, 'the decider’s card is their own answer, not overwritten');
+  });
 });

@@ -219,7 +219,7 @@ describe(`Audit outbox (${usingRealMongo ? 'real MongoDB' : 'in-process stand-in
         memberships: stores.memberships,
         requests: stores.accessRequests,
         now: () => at,
-      });
+      }, { requestFiled: async () => [], requestDecided: async () => undefined });
     });
 
     type Pending = { id: string; action: string; details?: Record<string, unknown> }[];

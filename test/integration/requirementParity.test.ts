@@ -82,7 +82,8 @@ describe('the requirement each command and card verb declares matches its use ca
     const { structures, memberships, accessRequests: requests } = createStores(db);
     const stores = { structures, memberships, requests, now: () => new Date() };
     // No paid-offer request is approved here: the offers' use cases are never reached.
-    access = withApprovals(createAccessCore(stores), stores, { requestDecided: async () => undefined }, { applyApproved: async () => ({ applied: false, reason: 'gone' }) });
+    const quiet = { requestFiled: async () => [], requestDecided: async () => undefined };
+    access = withApprovals(createAccessCore(stores, quiet), stores, quiet, { applyApproved: async () => ({ applied: false, reason: 'gone' }) });
     await access.sessions.contextFor(manager);
     assert.equal((await access.sessions.contextFor(manager)).role, 'mainManager', 'the firm’s first user is its main manager');
   });

@@ -21,6 +21,7 @@ import { legacyAccessesCard, offerClientCard, offerProposalCard, offerStaffCard 
 import { defaultOfferCatalogue } from '../../bot/domain/offers/catalogue.js';
 import {
   accessRefusedCard,
+  accessRequestDecidedCard,
   accessRequestsCard,
   clientFileServiceCard,
   memberServicesCard,
@@ -105,6 +106,10 @@ const samples: Record<string, [TemplateName, () => AdaptiveCard]> = {
   'access requests': [
     'accessRequests',
     () => accessRequestsCard('fr', [{ firmId: 'f', number: 3, kind: 'profile', profile: { application: 'offers', level: 'modification' }, requester: { userId: 'u2', email: 'paul@cabinet.fr', displayName: 'Paul Durand' }, comment: 'Pour les offres', status: 'pending', createdAt: stamp.at }], { text: 'Demande n° 2 approuvée.', good: true }),
+  ],
+  'an approver’s copy of a refused request (en)': [
+    'accessRequestDecided',
+    () => accessRequestDecidedCard('en', { firmId: 'f', number: 3, kind: 'profile', profile: { application: 'offers', level: 'modification' }, requester: { userId: 'u2', email: 'paul@cabinet.fr', displayName: 'Paul Durand' }, status: 'refused', createdAt: stamp.at, decision: { by: stamp, reason: 'Réservé aux associés' } }),
   ],
   'staff users': ['staffUsers', () => staffUsersCard('fr', [member, { ...member, email: 'old@cabinet.fr', status: 'detached', detachComment: 'Départ' }], member.email)],
   'user profiles': ['userProfiles', () => userProfilesCard('fr', member)],

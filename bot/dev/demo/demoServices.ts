@@ -19,7 +19,7 @@ export function demoServices(db: Db, directory: Directory, now: () => Date) {
     {
       directory,
       welcomer: { welcomeInTeam: async () => undefined },
-      accessNotifier: { requestDecided: async () => undefined },
+      accessNotifier: { requestFiled: async () => [], requestDecided: async () => undefined },
       offerCards: { sendToClient: async () => undefined },
       workQueued: () => undefined,
     },

@@ -1,8 +1,9 @@
 import { checkText } from '../fieldRules.js';
 import { auditEntry, ok, refuse, stampOf, type AccessOutcome, type AccessRequestRefusal, type StaffIdentity } from './accessOutcome.js';
 import { isAdministrator, type AccessContext } from './policy.js';
-import type { AccessRequest, AccessRequestKind, AccessRequestStore, MembershipStore, RequestedOffer } from './ports.js';
-import { hasProfile, type Profile } from './profiles.js';
+import type { AccessNotifier, AccessRequest, AccessRequestKind, AccessRequestStore, Approver, MembershipStore, RequestedOffer, StructureStore } from './ports.js';
+import { administratorProfile, hasProfile, type Profile } from './profiles.js';
+import { defaultStructureId } from './structures.js';
 import type { StructureAdministration } from './structureAdministration.js';
 
 /**
@@ -14,6 +15,9 @@ export class AccessRequests {
     private readonly deps: {
       memberships: MembershipStore;
       requests: AccessRequestStore;
+      structures: Pick<StructureStore, 'mainManagerEmail'>;
+      /** Sends each approver the new request's card. */
+      notifier: Pick<AccessNotifier, 'requestFiled'>;
       /** Resolves the service a join request names. */
       administration: Pick<StructureAdministration, 'activeService'>;
       now: () => Date;
@@ -62,7 +66,22 @@ export class AccessRequests {
       // The number is the firm counter's next value: known to the store only, just before the insert.
       (numbered) => auditEntry(requester.firmId, stamp, 'access.requested', { number: numbered.number, kind: numbered.kind, profile: numbered.profile ?? null, service: serviceId ?? null }),
     );
-    return ok(request);
+    const copies = await this.deps.notifier.requestFiled(request, await this.approvers(requester.firmId, requester.userId));
+    if (copies.length === 0) return ok(request);
+    await this.deps.requests.setApproverCards(request.firmId, request.number, copies);
+    return ok({ ...request, approverCards: copies });
+  }
+
+  /**
+   * Who is told of a new request: the main manager and the administrators who have used Passerelle
+   * (Teams knows them by id), never the requester themselves.
+   */
+  private async approvers(firmId: string, requesterId: string): Promise<Approver[]> {
+    const [members, mainManagerEmail] = await Promise.all([this.deps.memberships.list(firmId), this.deps.structures.mainManagerEmail(firmId, defaultStructureId)]);
+    return members
+      .filter((member) => member.status === 'attached' && member.userId && member.userId !== requesterId)
+      .filter((member) => member.email === mainManagerEmail || hasProfile(member.profiles, administratorProfile))
+      .map((member) => ({ userId: member.userId!, email: member.email }));
   }
 
   /** The requests waiting for a decision, for those who decide them (administrators); nobody else sees any. */

@@ -30,12 +30,12 @@ export interface AccessStores {
   newId?: () => string;
 }
 
-export function createAccessCore(stores: AccessStores): AccessCore {
+export function createAccessCore(stores: AccessStores, notifier: AccessNotifier): AccessCore {
   const { now } = stores;
   const sessions = new StaffSessions({ structures: stores.structures, memberships: stores.memberships, now });
   const structures = new StructureAdministration({ structures: stores.structures, memberships: stores.memberships, sessions, now, newId: stores.newId });
   const members = new MembershipAdministration({ structures: stores.structures, memberships: stores.memberships, administration: structures, now });
-  const requests = new AccessRequests({ memberships: stores.memberships, requests: stores.requests, administration: structures, now });
+  const requests = new AccessRequests({ memberships: stores.memberships, requests: stores.requests, structures: stores.structures, notifier, administration: structures, now });
   return { sessions, structures, members, requests };
 }
 

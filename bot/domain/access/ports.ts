@@ -101,6 +101,21 @@ export interface AccessRequest {
   status: 'pending' | 'approved' | 'refused';
   createdAt: Date;
   decision?: { by: ActorStamp; reason?: string };
+  /** Where the request's card went to each approver, so that a decision updates every copy. */
+  approverCards?: RequestCardCopy[];
+}
+
+/** Someone who decides requests (the main manager, an administrator), as Teams knows them. */
+export interface Approver {
+  userId: string;
+  email: string;
+}
+
+/** One approver's copy of a request's card: their personal conversation and the card's activity. */
+export interface RequestCardCopy {
+  userId: string;
+  conversationId: string;
+  activityId: string;
 }
 
 export interface AccessRequestStore {
@@ -112,9 +127,14 @@ export interface AccessRequestStore {
   countPending(firmId: string): Promise<number>;
   /** Records the decision only if the request is still pending. */
   decide(firmId: string, number: number, status: 'approved' | 'refused', decision: AccessRequest['decision'], audit?: AuditEntry): Promise<boolean>;
+  setApproverCards(firmId: string, number: number, copies: RequestCardCopy[]): Promise<void>;
 }
 
-/** Tells a requester in Teams that their request was decided and, when approved, what was done. */
+/**
+ * Tells the approvers in Teams that a request arrived (a card each; the copies it could send are
+ * returned), and, once decided, the requester what was decided and every approver's copy the outcome.
+ */
 export interface AccessNotifier {
+  requestFiled(request: AccessRequest, approvers: Approver[]): Promise<RequestCardCopy[]>;
   requestDecided(request: AccessRequest, result?: ApprovalResult): Promise<void>;
 }
