@@ -33,7 +33,7 @@ import { MongoContactStore } from './store/contactRepository.js';
 import { MongoConversationReferenceStore } from './store/conversationReferenceRepository.js';
 import { MongoFirmStore } from './store/firmRepository.js';
 import { MongoTeamStore } from './store/teamRepository.js';
-import { connectInBackground, connectMongo } from './store/mongo.js';
+import { connectInBackground, connectMongo, type DatabaseCommandEvent } from './store/mongo.js';
 import { MongoUserPreferenceStore } from './store/userPreferenceRepository.js';
 import { CreateClientFileAction, OpenClientFileFormAction, SetPrimaryContactAction, ShowClientFileAction } from './teams/actions/clientFileActions.js';
 import { CreateContactAction, OpenContactFormAction, ShowContactAction } from './teams/actions/contactActions.js';
@@ -151,6 +151,8 @@ export interface StartOptions {
   auditSweepEveryMs?: number;
   /** Where the Bot Framework's signing keys are described (default: the public Bot Framework's); tests serve their own. */
   botOpenIdMetadataUrl?: string;
+  /** Sees every database command and its answer (bench:bot and tests count a turn's round trips); never set in production. */
+  onDatabaseCommand?: (event: DatabaseCommandEvent) => void;
 }
 
 export interface RunningPasserelle {
@@ -167,7 +169,7 @@ export async function startPasserelle(config: Config, logger: Logger, options: S
   if (!config.MONGODB_URI) throw new Error('MONGODB_URI manquant : en mode local, lancez « npm start » qui démarre une base locale.');
   const now = options.now ?? (() => new Date());
 
-  const mongo = connectMongo(config.MONGODB_URI);
+  const mongo = connectMongo(config.MONGODB_URI, { onCommand: options.onDatabaseCommand });
   const db = mongo.db(config.MONGODB_DB);
   const connection = connectInBackground(mongo, db, logger.child('store'));
 

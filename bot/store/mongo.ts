@@ -1,4 +1,17 @@
-import { MongoClient, MongoError, ObjectId, type Collection, type CreateIndexesOptions, type Db, type Document, type Filter, type IndexSpecification } from 'mongodb';
+import {
+  MongoClient,
+  MongoError,
+  ObjectId,
+  type Collection,
+  type CommandFailedEvent,
+  type CommandStartedEvent,
+  type CommandSucceededEvent,
+  type CreateIndexesOptions,
+  type Db,
+  type Document,
+  type Filter,
+  type IndexSpecification,
+} from 'mongodb';
 import { StorageUnavailableError } from '../domain/errors.js';
 import type { Logger } from '../logger.js';
 
@@ -38,9 +51,16 @@ export const auditedCollections = [
   collections.structureMemberships,
 ] as const;
 
-/** Short timeouts: a bot reply must leave within Bot Service's 15 s even when the database is away. */
-export function connectMongo(uri: string): MongoClient {
-  return new MongoClient(uri, {
+/** A command the driver sends to the server, then its answer: one round trip each. */
+export type DatabaseCommandEvent = CommandStartedEvent | CommandSucceededEvent | CommandFailedEvent;
+
+/**
+ * Short timeouts: a bot reply must leave within Bot Service's 15 s even when the database is away.
+ * `onCommand` turns on the driver's command monitoring (benchmarks and tests count round trips);
+ * production leaves it off: monitoring copies every command.
+ */
+export function connectMongo(uri: string, options: { onCommand?: (event: DatabaseCommandEvent) => void } = {}): MongoClient {
+  const client = new MongoClient(uri, {
     serverSelectionTimeoutMS: 5_000,
     connectTimeoutMS: 5_000,
     socketTimeoutMS: 20_000,
@@ -50,7 +70,11 @@ export function connectMongo(uri: string): MongoClient {
     ignoreUndefined: true,
     // The local stand-in and a single mongod are standalone servers; a replica set URI says so itself.
     directConnection: /^mongodb:\/\/(127\.0\.0\.1|localhost)[:/]/.test(uri) && !uri.includes('replicaSet=') ? true : undefined,
+    ...(options.onCommand ? { monitorCommands: true } : {}),
   });
+  const onCommand = options.onCommand;
+  if (onCommand) for (const name of ['commandStarted', 'commandSucceeded', 'commandFailed'] as const) client.on(name, (event: DatabaseCommandEvent) => onCommand(event));
+  return client;
 }
 
 interface IndexSpec {
