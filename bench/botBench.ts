@@ -30,7 +30,7 @@ import { startPasserelle, type RunningPasserelle } from '../bot/server.js';
 import { connectMongo, type DatabaseCommandEvent } from '../bot/store/mongo.js';
 import { startBareBot } from './bot/bareBot.js';
 import { BenchConnector } from './bot/connector.js';
-import { declaredIndexFor, queryOf, serverPlanOf, type SentQuery } from './bot/queryPlans.js';
+import { declaredIndexFor, queriesOf, serverPlanOf, type SentQuery } from './bot/queryPlans.js';
 import { seedFirm, type SeededFirm } from './bot/seed.js';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -187,8 +187,7 @@ function onDatabaseCommand(event: DatabaseCommandEvent): void {
   recording.commands.push(`${event.commandName} ${String(event.command[event.commandName])}`);
   if (writeCommands.has(event.commandName)) recording.writes += 1;
   if (recording.keepQueries) {
-    const query = queryOf(event.commandName, event.command);
-    if (query) recording.queries.push(query);
+    recording.queries.push(...queriesOf(event.commandName, event.command));
   }
 }
 

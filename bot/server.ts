@@ -35,6 +35,7 @@ import { MongoFirmStore } from './store/firmRepository.js';
 import { MongoTeamStore } from './store/teamRepository.js';
 import { connectInBackground, connectMongo, type DatabaseCommandEvent } from './store/mongo.js';
 import { MongoUserPreferenceStore } from './store/userPreferenceRepository.js';
+import { MongoStaffSnapshotStore } from './store/staffSnapshotRepository.js';
 import { CreateClientFileAction, OpenClientFileFormAction, SetPrimaryContactAction, ShowClientFileAction } from './teams/actions/clientFileActions.js';
 import { CreateContactAction, OpenContactFormAction, ShowContactAction } from './teams/actions/contactActions.js';
 import { CreateLinkAction, OpenLinkFormAction } from './teams/actions/linkActions.js';
@@ -309,7 +310,7 @@ export async function startPasserelle(config: Config, logger: Logger, options: S
   const offerTeams: OfferTeamsServices = { offers, commands: offerCommands, cards: offerCards, access, legacy: new LegacyAccessService({ contacts: contactStore }) };
 
   const defaultLanguage = languageOf(config.DEFAULT_LOCALE) ?? 'fr';
-  const sessions = new SessionResolver({ preferences, memberRoles: new TeamsMemberRoles(), access, defaultLanguage, trustClientLocale: config.TRUST_CLIENT_LOCALE });
+  const sessions = new SessionResolver({ preferences, snapshots: new MongoStaffSnapshotStore(db), memberRoles: new TeamsMemberRoles(), access, defaultLanguage, trustClientLocale: config.TRUST_CLIENT_LOCALE });
   const bot = new PasserelleBot({
     commands: [
       new HelpCommand(),

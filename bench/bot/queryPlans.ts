@@ -11,8 +11,18 @@ export interface SentQuery {
 
 const queryCommands = new Set(['find', 'aggregate', 'count', 'distinct', 'findAndModify', 'update', 'delete']);
 
-/** The query part of a driver command, or undefined for commands that match nothing (insert, ping…). */
-export function queryOf(commandName: string, command: Document): SentQuery | undefined {
+/**
+ * The queries of a driver command: its own filter, and for an aggregate each $lookup's match on the
+ * joined collection. None for commands that match nothing (insert, ping…).
+ */
+export function queriesOf(commandName: string, command: Document): SentQuery[] {
+  const own = queryOf(commandName, command);
+  if (!own) return [];
+  const lookups = commandName === 'aggregate' ? ((command.pipeline as Document[] | undefined) ?? []).flatMap((stage) => (stage.$lookup ? [stage.$lookup as Document] : [])) : [];
+  return [own, ...lookups.map((lookup) => ({ command: '$lookup', collection: String(lookup.from), filter: { [String(lookup.foreignField)]: 1 }, raw: {} }))];
+}
+
+function queryOf(commandName: string, command: Document): SentQuery | undefined {
   if (!queryCommands.has(commandName)) return undefined;
   const collection = String(command[commandName]);
   const filter: Document =
@@ -60,6 +70,8 @@ const ignoredFields = new Set(['lsid', '$db', '$clusterTime', 'txnNumber', '$rea
 
 /** The real server's plan for one query: the stages it would run, e.g. "FETCH < IXSCAN firm_code_unique". */
 export async function serverPlanOf(db: Db, query: SentQuery): Promise<string> {
+  // A $lookup's side is in the aggregate's own plan (EQ_LOOKUP on MongoDB 6+).
+  if (query.command === '$lookup') return 'see the aggregate above';
   const command = Object.fromEntries(Object.entries(query.raw).filter(([key]) => !ignoredFields.has(key)));
   try {
     const explained = await db.command({ explain: command, verbosity: 'queryPlanner' });

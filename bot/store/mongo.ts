@@ -131,6 +131,8 @@ export const indexes: readonly IndexSpec[] = [
   index(collections.conversationReferences, { firmId: 1, userId: 1 }, { name: 'firm_user', sparse: true }),
   index(collections.conversationReferences, { firmId: 1, teamId: 1 }, { name: 'firm_team', sparse: true }),
   index(collections.userPreferences, { firmId: 1, userId: 1 }, { unique: true, name: 'firm_user_unique' }),
+  // A turn's snapshot joins the member's preferences by Entra id (bot/store/staffSnapshotRepository.ts).
+  index(collections.userPreferences, { userId: 1 }, { name: 'user' }),
   // Portfolio console (bot/store/portfolioRepository.ts): sort by name with a total order, SIRET search and filters.
   index(collections.clientFiles, { firmId: 1, companyName: 1, code: 1 }, { name: 'portfolio_name_code' }),
   index(collections.clientFiles, { firmId: 1, siret: 1 }, { name: 'portfolio_siret' }),
