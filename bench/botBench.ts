@@ -330,7 +330,7 @@ async function main(): Promise<void> {
   }
   await cleanup();
 
-  const rows = [['turn (sequential)', 'n', 'p50 ms', 'p95 ms', 'p99 ms', 'db round trips', 'db writes', 'db after answer', 'db ms p50', 'Graph calls', 'bad replies']];
+  const rows = [['turn (sequential)', 'n', 'p50 ms', 'p95 ms', 'p99 ms', 'db round trips', 'db writes', 'db after answer', 'db ms p50', 'rest ms p50', 'Graph calls', 'bad replies']];
   for (const turn of turns) {
     const list = samples.get(turn.name)!;
     const times = list.map((sample) => sample.ms);
@@ -344,6 +344,7 @@ async function main(): Promise<void> {
       range(list.map((sample) => sample.writes)),
       range(list.map((sample) => sample.recording.afterAnswer)),
       ms(percentile(list.map((sample) => sample.dbMs), 50)),
+      ms(percentile(list.map((sample) => Math.max(0, sample.ms - sample.dbMs)), 50)),
       range(list.map((sample) => sample.graph)),
       String(list.filter((sample) => !sample.ok).length),
     ]);
@@ -367,6 +368,7 @@ async function main(): Promise<void> {
   }
   if (unattributed > 0) console.log(`(${unattributed} database commands ran before the first measured turn or during the load phase: start-up, warm-up, load; not counted above)`);
   console.log('"db after answer": commands sent after the turn was answered, before the next one (work the turn left running).');
+  console.log('"db ms": the commands\' own durations added up (from the driver\'s command monitoring); "rest ms": the turn\'s time less that, the server\'s own work and the HTTP hops.');
 
   const bareP95 = percentile(samples.get(bareTurn.name)!.map((sample) => sample.ms), 95);
   const measured = turns.filter((turn) => !turn.bare);
