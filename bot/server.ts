@@ -5,7 +5,7 @@ import type { ImportLimits } from './domain/importService.js';
 import type { RunnerOptions } from './jobs/invitationRunner.js';
 import { WorkQueuedSignal } from './jobs/workQueued.js';
 import type { Logger } from './logger.js';
-import { connectInBackground, connectMongo } from './store/mongo.js';
+import { connectInBackground, connectMongo, type DatabaseCommandEvent } from './store/mongo.js';
 import { createStores } from './store/stores.js';
 import type { PasserelleBot } from './teams/passerelleBot.js';
 import { createBackgroundWork } from './wiring/backgroundWork.js';
@@ -27,6 +27,8 @@ export interface StartOptions {
   auditSweepEveryMs?: number;
   /** Where the Bot Framework's signing keys are described (default: the public Bot Framework's); tests serve their own. */
   botOpenIdMetadataUrl?: string;
+  /** Sees every database command and its answer (bench:bot and tests count a turn's round trips); never set in production. */
+  onDatabaseCommand?: (event: DatabaseCommandEvent) => void;
 }
 
 export interface RunningPasserelle {
@@ -48,7 +50,7 @@ export async function startPasserelle(config: Config, logger: Logger, options: S
   if (!config.MONGODB_URI) throw new Error('MONGODB_URI manquant : en mode local, lancez « npm start » qui démarre une base locale.');
   const now = options.now ?? (() => new Date());
 
-  const mongo = connectMongo(config.MONGODB_URI);
+  const mongo = connectMongo(config.MONGODB_URI, { onCommand: options.onDatabaseCommand });
   const db = mongo.db(config.MONGODB_DB);
   const connection = connectInBackground(mongo, db, logger.child('store'));
   const stores = createStores(db);

@@ -124,20 +124,31 @@ export class ClientFileService {
     return { kind: 'many', records: matches.slice(0, searchPageSize), more: matches.length > searchPageSize };
   }
 
-  /** `visibility` as for find: a file of another service is refused with OtherServiceError. */
+  /**
+   * `visibility` as for find: a file of another service is refused with OtherServiceError. The file and
+   * its contacts are read together (no write follows, so reading the contacts of a refused file is harmless).
+   */
   async details(firmId: string, clientFileId: string, visibility: 'all' | readonly string[] = 'all'): Promise<ClientFileDetails | null> {
-    const file = await this.deps.clientFiles.findById(firmId, clientFileId);
+    const [file, contacts] = await Promise.all([this.deps.clientFiles.findById(firmId, clientFileId), this.deps.links.contactsOfClientFile(firmId, clientFileId)]);
     if (!file) return null;
     if (!canSeeService(visibility, file.serviceId)) throw new OtherServiceError(file.serviceId!);
-    const links = await this.deps.links.listByClientFile(firmId, file.id);
-    const contacts = await this.deps.contacts.findByIds(firmId, links.map((link) => link.contactId));
-    const contactById = new Map(contacts.map((contact) => [contact.id, contact]));
-    const linked = links.flatMap((link: ContactLink) => {
-      const contact = contactById.get(link.contactId);
-      return contact ? [{ contact, scope: link.scope, primary: file.primaryContactId === contact.id }] : [];
-    });
+    return this.detailsWith(file, contacts, await this.teamOf(file));
+  }
+
+  /** The details of a file already read (found by its code or name, just created): not read again. */
+  async detailsOf(file: ClientFile, visibility: 'all' | readonly string[] = 'all'): Promise<ClientFileDetails> {
+    if (!canSeeService(visibility, file.serviceId)) throw new OtherServiceError(file.serviceId!);
+    const [contacts, guestTeam] = await Promise.all([this.deps.links.contactsOfClientFile(file.firmId, file.id), this.teamOf(file)]);
+    return this.detailsWith(file, contacts, guestTeam);
+  }
+
+  private async teamOf(file: ClientFile): Promise<FirmTeam | undefined> {
+    return file.guestTeamId ? ((await this.deps.teams.find(file.firmId, file.guestTeamId)) ?? undefined) : undefined;
+  }
+
+  private detailsWith(file: ClientFile, contacts: { link: ContactLink; contact: Contact }[], guestTeam: FirmTeam | undefined): ClientFileDetails {
+    const linked = contacts.map(({ link, contact }) => ({ contact, scope: link.scope, primary: file.primaryContactId === contact.id }));
     linked.sort((a, b) => Number(b.primary) - Number(a.primary) || a.contact.lastName.localeCompare(b.contact.lastName, 'fr'));
-    const guestTeam = file.guestTeamId ? ((await this.deps.teams.find(firmId, file.guestTeamId)) ?? undefined) : undefined;
     return { file, contacts: linked, guestTeam };
   }
 

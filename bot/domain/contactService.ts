@@ -9,7 +9,7 @@ import { contactSearchTokens, validateContact, type Contact, type ContactField, 
 import type { FieldErrors } from './errors.js';
 import { checkClientFileCode, checkEmail, normaliseForSearch } from './fieldRules.js';
 import { FormChecker } from './form.js';
-import type { AuditEntry, AuditLog, ClientFileStore, ContactLinkStore, ContactStore, FirmTeam, TeamStore } from './ports.js';
+import type { AuditEntry, AuditLog, ClientFileStore, ContactLink, ContactLinkStore, ContactStore, FirmTeam, TeamStore } from './ports.js';
 import type { FirmSettingsService } from './firmSettingsService.js';
 
 export interface ContactDetails {
@@ -107,22 +107,33 @@ export class ContactService {
    * like a file of no service.
    */
   async details(firmId: string, contactId: string, visibility: 'all' | readonly string[] = 'all'): Promise<ContactDetails | null> {
-    const contact = await this.deps.contacts.findById(firmId, contactId);
-    if (!contact) return null;
-    const links = await this.deps.links.listByContact(firmId, contact.id);
-    const files = await this.deps.clientFiles.findByIds(firmId, links.map((link) => link.clientFileId));
-    const fileById = new Map(files.map((file) => [file.id, file]));
-    const linked = links.flatMap((link) => {
-      const file = fileById.get(link.clientFileId);
-      return file ? [{ file, scope: link.scope, primary: file.primaryContactId === contact.id }] : [];
-    });
+    // Read together: all three need only the id, and nothing is written after.
+    const [contact, files, events] = await Promise.all([
+      this.deps.contacts.findById(firmId, contactId),
+      this.deps.links.clientFilesOfContact(firmId, contactId),
+      this.deps.audit.listForContact(firmId, contactId, historyLength),
+    ]);
+    return contact ? this.detailsWith(contact, files, events, visibility) : null;
+  }
+
+  /** The details of a contact already read (found by its e-mail or name): not read again. */
+  async detailsOf(contact: Contact, visibility: 'all' | readonly string[] = 'all'): Promise<ContactDetails> {
+    const [files, events] = await Promise.all([
+      this.deps.links.clientFilesOfContact(contact.firmId, contact.id),
+      this.deps.audit.listForContact(contact.firmId, contact.id, historyLength),
+    ]);
+    return this.detailsWith(contact, files, events, visibility);
+  }
+
+  private async detailsWith(contact: Contact, files: { link: ContactLink; file: ClientFile }[], events: AuditEntry[], visibility: 'all' | readonly string[]): Promise<ContactDetails> {
+    const linked = files.map(({ link, file }) => ({ file, scope: link.scope, primary: file.primaryContactId === contact.id }));
     const clientFiles = linked.filter((entry) => canSeeService(visibility, entry.file.serviceId));
     if (clientFiles.length === 0 && linked.length > 0) throw new OtherServiceError(linked[0]!.file.serviceId!, 'contact');
     clientFiles.sort((a, b) => a.file.code.localeCompare(b.file.code, 'fr'));
-    const guestTeam = contact.guest?.teamId ? ((await this.deps.teams.find(firmId, contact.guest.teamId)) ?? undefined) : undefined;
+    const guestTeam = contact.guest?.teamId ? ((await this.deps.teams.find(contact.firmId, contact.guest.teamId)) ?? undefined) : undefined;
     const hidden = new Set(linked.filter((entry) => !clientFiles.includes(entry)).map((entry) => entry.file.id));
     // Filtered after the read: the card may show fewer than historyLength events, never another service's.
-    const history = (await this.deps.audit.listForContact(firmId, contact.id, historyLength)).filter((entry) => !entry.clientFileId || !hidden.has(entry.clientFileId));
+    const history = events.filter((entry) => !entry.clientFileId || !hidden.has(entry.clientFileId));
     return { contact, clientFiles, otherServiceFiles: hidden.size, guestTeam, history };
   }
 

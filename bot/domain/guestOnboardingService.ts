@@ -71,11 +71,12 @@ export class GuestOnboardingService {
     this.listeners.push(listener);
   }
 
-  /** What will happen if the contact is invited: shown on the confirmation card. */
-  async preview(firmId: string, contactId: string): Promise<InvitationPreview | null> {
-    const contact = await this.deps.contacts.findById(firmId, contactId);
-    if (!contact) return null;
-    const [existing, clientFiles] = await Promise.all([this.deps.directory.findUserByEmail(contact.email), this.clientFilesOf(firmId, contact.id)]);
+  /**
+   * What will happen if the contact is invited: shown on the confirmation card. The contact and its files
+   * come already read (the visibility check reads them): only the directory and the teams are asked.
+   */
+  async previewOf(contact: Contact, files: ClientFile[]): Promise<InvitationPreview> {
+    const [existing, clientFiles] = await Promise.all([this.deps.directory.findUserByEmail(contact.email), this.withTeams(contact.firmId, files)]);
     return { contact, existing, clientFiles };
   }
 
@@ -381,7 +382,10 @@ export class GuestOnboardingService {
 
   private async clientFilesOf(firmId: string, contactId: string): Promise<{ file: ClientFile; team?: FirmTeam }[]> {
     const links = await this.deps.links.listByContact(firmId, contactId);
-    const files = await this.deps.clientFiles.findByIds(firmId, links.map((link) => link.clientFileId));
+    return this.withTeams(firmId, await this.deps.clientFiles.findByIds(firmId, links.map((link) => link.clientFileId)));
+  }
+
+  private withTeams(firmId: string, files: ClientFile[]): Promise<{ file: ClientFile; team?: FirmTeam }[]> {
     return Promise.all(
       files.map(async (file) => ({ file, team: file.guestTeamId ? (await this.deps.teams.find(firmId, file.guestTeamId)) ?? undefined : undefined })),
     );

@@ -95,6 +95,10 @@ export interface ContactLinkStore {
   /** The links of many files at once (a bulk action over a whole filtered portfolio). */
   listByClientFiles(firmId: string, clientFileIds: string[]): Promise<ContactLink[]>;
   listByContact(firmId: string, contactId: string): Promise<ContactLink[]>;
+  /** A file's links with their contacts, in one read: what the file's card shows (a link whose contact is gone is left out). */
+  contactsOfClientFile(firmId: string, clientFileId: string): Promise<{ link: ContactLink; contact: Contact }[]>;
+  /** A contact's links with their files, in one read (a link whose file is gone is left out). */
+  clientFilesOfContact(firmId: string, contactId: string): Promise<{ link: ContactLink; file: ClientFile }[]>;
   listByContacts(firmId: string, contactIds: string[]): Promise<ContactLink[]>;
   exists(firmId: string, clientFileId: string, contactId: string): Promise<boolean>;
 }

@@ -27,10 +27,10 @@ interface StructureFields {
   pendingAudit?: PendingAudit[];
 }
 
-type FirmStructureDocument = StructureFields & { _id?: ObjectId };
+export type FirmStructureDocument = StructureFields & { _id?: ObjectId };
 type StructureDocument = StructureFields & { _id?: ObjectId; structureId: string };
 
-function structureFrom(firmId: string, structureId: string, document: StructureFields | null): Structure {
+export function structureFrom(firmId: string, structureId: string, document: StructureFields | null): Structure {
   return {
     firmId,
     id: structureId,
@@ -159,9 +159,9 @@ export class MongoStructureStore implements StructureStore {
   }
 }
 
-type MembershipDocument = Membership & { _id?: ObjectId; updatedAt: Date; pendingAudit?: PendingAudit[] };
+export type MembershipDocument = Membership & { _id?: ObjectId; updatedAt: Date; pendingAudit?: PendingAudit[] };
 
-function membershipFrom(document: MembershipDocument): Membership {
+export function membershipFrom(document: MembershipDocument): Membership {
   const { _id, updatedAt, ...membership } = withoutPending(document);
   void _id;
   void updatedAt;

@@ -64,7 +64,7 @@ export class MongoClientFileStore implements ClientFileStore {
         ...pendingOnInsert(audit?.(_id.toHexString())),
       };
       const outcome = await insertUnlessExists(this.collection, { firmId: record.firmId, code: record.code }, document);
-      if (outcome.inserted && audit) await this.relay.flush(collections.clientFiles, _id);
+      if (outcome.inserted) await this.relay.flushInserted(collections.clientFiles, _id, document.pendingAudit);
       return outcome.inserted
         ? { inserted: true, record: clientFileFromDocument(outcome.document) }
         : { inserted: false, existing: clientFileFromDocument(outcome.existing) };

@@ -1,6 +1,10 @@
 import { ObjectId, type Collection, type Db } from 'mongodb';
 import type { ActorStamp } from '../domain/actor.js';
+import type { ClientFile } from '../domain/clientFile.js';
+import type { Contact } from '../domain/contact.js';
 import type { AuditOfChange, ContactLink, ContactLinkStore, LinkChange } from '../domain/ports.js';
+import { clientFileFromDocument, type ClientFileDocument } from './clientFileRepository.js';
+import { contactFromDocument, type ContactDocument } from './contactRepository.js';
 import { AuditRelay, pendingOnInsert, withAudit, type PendingAudit } from './auditRelay.js';
 import { collections, guarded, isDuplicateKey, toObjectId, toObjectIds } from './mongo.js';
 
@@ -112,6 +116,47 @@ export class MongoContactLinkStore implements ContactLinkStore {
       const id = toObjectId(contactId);
       if (!id) return [];
       return (await this.collection.find({ firmId, contactId: id }).limit(500).toArray()).map(linkFromDocument);
+    });
+  }
+
+  /**
+   * One round trip instead of two: the links (firm_file_contact_unique) joined to their contacts by _id.
+   * The joined record must be of the same firm, as every record a firm reads.
+   */
+  contactsOfClientFile(firmId: string, clientFileId: string): Promise<{ link: ContactLink; contact: Contact }[]> {
+    return guarded(async () => {
+      const id = toObjectId(clientFileId);
+      if (!id) return [];
+      const rows = await this.collection
+        .aggregate<ContactLinkDocument & { joined: (ContactDocument & { _id: ObjectId })[] }>([
+          { $match: { firmId, clientFileId: id } },
+          { $limit: 500 },
+          { $lookup: { from: collections.contacts, localField: 'contactId', foreignField: '_id', as: 'joined' } },
+        ])
+        .toArray();
+      return rows.flatMap(({ joined, ...link }) => {
+        const contact = joined.find((document) => document.firmId === firmId);
+        return contact ? [{ link: linkFromDocument(link), contact: contactFromDocument(contact) }] : [];
+      });
+    });
+  }
+
+  /** One round trip instead of two: the links (firm_contact) joined to their files by _id, of the same firm. */
+  clientFilesOfContact(firmId: string, contactId: string): Promise<{ link: ContactLink; file: ClientFile }[]> {
+    return guarded(async () => {
+      const id = toObjectId(contactId);
+      if (!id) return [];
+      const rows = await this.collection
+        .aggregate<ContactLinkDocument & { joined: (ClientFileDocument & { _id: ObjectId })[] }>([
+          { $match: { firmId, contactId: id } },
+          { $limit: 500 },
+          { $lookup: { from: collections.clientFiles, localField: 'clientFileId', foreignField: '_id', as: 'joined' } },
+        ])
+        .toArray();
+      return rows.flatMap(({ joined, ...link }) => {
+        const file = joined.find((document) => document.firmId === firmId);
+        return file ? [{ link: linkFromDocument(link), file: clientFileFromDocument(file) }] : [];
+      });
     });
   }
 

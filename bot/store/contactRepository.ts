@@ -25,8 +25,9 @@ export class MongoContactStore implements ContactStore {
   insertUnlessEmailExists(record: Omit<Contact, 'id'>, audit?: AuditOfCreation): Promise<InsertOutcome<Contact>> {
     return guarded(async () => {
       const _id = new ObjectId();
-      const outcome = await insertUnlessExists(this.collection, { firmId: record.firmId, email: record.email }, { ...record, _id, ...pendingOnInsert(audit?.(_id.toHexString())) });
-      if (outcome.inserted && audit) await this.relay.flush(collections.contacts, _id);
+      const pending = pendingOnInsert(audit?.(_id.toHexString()));
+      const outcome = await insertUnlessExists(this.collection, { firmId: record.firmId, email: record.email }, { ...record, _id, ...pending });
+      if (outcome.inserted) await this.relay.flushInserted(collections.contacts, _id, pending.pendingAudit);
       return outcome.inserted
         ? { inserted: true, record: contactFromDocument(outcome.document) }
         : { inserted: false, existing: contactFromDocument(outcome.existing) };

@@ -1,4 +1,17 @@
-import { MongoClient, MongoError, ObjectId, type Collection, type CreateIndexesOptions, type Db, type Document, type Filter, type IndexSpecification } from 'mongodb';
+import {
+  MongoClient,
+  MongoError,
+  ObjectId,
+  type Collection,
+  type CommandFailedEvent,
+  type CommandStartedEvent,
+  type CommandSucceededEvent,
+  type CreateIndexesOptions,
+  type Db,
+  type Document,
+  type Filter,
+  type IndexSpecification,
+} from 'mongodb';
 import { StorageUnavailableError } from '../domain/errors.js';
 import type { Logger } from '../logger.js';
 
@@ -38,9 +51,16 @@ export const auditedCollections = [
   collections.structureMemberships,
 ] as const;
 
-/** Short timeouts: a bot reply must leave within Bot Service's 15 s even when the database is away. */
-export function connectMongo(uri: string): MongoClient {
-  return new MongoClient(uri, {
+/** A command the driver sends to the server, then its answer: one round trip each. */
+export type DatabaseCommandEvent = CommandStartedEvent | CommandSucceededEvent | CommandFailedEvent;
+
+/**
+ * Short timeouts: a bot reply must leave within Bot Service's 15 s even when the database is away.
+ * `onCommand` turns on the driver's command monitoring (benchmarks and tests count round trips);
+ * production leaves it off: monitoring copies every command.
+ */
+export function connectMongo(uri: string, options: { onCommand?: (event: DatabaseCommandEvent) => void } = {}): MongoClient {
+  const client = new MongoClient(uri, {
     serverSelectionTimeoutMS: 5_000,
     connectTimeoutMS: 5_000,
     socketTimeoutMS: 20_000,
@@ -50,7 +70,11 @@ export function connectMongo(uri: string): MongoClient {
     ignoreUndefined: true,
     // The local stand-in and a single mongod are standalone servers; a replica set URI says so itself.
     directConnection: /^mongodb:\/\/(127\.0\.0\.1|localhost)[:/]/.test(uri) && !uri.includes('replicaSet=') ? true : undefined,
+    ...(options.onCommand ? { monitorCommands: true } : {}),
   });
+  const onCommand = options.onCommand;
+  if (onCommand) for (const name of ['commandStarted', 'commandSucceeded', 'commandFailed'] as const) client.on(name, (event: DatabaseCommandEvent) => onCommand(event));
+  return client;
 }
 
 interface IndexSpec {
@@ -107,6 +131,8 @@ export const indexes: readonly IndexSpec[] = [
   index(collections.conversationReferences, { firmId: 1, userId: 1 }, { name: 'firm_user', sparse: true }),
   index(collections.conversationReferences, { firmId: 1, teamId: 1 }, { name: 'firm_team', sparse: true }),
   index(collections.userPreferences, { firmId: 1, userId: 1 }, { unique: true, name: 'firm_user_unique' }),
+  // A turn's snapshot joins the member's preferences by Entra id (bot/store/staffSnapshotRepository.ts).
+  index(collections.userPreferences, { userId: 1 }, { name: 'user' }),
   // Portfolio console (bot/store/portfolioRepository.ts): sort by name with a total order, SIRET search and filters.
   index(collections.clientFiles, { firmId: 1, companyName: 1, code: 1 }, { name: 'portfolio_name_code' }),
   index(collections.clientFiles, { firmId: 1, siret: 1 }, { name: 'portfolio_siret' }),

@@ -12,6 +12,7 @@ import { MongoFirmStore } from './firmRepository.js';
 import { MongoImportBatchStore } from './importBatchRepository.js';
 import { MongoPartnerAppStore } from './partnerAppRepository.js';
 import { MongoPortfolioStore, MongoPortfolioSummaryStore } from './portfolioRepository.js';
+import { MongoStaffSnapshotStore } from './staffSnapshotRepository.js';
 import { MongoSubscriptionStore } from './subscriptionRepository.js';
 import { MongoTeamStore } from './teamRepository.js';
 import { MongoUserPreferenceStore } from './userPreferenceRepository.js';
@@ -39,6 +40,7 @@ export function createStores(db: Db) {
     heartbeats: new WorkerHeartbeats(db),
     portfolio: new MongoPortfolioStore(db),
     portfolioSummaries: new MongoPortfolioSummaryStore(db),
+    staffSnapshots: new MongoStaffSnapshotStore(db),
   };
 }
 

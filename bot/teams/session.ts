@@ -5,6 +5,9 @@ import { languageOf, messagesFor, type Language, type Messages } from '../i18n/i
 import type { TeamsMemberRoles } from './memberRoles.js';
 import type { AccessUseCases } from '../domain/access/accessUseCases.js';
 import type { AccessContext } from '../domain/access/policy.js';
+import type { StaffSnapshotStore } from '../domain/access/ports.js';
+import { accessContextOf } from '../domain/access/staffSessions.js';
+import { defaultStructureId } from '../domain/access/structures.js';
 
 /** What every handler needs to know about the turn: who acts, for which firm, in which language. */
 export interface TurnSession {
@@ -71,6 +74,7 @@ export class SessionResolver {
   constructor(
     private readonly deps: {
       preferences: UserPreferenceStore;
+      snapshots: StaffSnapshotStore;
       memberRoles: TeamsMemberRoles;
       access: AccessUseCases;
       defaultLanguage: Language;
@@ -78,10 +82,15 @@ export class SessionResolver {
     },
   ) {}
 
-  /** Resolves who acts, and refuses guests: clients must never reach another client's data. */
+  /**
+   * Resolves who acts, and refuses guests: clients must never reach another client's data. An attached
+   * member's membership, structure and language come in one read (the snapshot); the handlers get them
+   * in the session and never read them again during the turn.
+   */
   async resolve(context: TurnContext): Promise<TurnSession> {
     const actor = actorOf(context);
-    const language = await this.languageFor(context, actor);
+    const snapshot = await this.deps.snapshots.snapshot(actor.firmId, actor.userId);
+    const language = this.languageFor(context, snapshot ? snapshot.locale : await this.deps.preferences.getLocale(actor.firmId, actor.userId).catch(() => undefined));
     let member;
     try {
       member = await this.deps.memberRoles.lookup(context, actor.firmId);
@@ -89,13 +98,15 @@ export class SessionResolver {
       throw new AccessCheckError(error);
     }
     if (member.role === 'guest') throw new NotStaffError({ actor, language, t: messagesFor(language), email: member.email });
-    const access = await this.deps.access.sessions.contextFor({ ...actor, email: member.email });
+    const access = snapshot
+      ? accessContextOf(snapshot.membership, snapshot.structure, member.email)
+      : await this.deps.access.sessions.contextFor({ ...actor, email: member.email }, defaultStructureId, { absentByUserId: true });
     return { actor, language, t: messagesFor(language), access };
   }
 
   /** A language the user chose wins; then the Teams client's locale when trusted; then the default. */
-  private async languageFor(context: TurnContext, actor: Actor): Promise<Language> {
-    const chosen = languageOf(await this.deps.preferences.getLocale(actor.firmId, actor.userId).catch(() => undefined));
+  private languageFor(context: TurnContext, chosenLocale: string | undefined): Language {
+    const chosen = languageOf(chosenLocale);
     if (chosen) return chosen;
     if (this.deps.trustClientLocale) {
       const fromClient = languageOf(context.activity.locale);

@@ -1,6 +1,7 @@
 import { canSeeService, OtherServiceError, visibleServiceIds } from '../domain/access/policy.js';
 import type { ClientFileDetails, FindOutcome } from '../domain/clientFileService.js';
 import type { ClientFile } from '../domain/clientFile.js';
+import type { Contact } from '../domain/contact.js';
 import type { ContactDetails } from '../domain/contactService.js';
 import type { InvitationPreview } from '../domain/guestOnboardingService.js';
 import type { GuestTeamsServices } from './guestServices.js';
@@ -27,9 +28,14 @@ export function findClientFileFor(services: TeamsServices, session: TurnSession,
   return services.clientFiles.find(session.actor.firmId, query, visibilityOf(session));
 }
 
-/** The contact's card data with only the files the user may see; refuses a contact of other services only. */
-export function contactFor(services: TeamsServices, session: TurnSession, contactId: string): Promise<ContactDetails | null> {
-  return services.contacts.details(session.actor.firmId, contactId, visibilityOf(session));
+/**
+ * The contact's card data with only the files the user may see; refuses a contact of other services only.
+ * Given the contact itself (a search just found it), it is not read again.
+ */
+export function contactFor(services: TeamsServices, session: TurnSession, contact: string | Contact): Promise<ContactDetails | null> {
+  return typeof contact === 'string'
+    ? services.contacts.details(session.actor.firmId, contact, visibilityOf(session))
+    : services.contacts.detailsOf(contact, visibilityOf(session));
 }
 
 /** Of contacts a search found, those the user may see: names of other services' clients stay unnamed. */
@@ -53,10 +59,12 @@ export function assertVisible(session: TurnSession, file: Pick<ClientFile, 'serv
   if (!canSeeService(visibilityOf(session), file.serviceId)) throw new OtherServiceError(file.serviceId!);
 }
 
-/** The one-contact invitation preview, listing only the files the user may see; refuses a contact of other services only. */
-export async function invitationPreviewFor(services: TeamsServices, guest: GuestTeamsServices, session: TurnSession, contactId: string): Promise<InvitationPreview | null> {
-  if (!(await contactFor(services, session, contactId))) return null;
-  const preview = await guest.onboarding.preview(session.actor.firmId, contactId);
-  const visibility = visibilityOf(session);
-  return preview && { ...preview, clientFiles: preview.clientFiles.filter((entry) => canSeeService(visibility, entry.file.serviceId)) };
+/**
+ * The one-contact invitation preview, listing only the files the user may see; refuses a contact of other
+ * services only. The contact and its files are read once, for the check and the preview alike.
+ */
+export async function invitationPreviewFor(services: TeamsServices, guest: GuestTeamsServices, session: TurnSession, contact: string | Contact): Promise<InvitationPreview | null> {
+  const details = await contactFor(services, session, contact);
+  if (!details) return null;
+  return guest.onboarding.previewOf(details.contact, details.clientFiles.map((entry) => entry.file));
 }

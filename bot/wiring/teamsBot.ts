@@ -100,7 +100,7 @@ export function createTeamsBot(deps: { useCases: UseCases; stores: Stores; outbo
   const partners: PartnerServices = { flow: useCases.flow, shine: useCases.shine };
   const auditReading = { audit: stores.audit, clientFiles: stores.clientFiles, contacts: stores.contacts, names: useCases.auditNames };
   const defaultLanguage = defaultLanguageOf(config);
-  const sessions = new SessionResolver({ preferences: stores.preferences, memberRoles: new TeamsMemberRoles(), access, defaultLanguage, trustClientLocale: config.TRUST_CLIENT_LOCALE });
+  const sessions = new SessionResolver({ preferences: stores.preferences, snapshots: stores.staffSnapshots, memberRoles: new TeamsMemberRoles(), access, defaultLanguage, trustClientLocale: config.TRUST_CLIENT_LOCALE });
   return new PasserelleBot({
     commands: [
       new HelpCommand(),

@@ -40,6 +40,8 @@ export async function startTestPasserelle(
     imports: options.imports,
     runner: { idleDelayMs: 100, reportEveryMs: 0, ...options.runner },
     botOpenIdMetadataUrl: options.botOpenIdMetadataUrl,
+    auditSweepEveryMs: options.auditSweepEveryMs,
+    onDatabaseCommand: options.onDatabaseCommand,
   });
   const connector = new FakeConnector();
   await connector.start();

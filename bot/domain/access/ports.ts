@@ -28,6 +28,19 @@ export interface StructureStore {
  */
 export type Attachment = { created: true } | { created: false; before: Membership };
 
+/** What a member's turn needs about them, read at once: their place in the default structure, that structure, their language. */
+export interface StaffSnapshot {
+  membership: Membership;
+  structure: Structure;
+  /** The language the user chose (their preference), if any. */
+  locale?: string;
+}
+
+/** One read per turn for the acting member of staff; null when their Entra id is attached to no membership yet. */
+export interface StaffSnapshotStore {
+  snapshot(firmId: string, userId: string): Promise<StaffSnapshot | null>;
+}
+
 /** Memberships per (structure, user); `structureId` absent or undefined: the default structure. */
 export interface MembershipStore {
   findByUserId(firmId: string, userId: string, structureId?: string): Promise<Membership | null>;

@@ -5,6 +5,16 @@ import type { MembershipStore, StructureStore } from './ports.js';
 import { applications, defaultStaffProfiles, normaliseProfiles, type Membership } from './profiles.js';
 import { defaultStructureId, type Structure } from './structures.js';
 
+/** The policy's view of a member (or of nobody) in a structure, both already read. */
+export function accessContextOf(membership: Membership | null, structure: Structure, email?: string): AccessContext & { email?: string } {
+  return {
+    membership,
+    role: membership ? (membership.email === structure.mainManagerEmail ? 'mainManager' : 'user') : null,
+    structureActive: structure.active,
+    email: membership?.email ?? email,
+  };
+}
+
 /**
  * Who the acting member of staff is, per structure, for the policy to decide on. The first person of
  * a firm to use Passerelle becomes its main manager; everyone else is attached by an administrator or
@@ -17,10 +27,15 @@ export class StaffSessions {
    * Who the acting user is for the policy in one structure (the default one unless told); binds an
    * e-mail attachment to the Entra id on first use.
    */
-  async contextFor(identity: StaffIdentity, structureId: string = defaultStructureId): Promise<AccessContext & { email?: string }> {
+  async contextFor(
+    identity: StaffIdentity,
+    structureId: string = defaultStructureId,
+    // The caller already looked the Entra id up and found no membership (a turn's snapshot): not asked again.
+    options: { absentByUserId?: boolean } = {},
+  ): Promise<AccessContext & { email?: string }> {
     const checked = identity.email ? checkEmail(identity.email) : undefined;
     const email = checked?.ok ? checked.value : undefined;
-    let membership = await this.deps.memberships.findByUserId(identity.firmId, identity.userId, structureId);
+    let membership = options.absentByUserId ? null : await this.deps.memberships.findByUserId(identity.firmId, identity.userId, structureId);
     if (!membership && email) {
       membership = await this.deps.memberships.findByEmail(identity.firmId, email, structureId);
       if (membership && !membership.userId) {
@@ -36,12 +51,7 @@ export class StaffSessions {
     }
     const structure = await this.deps.structures.find(identity.firmId, structureId);
     if (!structure) return { membership: null, role: null, email };
-    return {
-      membership,
-      role: membership ? (membership.email === structure.mainManagerEmail ? 'mainManager' : 'user') : null,
-      structureActive: structure.active,
-      email: membership?.email ?? email,
-    };
+    return accessContextOf(membership, structure, email);
   }
 
   /** A structure and the actor's place in it, for the policy to decide on; null when it does not exist. */

@@ -29,9 +29,9 @@ export class CreateClientFileAction implements CardActionHandler {
     if (outcome.status === 'invalid') {
       return { card: clientFileFormCard(session.language, { requestId, values, errors: outcome.errors }) };
     }
-    const details = await this.services.clientFiles.details(session.actor.firmId, outcome.record.id);
+    const details = await this.services.clientFiles.detailsOf(outcome.record);
     const banner = outcome.status === 'created' ? session.t.clientFile.createdTitle : session.t.clientFile.alreadyCreated;
-    return details ? { card: clientFileDetailsCard(session.language, details, banner) } : { message: session.t.clientFile.gone };
+    return { card: clientFileDetailsCard(session.language, details, banner) };
   }
 }
 

@@ -46,7 +46,7 @@ export class InviteCommand implements BotCommand {
     const found = await this.services.contacts.find(actor.firmId, args);
     if (found.kind === 'none') return replyWithText(context, `${format(t.contact.notFound, { query: args })} ${t.guest.usage}`);
     if (found.kind === 'many') return replyWithCard(context, contactResultsCard(language, args, await visibleContacts(this.services, session, found.records), found.more, 'guest.preview'));
-    const preview = await invitationPreviewFor(this.services, this.guest, session, found.record.id);
+    const preview = await invitationPreviewFor(this.services, this.guest, session, found.record);
     if (!preview) return replyWithText(context, t.contact.gone);
     await replyWithCard(context, invitePreviewCard(language, preview, this.services.newRequestId()));
   }

@@ -25,8 +25,7 @@ export class ShowClientFileCommand implements BotCommand {
       return replyWithText(context, `${format(t.clientFile.notFound, { query })} ${t.clientFile.notFoundHint}`);
     }
     if (found.kind === 'many') return replyWithCard(context, clientFileResultsCard(language, query, found.records, found.more));
-    const details = await this.services.clientFiles.details(actor.firmId, found.record.id, visibility);
-    if (!details) return replyWithText(context, t.clientFile.gone);
-    await replyWithCard(context, clientFileDetailsCard(language, details));
+    // The file just found is not read again: its contacts are all that is left to read.
+    await replyWithCard(context, clientFileDetailsCard(language, await this.services.clientFiles.detailsOf(found.record, visibility)));
   }
 }

@@ -25,7 +25,7 @@ export class ShowContactCommand implements BotCommand {
       if (visible.length === 0) return replyWithText(context, `${format(t.contact.notFound, { query })} ${t.contact.notFoundHint}`);
       return replyWithCard(context, contactResultsCard(language, query, visible, found.more));
     }
-    const details = await contactFor(this.services, session, found.record.id);
+    const details = await contactFor(this.services, session, found.record);
     if (!details) return replyWithText(context, t.contact.gone);
     await replyWithCard(context, contactDetailsCard(language, details));
   }
