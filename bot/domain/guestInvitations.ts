@@ -103,6 +103,12 @@ export class GuestInvitations {
     return queued;
   }
 
+  /** A confirmed change of an invited contact's e-mail, carried out by the same durable jobs (one per change). */
+  async queueIdentityChange(input: { firmId: string; changeId: string; contactId: string; by: ActorStamp }): Promise<void> {
+    await this.deps.jobs.create({ firmId: input.firmId, requestId: `identity-change:${input.changeId}`, createdBy: input.by, contactIds: [input.contactId], kind: 'identityChange' });
+    this.deps.nudge();
+  }
+
   /** An offer for a contact not yet invited starts their invitation through the same durable jobs. */
   async inviteForOffer(firmId: string, contactId: string, by: ActorStamp): Promise<void> {
     await this.deps.jobs.create({ firmId, requestId: `offer-invitation:${contactId}:${by.at.getTime()}`, createdBy: by, contactIds: [contactId] });
