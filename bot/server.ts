@@ -136,6 +136,7 @@ import {
 import type { TeamsServices } from './teams/services.js';
 import { SessionResolver } from './teams/session.js';
 import { TeamsMemberRoles } from './teams/memberRoles.js';
+import { createContactJourney, journeyActions, journeyCommands, type ContactJourney } from './contactJourney.js';
 
 export const version: string = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
@@ -241,9 +242,10 @@ export async function startPasserelle(config: Config, logger: Logger, options: S
   });
   let offerService: OfferService | undefined;
   let importService: ImportService | undefined;
+  let journey: ContactJourney | undefined;
   const runner = new InvitationRunner({
     store: jobStore, heartbeats: new WorkerHeartbeats(db), onboarding, reporter: messenger, logger: logger.child('jobs'), now, options: options.runner,
-    offers: () => offerService!, imports: () => importService!,
+    offers: () => offerService!, imports: () => importService!, identityChanges: () => journey!.identityChanges,
   });
   const watcher = new AcceptanceWatcher({ onboarding, logger: logger.child('guests'), everyMs: config.GUEST_WATCH_SECONDS * 1_000 });
   const invitations = new GuestInvitations({ jobs: jobStore, onboarding, clientFiles, contacts, nudge: () => runner.nudge(), now });
@@ -289,7 +291,11 @@ export async function startPasserelle(config: Config, logger: Logger, options: S
       await offers.sendPendingCards(firmId, contactId);
     },
   });
-  const offerCommands = new OfferCommands({ offers, clientFiles: clientFileStore, contacts: contactStore, links: linkStore, requests: accessCore.requests, jobs: invitations, now });
+  journey = createContactJourney({
+    contacts: contactStore, links: linkStore, clientFiles: clientFileStore, subscriptions, audit, firmSettings, contactService: contacts, clientFileService: clientFiles, onboarding, offers, identityJobs: invitations, now,
+  });
+  const { engagement } = journey;
+  const offerCommands = new OfferCommands({ offers, clientFiles: clientFileStore, contacts: contactStore, links: linkStore, requests: accessCore.requests, jobs: invitations, engagement, now });
   // An approved request runs the very operation it asked for, as the approver.
   const access = withApprovals(accessCore, accessStores, messenger, offerCommands);
   const partnerApps = new MongoPartnerAppStore(db);
@@ -304,7 +310,7 @@ export async function startPasserelle(config: Config, logger: Logger, options: S
       mailer: config.OFFER_MAILBOX ? { send: (message) => directory.sendMail(config.OFFER_MAILBOX!, message) } : undefined,
     }),
   };
-  const offerTeams: OfferTeamsServices = { offers, commands: offerCommands, cards: offerCards, access, legacy: new LegacyAccessService({ contacts: contactStore }) };
+  const offerTeams: OfferTeamsServices = { offers, commands: offerCommands, cards: offerCards, access, legacy: new LegacyAccessService({ contacts: contactStore }), engagement };
 
   const defaultLanguage = languageOf(config.DEFAULT_LOCALE) ?? 'fr';
   const sessions = new SessionResolver({ preferences, memberRoles: new TeamsMemberRoles(), access, defaultLanguage, trustClientLocale: config.TRUST_CLIENT_LOCALE });
@@ -317,7 +323,7 @@ export async function startPasserelle(config: Config, logger: Logger, options: S
       new ShowContactCommand(services),
       new LinkCommand(services),
       new InviteCommand(services, guestServices),
-      new RevokeCommand(services, guestServices),
+      new RevokeCommand(services, guestServices, engagement),
       new TeamsCommand(services, guestServices),
       new OrgRolesCommand(services),
       new FirmNameCommand(services),
@@ -341,6 +347,7 @@ export async function startPasserelle(config: Config, logger: Logger, options: S
       new CreateServiceCommand(access),
       new AssignServiceCommand(services, access),
       new LanguageCommand(services),
+      ...journeyCommands(services, journey),
     ],
     actions: [
       new OpenClientFileFormAction(services),
@@ -363,8 +370,8 @@ export async function startPasserelle(config: Config, logger: Logger, options: S
       new OpenTeamChoiceAction(services, guestServices),
       new ChooseTeamAction(services, guestServices),
       new SetTeamInternalAction(services, guestServices),
-      new OpenRevokeAction(guestServices, services),
-      new RevokeGuestAction(guestServices, services),
+      new OpenRevokeAction(guestServices, services, engagement),
+      new RevokeGuestAction(guestServices, services, engagement),
       new OpenProposalAction(services, offerTeams),
       new ProposeOfferAction(services, offerTeams),
       new ChangeOfferAction(offerTeams),
@@ -397,6 +404,7 @@ export async function startPasserelle(config: Config, logger: Logger, options: S
       new DetachMemberServicesAction(access),
       new OpenClientFileServiceAction(services, access),
       new SetClientFileServiceAction(services, access),
+      ...journeyActions(services, journey),
     ],
     clientActions: [new RefreshOfferCardAction({ cards: offerCards, sessions }), new AcknowledgeOfferAction({ cards: offerCards, offers })],
     sessions,
