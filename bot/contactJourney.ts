@@ -52,6 +52,7 @@ export function createContactJourney(deps: {
   const engagement = new GuestEngagement({
     contacts: deps.contacts,
     subscriptions: deps.subscriptions,
+    clientFileStore: deps.clientFiles,
     offers: deps.offers,
     onboarding: deps.onboarding,
     contactDetails: deps.contactService,

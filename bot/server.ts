@@ -137,6 +137,7 @@ import type { TeamsServices } from './teams/services.js';
 import { SessionResolver } from './teams/session.js';
 import { TeamsMemberRoles } from './teams/memberRoles.js';
 import { createContactJourney, journeyActions, journeyCommands, type ContactJourney } from './contactJourney.js';
+import { registerContactRoutes } from './api/contactRoutes.js';
 
 export const version: string = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
@@ -437,6 +438,7 @@ export async function startPasserelle(config: Config, logger: Logger, options: S
   registerShineRoutes(server, portfolioApi, { shine: partners.shine, clientFiles, mailerConfigured: Boolean(config.OFFER_MAILBOX) });
   registerInvitationRoutes(server, portfolioApi, { invitations, offers: offerCommands, jobs: jobStore });
   registerImportRoutes(server, portfolioApi, imports);
+  registerContactRoutes(server, portfolioApi, { changes: journey.changes, engagement, contacts, clientFiles, invitations, offers: offerCommands });
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -10,8 +10,8 @@ import { isActiveGuest, revocationOf, type RevocationAction } from './guest.js';
 import type { GuestOnboardingService } from './guestOnboardingService.js';
 import type { OfferService } from './offers/offerService.js';
 import type { OfferSubscription, SubscriptionStore } from './offers/subscription.js';
-import type { AuditLog, ContactStore, GuestFate } from './ports.js';
-import type { StaffActor } from './staffActor.js';
+import type { AuditLog, ClientFileStore, ContactStore, GuestFate } from './ports.js';
+import { assertSeesFile, type StaffActor } from './staffActor.js';
 
 /**
  * Deleting a guest account is final for the client (their Microsoft account leaves the firm's tenant
@@ -60,7 +60,8 @@ export class GuestEngagement {
   constructor(
     private readonly deps: {
       contacts: ContactStore;
-      subscriptions: Pick<SubscriptionStore, 'listByContacts'>;
+      subscriptions: Pick<SubscriptionStore, 'listByContacts' | 'findById'>;
+      clientFileStore: Pick<ClientFileStore, 'findById'>;
       offers: Pick<OfferService, 'end' | 'offerOf'>;
       onboarding: Pick<GuestOnboardingService, 'revoke'>;
       contactDetails: Pick<ContactService, 'details'>;
@@ -91,6 +92,16 @@ export class GuestEngagement {
     const others = (await this.openOffers(firmId, subscription.contactId)).filter((open) => open.id !== subscription.id);
     const lastOffer = others.length === 0;
     return { lastOffer, asksGuestFate: lastOffer && isActiveGuest(contact.guest), defaultFate: await this.defaultFate(firmId) };
+  }
+
+  /** The ending plan of an offer the actor may see (the tab's confirmation); null when it is gone. */
+  async endingPlanFor(actor: StaffActor, subscriptionId: string): Promise<EndingPlan | null> {
+    const subscription = await this.deps.subscriptions.findById(actor.firmId, subscriptionId);
+    const file = subscription && (await this.deps.clientFileStore.findById(actor.firmId, subscription.clientFileId));
+    const contact = subscription && (await this.deps.contacts.findById(actor.firmId, subscription.contactId));
+    if (!subscription || !file || !contact) return null;
+    assertSeesFile(actor, file);
+    return this.endingPlan(actor.firmId, subscription, contact);
   }
 
   /** After an offer ended: when it was the contact's last, the guest's fate is carried out and recorded. */

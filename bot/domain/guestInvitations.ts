@@ -56,15 +56,15 @@ export class GuestInvitations {
     return this.queue(actor, { requestId: input.requestId, contactIds, personalMessage: input.personalMessage, progress: input.progress, kind: 'invite' });
   }
 
-  /** « Relancer »: the invitation again for the files' contacts still waiting for acceptance. */
-  async remind(actor: StaffActor, input: { requestId: string; clientFileIds: string[] }): Promise<QueueOutcome> {
+  /** « Relancer »: the invitation again for the files' contacts still waiting for acceptance (or only `contactIds` of them). */
+  async remind(actor: StaffActor, input: { requestId: string; clientFileIds: string[]; contactIds?: string[] }): Promise<QueueOutcome> {
     const refused = this.refusedUnless(actor, requirements.change('invitations'));
     if (refused) return refused;
     const existing = await this.deps.jobs.findByRequestId(actor.firmId, input.requestId);
     if (existing) return { status: 'queued', job: existing, created: false };
     const hidden = await this.hidden(actor);
     const fileIds = hidden ? input.clientFileIds.filter((id) => !hidden.clientFileIds.has(id)) : input.clientFileIds;
-    const contacts = await this.deps.onboarding.contactsToRemind(actor.firmId, fileIds);
+    const contacts = (await this.deps.onboarding.contactsToRemind(actor.firmId, fileIds)).filter((contact) => !input.contactIds || input.contactIds.includes(contact.id));
     return this.queue(actor, { requestId: input.requestId, contactIds: contacts.map((contact) => contact.id), kind: 'remind' });
   }
 
