@@ -138,6 +138,10 @@ import { SessionResolver } from './teams/session.js';
 import { TeamsMemberRoles } from './teams/memberRoles.js';
 import { createContactJourney, journeyActions, journeyCommands, type ContactJourney } from './contactJourney.js';
 import { registerContactRoutes } from './api/contactRoutes.js';
+import { GuestReviewReminder } from './domain/guestReviewReminder.js';
+import { MongoGuestReviewNotices } from './store/guestReviewNoticeRepository.js';
+import { TeamsGuestReviewNotifier } from './teams/guestReviewNotifier.js';
+import { GuestReviewScheduler } from './jobs/guestReviewScheduler.js';
 
 export const version: string = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
@@ -161,6 +165,8 @@ export interface RunningPasserelle {
   stop(): Promise<void>;
   /** Runs one pass of the acceptance watcher now (tests, with a controllable clock). */
   watchAcceptancesNow(): Promise<void>;
+  /** Runs the weekly guest review reminder now (tests). */
+  remindGuestReviewsNow(): Promise<void>;
   /** The bot's commands and card verbs, as registered (tests hold their requirements to the use cases'). */
   handlers: ReturnType<PasserelleBot['registered']>;
 }
@@ -296,6 +302,16 @@ export async function startPasserelle(config: Config, logger: Logger, options: S
     contacts: contactStore, links: linkStore, clientFiles: clientFileStore, subscriptions, audit, firmSettings, contactService: contacts, clientFileService: clientFiles, onboarding, offers, identityJobs: invitations, now,
   });
   const { engagement } = journey;
+  // The weekly card to each firm's main manager listing guests nothing engages any more.
+  const reviewNotifier = new TeamsGuestReviewNotifier({
+    adapter, botAppId: config.BOT_ID ?? '', conversations, structures: accessStores.structures, memberships: accessStores.memberships, preferences,
+    defaultLanguage: languageOf(config.DEFAULT_LOCALE) ?? 'fr', logger: logger.child('guests'),
+  });
+  const reviewScheduler = new GuestReviewScheduler({
+    reminder: new GuestReviewReminder({ engagement, firmSettings, notices: new MongoGuestReviewNotices(db), managers: reviewNotifier, notifier: reviewNotifier, now }),
+    logger: logger.child('guests'),
+    everyMs: 3_600_000,
+  });
   const offerCommands = new OfferCommands({ offers, clientFiles: clientFileStore, contacts: contactStore, links: linkStore, requests: accessCore.requests, jobs: invitations, engagement, now });
   // An approved request runs the very operation it asked for, as the approver.
   const access = withApprovals(accessCore, accessStores, messenger, offerCommands);
@@ -455,16 +471,18 @@ export async function startPasserelle(config: Config, logger: Logger, options: S
   if (options.backgroundWork !== false) {
     runner.start();
     watcher.start();
+    reviewScheduler.start();
   }
 
   return {
     url,
     watchAcceptancesNow: () => watcher.tick(),
+    remindGuestReviewsNow: () => reviewScheduler.tick(),
     handlers: bot.registered(),
     async stop() {
       stopProjecting();
       portfolioProjector.stop();
-      await Promise.all([runner.stop(), watcher.stop(), auditRelay.stop()]);
+      await Promise.all([runner.stop(), watcher.stop(), reviewScheduler.stop(), auditRelay.stop()]);
       connection.cancel();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await mongo.close();

@@ -238,8 +238,17 @@ describe('A contact’s changes and the end of an engagement', function () {
     assert.equal((await db().collection(collections.offerSubscriptions).findOne({ _id: subscription._id }))!.state, 'ended', 'the offer is no longer « active »');
   });
 
-  it('lists guests without an active offer for the review delay, and records each decision', async () => {
+  it('sends the main manager one review card a week, even from two server instances at once', async () => {
     clockAheadMs += 31 * 86_400_000;
+    const mark = passerelle.connector.sent.length;
+    await Promise.all([passerelle.server.remindGuestReviewsNow(), passerelle.server.remindGuestReviewsNow()]);
+    await passerelle.server.remindGuestReviewsNow();
+    const cards = passerelle.connector.since(mark).filter((sent) => sent.conversationId === `a:personal-${claire.id}`);
+    assert.equal(cards.length, 1, 'one card this week');
+    assert.match(cardText(cards[0]!.activity.attachments?.[0]?.content), /1 invité\(s\) sans offre active depuis 30 jours ou plus attendent votre décision[\s\S]*Jean Salarié 0/);
+  });
+
+  it('lists guests without an active offer for the review delay, and records each decision', async () => {
     const review = cardOf(await say('revue des invités'));
     const text = cardText(review);
     assert.match(text, /Invités sans offre active depuis 30 jours/);
