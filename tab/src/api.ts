@@ -172,6 +172,11 @@ export interface ContactFormBody {
   city: string;
 }
 
+export interface GuestReviewView {
+  afterDays: number;
+  guests: { contact: { id: string; firstName: string | null; lastName: string; email: string }; idleSince: string; idleDays: number }[];
+}
+
 export type ContactEditAnswer =
   | { status: 'updated' | 'unchanged' | 'identityChangeStarted' }
   | { status: 'confirmIdentityChange'; plan: { from: string; to: string; guestState: string; openOffers: number; defaultOldGuestFate: GuestFate } };
@@ -297,6 +302,15 @@ export class PortfolioApi {
 
   remindContact(contactId: string, clientFileId: string, requestId: string): Promise<{ status: string; total: number }> {
     return this.send(`/api/contacts/${encodeURIComponent(contactId)}/remind`, { method: 'POST', body: JSON.stringify({ requestId, clientFileId }) });
+  }
+
+  /** Guests without an active offer for the firm's review delay, oldest first. */
+  guestReview(signal?: AbortSignal): Promise<GuestReviewView> {
+    return this.get('/api/guests/review', signal);
+  }
+
+  decideGuestReview(contactId: string, decision: GuestFate): Promise<{ status: 'done'; decision: GuestFate }> {
+    return this.send(`/api/guests/${encodeURIComponent(contactId)}/review`, { method: 'POST', body: JSON.stringify({ decision }) });
   }
 
   revokeGuest(contactId: string, action: 'removedFromTeam' | 'blocked' | 'deleted'): Promise<{ status: string; endedOffers: number }> {
