@@ -37,6 +37,8 @@ export interface RunningPasserelle {
   stop(): Promise<void>;
   /** Runs one pass of the acceptance watcher now (tests, with a controllable clock). */
   watchAcceptancesNow(): Promise<void>;
+  /** Runs the weekly guest review reminder now (tests). */
+  remindGuestReviewsNow(): Promise<void>;
   /** The bot's commands and card verbs, as registered (tests hold their requirements to the use cases'). */
   handlers: ReturnType<PasserelleBot['registered']>;
 }
@@ -68,6 +70,7 @@ export async function startPasserelle(config: Config, logger: Logger, options: S
       welcomer: outbound.messenger,
       accessNotifier: outbound.messenger,
       offerCards: outbound.offerCards,
+      guestReview: outbound.guestReview,
       // With a firm mailbox the offer e-mail is sent through Graph; without one it is shown ready to copy.
       mailer: config.OFFER_MAILBOX ? { send: (message) => directory.sendMail(config.OFFER_MAILBOX!, message) } : undefined,
       workQueued: workQueued.notify,
@@ -94,6 +97,7 @@ export async function startPasserelle(config: Config, logger: Logger, options: S
   return {
     url,
     watchAcceptancesNow: () => background.watchAcceptancesNow(),
+    remindGuestReviewsNow: () => background.remindGuestReviewsNow(),
     handlers: bot.registered(),
     async stop() {
       await background.stop();

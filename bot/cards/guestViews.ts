@@ -147,11 +147,12 @@ export function firmTeamsCard(language: Language, teams: { team: FirmTeam; files
   });
 }
 
-export function revokeCard(language: Language, contact: Contact, teamName?: string): AdaptiveCard {
+export function revokeCard(language: Language, contact: Contact, teamName?: string, openOffers = 0): AdaptiveCard {
   const messages = messagesFor(language);
   const t = messages.guest;
   return renderCard('revokeGuest', {
     t,
+    offers: openOffers > 0 ? format(messages.engagement.revokeOffers, { count: String(openOffers) }) : '',
     title: format(t.revokeTitle, { name: contactDisplayName(contact) }),
     state: describeGuest(language, contact.guest, teamName).text,
     contactId: contact.id,

@@ -9,6 +9,7 @@ export const templateNames = [
   'invitePreview', 'bulkInvitePreview', 'jobProgress', 'guestWelcome', 'chooseTeam', 'firmTeams', 'revokeGuest',
   'accessRefused', 'myRights', 'accessRequests', 'accessRequestDecided', 'staffUsers', 'userProfiles', 'structure', 'structureConfirm', 'structures', 'structureServices', 'memberServices', 'clientFileService',
   'offerProposal', 'offerStaff', 'offerClient', 'legacyAccesses', 'flowChecklist', 'shineActivation', 'auditLog',
+  'identityChange', 'offerEndGuest', 'contactUnlink', 'contactDelete', 'guestReview', 'reviewDecision',
 ] as const;
 export type TemplateName = (typeof templateNames)[number];
 

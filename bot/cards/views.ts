@@ -10,7 +10,7 @@ import { auditDetailsText } from '../i18n/auditDetails.js';
 import { auditActionLabel } from '../i18n/auditLabels.js';
 import { fieldErrorMessage, format, messagesFor, type Language, type Messages } from '../i18n/index.js';
 import { renderCard, type AdaptiveCard } from './render.js';
-import { describeGuest, formatDate } from './guestViews.js';
+import { describeGuest, failureText, formatDate } from './guestViews.js';
 
 /**
  * Presenters: turn domain records into the typed data of each card template. Every key a template
@@ -120,15 +120,22 @@ export function contactFormCard(
     clientFile?: ClientFile;
     values?: Partial<Record<(typeof contactFormFields)[number], string>>;
     errors?: FieldErrors;
+    /** Editing this contact rather than creating one. */
+    editing?: Contact;
   },
 ): AdaptiveCard {
   const t = messagesFor(language);
   const errors = form.errors ?? {};
   return renderCard('contactForm', {
     t: t.contact,
-    formIntro: form.clientFile
-      ? `${t.clientFile.formIntro} ${format(t.clientFile.detailsTitle, { code: form.clientFile.code, name: form.clientFile.companyName })}`
-      : t.clientFile.formIntro,
+    formTitle: form.editing ? format(t.engagement.editTitle, { name: contactDisplayName(form.editing) }) : t.contact.formTitle,
+    formIntro: form.editing
+      ? t.engagement.editIntro
+      : form.clientFile
+        ? `${t.clientFile.formIntro} ${format(t.clientFile.detailsTitle, { code: form.clientFile.code, name: form.clientFile.companyName })}`
+        : t.clientFile.formIntro,
+    contactId: form.editing?.id ?? '',
+    saveLabel: t.engagement.save,
     banner: Object.keys(errors).length > 0 ? t.errors.formHasErrors : '',
     values: filled(contactFormFields, form.values ?? {}),
     errors: errorTexts(language, contactFormFields, errors),
@@ -162,12 +169,16 @@ export function contactDetailsCard(language: Language, details: ContactDetails, 
       { title: t.contact.orgRole, value: contact.orgRole ?? none },
       { title: t.contact.address, value: address || none },
       { title: t.guest.stateLabel, value: describeGuest(language, contact.guest, details.guestTeam?.displayName).text },
+      ...identityChangeFact(language, contact),
     ],
     inviteLabel: t.guest.invite,
     proposeLabel: t.offers.propose,
     revokeLabel: t.guest.revokeConfirm,
     canInvite: !contact.guest || contact.guest.state === 'failed' || contact.guest.state === 'revoked',
     canRevoke: Boolean(contact.guest && ['invited', 'accepted', 'member'].includes(contact.guest.state)),
+    editLabel: t.engagement.edit,
+    unlinkLabel: t.engagement.unlink,
+    deleteLabel: t.engagement.delete,
     clientFiles: details.clientFiles.map(({ file, scope, primary }) => ({
       id: file.id,
       code: file.code,
@@ -274,4 +285,16 @@ export function auditLogCard(
       details: auditDetailsText(language, entry, names),
     })),
   });
+}
+
+/** The change of address under way (or failed) on a contact's card: never half-done silently. */
+function identityChangeFact(language: Language, contact: Contact): { title: string; value: string }[] {
+  const change = contact.identityChange;
+  if (!change) return [];
+  const t = messagesFor(language).engagement;
+  const params = { from: change.from, to: change.to };
+  return [{
+    title: t.identityLabel,
+    value: change.failure ? format(t.identityFailed, { ...params, reason: failureText(language, change.failure.reason) }) : format(t.identityPending, params),
+  }];
 }

@@ -1,5 +1,6 @@
 import type { ActorStamp } from './actor.js';
-import type { GuestOnboarding } from './guest.js';
+import type { GuestMembership, GuestOnboarding } from './guest.js';
+import type { GuestFate } from './ports.js';
 import { fieldLimits } from './catalogues.js';
 import { FormChecker, type Validation } from './form.js';
 import { checkEmail, checkMobilePhone, checkPhone, searchTokens } from './fieldRules.js';
@@ -16,6 +17,29 @@ export interface Contact extends ValidContact {
   guest?: GuestOnboarding;
   /** Old Co-production access with a paid Microsoft 365 licence, kept but to be reviewed. */
   legacyCoproductionLicence?: boolean;
+  /** A change of e-mail of an invited contact, until its directory steps are all done (bot/domain/identityChange.ts). */
+  identityChange?: IdentityChange;
+  /** The latest decision of a guest review (kept: not listed again before the review delay has passed anew). */
+  review?: { decision: 'keep'; by: { userId: string; displayName: string; at: Date } };
+}
+
+/**
+ * The e-mail of an invited contact is their guest identity: changing it is one recorded operation.
+ * The contact holds the new address at once; the old guest's fate and the invitation of the new
+ * address are done by a durable job, and the record stays here (visible) until both are done.
+ */
+export interface IdentityChange {
+  /** The operation's id: its job's request id and its audit entries' reference. */
+  id: string;
+  from: string;
+  to: string;
+  requested: ActorStamp;
+  /** The previous guest account and what becomes of it; absent when there was none in the directory. */
+  oldGuest?: { directoryUserId: string; memberships: GuestMembership[]; fate: GuestFate; done: boolean };
+  /** Offers moved back to « waiting for the guest »: they start again when the new address accepts. */
+  offersCarriedOver: number;
+  /** The last step that failed for good (the job stops; staff see it on the contact's card). */
+  failure?: { reason: string; at: Date };
 }
 
 export interface ContactAddress {

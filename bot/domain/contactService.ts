@@ -160,6 +160,11 @@ export class ContactService {
         details: { scope, previousScope: change.previousScope ?? null },
       }),
     );
+    // A guest already in a team joins this file's team too (the acceptance watcher does it, now).
+    const guest = contact.guest;
+    if (result.created && file.guestTeamId && guest && (guest.state === 'accepted' || guest.state === 'member')) {
+      await this.deps.contacts.updateGuest(actor.firmId, contact.id, guest.state, { ...guest, nextCheckAt: at });
+    }
     let primaryChanged = false;
     if (input.primary) {
       primaryChanged = (await this.deps.clientFileService.setPrimaryContact(actor, file.id, contact.id)) === 'done';

@@ -56,15 +56,15 @@ export class GuestInvitations {
     return this.queue(actor, { requestId: input.requestId, contactIds, personalMessage: input.personalMessage, progress: input.progress, kind: 'invite' });
   }
 
-  /** « Relancer »: the invitation again for the files' contacts still waiting for acceptance. */
-  async remind(actor: StaffActor, input: { requestId: string; clientFileIds: string[] }): Promise<QueueOutcome> {
+  /** « Relancer »: the invitation again for the files' contacts still waiting for acceptance (or only `contactIds` of them). */
+  async remind(actor: StaffActor, input: { requestId: string; clientFileIds: string[]; contactIds?: string[] }): Promise<QueueOutcome> {
     const refused = this.refusedUnless(actor, requirements.change('invitations'));
     if (refused) return refused;
     const existing = await this.deps.jobs.findByRequestId(actor.firmId, input.requestId);
     if (existing) return { status: 'queued', job: existing, created: false };
     const hidden = await this.hidden(actor);
     const fileIds = hidden ? input.clientFileIds.filter((id) => !hidden.clientFileIds.has(id)) : input.clientFileIds;
-    const contacts = await this.deps.onboarding.contactsToRemind(actor.firmId, fileIds);
+    const contacts = (await this.deps.onboarding.contactsToRemind(actor.firmId, fileIds)).filter((contact) => !input.contactIds || input.contactIds.includes(contact.id));
     return this.queue(actor, { requestId: input.requestId, contactIds: contacts.map((contact) => contact.id), kind: 'remind' });
   }
 
@@ -101,6 +101,12 @@ export class GuestInvitations {
     const queued = await this.deps.jobs.create({ firmId: input.firmId, requestId: input.requestId, createdBy: input.createdBy, contactIds: [], importBatches: input.batches, kind: 'import' });
     this.deps.nudge();
     return queued;
+  }
+
+  /** A confirmed change of an invited contact's e-mail, carried out by the same durable jobs (one per change). */
+  async queueIdentityChange(input: { firmId: string; changeId: string; contactId: string; by: ActorStamp }): Promise<void> {
+    await this.deps.jobs.create({ firmId: input.firmId, requestId: `identity-change:${input.changeId}`, createdBy: input.by, contactIds: [input.contactId], kind: 'identityChange' });
+    this.deps.nudge();
   }
 
   /** An offer for a contact not yet invited starts their invitation through the same durable jobs. */

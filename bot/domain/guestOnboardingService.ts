@@ -4,7 +4,7 @@ import type { ClientFile } from './clientFile.js';
 import { contactDisplayName, type Contact } from './contact.js';
 import { DirectoryError, type Directory, type DirectoryUser } from './directory.js';
 import type { FirmSettingsService } from './firmSettingsService.js';
-import { isAlreadyOnboarded, nextAcceptanceCheck, reminderDue, type GuestOnboarding, type RevocationAction } from './guest.js';
+import { guestMemberships, isAlreadyOnboarded, nextAcceptanceCheck, reminderDue, type GuestOnboarding, type RevocationAction } from './guest.js';
 import type { AuditEntry, AuditLog, ClientFileStore, ContactLinkStore, ContactStore, FirmTeam, TeamStore } from './ports.js';
 
 /** Which contacts an invitation job is for; resolved again at confirmation so it is never stale. */
@@ -225,7 +225,7 @@ export class GuestOnboardingService {
             continue;
           }
           await this.deps.contacts.updateGuest(contact.firmId, contact.id, 'invited', { ...guest, nextCheckAt: nextAcceptanceCheck(now, guest.checks + 1), checks: guest.checks + 1 });
-        } else if (guest.state === 'accepted') {
+        } else if (guest.state === 'accepted' || guest.state === 'member') {
           if (await this.joinTeam(contact, system)) tally.joined++;
         }
       } catch (error) {
@@ -237,31 +237,59 @@ export class GuestOnboardingService {
     return tally;
   }
 
-  /** Adds an accepted guest to the team of their dossier, when one is chosen and allowed. */
+  /**
+   * Adds an accepted guest (or a member linked to another file since) to the team of each of their
+   * files, when one is chosen and allowed: a contact of two client files joins both teams.
+   */
   private async joinTeam(contact: Contact, by: ActorStamp): Promise<boolean> {
-    const guest = contact.guest!;
+    let current = contact.guest!;
     const files = await this.clientFilesOf(contact.firmId, contact.id);
-    const target = files.find((entry) => entry.team);
-    if (!target?.team) {
-      // No team chosen yet: stay accepted; choosing the team later brings them in.
-      await this.deps.contacts.updateGuest(contact.firmId, contact.id, 'accepted', { ...guest, nextCheckAt: undefined });
-      return false;
+    const toJoin = new Map<string, { file: ClientFile; team: FirmTeam }>();
+    for (const entry of files) {
+      if (!entry.team || toJoin.has(entry.team.teamId) || guestMemberships(current).some((membership) => membership.teamId === entry.team!.teamId)) continue;
+      toJoin.set(entry.team.teamId, { file: entry.file, team: entry.team });
     }
-    const refusal = await this.teamRefusal(contact.firmId, target.file.id, target.team);
-    if (refusal) {
-      const refused = this.entry(contact, by, 'guest.teamRefused', { teamId: target.team.teamId, reason: refusal }, target.file.id);
-      // A refusal changes nothing if the guest moved on meanwhile; it is still worth a line in the log.
-      if (!(await this.deps.contacts.updateGuest(contact.firmId, contact.id, 'accepted', { ...guest, nextCheckAt: undefined }, refused))) await this.deps.audit.record(refused);
-      return false;
+    let joined = false;
+    for (const target of toJoin.values()) {
+      const refusal = await this.teamRefusal(contact.firmId, target.file.id, target.team);
+      if (refusal) {
+        // A refusal changes nothing on the guest; it is still worth a line in the log.
+        await this.deps.audit.record(this.entry(contact, by, 'guest.teamRefused', { teamId: target.team.teamId, reason: refusal }, target.file.id));
+        continue;
+      }
+      const { membershipId } = await this.deps.directory.addGuestToTeam(target.team.teamId, current.directoryUserId!);
+      const now = this.deps.now();
+      const member: GuestOnboarding = {
+        ...current,
+        state: 'member',
+        teamId: current.teamId ?? target.team.teamId,
+        membershipId: current.membershipId ?? membershipId,
+        memberAt: current.memberAt ?? now,
+        teams: [...guestMemberships(current), { teamId: target.team.teamId, membershipId, at: now }],
+        nextCheckAt: undefined,
+      };
+      if (!(await this.deps.contacts.updateGuest(contact.firmId, contact.id, current.state, member, this.entry(contact, by, 'guest.joinedTeam', { teamId: target.team.teamId }, target.file.id)))) return joined;
+      current = member;
+      joined = true;
+      await this.deps.welcomer.welcomeInTeam(target.team, { contact, clientFile: target.file, directoryUserId: current.directoryUserId! });
+      if (!current.welcomedAt) {
+        current = { ...current, welcomedAt: this.deps.now() };
+        await this.deps.contacts.updateGuest(contact.firmId, contact.id, 'member', current);
+      }
     }
-    const { membershipId } = await this.deps.directory.addGuestToTeam(target.team.teamId, guest.directoryUserId!);
-    const now = this.deps.now();
-    const member: GuestOnboarding = { ...guest, state: 'member', teamId: target.team.teamId, membershipId, memberAt: now, nextCheckAt: undefined };
-    if (!(await this.deps.contacts.updateGuest(contact.firmId, contact.id, 'accepted', member, this.entry(contact, by, 'guest.joinedTeam', { teamId: target.team.teamId }, target.file.id)))) return false;
-    await this.deps.welcomer.welcomeInTeam(target.team, { contact, clientFile: target.file, directoryUserId: guest.directoryUserId! });
-    await this.deps.contacts.updateGuest(contact.firmId, contact.id, 'member', { ...member, welcomedAt: this.deps.now() });
-    for (const listener of this.listeners) await listener.guestJoinedTeam(contact.firmId, contact.id);
-    return true;
+    // Nothing (more) to join: stay as they are; choosing a file's team or linking another file brings them in later.
+    if (current.nextCheckAt) await this.deps.contacts.updateGuest(contact.firmId, contact.id, current.state, { ...current, nextCheckAt: undefined });
+    if (joined) for (const listener of this.listeners) await listener.guestJoinedTeam(contact.firmId, contact.id);
+    return joined;
+  }
+
+  /** Asks the watcher to bring an accepted guest or a member into the teams of their files now (a file linked, a team chosen). */
+  async lookForTeamsNow(firmId: string, contactIds: string[], at: Date): Promise<void> {
+    for (const state of ['accepted', 'member'] as const) {
+      for (const contact of await this.deps.contacts.findByIdsWithGuestState(firmId, contactIds, state)) {
+        await this.deps.contacts.updateGuest(firmId, contact.id, state, { ...contact.guest!, nextCheckAt: at });
+      }
+    }
   }
 
   /** Why guests of this client file may not join this team, or null when they may. */
@@ -289,10 +317,7 @@ export class GuestOnboardingService {
       newAuditEntry({ firmId, actor: by, action: 'clientFile.guestTeamChosen', clientFileId, details: { teamId, previousTeamId: file.guestTeamId ?? null } }),
     );
     const links = await this.deps.links.listByClientFile(firmId, clientFileId);
-    const waiting = await this.deps.contacts.findByIdsWithGuestState(firmId, links.map((link) => link.contactId), 'accepted');
-    for (const contact of waiting) {
-      await this.deps.contacts.updateGuest(firmId, contact.id, 'accepted', { ...contact.guest!, nextCheckAt: by.at });
-    }
+    await this.lookForTeamsNow(firmId, links.map((link) => link.contactId), by.at);
     return 'done';
   }
 
@@ -355,29 +380,25 @@ export class GuestOnboardingService {
   }
 
   /** Removes the guest from the team and, when asked, blocks or deletes the account; recorded. */
-  async revoke(firmId: string, contactId: string, action: RevocationAction, by: ActorStamp): Promise<'done' | 'notAGuest' | 'contactNotFound'> {
+  async revoke(firmId: string, contactId: string, action: RevocationAction, by: ActorStamp, details: Record<string, unknown> = {}): Promise<'done' | 'notAGuest' | 'contactNotFound'> {
     const contact = await this.deps.contacts.findById(firmId, contactId);
     if (!contact) return 'contactNotFound';
     const guest = contact.guest;
     if (!guest?.directoryUserId || guest.state === 'revoked' || guest.state === 'failed') return 'notAGuest';
-    if (guest.teamId && guest.membershipId) {
-      try {
-        await this.deps.directory.removeFromTeam(guest.teamId, guest.membershipId);
-      } catch (error) {
-        if (!(error instanceof DirectoryError) || error.kind !== 'notFound') throw error;
-      }
-    }
-    if (action === 'blocked') await this.deps.directory.blockUser(guest.directoryUserId);
-    if (action === 'deleted') {
-      try {
-        await this.deps.directory.deleteUser(guest.directoryUserId);
-      } catch (error) {
-        if (!(error instanceof DirectoryError) || error.kind !== 'notFound') throw error;
-      }
-    }
-    const revoked: GuestOnboarding = { ...guest, state: 'revoked', revoked: { action, at: by.at }, nextCheckAt: undefined, membershipId: undefined };
-    await this.deps.contacts.updateGuest(firmId, contactId, guest.state, revoked, this.entry(contact, by, 'guest.revoked', { action, teamId: guest.teamId ?? null }));
+    await this.removeGuestAccount(guest.directoryUserId, guestMemberships(guest), action);
+    const revoked: GuestOnboarding = { ...guest, state: 'revoked', revoked: { action, at: by.at }, nextCheckAt: undefined, membershipId: undefined, teams: [] };
+    await this.deps.contacts.updateGuest(firmId, contactId, guest.state, revoked, this.entry(contact, by, 'guest.revoked', { action, teamId: guest.teamId ?? null, ...details }));
     return 'done';
+  }
+
+  /**
+   * Takes a guest account out of every team and, when asked, blocks or deletes it. Safe to run again:
+   * a membership or an account already gone is not an error (a resumed identity change does it twice).
+   */
+  async removeGuestAccount(directoryUserId: string, memberships: readonly { teamId: string; membershipId: string }[], action: RevocationAction): Promise<void> {
+    for (const membership of memberships) await ignoringGone(() => this.deps.directory.removeFromTeam(membership.teamId, membership.membershipId));
+    if (action === 'blocked') await ignoringGone(() => this.deps.directory.blockUser(directoryUserId));
+    if (action === 'deleted') await ignoringGone(() => this.deps.directory.deleteUser(directoryUserId));
   }
 
   private async clientFilesOf(firmId: string, contactId: string): Promise<{ file: ClientFile; team?: FirmTeam }[]> {
@@ -394,5 +415,13 @@ export class GuestOnboardingService {
   /** The entry of a change to the contact's onboarding, written by the same update as the change. */
   private entry(contact: Contact, by: ActorStamp, action: AuditAction, details: Record<string, unknown>, clientFileId?: string): AuditEntry {
     return newAuditEntry({ firmId: contact.firmId, actor: by, action, contactId: contact.id, clientFileId, details });
+  }
+}
+
+async function ignoringGone(operation: () => Promise<void>): Promise<void> {
+  try {
+    await operation();
+  } catch (error) {
+    if (!(error instanceof DirectoryError) || error.kind !== 'notFound') throw error;
   }
 }

@@ -14,9 +14,10 @@ export interface InvitationJob {
   /**
    * 'remind': send the invitation again to contacts still waiting; 'offer': propose `offerId` to each
    * (file, contact) item; 'import': write a checked CSV file, one item per batch of lines
-   * (bot/domain/importJobs.ts). Absent on older jobs: 'invite'.
+   * (bot/domain/importJobs.ts); 'identityChange': carry out a contact's change of e-mail (bot/domain/identityChange.ts).
+   * Absent on older jobs: 'invite'.
    */
-  kind?: 'invite' | 'remind' | 'offer' | 'import';
+  kind?: 'invite' | 'remind' | 'offer' | 'import' | 'identityChange';
   offerId?: string;
   /** Where progress is reported: the conversation, the card's activity id once posted, the language. */
   progress?: { conversationId: string; activityId?: string; language: 'fr' | 'en' };

@@ -1,7 +1,7 @@
 import type { ActorStamp } from './actor.js';
 import type { ClientFile, Equipment, NewClientFile } from './clientFile.js';
 import type { ClientFileEditable } from './clientFileEdit.js';
-import type { Contact } from './contact.js';
+import type { Contact, IdentityChange, ValidContact } from './contact.js';
 import type { GuestOnboarding, GuestStateName } from './guest.js';
 import type { AuditAction } from './audit.js';
 import type { OfferDefinition } from './offers/catalogue.js';
@@ -21,6 +21,8 @@ export interface ClientFileStore {
   /** Files whose search tokens start with every given word, ordered by name. */
   searchByWords(firmId: string, words: string[], limit: number): Promise<ClientFile[]>;
   setPrimaryContact(firmId: string, id: string, contactId: string, at: Date, audit?: AuditEntry): Promise<boolean>;
+  /** Leaves the file without a primary contact if it is still this one (the contact left the file). */
+  clearPrimaryContact(firmId: string, id: string, contactId: string, at: Date): Promise<boolean>;
   setGuestTeam(firmId: string, id: string, teamId: string, at: Date, audit?: AuditEntry): Promise<boolean>;
   /** Entrusts the file to a service of the structure, or to none (null); false when the file does not exist. */
   setService(firmId: string, id: string, serviceId: string | null, at: Date, audit?: AuditEntry): Promise<boolean>;
@@ -71,6 +73,28 @@ export interface ContactStore {
   listNotInvited(firmId: string, limit: number): Promise<Contact[]>;
   /** Accepted guests of the firm not yet in a team, for the given contacts. */
   findByIdsWithGuestState(firmId: string, ids: string[], state: GuestStateName): Promise<Contact[]>;
+  /**
+   * Replaces what staff edit, e-mail included, only if the e-mail is still `expectedEmail` ('changed'
+   * otherwise; 'taken' when another contact of the firm has the new one). `guest`: 'keep' leaves the
+   * guest journey, 'reset' ends it (a new address is a new identity), and with an identity change the
+   * change is recorded on the contact by the same write.
+   */
+  updateDetails(
+    firmId: string,
+    contactId: string,
+    expectedEmail: string,
+    details: ValidContact & { searchTokens: string[] },
+    guest: 'keep' | 'reset' | { identityChange: IdentityChange },
+    audit?: AuditEntry,
+  ): Promise<'done' | 'changed' | 'taken'>;
+  /** Replaces the identity change of this id (a step done, a failure) or, with null, closes it; false when it is not there any more. */
+  updateIdentityChange(firmId: string, contactId: string, changeId: string, next: IdentityChange | null, audit?: AuditEntry): Promise<boolean>;
+  /** Records a guest review's decision to keep the guest. */
+  setReview(firmId: string, contactId: string, review: NonNullable<Contact['review']>, audit?: AuditEntry): Promise<boolean>;
+  /** Contacts of the firm who are guests through Passerelle (invited, accepted or in a team). */
+  listGuests(firmId: string, limit: number): Promise<Contact[]>;
+  /** Removes the contact record (its links and offers are ended first by the use case). */
+  delete(firmId: string, contactId: string): Promise<boolean>;
 }
 
 /** A contact's access to a client file, with its "Limité à" scope. */
@@ -101,6 +125,8 @@ export interface ContactLinkStore {
   clientFilesOfContact(firmId: string, contactId: string): Promise<{ link: ContactLink; file: ClientFile }[]>;
   listByContacts(firmId: string, contactIds: string[]): Promise<ContactLink[]>;
   exists(firmId: string, clientFileId: string, contactId: string): Promise<boolean>;
+  /** Removes the link; false when there was none (the use case logs the removal: the record is gone). */
+  remove(firmId: string, clientFileId: string, contactId: string): Promise<boolean>;
 }
 
 export interface FirmSettings {

@@ -49,6 +49,8 @@ class DetailsWriter {
       case 'offer.ended':
         return [this.field(w.previousState, this.offerState(before))];
       case 'contact.legacyMigrated':
+      case 'contact.identityChangeRequested':
+      case 'contact.identityChangeCompleted':
         return [this.change(w.email, this.plain(before), this.plain(after))];
       case 'access.mainManagerTransferred':
         return [this.change(w.mainManager, this.plain(before), this.plain(after))];
@@ -100,6 +102,8 @@ class DetailsWriter {
         return format(w.reminder, { number: String(value) });
       case 'requestedByStaff':
         return value === true ? w.requestedByStaff : undefined;
+      case 'decision':
+        return this.field(w.tally.decision!, (t.engagement.fates as Record<string, string>)[String(value)] ?? String(value));
       case 'action':
         return this.field(w.revocation, (t.guest.revocations as Record<string, string>)[String(value)] ?? String(value));
       case 'reason':
@@ -172,7 +176,7 @@ class DetailsWriter {
   }
 
   private reason(action: string, reason: string): string {
-    if (action === 'guest.failed') return (this.t.guest.failures as Record<string, string>)[reason] ?? reason;
+    if (action === 'guest.failed' || action === 'contact.identityChangeFailed') return (this.t.guest.failures as Record<string, string>)[reason] ?? reason;
     if (action === 'guest.teamRefused') return this.w.teamRefusals[reason] ?? reason;
     return reason;
   }

@@ -7,9 +7,12 @@ import type { InvitationJob, InvitationJobItem, InvitationJobStore } from './inv
 import type { WorkerHeartbeats } from './workerHeartbeats.js';
 import type { OfferService } from '../domain/offers/offerService.js';
 import type { ImportService } from '../domain/importService.js';
+import type { IdentityChanges } from '../domain/identityChange.js';
 
 /** What an offer job needs of the offer service. */
 export type OfferProposer = Pick<OfferService, 'propose'>;
+/** What an identity change job needs (bot/domain/identityChange.ts). */
+export type IdentityChangeRunner = Pick<IdentityChanges, 'complete'>;
 /** What an import job needs of the import service. */
 export type ImportWriter = Pick<ImportService, 'writeBatch' | 'abandonBatch' | 'complete'>;
 
@@ -88,6 +91,8 @@ export class InvitationRunner {
       offers?: OfferProposer;
       /** Import jobs write their batches through the import service. */
       imports?: ImportWriter;
+      /** Identity change jobs carry out a contact's change of e-mail. */
+      identityChanges?: IdentityChangeRunner;
     },
   ) {}
 
@@ -216,6 +221,13 @@ export class InvitationRunner {
         if (!job) continue;
         if (job.kind === 'import') {
           for (const item of jobItems) await this.writeImportBatch(job, item);
+          continue;
+        }
+        if (job.kind === 'identityChange') {
+          const changes = this.deps.identityChanges;
+          let latestChange: InvitationJob | null = null;
+          for (const item of jobItems) latestChange = (await this.settle(item, changes ? await changes.complete(job.firmId, item.contactId) : 'contactNotFound')) ?? latestChange;
+          if (latestChange) await this.maybeReport(latestChange);
           continue;
         }
         if (job.kind === 'offer') {

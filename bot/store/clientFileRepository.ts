@@ -117,6 +117,15 @@ export class MongoClientFileStore implements ClientFileStore {
     });
   }
 
+  clearPrimaryContact(firmId: string, id: string, contactId: string, at: Date): Promise<boolean> {
+    return guarded(async () => {
+      const _id = toObjectId(id);
+      const primaryContactId = toObjectId(contactId);
+      if (!_id || !primaryContactId) return false;
+      return (await this.collection.updateOne({ firmId, _id, primaryContactId }, { $unset: { primaryContactId: '' }, $set: { updatedAt: at } })).modifiedCount === 1;
+    });
+  }
+
   setGuestTeam(firmId: string, id: string, teamId: string, at: Date, audit?: AuditEntry): Promise<boolean> {
     return guarded(async () => {
       const _id = toObjectId(id);

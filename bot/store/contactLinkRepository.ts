@@ -168,4 +168,13 @@ export class MongoContactLinkStore implements ContactLinkStore {
       return (await this.collection.countDocuments({ firmId, clientFileId: fileId, contactId: personId }, { limit: 1 })) > 0;
     });
   }
+
+  remove(firmId: string, clientFileId: string, contactId: string): Promise<boolean> {
+    return guarded(async () => {
+      const fileId = toObjectId(clientFileId);
+      const personId = toObjectId(contactId);
+      if (!fileId || !personId) return false;
+      return (await this.collection.deleteOne({ firmId, clientFileId: fileId, contactId: personId })).deletedCount === 1;
+    });
+  }
 }

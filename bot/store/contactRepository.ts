@@ -1,5 +1,5 @@
 import { ObjectId, type Collection, type Db } from 'mongodb';
-import type { Contact } from '../domain/contact.js';
+import type { Contact, IdentityChange, ValidContact } from '../domain/contact.js';
 import type { GuestOnboarding, GuestStateName } from '../domain/guest.js';
 import type { AuditEntry, AuditOfChange, AuditOfCreation, ContactStore, ImportOutcome, InsertOutcome } from '../domain/ports.js';
 import { AuditRelay, auditDocument, pendingOnInsert, withAudit, withoutPending, type PendingAudit } from './auditRelay.js';
@@ -88,7 +88,8 @@ export class MongoContactStore implements ContactStore {
   listGuestsDueForCheck(now: Date, limit: number): Promise<Contact[]> {
     return guarded(async () => {
       const documents = await this.collection
-        .find({ 'guest.state': { $in: ['invited', 'accepted'] }, 'guest.nextCheckAt': { $lte: now } })
+        // Members too: a guest linked to another file since joining has that file's team to join.
+        .find({ 'guest.state': { $in: ['invited', 'accepted', 'member'] }, 'guest.nextCheckAt': { $lte: now } })
         .sort({ 'guest.nextCheckAt': 1 })
         .limit(limit)
         .toArray();
@@ -160,6 +161,77 @@ export class MongoContactStore implements ContactStore {
       );
       if (audit && result.outcome !== 'unchanged') await this.relay.flush(collections.contacts, result.id);
       return { id: result.id.toHexString(), outcome: result.outcome };
+    });
+  }
+
+  updateDetails(
+    firmId: string,
+    contactId: string,
+    expectedEmail: string,
+    details: ValidContact & { searchTokens: string[] },
+    guest: 'keep' | 'reset' | { identityChange: IdentityChange },
+    audit?: AuditEntry,
+  ): Promise<'done' | 'changed' | 'taken'> {
+    return guarded(async () => {
+      const _id = toObjectId(contactId);
+      if (!_id) return 'changed';
+      if (details.email !== expectedEmail && (await this.collection.findOne({ firmId, email: details.email, _id: { $ne: _id } }, { projection: { _id: 1 } }))) return 'taken';
+      const { lastName, firstName, mobile, landline, email, orgRole, address, searchTokens } = details;
+      // Cleared optional fields are removed, so that a stored contact and its edit compare equal.
+      const fields = { lastName, firstName, mobile, landline, email, orgRole, address, searchTokens };
+      const set: Record<string, unknown> = Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined));
+      const unset: Record<string, ''> = Object.fromEntries(Object.entries(fields).filter(([, value]) => value === undefined).map(([key]) => [key, '']));
+      set.updatedAt = new Date();
+      if (guest !== 'keep') {
+        unset.guest = '';
+        unset.legacyCoproductionLicence = '';
+        unset.review = '';
+      }
+      if (typeof guest === 'object') set.identityChange = guest.identityChange;
+      try {
+        const result = await this.collection.updateOne({ firmId, _id, email: expectedEmail }, withAudit({ $set: set, ...(Object.keys(unset).length ? { $unset: unset } : {}) }, audit));
+        if (result.modifiedCount === 1 && audit) await this.relay.flush(collections.contacts, _id);
+        return result.matchedCount === 1 ? 'done' : 'changed';
+      } catch (error) {
+        if (isDuplicateKey(error)) return 'taken';
+        throw error;
+      }
+    });
+  }
+
+  updateIdentityChange(firmId: string, contactId: string, changeId: string, next: IdentityChange | null, audit?: AuditEntry): Promise<boolean> {
+    return guarded(async () => {
+      const _id = toObjectId(contactId);
+      if (!_id) return false;
+      const update = next ? { $set: { identityChange: next } } : { $unset: { identityChange: '' as const } };
+      const result = await this.collection.updateOne({ firmId, _id, 'identityChange.id': changeId }, withAudit(update, audit));
+      if (result.modifiedCount === 1 && audit) await this.relay.flush(collections.contacts, _id);
+      return result.modifiedCount === 1;
+    });
+  }
+
+  setReview(firmId: string, contactId: string, review: NonNullable<Contact['review']>, audit?: AuditEntry): Promise<boolean> {
+    return guarded(async () => {
+      const _id = toObjectId(contactId);
+      if (!_id) return false;
+      const result = await this.collection.updateOne({ firmId, _id }, withAudit({ $set: { review } }, audit));
+      if (result.modifiedCount === 1 && audit) await this.relay.flush(collections.contacts, _id);
+      return result.modifiedCount === 1;
+    });
+  }
+
+  listGuests(firmId: string, limit: number): Promise<Contact[]> {
+    return guarded(async () => {
+      const documents = await this.collection.find({ firmId, 'guest.state': { $in: ['invited', 'accepted', 'member'] } }).sort({ _id: 1 }).limit(limit).toArray();
+      return documents.map(contactFromDocument);
+    });
+  }
+
+  delete(firmId: string, contactId: string): Promise<boolean> {
+    return guarded(async () => {
+      const _id = toObjectId(contactId);
+      if (!_id) return false;
+      return (await this.collection.deleteOne({ firmId, _id })).deletedCount === 1;
     });
   }
 }

@@ -13,6 +13,7 @@ import { MongoImportBatchStore } from './importBatchRepository.js';
 import { MongoPartnerAppStore } from './partnerAppRepository.js';
 import { MongoPortfolioStore, MongoPortfolioSummaryStore } from './portfolioRepository.js';
 import { MongoStaffSnapshotStore } from './staffSnapshotRepository.js';
+import { MongoGuestReviewNotices } from './guestReviewNoticeRepository.js';
 import { MongoSubscriptionStore } from './subscriptionRepository.js';
 import { MongoTeamStore } from './teamRepository.js';
 import { MongoUserPreferenceStore } from './userPreferenceRepository.js';
@@ -41,6 +42,7 @@ export function createStores(db: Db) {
     portfolio: new MongoPortfolioStore(db),
     portfolioSummaries: new MongoPortfolioSummaryStore(db),
     staffSnapshots: new MongoStaffSnapshotStore(db),
+    guestReviewNotices: new MongoGuestReviewNotices(db),
   };
 }
 

@@ -42,6 +42,10 @@ export class MongoSubscriptionStore implements SubscriptionStore {
     return guarded(async () => (await this.collection.find({ firmId, contactId, state: 'waitingForGuest' }).limit(200).toArray()).map(fromDocument));
   }
 
+  listByContacts(firmId: string, contactIds: string[]): Promise<OfferSubscription[]> {
+    return guarded(async () => (contactIds.length === 0 ? [] : (await this.collection.find({ firmId, contactId: { $in: contactIds } }).limit(10_000).toArray()).map(fromDocument)));
+  }
+
   listByClientFile(firmId: string, clientFileId: string): Promise<OfferSubscription[]> {
     return guarded(async () => (await this.collection.find({ firmId, clientFileId }).limit(200).toArray()).map(fromDocument));
   }

@@ -2,6 +2,7 @@ import type { Config } from '../config.js';
 import { AcceptanceWatcher } from '../jobs/acceptanceWatcher.js';
 import { InvitationRunner, type JobProgressReporter, type RunnerOptions } from '../jobs/invitationRunner.js';
 import type { WorkQueuedSignal } from '../jobs/workQueued.js';
+import { GuestReviewScheduler } from '../jobs/guestReviewScheduler.js';
 import type { Logger } from '../logger.js';
 import type { Stores } from '../store/stores.js';
 import type { UseCases } from './useCases.js';
@@ -33,7 +34,10 @@ export function createBackgroundWork(deps: {
     options: deps.runner,
     offers: useCases.offers,
     imports: useCases.imports,
+    identityChanges: useCases.identityChanges,
   });
+  // Hourly look, weekly card: the reminder itself knows when a firm's week is up, once whichever instance looks.
+  const reviewScheduler = new GuestReviewScheduler({ reminder: useCases.guestReviewReminder, logger: logger.child('guests'), everyMs: 3_600_000 });
   const watcher = new AcceptanceWatcher({ onboarding: useCases.onboarding, logger: logger.child('guests'), everyMs: deps.config.GUEST_WATCH_SECONDS * 1_000 });
   const projector = useCases.portfolioProjector;
   const stopListening: (() => void)[] = [];
@@ -53,13 +57,16 @@ export function createBackgroundWork(deps: {
       stopListening.push(deps.workQueued.listen(() => runner.nudge()));
       runner.start();
       watcher.start();
+      reviewScheduler.start();
     },
     /** One pass of the acceptance watcher now (tests, with a controllable clock). */
     watchAcceptancesNow: () => watcher.tick(),
+    /** The weekly guest review reminder now (tests). */
+    remindGuestReviewsNow: () => reviewScheduler.tick(),
     async stop(): Promise<void> {
       for (const stop of stopListening) stop();
       projector.stop();
-      await Promise.all([runner.stop(), watcher.stop(), stores.auditRelay.stop()]);
+      await Promise.all([runner.stop(), watcher.stop(), reviewScheduler.stop(), stores.auditRelay.stop()]);
     },
   };
 }

@@ -4,6 +4,7 @@ import restify, { type Server } from 'restify';
 import { registerAuditRoutes } from '../api/audit.js';
 import type { BotEndpointAdapter } from '../api/botAdapter.js';
 import { registerClientEditRoutes } from '../api/clientEdit.js';
+import { registerContactRoutes } from '../api/contactRoutes.js';
 import { registerHealthRoute } from '../api/health.js';
 import { answerServerErrorsAsProblems } from '../api/http/serverErrors.js';
 import { registerImportRoutes } from '../api/import.js';
@@ -58,5 +59,8 @@ export function createHttpServer(deps: {
   registerShineRoutes(server, api, { shine: useCases.shine, clientFiles: useCases.clientFiles, mailerConfigured: Boolean(config.OFFER_MAILBOX) });
   registerInvitationRoutes(server, api, { invitations: useCases.invitations, offers: useCases.offerCommands, jobs: stores.invitationJobs });
   registerImportRoutes(server, api, useCases.imports);
+  registerContactRoutes(server, api, {
+    changes: useCases.contactChanges, engagement: useCases.engagement, contacts: useCases.contacts, clientFiles: useCases.clientFiles, invitations: useCases.invitations, offers: useCases.offerCommands,
+  });
   return server;
 }

@@ -5,6 +5,21 @@ import type { Stores } from '../store/stores.js';
 import type { GuestTeamsServices } from '../teams/guestServices.js';
 import type { TeamsServices } from '../teams/services.js';
 import { SessionResolver } from '../teams/session.js';
+import {
+  CancelChangeAction,
+  ChangeIdentityAction,
+  DeleteContactAction,
+  OpenDeleteContactAction,
+  OpenEditContactAction,
+  OpenReviewDecisionAction,
+  OpenUnlinkAction,
+  ReviewDecideAction,
+  ShowGuestReviewAction,
+  UnlinkContactAction,
+  UpdateContactAction,
+  type JourneyTeamsServices,
+} from '../teams/actions/journeyActions.js';
+import { EditContactCommand, GuestReviewCommand } from '../teams/commands/journeyCommands.js';
 import { TeamsMemberRoles } from '../teams/memberRoles.js';
 import type { UseCases } from './useCases.js';
 import { defaultLanguageOf, type TeamsOutbound } from './teamsOutbound.js';
@@ -96,7 +111,9 @@ export function createTeamsBot(deps: { useCases: UseCases; stores: Stores; outbo
   const guestServices: GuestTeamsServices = {
     onboarding: useCases.onboarding, invitations: useCases.invitations, jobs: stores.invitationJobs, teams: stores.teams, contacts: stores.contacts, nudgeRunner: deps.workQueued,
   };
-  const offerTeams: OfferTeamsServices = { offers: useCases.offers, commands: useCases.offerCommands, cards: outbound.offerCards, access, legacy: useCases.legacy };
+  const { engagement } = useCases;
+  const journey: JourneyTeamsServices = { engagement, changes: useCases.contactChanges };
+  const offerTeams: OfferTeamsServices = { offers: useCases.offers, commands: useCases.offerCommands, cards: outbound.offerCards, access, legacy: useCases.legacy, engagement };
   const partners: PartnerServices = { flow: useCases.flow, shine: useCases.shine };
   const auditReading = { audit: stores.audit, clientFiles: stores.clientFiles, contacts: stores.contacts, names: useCases.auditNames };
   const defaultLanguage = defaultLanguageOf(config);
@@ -110,7 +127,7 @@ export function createTeamsBot(deps: { useCases: UseCases; stores: Stores; outbo
       new ShowContactCommand(services),
       new LinkCommand(services),
       new InviteCommand(services, guestServices),
-      new RevokeCommand(services, guestServices),
+      new RevokeCommand(services, guestServices, engagement),
       new TeamsCommand(services, guestServices),
       new OrgRolesCommand(services),
       new FirmNameCommand(services),
@@ -134,6 +151,8 @@ export function createTeamsBot(deps: { useCases: UseCases; stores: Stores; outbo
       new CreateServiceCommand(access),
       new AssignServiceCommand(services, access),
       new LanguageCommand(services),
+      new EditContactCommand(services),
+      new GuestReviewCommand(journey),
     ],
     actions: [
       new OpenClientFileFormAction(services),
@@ -156,8 +175,8 @@ export function createTeamsBot(deps: { useCases: UseCases; stores: Stores; outbo
       new OpenTeamChoiceAction(services, guestServices),
       new ChooseTeamAction(services, guestServices),
       new SetTeamInternalAction(services, guestServices),
-      new OpenRevokeAction(guestServices, services),
-      new RevokeGuestAction(guestServices, services),
+      new OpenRevokeAction(guestServices, services, engagement),
+      new RevokeGuestAction(guestServices, services, engagement),
       new OpenProposalAction(services, offerTeams),
       new ProposeOfferAction(services, offerTeams),
       new ChangeOfferAction(offerTeams),
@@ -190,6 +209,17 @@ export function createTeamsBot(deps: { useCases: UseCases; stores: Stores; outbo
       new DetachMemberServicesAction(access),
       new OpenClientFileServiceAction(services, access),
       new SetClientFileServiceAction(services, access),
+      new OpenEditContactAction(services),
+      new UpdateContactAction(services, journey),
+      new ChangeIdentityAction(services, journey),
+      new CancelChangeAction(),
+      new OpenUnlinkAction(services, journey),
+      new UnlinkContactAction(services, journey),
+      new OpenDeleteContactAction(journey),
+      new DeleteContactAction(journey),
+      new ShowGuestReviewAction(journey),
+      new OpenReviewDecisionAction(journey),
+      new ReviewDecideAction(journey),
     ],
     clientActions: [new RefreshOfferCardAction({ cards: outbound.offerCards, sessions }), new AcknowledgeOfferAction({ cards: outbound.offerCards, offers: useCases.offers })],
     clientCommands: [new ClientLanguageCommand(stores.preferences)],

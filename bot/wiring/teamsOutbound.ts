@@ -7,6 +7,7 @@ import type { Logger } from '../logger.js';
 import type { Stores } from '../store/stores.js';
 import { OfferCards } from '../teams/offerCards.js';
 import { TeamsProactiveMessenger } from '../teams/proactive.js';
+import { TeamsGuestReviewNotifier } from '../teams/guestReviewNotifier.js';
 
 /**
  * The Bot Framework adapter. Without BOT_ID (local mode only, enforced by config) it accepts unsigned
@@ -58,6 +59,8 @@ export function createTeamsOutbound(deps: { adapter: BotEndpointAdapter; stores:
       link: config.INVITE_REDIRECT_URL,
       logger: logger.child('offers'),
     }),
+    // The weekly card to each firm's main manager listing guests nothing engages any more.
+    guestReview: new TeamsGuestReviewNotifier({ ...common, structures: stores.structures, memberships: stores.memberships, logger: logger.child('guests') }),
   };
 }
 

@@ -2,10 +2,14 @@ import { createAccessCore, withApprovals } from '../domain/access/accessUseCases
 import type { AccessNotifier } from '../domain/access/ports.js';
 import { AuditNameResolver } from '../domain/auditNames.js';
 import { ClientFileService } from '../domain/clientFileService.js';
+import { ContactChanges } from '../domain/contactChanges.js';
 import { ContactService } from '../domain/contactService.js';
 import type { Directory } from '../domain/directory.js';
 import { FirmSettingsService } from '../domain/firmSettingsService.js';
+import { GuestEngagement } from '../domain/guestEngagement.js';
 import { GuestInvitations } from '../domain/guestInvitations.js';
+import { GuestReviewReminder, type GuestReviewNotifier, type MainManagerDirectory } from '../domain/guestReviewReminder.js';
+import { IdentityChanges } from '../domain/identityChange.js';
 import { GuestOnboardingService, type GuestWelcomer } from '../domain/guestOnboardingService.js';
 import { ImportService, type ImportLimits } from '../domain/importService.js';
 import { LegacyAccessService } from '../domain/offers/legacy.js';
@@ -31,6 +35,8 @@ export interface UseCasePorts {
   accessNotifier: AccessNotifier;
   /** Sends and updates the offer cards clients answer. */
   offerCards: OfferCardSender;
+  /** Finds each firm's main manager and sends them the weekly list of guests to review. */
+  guestReview: GuestReviewNotifier & MainManagerDirectory;
   /** Sends the Shine offer e-mail; without it the e-mail is shown ready to copy. */
   mailer?: OfferMailer;
   /** Said whenever durable work is queued, so a runner starts on it now rather than at its next poll. */
@@ -99,10 +105,34 @@ export function createUseCases(stores: Stores, firmSettings: FirmSettingsService
       await offers.sendPendingCards(firmId, contactId);
     },
   });
+  // A contact's journey after creation, and the end of an engagement.
+  const engagement = new GuestEngagement({
+    contacts: stores.contacts,
+    subscriptions: stores.subscriptions,
+    clientFileStore: stores.clientFiles,
+    offers,
+    onboarding,
+    contactDetails: contacts,
+    clientFiles,
+    firmSettings,
+    audit: stores.audit,
+    now,
+  });
+  const contactChanges = new ContactChanges({
+    contacts: stores.contacts,
+    links: stores.links,
+    clientFiles: stores.clientFiles,
+    contactDetails: contacts,
+    firmSettings,
+    engagement,
+    identityJobs: invitations,
+    audit: stores.audit,
+    now,
+  });
   const accessStores = { structures: stores.structures, memberships: stores.memberships, requests: stores.accessRequests, now };
   const accessCore = createAccessCore(accessStores, ports.accessNotifier);
   const offerCommands = new OfferCommands({
-    offers, clientFiles: stores.clientFiles, contacts: stores.contacts, links: stores.links, requests: accessCore.requests, jobs: invitations, now,
+    offers, clientFiles: stores.clientFiles, contacts: stores.contacts, links: stores.links, requests: accessCore.requests, jobs: invitations, engagement, now,
   });
   // Approvals come last: an approved request runs the very operation it asked for, as the approver.
   const access = withApprovals(accessCore, accessStores, ports.accessNotifier, offerCommands);
@@ -116,6 +146,12 @@ export function createUseCases(stores: Stores, firmSettings: FirmSettingsService
     offers,
     offerCommands,
     access,
+    engagement,
+    contactChanges,
+    identityChanges: new IdentityChanges({ contacts: stores.contacts, subscriptions: stores.subscriptions, onboarding, audit: stores.audit, now }),
+    guestReviewReminder: new GuestReviewReminder({
+      engagement, firmSettings, notices: stores.guestReviewNotices, managers: ports.guestReview, notifier: ports.guestReview, now,
+    }),
     legacy: new LegacyAccessService({ contacts: stores.contacts }),
     flow: new FlowService({ apps: stores.partnerApps, clientFiles: stores.clientFiles, links: stores.links, contacts: stores.contacts }),
     shine: new ShineService({ apps: stores.partnerApps, clientFiles: stores.clientFiles, contacts: stores.contacts, audit: stores.audit, mailer: ports.mailer }),

@@ -6,6 +6,7 @@ import { AuditJournal } from './components/AuditJournal';
 import { BulkInvitations } from './components/BulkInvitations';
 import { ClientDrawer } from './components/ClientDrawer';
 import { ImportDialog } from './components/ImportDialog';
+import { GuestReview } from './components/GuestReview';
 import { LegalFooter } from './components/LegalFooter';
 import { Pager } from './components/Pager';
 import { portfolioViews, type PortfolioView } from './components/PortfolioColumns';
@@ -46,7 +47,7 @@ export function App({ host }: { host: HostContext }) {
     }
   }, []);
   const [shineTarget, setShineTarget] = useState<ShineTarget | null>(null);
-  const [section, setSection] = useState<'portfolio' | 'journal'>('portfolio');
+  const [section, setSection] = useState<'portfolio' | 'journal' | 'review'>('portfolio');
   // Until /api/me answers nothing is offered: the routes would refuse anyway.
   const [me, setMe] = useState<Pick<MeView, 'can' | 'canEdit'>>({ canEdit: false, can: { invite: false, proposeOffers: false, proposePaidOffers: false, activatePartnerApps: false, readAudit: false } });
   const { can } = me;
@@ -120,13 +121,18 @@ export function App({ host }: { host: HostContext }) {
             <MessageBarBody>{t.localMode}</MessageBarBody>
           </MessageBar>
         )}
-        {can.readAudit && (
-          <TabList selectedValue={section} onTabSelect={(_event, data) => setSection(data.value as 'portfolio' | 'journal')} aria-label={t.sections.label} size="large">
+        {(can.readAudit || can.invite) && (
+          <TabList selectedValue={section} onTabSelect={(_event, data) => setSection(data.value as 'portfolio' | 'journal' | 'review')} aria-label={t.sections.label} size="large">
             <Tab value="portfolio">{t.sections.portfolio}</Tab>
-            <Tab value="journal">{t.sections.journal}</Tab>
+            {can.readAudit && <Tab value="journal">{t.sections.journal}</Tab>}
+            {can.invite && <Tab value="review">{t.sections.review}</Tab>}
           </TabList>
         )}
-        {section === 'journal' && can.readAudit ? (
+        {section === 'review' && can.invite ? (
+          <main className={styles.surface}>
+            <GuestReview api={api} />
+          </main>
+        ) : section === 'journal' && can.readAudit ? (
           <main className={styles.surface}>
             <AuditJournal api={api} />
           </main>

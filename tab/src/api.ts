@@ -155,6 +155,32 @@ export class ApiError extends Error {
   }
 }
 
+export type GuestFate = 'keep' | 'removeFromTeam' | 'block' | 'delete';
+export const guestFates: GuestFate[] = ['keep', 'removeFromTeam', 'block', 'delete'];
+
+/** A contact's form, as the creation form names its fields (bot/domain/contact.ts). */
+export interface ContactFormBody {
+  lastName: string;
+  firstName: string;
+  mobile: string;
+  landline: string;
+  email: string;
+  orgRole: string;
+  address1: string;
+  address2: string;
+  address3: string;
+  city: string;
+}
+
+export interface GuestReviewView {
+  afterDays: number;
+  guests: { contact: { id: string; firstName: string | null; lastName: string; email: string }; idleSince: string; idleDays: number }[];
+}
+
+export type ContactEditAnswer =
+  | { status: 'updated' | 'unchanged' | 'identityChangeStarted' }
+  | { status: 'confirmIdentityChange'; plan: { from: string; to: string; guestState: string; openOffers: number; defaultOldGuestFate: GuestFate } };
+
 /** Who uses the tab, and whether « Modifier » is theirs to use. */
 export interface MeView {
   displayName: string;
@@ -226,9 +252,69 @@ export class PortfolioApi {
     return this.send(`/api/portfolio/${encodeURIComponent(id)}/shine`, { method: 'POST', body: JSON.stringify(body) });
   }
 
-  /** Ends a contact's offer; `version` is the one shown, so a page out of date is refused (409). */
-  endOffer(subscriptionId: string, version: number): Promise<{ state: 'ended' }> {
-    return this.send(`/api/offers/subscriptions/${encodeURIComponent(subscriptionId)}/end`, { method: 'POST', body: JSON.stringify({ expectedVersion: version }) });
+  /** Ends a contact's offer; `version` is the one shown, so a page out of date is refused (409). `guestFate` when it is their last offer (see endingPlan). */
+  endOffer(subscriptionId: string, version: number, guestFate?: GuestFate): Promise<{ state: 'ended'; guest: { fate: GuestFate; outcome: string } | null }> {
+    return this.send(`/api/offers/subscriptions/${encodeURIComponent(subscriptionId)}/end`, { method: 'POST', body: JSON.stringify({ expectedVersion: version, guestFate }) });
+  }
+
+  /** What ending this offer means for the contact's guest access: asked before ending when it is their last. */
+  endingPlan(subscriptionId: string): Promise<{ lastOffer: boolean; asksGuestFate: boolean; defaultFate: GuestFate }> {
+    return this.get(`/api/offers/subscriptions/${encodeURIComponent(subscriptionId)}/ending`);
+  }
+
+  changeOffer(subscriptionId: string, version: number, offerId: string): Promise<{ state: string; offerId: string; version: number }> {
+    return this.send(`/api/offers/subscriptions/${encodeURIComponent(subscriptionId)}/change`, { method: 'POST', body: JSON.stringify({ expectedVersion: version, offerId }) });
+  }
+
+  proposeContactOffer(clientFileId: string, contactId: string, offerId: string): Promise<{ status: string }> {
+    return this.send(`/api/portfolio/${encodeURIComponent(clientFileId)}/offers`, { method: 'POST', body: JSON.stringify({ contactId, offerId }) });
+  }
+
+  /** Saves a contact; an invited guest's new e-mail answers the plan to confirm (then sent again with `confirmIdentity`). */
+  updateContact(contactId: string, body: ContactFormBody & { confirmIdentity?: { oldGuestFate: GuestFate; expectedEmail: string } }): Promise<ContactEditAnswer> {
+    return this.send(`/api/contacts/${encodeURIComponent(contactId)}`, { method: 'PATCH', body: JSON.stringify(body) });
+  }
+
+  addContact(clientFileId: string, body: ContactFormBody & { requestId: string; primary: boolean }): Promise<{ status: string }> {
+    return this.send(`/api/portfolio/${encodeURIComponent(clientFileId)}/contacts`, { method: 'POST', body: JSON.stringify(body) });
+  }
+
+  linkContact(clientFileId: string, contactEmail: string, primary: boolean): Promise<{ status: string }> {
+    return this.send(`/api/portfolio/${encodeURIComponent(clientFileId)}/links`, { method: 'POST', body: JSON.stringify({ contactEmail, primary }) });
+  }
+
+  setPrimaryContact(clientFileId: string, contactId: string): Promise<{ status: string }> {
+    return this.send(`/api/portfolio/${encodeURIComponent(clientFileId)}/primary`, { method: 'POST', body: JSON.stringify({ contactId }) });
+  }
+
+  /** Without `confirmed`: what unlinking would end; with it, done. */
+  unlinkContact(contactId: string, clientFileId: string, confirmed: boolean): Promise<{ status: 'confirm' | 'done'; openOffers?: number; primary?: boolean; endedOffers?: number }> {
+    return this.send(`/api/contacts/${encodeURIComponent(contactId)}/unlink`, { method: 'POST', body: JSON.stringify({ clientFileId, confirmed }) });
+  }
+
+  deleteContact(contactId: string, confirmation: { guestFate: GuestFate } | null): Promise<{ status: 'confirm' | 'done'; files?: number; openOffers?: number; isGuest?: boolean; defaultFate?: GuestFate }> {
+    return this.send(`/api/contacts/${encodeURIComponent(contactId)}/delete`, { method: 'POST', body: JSON.stringify(confirmation ? { confirmed: true, guestFate: confirmation.guestFate } : {}) });
+  }
+
+  inviteContact(contactId: string, requestId: string): Promise<{ status: string }> {
+    return this.send(`/api/contacts/${encodeURIComponent(contactId)}/invite`, { method: 'POST', body: JSON.stringify({ requestId }) });
+  }
+
+  remindContact(contactId: string, clientFileId: string, requestId: string): Promise<{ status: string; total: number }> {
+    return this.send(`/api/contacts/${encodeURIComponent(contactId)}/remind`, { method: 'POST', body: JSON.stringify({ requestId, clientFileId }) });
+  }
+
+  /** Guests without an active offer for the firm's review delay, oldest first. */
+  guestReview(signal?: AbortSignal): Promise<GuestReviewView> {
+    return this.get('/api/guests/review', signal);
+  }
+
+  decideGuestReview(contactId: string, decision: GuestFate): Promise<{ status: 'done'; decision: GuestFate }> {
+    return this.send(`/api/guests/${encodeURIComponent(contactId)}/review`, { method: 'POST', body: JSON.stringify({ decision }) });
+  }
+
+  revokeGuest(contactId: string, action: 'removedFromTeam' | 'blocked' | 'deleted'): Promise<{ status: string; endedOffers: number }> {
+    return this.send(`/api/contacts/${encodeURIComponent(contactId)}/revoke`, { method: 'POST', body: JSON.stringify({ action }) });
   }
 
   updateClient(id: string, body: ClientEditBody): Promise<PortfolioClientView> {

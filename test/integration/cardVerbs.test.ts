@@ -68,7 +68,7 @@ describe('every verb a card can emit has a handler', function () {
     const { literal, dynamic } = templateVerbs();
     assert.ok(literal.size > 40, `only ${literal.size} verbs found in the templates`);
     assert.deepEqual([...new Set(dynamic)], ['searchResults.json'], 'templates whose verb comes from their builder');
-    assert.deepEqual([...builderVerbs().keys()].sort(), ['clientFile.show', 'contact.show', 'guest.openRevoke', 'guest.preview', 'offer.openProposal'].sort());
+    assert.deepEqual([...builderVerbs().keys()].sort(), ['clientFile.show', 'contact.openEdit', 'contact.show', 'guest.openRevoke', 'guest.preview', 'offer.openProposal'].sort());
   });
 
   it('answers every one of them with its handler', async () => {

@@ -158,7 +158,7 @@ describe('approving a paid-offer request carries out what was asked', function (
     const number = Number(asked.match(/request no\. (\d+)/)?.[1]);
     assert.ok(number > 0, `a request number is given: ${asked}`);
     // Meanwhile Claire ends it herself: the approval finds a newer version and does nothing.
-    const ended = await execute(claire, 'offer.end', { subscriptionId: consultation.id, version: consultation.version });
+    const ended = await execute(claire, 'offer.end', { subscriptionId: consultation.id, version: consultation.version, guestFate: 'keep' });
     assert.match(answerOf(ended), /Offre terminée/);
     const { banner, told } = await approve(number, /fin de l’offre payante Consultation – Marc Colin \(dossier 000003\)/);
     assert.match(banner, /rien n’a été fait/, 'Claire, in French, learns nothing was done');

@@ -169,9 +169,12 @@ describe('Collaborative offers through Adaptive Cards (Universal Actions)', func
     const fresh = await execute('offer.show', { subscriptionId: cardActions(staffCard).find((action) => action.verb === 'offer.change')!.data.subscriptionId });
     const end = cardActions(fresh.value).find((action) => action.verb === 'offer.end')!;
     assert.match(cardText(fresh.value), /Confirmer : terminer l’offre de Léa Bernard/, 'the end button sits behind a confirmation');
-    const ended = await execute('offer.end', end.data);
-    assert.match(cardText(ended.value), /Offre terminée[\s\S]*État : terminée/);
-    const again = await execute('offer.end', end.data);
+    const asked = await execute('offer.end', end.data);
+    assert.match(cardText(asked.value), /C’est la dernière offre en cours de Léa Bernard[\s\S]*que doit-il devenir/, 'her last offer: what becomes of her guest access is asked first');
+    const keep = cardActions(asked.value).find((action) => action.verb === 'offer.end')!;
+    const ended = await execute('offer.end', { ...keep.data, guestFate: 'keep' });
+    assert.match(cardText(ended.value), /Offre terminée\. Son accès invité est conservé\.[\s\S]*État : terminée/);
+    const again = await execute('offer.end', { ...keep.data, guestFate: 'keep' });
     assert.match(cardText(again.value), /n’était plus à jour/);
     const forLea = await execute('client.offerRefresh', { subscriptionId: end.data.subscriptionId }, lea, bakeryTeam.threadId);
     assert.match(cardText(forLea.value), /Ce service a pris fin/);

@@ -7,6 +7,7 @@ import { ensureIndexes } from '../../bot/store/mongo.js';
 import type { Access } from '../../bot/teams/handlers.js';
 import { startTestPasserelle, type TestPasserelle } from '../helpers/passerelle.js';
 import { createStores } from '../../bot/store/stores.js';
+import { GuestEngagement, guestDeletionRequirement } from '../../bot/domain/guestEngagement.js';
 
 /**
  * A command or card verb declares a coarse `requires`, checked before its handler runs; its use case
@@ -121,6 +122,26 @@ describe('the requirement each command and card verb declares matches its use ca
       const row = decidedInStructure[keyOf(handler)] ?? decidedFirmWide[keyOf(handler)];
       if (row) assert.deepEqual(handler.requires, row.requires, `${keyOf(handler)} declares what its use case enforces`);
     }
+  });
+
+  it('guest.revoke declares « Invitations – modification », which removes or blocks a guest; deleting the account needs exactly « Organisation – modification »', async () => {
+    const revoke = passerelle.server.handlers.actions.find((handler) => handler.verb === 'guest.revoke');
+    assert.deepEqual(revoke?.requires, requirements.change('invitations'), 'the first filter lets inviters through');
+    // The rule reads only the actor's access: the use case's stores are never reached here.
+    const engagement = new GuestEngagement({} as ConstructorParameters<typeof GuestEngagement>[0]);
+    const actorWith = async (profiles: Profile[]) => {
+      const identity = await staffWith(profiles);
+      return { ...identity, access: await access.sessions.contextFor(identity) };
+    };
+    const inviter = await actorWith([requirements.change('invitations')]);
+    assert.equal(engagement.fateRefusal(inviter, 'block'), null, 'an inviter may block');
+    assert.equal(engagement.fateRefusal(inviter, 'removeFromTeam'), null, 'and remove from the team');
+    assert.deepEqual(engagement.fateRefusal(inviter, 'delete'), guestDeletionRequirement, 'but not delete the account');
+    assert.deepEqual(guestDeletionRequirement, requirements.change('organisation'));
+    const administrator = await actorWith([requirements.change('organisation')]);
+    assert.equal(engagement.fateRefusal(administrator, 'delete'), null, 'an administrator may delete');
+    const reader = await actorWith([requirements.read('invitations')]);
+    assert.deepEqual(engagement.fateRefusal(reader, 'block'), requirements.change('invitations'), 'one level below is refused');
   });
 
   for (const [key, { requires, probe }] of Object.entries({ ...decidedInStructure, ...decidedFirmWide })) {

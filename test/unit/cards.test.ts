@@ -34,6 +34,7 @@ import {
   userProfilesCard,
 } from '../../bot/cards/accessViews.js';
 import type { Structure } from '../../bot/domain/access/structures.js';
+import { deleteContactCard, guestReviewCard, identityChangeCard, offerEndGuestCard, reviewDecisionCard, unlinkCard } from '../../bot/cards/journeyViews.js';
 import { bulkInvitePreviewCard, chooseTeamCard, firmTeamsCard, guestWelcomeCard, invitePreviewCard, jobProgressCard, revokeCard } from '../../bot/cards/guestViews.js';
 
 const stamp = { userId: 'u1', displayName: 'Claire Martin', at: new Date('2026-11-02T09:00:00Z') };
@@ -151,6 +152,19 @@ const samples: Record<string, [TemplateName, () => AdaptiveCard]> = {
   'audit log': ['auditLog', () => auditLogCard('fr', 'Journal du dossier 000001', [{ entry: { id: 'e2', firmId: 'f', actor: stamp, action: 'guest.invited' }, clientFile: '000001 – Boulangerie Bernard', contact: 'Léa Bernard' }])],
   'audit log, empty (en)': ['auditLog', () => auditLogCard('en', 'Log', [])],
   'revoke guest': ['revokeGuest', () => revokeCard('fr', { ...contact, guest: { state: 'member', invitationCount: 1, checks: 0, teamId: team.teamId, memberAt: stamp.at } }, team.displayName)],
+  'revoke guest with offers (en)': ['revokeGuest', () => revokeCard('en', { ...contact, guest: { state: 'invited', invitationCount: 1, checks: 0 } }, undefined, 2)],
+  'contact edit form': ['contactForm', () => contactFormCard('fr', { requestId: '5f0e1c1e-7a1b-4c7e-9a51-1d2c3b4a5f60', orgRoles: defaultOrgRoles, editing: contact, values: { lastName: 'Bernard', email: 'lea@' }, errors: { email: { code: 'email.invalid' } } })],
+  'contact details during an identity change (en)': ['contactDetails', () => contactDetailsCard('en', { contact: { ...contact, identityChange: { id: 'c', from: 'old@bernard.fr', to: contact.email, requested: stamp, offersCarriedOver: 1, failure: { reason: 'invitationsDisabled', at: stamp.at } } }, clientFiles: [], history: [] })],
+  'identity change confirmation': ['identityChange', () =>
+    identityChangeCard('fr', { contact: { ...contact, guest: { state: 'member', invitationCount: 1, checks: 0, memberAt: stamp.at } }, from: contact.email, to: 'lea.bernard@gmail.com', guestState: 'member', openOffers: 1, defaultOldGuestFate: 'block' }, { lastName: 'Bernard', email: 'lea.bernard@gmail.com' })],
+  'last offer ending: the guest’s fate (en)': ['offerEndGuest', () => offerEndGuestCard('en', { contact, offerName: 'Start', clientFileCode: '000001', subscriptionId: subscription.id, version: 3, defaultFate: 'keep' })],
+  'unlink, choose the file': ['contactUnlink', () => unlinkCard('fr', { contact, files: [file, { ...file, id: '65a000000000000000000009', code: '000002' }] })],
+  'unlink, confirm': ['contactUnlink', () => unlinkCard('fr', { contact, confirm: { file, openOffers: 1, primary: true } })],
+  'delete a guest contact': ['contactDelete', () => deleteContactCard('fr', { contact: { ...contact, guest: { state: 'accepted', invitationCount: 1, checks: 0, acceptedAt: stamp.at } }, files: 2, openOffers: 1, isGuest: true, defaultFate: 'removeFromTeam' })],
+  'delete a contact never invited (en)': ['contactDelete', () => deleteContactCard('en', { contact, files: 0, openOffers: 0, isGuest: false, defaultFate: 'keep' })],
+  'guest review': ['guestReview', () => guestReviewCard('fr', { entries: Array.from({ length: 17 }, (_, index) => ({ contact: { ...contact, id: `65a0000000000000000001${String(index).padStart(2, '0')}` }, idleSince: stamp.at, idleDays: 40 })), afterDays: 30, banner: 'Décision enregistrée' })],
+  'guest review, nobody (en)': ['guestReview', () => guestReviewCard('en', { entries: [], afterDays: 30 })],
+  'review decision': ['reviewDecision', () => reviewDecisionCard('fr', { contact, idleSince: stamp.at, idleDays: 40 }, 'block')],
 };
 
 describe('Adaptive Card templates', () => {

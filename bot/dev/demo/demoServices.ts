@@ -21,6 +21,7 @@ export function demoServices(db: Db, directory: Directory, now: () => Date) {
       welcomer: { welcomeInTeam: async () => undefined },
       accessNotifier: { requestFiled: async () => [], requestDecided: async () => undefined },
       offerCards: { sendToClient: async () => undefined },
+      guestReview: { mainManagerUserId: async () => null, remindGuestReview: async () => false },
       workQueued: () => undefined,
     },
     { now, redirectUrl: 'https://teams.microsoft.com' },

@@ -6,7 +6,8 @@ import { stampOf } from '../actor.js';
 import type { ClientFile } from '../clientFile.js';
 import { contactDisplayName, type Contact } from '../contact.js';
 import type { InvitationJob } from '../invitationJobs.js';
-import type { ClientFileStore, ContactLinkStore, ContactStore } from '../ports.js';
+import type { GuestEngagement, GuestFateOutcome } from '../guestEngagement.js';
+import type { ClientFileStore, ContactLinkStore, ContactStore, GuestFate } from '../ports.js';
 import { assertSeesFile, type StaffActor } from '../staffActor.js';
 import type { OfferDefinition } from './catalogue.js';
 import type { ChangeOutcome, OfferService, ProposeOutcome } from './offerService.js';
@@ -41,6 +42,8 @@ export type OfferGateOutcome =
 export type ProposeCommandOutcome = ProposeOutcome | OfferGateOutcome;
 /** done; conflict: stale, ended, stepOutOfOrder, notActive; invalid: notFound, offerUnknown. */
 export type ChangeCommandOutcome = ChangeOutcome | OfferGateOutcome;
+/** Ending an offer also says what became of the guest when it was their last one. */
+export type EndCommandOutcome = ChangeCommandOutcome | (Extract<ChangeOutcome, { status: 'done' }> & { guest: GuestFateOutcome });
 
 export type ProposeToManyOutcome =
   | { status: 'queued'; job: InvitationJob; filesWithoutPrimary: number }
@@ -62,6 +65,8 @@ export class OfferCommands {
       links: Pick<ContactLinkStore, 'exists'>;
       requests: ApprovalRequests;
       jobs: OfferProposalQueue;
+      /** What becomes of a guest whose last offer ends; absent, the guest is left as they are. */
+      engagement?: Pick<GuestEngagement, 'fateRefusal' | 'endingPlan' | 'settleGuestAfterOffer'>;
       now: () => Date;
     },
   ) {}
@@ -105,7 +110,12 @@ export class OfferCommands {
     return this.deps.offers.change(actor.firmId, stampOf(actor, this.deps.now()), input.subscriptionId, input.expectedVersion, input.offerId);
   }
 
-  async end(actor: StaffActor, input: { subscriptionId: string; expectedVersion: number }, withoutProfile: WithoutPaidOfferProfile): Promise<ChangeCommandOutcome> {
+  /**
+   * Ends an offer; when it is the contact's last, `guestFate` (or the firm's default) is carried out:
+   * kept, removed from the team, blocked or deleted. A fate the actor may not carry out (deleting
+   * needs an administrator) refuses the whole operation before anything changes.
+   */
+  async end(actor: StaffActor, input: { subscriptionId: string; expectedVersion: number; guestFate?: GuestFate }, withoutProfile: WithoutPaidOfferProfile): Promise<EndCommandOutcome> {
     const mayRead = this.refusedUnless(actor, requirements.read('offers'));
     if (mayRead) return mayRead;
     const found = await this.current(actor, input);
@@ -115,7 +125,14 @@ export class OfferCommands {
     if (offer?.paid && !this.mayChangeOffers(actor)) {
       return this.gate(actor, withoutProfile, { operation: 'end', subscriptionId: subscription.id, expectedVersion: subscription.version, ...this.target(clientFile, contact, offer) });
     }
-    return this.deps.offers.end(actor.firmId, stampOf(actor, this.deps.now()), input.subscriptionId, input.expectedVersion);
+    const engagement = this.deps.engagement;
+    const plan = engagement && (await engagement.endingPlan(actor.firmId, subscription, contact));
+    const fate = plan?.asksGuestFate ? (input.guestFate ?? plan.defaultFate) : undefined;
+    const fateMissing = fate && engagement?.fateRefusal(actor, fate);
+    if (fateMissing) return { status: 'refused', missing: fateMissing };
+    const outcome = await this.deps.offers.end(actor.firmId, stampOf(actor, this.deps.now()), input.subscriptionId, input.expectedVersion);
+    if (outcome.status !== 'done' || !engagement || !fate) return outcome;
+    return { ...outcome, guest: await engagement.settleGuestAfterOffer(actor, contact.id, fate, subscription.id) };
   }
 
   /** A post-activation step; steps commit nothing, reading offers is enough. */

@@ -32,6 +32,8 @@ export interface SubscriptionStore {
   insertUnlessExists(subscription: Omit<OfferSubscription, 'id'>, audit?: AuditOfCreation): Promise<{ inserted: boolean; subscription: OfferSubscription }>;
   findById(firmId: string, id: string): Promise<OfferSubscription | null>;
   listWaitingForContact(firmId: string, contactId: string): Promise<OfferSubscription[]>;
+  /** Every offer of these contacts, ended ones included (a guest's engagement, the review). */
+  listByContacts(firmId: string, contactIds: string[]): Promise<OfferSubscription[]>;
   /** A client file's offers, for its page in the tab. */
   listByClientFile(firmId: string, clientFileId: string): Promise<OfferSubscription[]>;
   /** Remembers where the client's card is, without changing the version (cards in hand stay valid). */

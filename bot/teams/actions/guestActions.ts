@@ -15,6 +15,8 @@ import type { Access, CardActionHandler, CardActionResult } from '../handlers.js
 import type { TeamsServices } from '../services.js';
 import type { TurnSession } from '../session.js';
 import { staffActorOf } from '../staffActor.js';
+import type { GuestEngagement } from '../../domain/guestEngagement.js';
+import { missingProfileText } from './journeyActions.js';
 import { clientFileFor, contactFor, invitationPreviewFor } from '../visibility.js';
 import {
   chooseTeamData,
@@ -199,7 +201,7 @@ export async function firmTeamsOverview(services: TeamsServices, guest: GuestTea
 export class OpenRevokeAction implements CardActionHandler {
   readonly verb = 'guest.openRevoke';
   readonly requires: Access = requirements.change('invitations');
-  constructor(private readonly guest: GuestTeamsServices, private readonly services: TeamsServices) {}
+  constructor(private readonly guest: GuestTeamsServices, private readonly services: TeamsServices, private readonly engagement?: Pick<GuestEngagement, 'openOffers'>) {}
 
   async handle(_context: TurnContext, session: TurnSession, data: Record<string, unknown>): Promise<CardActionResult> {
     const { contactId } = parseCardData(this.verb, contactRef, data);
@@ -210,17 +212,28 @@ export class OpenRevokeAction implements CardActionHandler {
       return { message: format(session.t.guest.revokeNotGuest, { name: contactDisplayName(contact) }) };
     }
     const team = contact.guest.teamId ? await this.guest.teams.find(session.actor.firmId, contact.guest.teamId) : null;
-    return { card: revokeCard(session.language, contact, team?.displayName) };
+    const openOffers = this.engagement ? (await this.engagement.openOffers(session.actor.firmId, contactId)).length : 0;
+    return { card: revokeCard(session.language, contact, team?.displayName, openOffers) };
   }
 }
 
 export class RevokeGuestAction implements CardActionHandler {
   readonly verb = 'guest.revoke';
   readonly requires: Access = requirements.change('invitations');
-  constructor(private readonly guest: GuestTeamsServices, private readonly services: TeamsServices) {}
+  constructor(private readonly guest: GuestTeamsServices, private readonly services: TeamsServices, private readonly engagement?: Pick<GuestEngagement, 'revoke'>) {}
 
   async handle(_context: TurnContext, session: TurnSession, data: Record<string, unknown>): Promise<CardActionResult> {
     const { contactId, action } = parseCardData(this.verb, revokeData, data);
+    if (this.engagement) {
+      // The use case checks the profiles (deleting needs an administrator), the services, and ends the guest's offers first.
+      const outcome = await this.engagement.revoke(staffActorOf(session), contactId, action ?? 'removedFromTeam');
+      if (outcome.status === 'refused') return { message: missingProfileText(session, outcome.missing) };
+      if (outcome.status === 'contactNotFound') return { message: session.t.contact.gone };
+      const name = contactDisplayName((await this.guest.contacts.findById(session.actor.firmId, contactId))!);
+      if (outcome.status !== 'done') return { message: format(session.t.guest.revokeNotGuest, { name }) };
+      const ended = outcome.endedOffers > 0 ? ` ${format(session.t.engagement.revokeEndedOffers, { count: String(outcome.endedOffers) })}` : '';
+      return { message: format(session.t.guest.revokeDone, { name, action: session.t.guest.revocations[action ?? 'removedFromTeam'] }) + ended };
+    }
     // Removing a guest of another service's client is acting on that client: refused before the directory is touched.
     await contactFor(this.services, session, contactId);
     const contact = await this.guest.contacts.findById(session.actor.firmId, contactId);

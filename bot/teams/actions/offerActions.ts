@@ -7,6 +7,7 @@ import { describeRequest } from '../../cards/accessViews.js';
 import type { AccessUseCases } from '../../domain/access/accessUseCases.js';
 import { contactDisplayName } from '../../domain/contact.js';
 import type { LegacyAccessService } from '../../domain/offers/legacy.js';
+import type { GuestFate } from '../../domain/ports.js';
 import type { OfferCommands, OfferGateOutcome } from '../../domain/offers/offerCommands.js';
 import type { ChangeOutcome, OfferService } from '../../domain/offers/offerService.js';
 import { fieldErrorMessage, format } from '../../i18n/index.js';
@@ -18,10 +19,14 @@ import type { TurnSession } from '../session.js';
 import { assertVisible, contactFor } from '../visibility.js';
 import { staffActorOf } from '../staffActor.js';
 import { parseCardData } from './cardData.js';
+import { offerEndGuestCard } from '../../cards/journeyViews.js';
+import type { GuestEngagement } from '../../domain/guestEngagement.js';
+import { guestFates } from '../../domain/ports.js';
 
 const objectId = z.string().regex(/^[0-9a-f]{24}$/i);
 const proposeData = z.object({ contactId: objectId, clientFileId: objectId.optional(), offerId: z.string().min(1).max(40).optional() });
 const versioned = z.object({ subscriptionId: objectId, version: z.coerce.number().int().positive() });
+const endData = versioned.extend({ guestFate: z.enum(guestFates as [string, ...string[]]).optional() });
 const changeData = versioned.extend({ offerId: z.string().min(1).max(40).optional() });
 const stepData = versioned.extend({ stepId: z.string().min(1).max(60) });
 const showData = z.object({ subscriptionId: objectId });
@@ -29,6 +34,8 @@ const migrateData = z.object({ contactId: objectId, index: z.coerce.number().int
 
 export interface OfferTeamsServices {
   offers: OfferService;
+  /** The guest's fate when their last offer ends (asked before ending it). */
+  engagement?: Pick<GuestEngagement, 'endingPlan'>;
   /** Propose, change, end: the offers profile, the file's service and the paid-offer rule are checked there. */
   commands: OfferCommands;
   cards: OfferCards;
@@ -143,10 +150,29 @@ export class EndOfferAction implements CardActionHandler {
   constructor(private readonly offerServices: OfferTeamsServices) {}
 
   async handle(_context: TurnContext, session: TurnSession, data: Record<string, unknown>): Promise<CardActionResult> {
-    const { subscriptionId, version } = parseCardData(this.verb, versioned, data);
-    const outcome = await this.offerServices.commands.end(staffActorOf(session), { subscriptionId, expectedVersion: version }, 'askApproval');
+    const { subscriptionId, version, guestFate } = parseCardData(this.verb, endData, data);
+    const actor = staffActorOf(session);
+    if (!guestFate) {
+      // The contact's last offer: ask what becomes of their guest access before ending anything.
+      const asked = await this.guestFateQuestion(session, subscriptionId, version);
+      if (asked) return asked;
+    }
+    const outcome = await this.offerServices.commands.end(actor, { subscriptionId, expectedVersion: version, guestFate: guestFate as GuestFate | undefined }, 'askApproval');
     if (stoppedByGate(outcome)) return gateMessage(session, outcome);
-    return staffCardAfter(this.offerServices, session, subscriptionId, outcome, session.t.offers.ended);
+    const fate = 'guest' in outcome && outcome.guest.outcome === 'done' ? ` ${session.t.engagement.fateDone[outcome.guest.fate]}` : '';
+    return staffCardAfter(this.offerServices, session, subscriptionId, outcome, `${session.t.offers.ended}${fate}`);
+  }
+
+  private async guestFateQuestion(session: TurnSession, subscriptionId: string, version: number): Promise<CardActionResult | null> {
+    const engagement = this.offerServices.engagement;
+    const context = engagement && (await offerContextFor(this.offerServices, session, subscriptionId));
+    if (!engagement || !context) return null;
+    const { subscription, contact, clientFile, offer } = context;
+    // Out of date, already ended, or a paid offer this user may only ask for: the use case answers as before.
+    if (subscription.version !== version || subscription.state === 'ended' || (offer.paid && !this.offerServices.commands.mayChangeOffers(staffActorOf(session)))) return null;
+    const plan = await engagement.endingPlan(session.actor.firmId, subscription, contact);
+    if (!plan.asksGuestFate) return null;
+    return { card: offerEndGuestCard(session.language, { contact, offerName: offer.name, clientFileCode: clientFile.code, subscriptionId, version, defaultFate: plan.defaultFate }) };
   }
 }
 

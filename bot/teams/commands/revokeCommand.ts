@@ -5,6 +5,7 @@ import { contactResultsCard } from '../../cards/views.js';
 import { contactDisplayName } from '../../domain/contact.js';
 import { format } from '../../i18n/index.js';
 import type { GuestTeamsServices } from '../guestServices.js';
+import type { GuestEngagement } from '../../domain/guestEngagement.js';
 import { keywordMatcher, type Access, type BotCommand } from '../handlers.js';
 import { replyWithCard, replyWithText } from '../reply.js';
 import type { TeamsServices } from '../services.js';
@@ -17,7 +18,7 @@ export class RevokeCommand implements BotCommand {
   readonly requires: Access = requirements.change('invitations');
   readonly match = keywordMatcher([/r[ée]voquer/, /revoke/], { takesArguments: true });
 
-  constructor(private readonly services: TeamsServices, private readonly guest: GuestTeamsServices) {}
+  constructor(private readonly services: TeamsServices, private readonly guest: GuestTeamsServices, private readonly engagement?: Pick<GuestEngagement, 'openOffers'>) {}
 
   async handle(context: TurnContext, session: TurnSession, args: string): Promise<void> {
     const { t, actor, language } = session;
@@ -31,6 +32,7 @@ export class RevokeCommand implements BotCommand {
       return replyWithText(context, format(t.guest.revokeNotGuest, { name: contactDisplayName(contact) }));
     }
     const team = contact.guest.teamId ? await this.guest.teams.find(actor.firmId, contact.guest.teamId) : null;
-    await replyWithCard(context, revokeCard(language, contact, team?.displayName));
+    const openOffers = this.engagement ? (await this.engagement.openOffers(actor.firmId, contact.id)).length : 0;
+    await replyWithCard(context, revokeCard(language, contact, team?.displayName, openOffers));
   }
 }

@@ -3,6 +3,9 @@ import {
   Button,
   Checkbox,
   DrawerBody,
+  Field,
+  Radio,
+  RadioGroup,
   DrawerHeader,
   DrawerHeaderTitle,
   MessageBar,
@@ -19,7 +22,8 @@ import {
 } from '@fluentui/react-components';
 import { DismissRegular, EditRegular } from '@fluentui/react-icons';
 import { useEffect, useLayoutEffect, useRef, useState } from 'react';
-import { ApiError, type OnboardingState, type PortfolioApi, type PortfolioClientView } from '../api';
+import { ApiError, guestFates, type GuestFate, type OnboardingState, type PortfolioApi, type PortfolioClientView } from '../api';
+import { AddContact, ContactActions } from './ContactActions';
 import { format, formatDate, useLanguage, type Language } from '../i18n';
 import { useClientDrawerStyles } from './ClientDrawer.styles';
 import { ClientEditForm, type EditResult } from './ClientEditForm';
@@ -148,12 +152,19 @@ export function ClientDrawer({ api, clientId, onClose, onSaved, offerNames = new
             client={client}
             language={language}
             offerNames={offerNames}
+            api={api}
+            canEdit={canEdit}
+            onContactChanged={(text, intent = 'success') => {
+              setNotice({ intent, text });
+              onSaved?.();
+              setReloads((count) => count + 1);
+            }}
             onEndOffer={
               canEndOffers
-                ? async (offer) => {
+                ? async (offer, guestFate) => {
                     setNotice(null);
                     try {
-                      await api.endOffer(offer.id, offer.version);
+                      await api.endOffer(offer.id, offer.version, guestFate);
                       setNotice({ intent: 'success', text: t.offerEnded });
                       onSaved?.();
                     } catch (failure) {
@@ -174,7 +185,23 @@ export function ClientDrawer({ api, clientId, onClose, onSaved, offerNames = new
 
 type ContactOfferView = NonNullable<PortfolioClientView['contacts'][number]['offer']>;
 
-function ClientContent({ client, language, offerNames, onEndOffer }: { client: PortfolioClientView; language: Language; offerNames: ReadonlyMap<string, string>; onEndOffer?(offer: ContactOfferView): Promise<void> }) {
+function ClientContent({
+  client,
+  language,
+  offerNames,
+  onEndOffer,
+  api,
+  canEdit,
+  onContactChanged,
+}: {
+  client: PortfolioClientView;
+  language: Language;
+  offerNames: ReadonlyMap<string, string>;
+  onEndOffer?(offer: ContactOfferView, guestFate?: GuestFate): Promise<void>;
+  api: PortfolioApi;
+  canEdit: boolean;
+  onContactChanged(text: string, intent?: 'success' | 'warning'): void;
+}) {
   const styles = useClientDrawerStyles();
   const t = language.texts.drawer;
   const contactNames = new Map(client.contacts.map((contact) => [contact.id, [contact.firstName, contact.lastName].filter(Boolean).join(' ')]));
@@ -255,6 +282,7 @@ function ClientContent({ client, language, offerNames, onEndOffer }: { client: P
         <Text as="h2" size={400} weight="semibold" id="client-contacts">
           {t.contacts}
         </Text>
+        {canEdit && <AddContact api={api} client={client} onDone={onContactChanged} />}
         {client.contacts.length === 0 ? (
           <Text>{t.noContacts}</Text>
         ) : (
@@ -267,6 +295,7 @@ function ClientContent({ client, language, offerNames, onEndOffer }: { client: P
                 <TableHeaderCell>{t.contactColumns.scope}</TableHeaderCell>
                 <TableHeaderCell>{t.contactColumns.state}</TableHeaderCell>
                 <TableHeaderCell>{t.contactColumns.offer}</TableHeaderCell>
+                {canEdit && <TableHeaderCell>{language.texts.contactActions.column}</TableHeaderCell>}
               </TableRow>
             </TableHeader>
             <TableBody>
@@ -275,8 +304,19 @@ function ClientContent({ client, language, offerNames, onEndOffer }: { client: P
                 return (
                   <TableRow key={contact.id}>
                     <TableCell>
-                      {/* Read-only for now: the primary contact is changed from the bot's card. */}
-                      <Checkbox checked={contact.primary} disabled aria-label={format(t.primaryCheckbox, { name })} />
+                      <Checkbox
+                        checked={contact.primary}
+                        disabled={!canEdit || contact.primary}
+                        aria-label={format(t.primaryCheckbox, { name })}
+                        onChange={async () => {
+                          try {
+                            await api.setPrimaryContact(client.id, contact.id);
+                            onContactChanged(format(language.texts.contactActions.primaryDone, { name }));
+                          } catch (failure) {
+                            onContactChanged((failure as Error).message, 'warning');
+                          }
+                        }}
+                      />
                     </TableCell>
                     <TableCell>{name}</TableCell>
                     <TableCell>{contact.email}</TableCell>
@@ -285,8 +325,13 @@ function ClientContent({ client, language, offerNames, onEndOffer }: { client: P
                       <GuestState guest={contact.guest} language={language} />
                     </TableCell>
                     <TableCell>
-                      <ContactOffer offer={contact.offer} language={language} offerNames={offerNames} contactName={name} onEnd={onEndOffer} />
+                      <ContactOffer offer={contact.offer} language={language} offerNames={offerNames} contactName={name} onEnd={onEndOffer} planFor={(offer) => api.endingPlan(offer.id)} />
                     </TableCell>
+                    {canEdit && (
+                      <TableCell>
+                        <ContactActions api={api} client={client} contact={contact} offers={offerNames} onDone={onContactChanged} />
+                      </TableCell>
+                    )}
                   </TableRow>
                 );
               })}
@@ -336,12 +381,28 @@ function Facts({ facts, none }: { facts: [string, string | null][]; none: string
   );
 }
 
-function ContactOffer({ offer, language, offerNames, contactName, onEnd }: { offer: ContactOfferView | null; language: Language; offerNames: ReadonlyMap<string, string>; contactName: string; onEnd?(offer: ContactOfferView): Promise<void> }) {
+function ContactOffer({
+  offer,
+  language,
+  offerNames,
+  contactName,
+  onEnd,
+  planFor,
+}: {
+  offer: ContactOfferView | null;
+  language: Language;
+  offerNames: ReadonlyMap<string, string>;
+  contactName: string;
+  onEnd?(offer: ContactOfferView, guestFate?: GuestFate): Promise<void>;
+  planFor(offer: ContactOfferView): Promise<{ asksGuestFate: boolean; defaultFate: GuestFate }>;
+}) {
   const styles = useClientDrawerStyles();
   const t = language.texts.drawer;
   // Ending writes to the client's card too: asked for in place, confirmed once.
   const [confirming, setConfirming] = useState(false);
   const [busy, setBusy] = useState(false);
+  // Their last offer: what becomes of the guest is asked, the firm's default proposed.
+  const [fate, setFate] = useState<GuestFate | null>(null);
   if (!offer) return <span className={styles.guestDate}>{t.none}</span>;
   const name = offerNames.get(offer.offerId) ?? offer.offerId;
   const color = offer.state === 'active' ? 'brand' : offer.state === 'waitingForGuest' ? 'warning' : 'subtle';
@@ -352,20 +413,38 @@ function ContactOffer({ offer, language, offerNames, contactName, onEnd }: { off
       </Badge>
       <span className={styles.guestDate}>{format(t.offerStates[offer.state], { date: formatDate(offer.since, language) })}</span>
       {onEnd && offer.state !== 'ended' && !confirming && (
-        <Button size="small" appearance="subtle" aria-label={format(t.endOfferLabel, { offer: name, name: contactName })} onClick={() => setConfirming(true)}>
+        <Button
+          size="small"
+          appearance="subtle"
+          aria-label={format(t.endOfferLabel, { offer: name, name: contactName })}
+          onClick={async () => {
+            const plan = await planFor(offer).catch(() => null);
+            setFate(plan?.asksGuestFate ? plan.defaultFate : null);
+            setConfirming(true);
+          }}
+        >
           {t.endOffer}
         </Button>
       )}
       {onEnd && confirming && (
         <span role="group" aria-label={format(t.endOfferConfirm, { offer: name, name: contactName })} className={styles.guestDate}>
           {format(t.endOfferConfirm, { offer: name, name: contactName })}{' '}
+          {fate && (
+            <Field label={language.texts.contactActions.endLastOffer}>
+              <RadioGroup value={fate} onChange={(_event, data) => setFate(data.value as GuestFate)}>
+                {guestFates.map((value) => (
+                  <Radio key={value} value={value} label={language.texts.contactActions.fates[value]} />
+                ))}
+              </RadioGroup>
+            </Field>
+          )}
           <Button
             size="small"
             appearance="primary"
             disabled={busy}
             onClick={async () => {
               setBusy(true);
-              await onEnd(offer);
+              await onEnd(offer, fate ?? undefined);
               setBusy(false);
               setConfirming(false);
             }}
