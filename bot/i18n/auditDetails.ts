@@ -125,6 +125,10 @@ class DetailsWriter {
           : format(w.request, { number: String(value) });
       case 'kind':
         return undefined;
+      case 'operation':
+        return this.field(w.operation, w.offerOperations[String(value)] ?? String(value));
+      case 'fromOfferId':
+        return this.field(w.fromOffer, this.offerName(value));
       case 'profile':
         return this.field(w.profile, this.profileList([value]));
       case 'comment':

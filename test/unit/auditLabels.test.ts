@@ -126,6 +126,11 @@ describe('audit labels (bot/i18n/auditLabels.ts)', () => {
       'Raison sociale : Boulangerie → Boulangerie Bernard · Mandat : aucun → signé',
     );
     assert.equal(auditDetailsText('en', { action: 'access.requested', details: recorded['access.requested'] }, names), 'Request no. 1 – profile · Profile: Offers – modification');
+    assert.equal(
+      auditDetailsText('fr', { action: 'access.requested', details: { number: 4, kind: 'paidOffer', profile: null, service: null, operation: 'change', offerId: 'consultation', fromOfferId: 'start' } }, names),
+      'Demande n° 4 – offre payante · Opération : changement d’offre · Offre : Consultation · Offre actuelle : Start',
+      'a paid-offer request names its operation and both offers',
+    );
     assert.equal(auditDetailsText('fr', { action: 'guest.foundInDirectory', details: recorded['guest.foundInDirectory'] }, names), 'État : invitation acceptée');
     assert.equal(auditDetailsText('fr', { action: 'offer.proposed', details: recorded['offer.proposed'] }, names), 'Offre : Start · État : en attente de l’acceptation de l’invitation · Abonnement terminé rouvert');
   });

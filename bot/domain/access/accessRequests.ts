@@ -64,7 +64,7 @@ export class AccessRequests {
         createdAt: this.deps.now(),
       },
       // The number is the firm counter's next value: known to the store only, just before the insert.
-      (numbered) => auditEntry(requester.firmId, stamp, 'access.requested', { number: numbered.number, kind: numbered.kind, profile: numbered.profile ?? null, service: serviceId ?? null }),
+      (numbered) => auditEntry(requester.firmId, stamp, 'access.requested', { number: numbered.number, kind: numbered.kind, profile: numbered.profile ?? null, service: serviceId ?? null, ...offerDetails(numbered.offer) }),
     );
     const copies = await this.deps.notifier.requestFiled(request, await this.approvers(requester.firmId, requester.userId));
     if (copies.length === 0) return ok(request);
@@ -93,4 +93,14 @@ export class AccessRequests {
   async pendingFor(firmId: string, access: AccessContext): Promise<number | null> {
     return isAdministrator(access) ? this.deps.requests.countPending(firmId) : null;
   }
+}
+
+/** A paid-offer request's entry says which operation on which offer, as the approver will read it. */
+function offerDetails(offer: RequestedOffer | undefined): Record<string, unknown> {
+  if (!offer) return {};
+  return {
+    operation: offer.operation ?? 'activate',
+    offerId: offer.offerId,
+    ...(offer.operation === 'change' ? { fromOfferId: offer.fromOfferId } : {}),
+  };
 }
