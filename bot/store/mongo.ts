@@ -22,6 +22,8 @@ export const collections = {
   accessRequests: 'accessRequests',
   offerSubscriptions: 'offerSubscriptions',
   partnerApps: 'partnerApps',
+  articles: 'articles',
+  articleFeedback: 'articleFeedback',
 } as const;
 
 /** Collections whose records may carry audit entries not yet in the log (bot/store/auditRelay.ts). */
@@ -36,6 +38,7 @@ export const auditedCollections = [
   collections.firms,
   collections.structures,
   collections.structureMemberships,
+  collections.articles,
 ] as const;
 
 /** Short timeouts: a bot reply must leave within Bot Service's 15 s even when the database is away. */
@@ -116,6 +119,13 @@ export const indexes: readonly IndexSpec[] = [
   index(collections.clientFiles, { firmId: 1, 'portfolio.stateList': 1, 'portfolio.sortName': 1, code: 1 }, { name: 'portfolio_states' }),
   index(collections.clientFiles, { firmId: 1, 'portfolio.offerList': 1, 'portfolio.sortName': 1, code: 1 }, { name: 'portfolio_offers' }),
   index(collections.clientFiles, { 'portfolio.version': 1 }, { name: 'portfolio_summary_version' }),
+  // Knowledge base (bot/store/articleRepository.ts): a search filters on the analysed terms within firm, language and state.
+  index(collections.articles, { firmId: 1, language: 1, state: 1, 'analysis.terms': 1 }, { name: 'firm_language_state_terms' }),
+  index(collections.articles, { firmId: 1, language: 1, state: 1, 'updated.at': -1 }, { name: 'firm_language_state_updated' }),
+  // Starting articles and drafts from a support request are written once per firm, whoever writes them.
+  index(collections.articles, { firmId: 1, starterKey: 1 }, { unique: true, sparse: true, name: 'firm_starter_unique' }),
+  index(collections.articles, { firmId: 1, fromRequestId: 1 }, { unique: true, sparse: true, name: 'firm_request_unique' }),
+  index(collections.articleFeedback, { firmId: 1, articleId: 1, readerId: 1 }, { unique: true, name: 'firm_article_reader_unique' }),
 ];
 
 /** Server answers worth another try a moment later: a lock or write conflict while indexes are built. */
