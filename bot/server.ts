@@ -39,7 +39,7 @@ import { CreateClientFileAction, OpenClientFileFormAction, SetPrimaryContactActi
 import { CreateContactAction, OpenContactFormAction, ShowContactAction } from './teams/actions/contactActions.js';
 import { CreateLinkAction, OpenLinkFormAction } from './teams/actions/linkActions.js';
 import { AddOrgRoleAction, RemoveOrgRoleAction } from './teams/actions/orgRoleActions.js';
-import { HelpCommand } from './teams/commands/helpCommand.js';
+import { createKnowledgeBase } from './knowledgeBaseWiring.js';
 import { LanguageCommand } from './teams/commands/languageCommand.js';
 import { LinkCommand } from './teams/commands/linkCommand.js';
 import { NewClientFileCommand } from './teams/commands/newClientFileCommand.js';
@@ -308,9 +308,10 @@ export async function startPasserelle(config: Config, logger: Logger, options: S
 
   const defaultLanguage = languageOf(config.DEFAULT_LOCALE) ?? 'fr';
   const sessions = new SessionResolver({ preferences, memberRoles: new TeamsMemberRoles(), access, defaultLanguage, trustClientLocale: config.TRUST_CLIENT_LOCALE });
+  const help = createKnowledgeBase({ db, sessions, now });
   const bot = new PasserelleBot({
     commands: [
-      new HelpCommand(),
+      help.helpCommand,
       new NewClientFileCommand(services),
       new NewContactCommand(services),
       new ShowClientFileCommand(services),
@@ -341,6 +342,7 @@ export async function startPasserelle(config: Config, logger: Logger, options: S
       new CreateServiceCommand(access),
       new AssignServiceCommand(services, access),
       new LanguageCommand(services),
+      ...help.commands,
     ],
     actions: [
       new OpenClientFileFormAction(services),
@@ -397,8 +399,10 @@ export async function startPasserelle(config: Config, logger: Logger, options: S
       new DetachMemberServicesAction(access),
       new OpenClientFileServiceAction(services, access),
       new SetClientFileServiceAction(services, access),
+      ...help.actions,
     ],
-    clientActions: [new RefreshOfferCardAction({ cards: offerCards, sessions }), new AcknowledgeOfferAction({ cards: offerCards, offers })],
+    clientActions: [new RefreshOfferCardAction({ cards: offerCards, sessions }), new AcknowledgeOfferAction({ cards: offerCards, offers }), ...help.clientActions],
+    guestCommands: help.guestCommands,
     sessions,
     conversations,
     teams: teamStore,
@@ -429,6 +433,7 @@ export async function startPasserelle(config: Config, logger: Logger, options: S
   registerShineRoutes(server, portfolioApi, { shine: partners.shine, clientFiles, mailerConfigured: Boolean(config.OFFER_MAILBOX) });
   registerInvitationRoutes(server, portfolioApi, { invitations, offers: offerCommands, jobs: jobStore });
   registerImportRoutes(server, portfolioApi, imports);
+  help.registerRoutes(server, portfolioApi);
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -1,4 +1,6 @@
 import type { TurnContext } from 'botbuilder';
+import type { Actor } from '../domain/actor.js';
+import type { Language } from '../i18n/index.js';
 import type { AdaptiveCard } from '../cards/render.js';
 import type { TurnSession } from './session.js';
 import type { Requirement } from '../domain/access/profiles.js';
@@ -28,6 +30,16 @@ export interface BotCommand {
   /** The argument text when `text` is this command, otherwise undefined. */
   match(text: string): string | undefined;
   handle(context: TurnContext, session: TurnSession, args: string): Promise<void>;
+}
+
+/**
+ * A command a client (a guest) may type: guests have no staff session, so it gets who they are and
+ * their language, and decides itself what they may see. Anything else a guest types is refused.
+ */
+export interface GuestCommand {
+  readonly name: string;
+  match(text: string): string | undefined;
+  handle(context: TurnContext, guest: { actor: Actor; language: Language }, args: string): Promise<void>;
 }
 
 /** What a card action answers: a card that replaces the one the user acted on, or a short message. */

@@ -17,7 +17,7 @@ import type { Logger } from '../logger.js';
 import type { MongoConversationReferenceStore } from '../store/conversationReferenceRepository.js';
 import type { TeamStore } from '../domain/ports.js';
 import { InvalidCardDataError } from './actions/cardData.js';
-import type { Access, BotCommand, CardActionHandler, CardActionResult } from './handlers.js';
+import type { Access, BotCommand, CardActionHandler, CardActionResult, GuestCommand } from './handlers.js';
 import { decide, OtherServiceError } from '../domain/access/policy.js';
 import { accessRefusedCard } from '../cards/accessViews.js';
 import { replyWithCard, replyWithText } from './reply.js';
@@ -51,6 +51,8 @@ export class PasserelleBot extends TeamsActivityHandler {
       actions: CardActionHandler[];
       /** Verbs of cards addressed to clients (guests): no staff session, the handler checks who acts. */
       clientActions: ClientCardAction[];
+      /** What a guest may type (the help); anything else a guest types is refused. */
+      guestCommands?: GuestCommand[];
       sessions: SessionResolver;
       conversations: MongoConversationReferenceStore;
       teams: TeamStore;
@@ -156,9 +158,27 @@ export class PasserelleBot extends TeamsActivityHandler {
     try {
       return await this.deps.sessions.resolve(context);
     } catch (error) {
+      if (error instanceof NotStaffError && (await this.answerGuest(context, error.language))) return undefined;
       await replyWithText(context, this.explainFailure(error, this.deps.defaultLanguage, {}));
       return undefined;
     }
+  }
+
+  /** A guest's message one of the guest commands answers; false when none does (the guest is then refused). */
+  private async answerGuest(context: TurnContext, language: Language): Promise<boolean> {
+    const text = (TurnContext.removeRecipientMention(context.activity) ?? context.activity.text ?? '').trim();
+    if (!text || text.length > maxMessageLength) return false;
+    for (const command of this.deps.guestCommands ?? []) {
+      const args = command.match(text);
+      if (args === undefined) continue;
+      try {
+        await command.handle(context, { actor: actorOf(context), language }, args);
+      } catch (error) {
+        await replyWithText(context, this.explainFailure(error, language, { command: command.name }));
+      }
+      return true;
+    }
+    return false;
   }
 
   /** The one place failures become words: known causes get their sentence, the rest a reference to quote. */

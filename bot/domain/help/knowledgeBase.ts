@@ -190,6 +190,13 @@ export class KnowledgeBase implements KnowledgeBaseLink {
     return { ok: true, value: await this.deps.articles.recordFeedback(reader.firmId, id, reader.userId, helpful, this.deps.now()) };
   }
 
+  /** Published articles the reader may read, without a question (the tab's list before one is typed). */
+  async browse(reader: HelpReaderIdentity, filter: { product?: ArticleProduct; domain?: ArticleDomain }, limit = 50): Promise<ArticleSummary[]> {
+    await this.ensureStarterArticles(reader.firmId);
+    const scope: ArticleScope = { firmId: reader.firmId, language: reader.language, states: ['published'], audiences: audiencesFor(reader.kind), ...filter };
+    return (await this.deps.articles.list(scope, Math.min(Math.max(limit, 1), 200))).map(summaryOf);
+  }
+
   /** The articles editors work on: every state, or one; newest change first. */
   async listForEditors(actor: StaffActor, filter: { state?: ArticleState; language: ArticleLanguage; product?: ArticleProduct; domain?: ArticleDomain }, limit = 50): Promise<KnowledgeBaseOutcome<Article[]>> {
     if (!KnowledgeBase.canEdit(actor.access)) return refuse('notPermitted');
