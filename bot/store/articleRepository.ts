@@ -1,7 +1,6 @@
 import { ObjectId, type Collection, type Db, type Filter } from 'mongodb';
 import type { Article } from '../domain/help/article.js';
-import type { ArticleChange, ArticleScope, ArticleStore, FeedbackOutcome, NewArticle } from '../domain/help/articleStore.js';
-import type { RankedCandidate } from '../domain/help/ranking.js';
+import type { ArticleCandidate, ArticleChange, ArticleScope, ArticleStore, FeedbackOutcome, NewArticle } from '../domain/help/articleStore.js';
 import type { AuditEntry, AuditOfCreation } from '../domain/ports.js';
 import { AuditRelay, pendingOnInsert, withAudit, withoutPending, type PendingAudit } from './auditRelay.js';
 import { collections, guarded, insertUnlessExists, toObjectId, toObjectIds } from './mongo.js';
@@ -17,12 +16,16 @@ interface FeedbackDocument {
   at: Date;
 }
 
-/** What a read for the domain leaves out: the analysed terms only the search needs. */
-const withoutAnalysis = { projection: { analysis: 0, pendingAudit: 0 } } as const;
+/** What a search reads of each candidate besides the frequencies: what a result shows. */
+export const candidateFields = { title: 1, product: 1, domain: 1, language: 1, excerpt: 1 } as const;
 
-function fromDocument(document: Omit<ArticleDocument, 'analysis'> & { analysis?: unknown }): Article {
-  const { _id, analysis, ...rest } = withoutPending(document as ArticleDocument);
+/** What a read for the domain leaves out: the analysed terms only the search needs. */
+const withoutAnalysis = { projection: { analysis: 0, excerpt: 0, pendingAudit: 0 } } as const;
+
+function fromDocument(document: Omit<ArticleDocument, 'analysis' | 'excerpt'> & { analysis?: unknown; excerpt?: unknown }): Article {
+  const { _id, analysis, excerpt, ...rest } = withoutPending(document as ArticleDocument);
   void analysis;
+  void excerpt;
   return { ...rest, id: _id.toHexString() };
 }
 
@@ -101,7 +104,7 @@ export class MongoArticleStore implements ArticleStore {
       const document = await this.articles.findOneAndUpdate(
         { firmId, _id, version: expectedVersion },
         withAudit({ $set: set, $push: { history: change.history } }, audit),
-        { returnDocument: 'after', projection: { analysis: 0 } },
+        { returnDocument: 'after', projection: { analysis: 0, excerpt: 0 } },
       );
       if (document && audit) await this.relay.flush(collections.articles, _id);
       return document ? fromDocument(document) : null;
@@ -112,9 +115,9 @@ export class MongoArticleStore implements ArticleStore {
     return guarded(() => this.articles.countDocuments(MongoArticleStore.scopeFilter(scope)));
   }
 
-  findCandidates(scope: ArticleScope, terms: readonly string[], limit: number): Promise<RankedCandidate[]> {
+  findCandidates(scope: ArticleScope, terms: readonly string[], limit: number): Promise<ArticleCandidate[]> {
     return guarded(async () => {
-      const projection: Record<string, 1> = { 'analysis.length': 1 };
+      const projection: Record<string, 1> = { 'analysis.length': 1, ...candidateFields };
       for (const term of terms) projection[`analysis.frequencies.${term}`] = 1;
       const documents = await this.articles
         .find({ ...MongoArticleStore.scopeFilter(scope), 'analysis.terms': { $in: [...terms] } }, { projection })
@@ -124,6 +127,7 @@ export class MongoArticleStore implements ArticleStore {
         id: document._id.toHexString(),
         frequencies: document.analysis?.frequencies ?? {},
         length: document.analysis?.length ?? 0,
+        summary: { title: document.title, product: document.product, domain: document.domain, language: document.language, excerpt: document.excerpt ?? '' },
       }));
     });
   }

@@ -3,7 +3,7 @@ import type { FieldErrors } from '../errors.js';
 import { checkMultilineText, checkText } from '../fieldRules.js';
 import { FormChecker, type Validation } from '../form.js';
 import type { ArticleLanguage } from './knowledgeBaseLink.js';
-import type { ArticleTerms } from './textAnalysis.js';
+import { analyseArticle, type ArticleTerms } from './textAnalysis.js';
 
 /** What an article is about: the product (the apps the firm uses) and the functional domain. */
 export const articleProducts = ['loop', 'flow', 'shine', 'microsoft365', 'passerelle'] as const;
@@ -59,8 +59,31 @@ export interface Article extends ArticleContent {
   history: ArticleHistoryEntry[];
 }
 
-/** The article as stored: with the terms the search filters and ranks on. */
-export type StoredArticle = Article & { analysis: ArticleTerms };
+/**
+ * What the search reads of an article, kept with it so that a search is one query: the terms it filters
+ * and ranks on, and the excerpt a result shows.
+ */
+export interface ArticleSearchFields {
+  analysis: ArticleTerms;
+  excerpt: string;
+}
+
+export type StoredArticle = Article & ArticleSearchFields;
+
+/** A line or two of the body, Markdown marks removed, for a result list. */
+export function excerptOf(body: string, max = 160): string {
+  const plain = body
+    .replace(/\[([^\]]*)\]\([^)]*\)/g, '$1')
+    .replace(/[*_`>#]/g, '')
+    .replace(/^\s*(?:[-+]|\d+\.)\s+/gm, '')
+    .replace(/\s+/g, ' ')
+    .trim();
+  return plain.length <= max ? plain : `${plain.slice(0, max - 1).replace(/\s+\S*$/, '')}…`;
+}
+
+export function searchFieldsOf(content: ArticleContent): ArticleSearchFields {
+  return { analysis: analyseArticle(content), excerpt: excerptOf(content.body) };
+}
 
 export const articleLimits = { title: 160, body: 20_000, keywords: 20, keyword: 40 } as const;
 

@@ -1,9 +1,8 @@
 import type { ActorStamp } from '../actor.js';
 import type { AuditEntry, AuditOfCreation } from '../ports.js';
-import type { Article, ArticleAudience, ArticleContent, ArticleDomain, ArticleHistoryEntry, ArticleProduct, ArticleState, StoredArticle } from './article.js';
+import type { Article, ArticleAudience, ArticleContent, ArticleDomain, ArticleHistoryEntry, ArticleProduct, ArticleSearchFields, ArticleState, StoredArticle } from './article.js';
 import type { ArticleLanguage } from './knowledgeBaseLink.js';
 import type { RankedCandidate } from './ranking.js';
-import type { ArticleTerms } from './textAnalysis.js';
 
 /** Which articles a search or a list may return: always one firm, one language. */
 export interface ArticleScope {
@@ -19,11 +18,13 @@ export type NewArticle = Omit<StoredArticle, 'id'>;
 
 /** A change of an article, written only on the version it was made on. */
 export interface ArticleChange {
-  content?: ArticleContent & { analysis: ArticleTerms };
+  content?: ArticleContent & ArticleSearchFields;
   state?: ArticleState;
   updated: ActorStamp;
   history: ArticleHistoryEntry;
 }
+
+export type ArticleCandidate = RankedCandidate & { summary: Pick<Article, 'title' | 'product' | 'domain' | 'language'> & { excerpt: string } };
 
 export type FeedbackOutcome = 'recorded' | 'changed' | 'unchanged';
 
@@ -39,8 +40,8 @@ export interface ArticleStore {
   update(firmId: string, id: string, expectedVersion: number, change: ArticleChange, audit?: AuditEntry): Promise<Article | null>;
   /** How many articles the scope holds: the collection a search's ranking is measured against. */
   countInScope(scope: ArticleScope): Promise<number>;
-  /** Articles of the scope holding at least one of the terms, with those terms' frequencies only. */
-  findCandidates(scope: ArticleScope, terms: readonly string[], limit: number): Promise<RankedCandidate[]>;
+  /** Articles of the scope holding at least one of the terms: those terms' frequencies and what a result shows. */
+  findCandidates(scope: ArticleScope, terms: readonly string[], limit: number): Promise<ArticleCandidate[]>;
   /** Articles of the scope, most recently changed first. */
   list(scope: ArticleScope, limit: number): Promise<Article[]>;
   /** One answer per reader and article: the same answer again changes nothing, another one replaces it. */

@@ -7,6 +7,8 @@ import {
   audiencesFor,
   changedFields,
   checkArticleContent,
+  excerptOf,
+  searchFieldsOf,
   type Article,
   type ArticleContent,
   type ArticleDomain,
@@ -20,7 +22,7 @@ import type { ArticleScope, ArticleStore } from './articleStore.js';
 import type { ArticleLanguage, ArticleSuggestion, HelpReader, KnowledgeBaseLink } from './knowledgeBaseLink.js';
 import { rankByRelevance } from './ranking.js';
 import { starterArticles } from './starterArticles.js';
-import { analyseArticle, analyseQuery } from './textAnalysis.js';
+import { analyseQuery } from './textAnalysis.js';
 
 /** Who reads the help: a member of staff (with their access, to tell editors) or a client (a guest). */
 export interface HelpReaderIdentity {
@@ -80,17 +82,6 @@ function refuse<T>(refusal: KnowledgeBaseRefusal, errors?: FieldErrors<ArticleFi
   return errors ? { ok: false, refusal, errors } : { ok: false, refusal };
 }
 
-/** A line or two of the body, Markdown marks removed, for a result list. */
-export function excerptOf(body: string, max = 160): string {
-  const plain = body
-    .replace(/\[([^\]]*)\]\([^)]*\)/g, '$1')
-    .replace(/[*_`>#]/g, '')
-    .replace(/^\s*(?:[-+]|\d+\.)\s+/gm, '')
-    .replace(/\s+/g, ' ')
-    .trim();
-  return plain.length <= max ? plain : `${plain.slice(0, max - 1).replace(/\s+\S*$/, '')}…`;
-}
-
 function summaryOf(article: Article): ArticleSummary {
   return { id: article.id, title: article.title, product: article.product, domain: article.domain, language: article.language, excerpt: excerptOf(article.body) };
 }
@@ -128,7 +119,7 @@ export class KnowledgeBase implements KnowledgeBaseLink {
         updated: stamp,
         version: 1,
         history: [{ version: 1, action: 'created', by: stamp }],
-        analysis: analyseArticle(checked.value),
+        ...searchFieldsOf(checked.value),
       });
     }
     this.seededFirms.add(firmId);
@@ -159,12 +150,9 @@ export class KnowledgeBase implements KnowledgeBaseLink {
     };
     const terms = [...new Set(groups.flat())];
     const [candidates, total] = await Promise.all([this.deps.articles.findCandidates(scope, terms, searchLimits.candidates), this.deps.articles.countInScope(scope)]);
-    const best = rankByRelevance(groups, candidates, total).slice(0, limit);
-    const articles = new Map((await this.deps.articles.findByIds(reader.firmId, best.map((ranked) => ranked.candidate.id))).map((article) => [article.id, article]));
-    const results = best.flatMap((ranked) => {
-      const article = articles.get(ranked.candidate.id);
-      return article ? [summaryOf(article)] : [];
-    });
+    const results = rankByRelevance(groups, candidates, total)
+      .slice(0, limit)
+      .map(({ candidate }) => ({ id: candidate.id, ...candidate.summary }));
     return { results, language, emptyQuestion: false };
   }
 
@@ -229,7 +217,7 @@ export class KnowledgeBase implements KnowledgeBaseLink {
         updated: stamp,
         version: 1,
         history: [{ version: 1, action: 'created', by: stamp }],
-        analysis: analyseArticle(checked.value),
+        ...searchFieldsOf(checked.value),
       },
       (id) => this.auditOf(actor, stamp, 'article.created', id, checked.value.title),
     );
@@ -253,7 +241,7 @@ export class KnowledgeBase implements KnowledgeBaseLink {
       actor.firmId,
       id,
       expectedVersion,
-      { content: { ...checked.value, analysis: analyseArticle(checked.value) }, updated: stamp, history },
+      { content: { ...checked.value, ...searchFieldsOf(checked.value) }, updated: stamp, history },
       this.auditOf(actor, stamp, 'article.edited', id, checked.value.title, { changed }),
     );
     return updated ? { ok: true, value: updated } : refuse('changedMeanwhile');
