@@ -122,9 +122,10 @@ export const indexes: readonly IndexSpec[] = [
   // Knowledge base (bot/store/articleRepository.ts): a search filters on the analysed terms within firm, language and state.
   index(collections.articles, { firmId: 1, language: 1, state: 1, 'analysis.terms': 1 }, { name: 'firm_language_state_terms' }),
   index(collections.articles, { firmId: 1, language: 1, state: 1, 'updated.at': -1 }, { name: 'firm_language_state_updated' }),
-  // Starting articles and drafts from a support request are written once per firm, whoever writes them.
-  index(collections.articles, { firmId: 1, starterKey: 1 }, { unique: true, sparse: true, name: 'firm_starter_unique' }),
-  index(collections.articles, { firmId: 1, fromRequestId: 1 }, { unique: true, sparse: true, name: 'firm_request_unique' }),
+  // Starting articles and drafts from a support request are written once per firm, whoever writes them. Partial,
+  // not sparse: a sparse compound index still holds every article (firmId is always there) and would refuse a second one.
+  index(collections.articles, { firmId: 1, starterKey: 1 }, { unique: true, partialFilterExpression: { starterKey: { $type: 'string' } }, name: 'firm_starter_unique' }),
+  index(collections.articles, { firmId: 1, fromRequestId: 1 }, { unique: true, partialFilterExpression: { fromRequestId: { $type: 'string' } }, name: 'firm_request_unique' }),
   index(collections.articleFeedback, { firmId: 1, articleId: 1, readerId: 1 }, { unique: true, name: 'firm_article_reader_unique' }),
 ];
 

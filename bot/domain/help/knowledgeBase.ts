@@ -10,7 +10,6 @@ import {
   excerptOf,
   searchFieldsOf,
   type Article,
-  type ArticleContent,
   type ArticleDomain,
   type ArticleField,
   type ArticleHistoryEntry,
@@ -207,7 +206,8 @@ export class KnowledgeBase implements KnowledgeBaseLink {
     if (!checked.ok) return refuse('invalid', checked.errors);
     const at = this.deps.now();
     const stamp = stampOf(actor, at);
-    const { inserted, article } = await this.deps.articles.insert(
+    // A draft already made from the same support request is given back rather than made twice.
+    const { article } = await this.deps.articles.insert(
       {
         ...checked.value,
         firmId: actor.firmId,
@@ -221,7 +221,6 @@ export class KnowledgeBase implements KnowledgeBaseLink {
       },
       (id) => this.auditOf(actor, stamp, 'article.created', id, checked.value.title),
     );
-    void inserted;
     return { ok: true, value: article };
   }
 
@@ -308,4 +307,3 @@ export class KnowledgeBase implements KnowledgeBaseLink {
   }
 }
 
-export type { ArticleContent };

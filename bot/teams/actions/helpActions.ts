@@ -8,7 +8,7 @@ import { messagesFor, type Language } from '../../i18n/index.js';
 import type { Access, BotCommand, CardActionHandler, CardActionResult } from '../handlers.js';
 import { keywordMatcher } from '../handlers.js';
 import { HelpReaders } from '../helpReaders.js';
-import { replyWithCard } from '../reply.js';
+import { replyWithCard, replyWithText } from '../reply.js';
 import type { TurnSession } from '../session.js';
 import { staffActorOf } from '../staffActor.js';
 import { parseCardData } from './cardData.js';
@@ -101,7 +101,7 @@ export class ArticlesCommand implements BotCommand {
 
   async handle(context: TurnContext, session: TurnSession): Promise<void> {
     const outcome = await this.help.knowledgeBase.listForEditors(staffActorOf(session), { language: session.language }, 30);
-    if (!outcome.ok) return replyWithCard(context, helpArticlesCard(session.language, []));
+    if (!outcome.ok) return replyWithText(context, refusalMessage(session.language, outcome));
     await replyWithCard(context, helpArticlesCard(session.language, outcome.value));
   }
 }
