@@ -1,3 +1,4 @@
+import { editArticles } from '../domain/help/knowledgeBase.js';
 import type { Server } from 'restify';
 import { z } from 'zod';
 import { publicBaseUrl, type Config } from '../config.js';
@@ -117,6 +118,7 @@ export function registerPortfolioRoutes(server: Server, api: PortfolioApi): void
           proposePaidOffers: allowed(requirements.change('offers')),
           activatePartnerApps: allowed(requirements.change('partnerApps')),
           readAudit: allowed(requirements.read('audit')),
+          editHelpArticles: allowed(editArticles),
         },
       });
     },

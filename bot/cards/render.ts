@@ -10,6 +10,7 @@ export const templateNames = [
   'accessRefused', 'myRights', 'accessRequests', 'accessRequestDecided', 'staffUsers', 'userProfiles', 'structure', 'structureConfirm', 'structures', 'structureServices', 'memberServices', 'clientFileService',
   'offerProposal', 'offerStaff', 'offerClient', 'legacyAccesses', 'flowChecklist', 'shineActivation', 'auditLog',
   'identityChange', 'offerEndGuest', 'contactUnlink', 'contactDelete', 'guestReview', 'reviewDecision',
+  'helpResults', 'helpArticle', 'helpArticleForm', 'helpArticles',
 ] as const;
 export type TemplateName = (typeof templateNames)[number];
 

@@ -66,6 +66,10 @@ export const auditActions = [
   'structure.serviceRenamed',
   'structure.serviceDeactivated',
   'structure.serviceReactivated',
+  'article.created',
+  'article.edited',
+  'article.published',
+  'article.archived',
 ] as const;
 
 export type AuditAction = (typeof auditActions)[number];

@@ -12,7 +12,11 @@ export type RuleErrorCode =
   | 'einvoicingRegistration.unknown'
   | 'clientFile.notFound'
   | 'contact.notFound'
-  | 'link.notFound';
+  | 'link.notFound'
+  | 'article.unknownChoice'
+  | 'article.keywordsInvalid'
+  | 'article.tooManyKeywords'
+  | 'article.keywordTooLong';
 
 export type FieldErrorCode = ValidationErrorCode | RuleErrorCode;
 

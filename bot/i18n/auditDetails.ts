@@ -5,7 +5,7 @@ import { auditDetailWords } from './auditDetailWords.js';
 import { format, messagesFor, type Language } from './index.js';
 
 /** Keys that only identify what the entry's other columns already show, or a technical id. */
-const silentKeys = new Set(['code', 'subscriptionId', 'directoryUserId']);
+const silentKeys = new Set(['code', 'subscriptionId', 'directoryUserId', 'articleId']);
 
 type Details = Record<string, unknown>;
 
@@ -149,6 +149,10 @@ class DetailsWriter {
         return this.field(w.billingMode, (t.partners.billingModes as Record<string, string>)[String(value)] ?? String(value));
       case 'plan':
         return this.field(w.plan, (t.partners.plans as Record<string, string>)[String(value)] ?? String(value));
+      case 'articleTitle':
+        return this.field(w.article, String(value));
+      case 'changed':
+        return Array.isArray(value) ? this.field(w.changedFields, value.map((field) => (t.knowledgeBase.fields as Record<string, string>)[String(field)] ?? String(field)).join(', ')) : undefined;
       case 'alias':
         return value === true ? w.alias : undefined;
       default:

@@ -69,6 +69,10 @@ export const auditActionLabels: Record<Language, Record<AuditAction, string>> = 
     'structure.serviceRenamed': 'Service renommé',
     'structure.serviceDeactivated': 'Service désactivé',
     'structure.serviceReactivated': 'Service réactivé',
+    'article.created': 'Article d’aide créé (brouillon)',
+    'article.edited': 'Article d’aide modifié',
+    'article.published': 'Article d’aide publié',
+    'article.archived': 'Article d’aide archivé',
   },
   en: {
     'clientFile.created': 'Client file created',
@@ -131,6 +135,10 @@ export const auditActionLabels: Record<Language, Record<AuditAction, string>> = 
     'structure.serviceRenamed': 'Service renamed',
     'structure.serviceDeactivated': 'Service deactivated',
     'structure.serviceReactivated': 'Service reactivated',
+    'article.created': 'Help article created (draft)',
+    'article.edited': 'Help article edited',
+    'article.published': 'Help article published',
+    'article.archived': 'Help article archived',
   },
 };
 

@@ -35,6 +35,8 @@ export const collections = {
   accessRequests: 'accessRequests',
   offerSubscriptions: 'offerSubscriptions',
   partnerApps: 'partnerApps',
+  articles: 'articles',
+  articleFeedback: 'articleFeedback',
 } as const;
 
 /** Collections whose records may carry audit entries not yet in the log (bot/store/auditRelay.ts). */
@@ -49,6 +51,7 @@ export const auditedCollections = [
   collections.firms,
   collections.structures,
   collections.structureMemberships,
+  collections.articles,
 ] as const;
 
 /** A command the driver sends to the server, then its answer: one round trip each. */
@@ -142,6 +145,14 @@ export const indexes: readonly IndexSpec[] = [
   index(collections.clientFiles, { firmId: 1, 'portfolio.stateList': 1, 'portfolio.sortName': 1, code: 1 }, { name: 'portfolio_states' }),
   index(collections.clientFiles, { firmId: 1, 'portfolio.offerList': 1, 'portfolio.sortName': 1, code: 1 }, { name: 'portfolio_offers' }),
   index(collections.clientFiles, { 'portfolio.version': 1 }, { name: 'portfolio_summary_version' }),
+  // Knowledge base (bot/store/articleRepository.ts): a search filters on the analysed terms within firm, language and state.
+  index(collections.articles, { firmId: 1, language: 1, state: 1, 'analysis.terms': 1 }, { name: 'firm_language_state_terms' }),
+  index(collections.articles, { firmId: 1, language: 1, state: 1, 'updated.at': -1 }, { name: 'firm_language_state_updated' }),
+  // Starting articles and drafts from a support request are written once per firm, whoever writes them. Partial,
+  // not sparse: a sparse compound index still holds every article (firmId is always there) and would refuse a second one.
+  index(collections.articles, { firmId: 1, starterKey: 1 }, { unique: true, partialFilterExpression: { starterKey: { $type: 'string' } }, name: 'firm_starter_unique' }),
+  index(collections.articles, { firmId: 1, fromRequestId: 1 }, { unique: true, partialFilterExpression: { fromRequestId: { $type: 'string' } }, name: 'firm_request_unique' }),
+  index(collections.articleFeedback, { firmId: 1, articleId: 1, readerId: 1 }, { unique: true, name: 'firm_article_reader_unique' }),
 ];
 
 /** Server answers worth another try a moment later: a lock or write conflict while indexes are built. */

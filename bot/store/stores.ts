@@ -3,6 +3,7 @@ import { InvitationJobStore } from '../jobs/invitationJobs.js';
 import { WorkerHeartbeats } from '../jobs/workerHeartbeats.js';
 import { MongoAccessRequestStore, MongoMembershipStore, MongoStructureStore } from './accessRepositories.js';
 import { AuditRelay } from './auditRelay.js';
+import { MongoArticleStore } from './articleRepository.js';
 import { MongoAuditLog } from './auditRepository.js';
 import { MongoClientFileStore } from './clientFileRepository.js';
 import { MongoContactLinkStore } from './contactLinkRepository.js';
@@ -43,6 +44,7 @@ export function createStores(db: Db) {
     portfolioSummaries: new MongoPortfolioSummaryStore(db),
     staffSnapshots: new MongoStaffSnapshotStore(db),
     guestReviewNotices: new MongoGuestReviewNotices(db),
+    articles: new MongoArticleStore(db, auditRelay),
   };
 }
 

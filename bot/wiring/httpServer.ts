@@ -6,6 +6,7 @@ import type { BotEndpointAdapter } from '../api/botAdapter.js';
 import { registerClientEditRoutes } from '../api/clientEdit.js';
 import { registerContactRoutes } from '../api/contactRoutes.js';
 import { registerHealthRoute } from '../api/health.js';
+import { registerHelpArticleRoutes } from '../api/helpArticles.js';
 import { answerServerErrorsAsProblems } from '../api/http/serverErrors.js';
 import { registerImportRoutes } from '../api/import.js';
 import { registerInvitationRoutes } from '../api/invitations.js';
@@ -59,6 +60,7 @@ export function createHttpServer(deps: {
   registerShineRoutes(server, api, { shine: useCases.shine, clientFiles: useCases.clientFiles, mailerConfigured: Boolean(config.OFFER_MAILBOX) });
   registerInvitationRoutes(server, api, { invitations: useCases.invitations, offers: useCases.offerCommands, jobs: stores.invitationJobs });
   registerImportRoutes(server, api, useCases.imports);
+  registerHelpArticleRoutes(server, api, useCases.knowledgeBase);
   registerContactRoutes(server, api, {
     changes: useCases.contactChanges, engagement: useCases.engagement, contacts: useCases.contacts, clientFiles: useCases.clientFiles, invitations: useCases.invitations, offers: useCases.offerCommands,
   });

@@ -27,7 +27,18 @@ import { CreateClientFileAction, OpenClientFileFormAction, SetPrimaryContactActi
 import { CreateContactAction, OpenContactFormAction, ShowContactAction } from '../teams/actions/contactActions.js';
 import { CreateLinkAction, OpenLinkFormAction } from '../teams/actions/linkActions.js';
 import { AddOrgRoleAction, RemoveOrgRoleAction } from '../teams/actions/orgRoleActions.js';
-import { HelpCommand } from '../teams/commands/helpCommand.js';
+import { GuestHelpCommand, HelpCommand } from '../teams/commands/helpCommand.js';
+import { HelpReaders } from '../teams/helpReaders.js';
+import {
+  ArchiveArticleAction,
+  ArticleFeedbackAction,
+  ArticlesCommand,
+  OpenArticleAction,
+  OpenArticleEditorAction,
+  PublishArticleAction,
+  SaveArticleAction,
+  SearchHelpAction,
+} from '../teams/actions/helpActions.js';
 import { ClientLanguageCommand, LanguageCommand } from '../teams/commands/languageCommand.js';
 import { LinkCommand } from '../teams/commands/linkCommand.js';
 import { NewClientFileCommand } from '../teams/commands/newClientFileCommand.js';
@@ -118,9 +129,12 @@ export function createTeamsBot(deps: { useCases: UseCases; stores: Stores; outbo
   const auditReading = { audit: stores.audit, clientFiles: stores.clientFiles, contacts: stores.contacts, names: useCases.auditNames };
   const defaultLanguage = defaultLanguageOf(config);
   const sessions = new SessionResolver({ preferences: stores.preferences, snapshots: stores.staffSnapshots, memberRoles: new TeamsMemberRoles(), access, defaultLanguage, trustClientLocale: config.TRUST_CLIENT_LOCALE });
+  const help = { knowledgeBase: useCases.knowledgeBase, readers: new HelpReaders(sessions) };
   return new PasserelleBot({
     commands: [
-      new HelpCommand(),
+      // « aide » lists the commands, « aide <mots> » searches the knowledge base.
+      new HelpCommand(useCases.knowledgeBase),
+      new ArticlesCommand(help),
       new NewClientFileCommand(services),
       new NewContactCommand(services),
       new ShowClientFileCommand(services),
@@ -220,9 +234,15 @@ export function createTeamsBot(deps: { useCases: UseCases; stores: Stores; outbo
       new ShowGuestReviewAction(journey),
       new OpenReviewDecisionAction(journey),
       new ReviewDecideAction(journey),
+      new OpenArticleEditorAction(help),
+      new SaveArticleAction(help),
+      new PublishArticleAction(help),
+      new ArchiveArticleAction(help),
     ],
-    clientActions: [new RefreshOfferCardAction({ cards: outbound.offerCards, sessions }), new AcknowledgeOfferAction({ cards: outbound.offerCards, offers: useCases.offers })],
-    clientCommands: [new ClientLanguageCommand(stores.preferences)],
+    clientActions: [new RefreshOfferCardAction({ cards: outbound.offerCards, sessions }), new AcknowledgeOfferAction({ cards: outbound.offerCards, offers: useCases.offers }),
+      new SearchHelpAction(help), new OpenArticleAction(help), new ArticleFeedbackAction(help),
+    ],
+    clientCommands: [new ClientLanguageCommand(stores.preferences), new GuestHelpCommand(useCases.knowledgeBase)],
     sessions,
     conversations: stores.conversations,
     teams: stores.teams,

@@ -11,6 +11,7 @@ import { GuestInvitations } from '../domain/guestInvitations.js';
 import { GuestReviewReminder, type GuestReviewNotifier, type MainManagerDirectory } from '../domain/guestReviewReminder.js';
 import { IdentityChanges } from '../domain/identityChange.js';
 import { GuestOnboardingService, type GuestWelcomer } from '../domain/guestOnboardingService.js';
+import { KnowledgeBase } from '../domain/help/knowledgeBase.js';
 import { ImportService, type ImportLimits } from '../domain/importService.js';
 import { LegacyAccessService } from '../domain/offers/legacy.js';
 import { OfferCommands } from '../domain/offers/offerCommands.js';
@@ -152,6 +153,7 @@ export function createUseCases(stores: Stores, firmSettings: FirmSettingsService
     guestReviewReminder: new GuestReviewReminder({
       engagement, firmSettings, notices: stores.guestReviewNotices, managers: ports.guestReview, notifier: ports.guestReview, now,
     }),
+    knowledgeBase: new KnowledgeBase({ articles: stores.articles, now }),
     legacy: new LegacyAccessService({ contacts: stores.contacts }),
     flow: new FlowService({ apps: stores.partnerApps, clientFiles: stores.clientFiles, links: stores.links, contacts: stores.contacts }),
     shine: new ShineService({ apps: stores.partnerApps, clientFiles: stores.clientFiles, contacts: stores.contacts, audit: stores.audit, mailer: ports.mailer }),

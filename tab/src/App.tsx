@@ -5,6 +5,7 @@ import { useAppStyles } from './App.styles';
 import { AuditJournal } from './components/AuditJournal';
 import { BulkInvitations } from './components/BulkInvitations';
 import { ClientDrawer } from './components/ClientDrawer';
+import { HelpCenter } from './components/HelpCenter';
 import { ImportDialog } from './components/ImportDialog';
 import { GuestReview } from './components/GuestReview';
 import { LegalFooter } from './components/LegalFooter';
@@ -47,9 +48,9 @@ export function App({ host }: { host: HostContext }) {
     }
   }, []);
   const [shineTarget, setShineTarget] = useState<ShineTarget | null>(null);
-  const [section, setSection] = useState<'portfolio' | 'journal' | 'review'>('portfolio');
+  const [section, setSection] = useState<'portfolio' | 'help' | 'journal' | 'review'>('portfolio');
   // Until /api/me answers nothing is offered: the routes would refuse anyway.
-  const [me, setMe] = useState<Pick<MeView, 'can' | 'canEdit'>>({ canEdit: false, can: { invite: false, proposeOffers: false, proposePaidOffers: false, activatePartnerApps: false, readAudit: false } });
+  const [me, setMe] = useState<Pick<MeView, 'can' | 'canEdit'>>({ canEdit: false, can: { invite: false, proposeOffers: false, proposePaidOffers: false, activatePartnerApps: false, readAudit: false, editHelpArticles: false } });
   const { can } = me;
   useEffect(() => {
     const controller = new AbortController();
@@ -121,14 +122,17 @@ export function App({ host }: { host: HostContext }) {
             <MessageBarBody>{t.localMode}</MessageBarBody>
           </MessageBar>
         )}
-        {(can.readAudit || can.invite) && (
-          <TabList selectedValue={section} onTabSelect={(_event, data) => setSection(data.value as 'portfolio' | 'journal' | 'review')} aria-label={t.sections.label} size="large">
-            <Tab value="portfolio">{t.sections.portfolio}</Tab>
-            {can.readAudit && <Tab value="journal">{t.sections.journal}</Tab>}
-            {can.invite && <Tab value="review">{t.sections.review}</Tab>}
-          </TabList>
-        )}
-        {section === 'review' && can.invite ? (
+        <TabList selectedValue={section} onTabSelect={(_event, data) => setSection(data.value as 'portfolio' | 'help' | 'journal' | 'review')} aria-label={t.sections.label} size="large">
+          <Tab value="portfolio">{t.sections.portfolio}</Tab>
+          <Tab value="help">{t.sections.help}</Tab>
+          {can.readAudit && <Tab value="journal">{t.sections.journal}</Tab>}
+          {can.invite && <Tab value="review">{t.sections.review}</Tab>}
+        </TabList>
+        {section === 'help' ? (
+          <main className={styles.surface}>
+            <HelpCenter api={api} canEdit={can.editHelpArticles} />
+          </main>
+        ) : section === 'review' && can.invite ? (
           <main className={styles.surface}>
             <GuestReview api={api} />
           </main>

@@ -118,6 +118,48 @@ export interface AuditRange {
   to: string;
 }
 
+export const helpProducts = ['loop', 'flow', 'shine', 'microsoft365', 'passerelle'] as const;
+export const helpDomains = ['offers', 'accounts', 'activation', 'organisation', 'support'] as const;
+export const helpAudiences = ['staff', 'clients', 'both'] as const;
+export type HelpProduct = (typeof helpProducts)[number];
+export type HelpDomain = (typeof helpDomains)[number];
+
+/** One answer of the knowledge base's search (GET /api/help/articles). */
+export interface HelpResult {
+  id: string;
+  title: string;
+  product: HelpProduct;
+  domain: HelpDomain;
+  language: 'fr' | 'en';
+  excerpt: string;
+}
+
+export interface HelpSearch {
+  q: string;
+  product?: HelpProduct;
+  domain?: HelpDomain;
+}
+
+/** An article as GET /api/help/articles/:id gives it; history and feedback for editors only. */
+export interface HelpArticleView {
+  id: string;
+  title: string;
+  body: string;
+  product: HelpProduct;
+  domain: HelpDomain;
+  keywords: string[];
+  audience: (typeof helpAudiences)[number];
+  language: 'fr' | 'en';
+  state: 'draft' | 'published' | 'archived';
+  version: number;
+  updated: { name: string; at: string };
+  canEdit: boolean;
+  history?: { version: number; action: 'created' | 'edited' | 'published' | 'archived'; by: string; at: string; changed: string[] }[];
+  feedback?: { helpful: number; notHelpful: number };
+}
+
+export type HelpArticleFields = Pick<HelpArticleView, 'title' | 'body' | 'product' | 'domain' | 'audience' | 'language' | 'keywords'>;
+
 export interface AuditRow {
   at: string;
   who: string;
@@ -187,7 +229,7 @@ export interface MeView {
   firmId: string;
   canEdit: boolean;
   /** The actions the tab offers: only those the routes would let through. */
-  can: { invite: boolean; proposeOffers: boolean; proposePaidOffers: boolean; activatePartnerApps: boolean; readAudit: boolean };
+  can: { invite: boolean; proposeOffers: boolean; proposePaidOffers: boolean; activatePartnerApps: boolean; readAudit: boolean; editHelpArticles: boolean };
 }
 
 type Editable<T> = { [K in keyof T]?: T[K] extends boolean ? boolean : string };
@@ -333,6 +375,38 @@ export class PortfolioApi {
 
   auditCsv(range: AuditRange): Promise<Blob> {
     return this.download(`/api/audit?${auditParams(range, 'csv')}`);
+  }
+
+  /** The knowledge base: the best answers to a question (or, without one, the published articles), with filters. */
+  helpSearch(search: HelpSearch, signal?: AbortSignal): Promise<{ results: HelpResult[]; language: 'fr' | 'en'; emptyQuestion: boolean }> {
+    const params = new URLSearchParams();
+    if (search.q.trim()) params.set('q', search.q.trim());
+    if (search.product) params.set('product', search.product);
+    if (search.domain) params.set('domain', search.domain);
+    return this.get(`/api/help/articles?${params}`, signal);
+  }
+
+  helpArticle(id: string, signal?: AbortSignal): Promise<HelpArticleView> {
+    return this.get(`/api/help/articles/${encodeURIComponent(id)}`, signal);
+  }
+
+  /** « Cet article vous a-t-il aidé ? »: one answer per reader, a second click changes nothing. */
+  helpFeedback(id: string, helpful: boolean): Promise<{ outcome: 'recorded' | 'changed' | 'unchanged' }> {
+    return this.send(`/api/help/articles/${encodeURIComponent(id)}/feedback`, { method: 'POST', body: JSON.stringify({ helpful }) });
+  }
+
+  /** A new draft (400 names each bad field; 403 without « Base de connaissances – modification »). */
+  createHelpArticle(fields: HelpArticleFields): Promise<HelpArticleView> {
+    return this.send('/api/help/articles', { method: 'POST', body: JSON.stringify(fields) });
+  }
+
+  /** Saves an edit made on `version` (409 when someone changed it meanwhile). */
+  updateHelpArticle(id: string, version: number, fields: HelpArticleFields): Promise<HelpArticleView> {
+    return this.send(`/api/help/articles/${encodeURIComponent(id)}`, { method: 'PATCH', body: JSON.stringify({ ...fields, version }) });
+  }
+
+  moveHelpArticle(id: string, version: number, to: 'publish' | 'archive'): Promise<HelpArticleView> {
+    return this.send(`/api/help/articles/${encodeURIComponent(id)}/${to}`, { method: 'POST', body: JSON.stringify({ version }) });
   }
 
   private async download(path: string): Promise<Blob> {

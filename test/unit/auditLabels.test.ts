@@ -75,6 +75,10 @@ const recorded: Record<AuditAction, Record<string, unknown> | undefined> = {
   'structure.serviceRenamed': { structureId: 'default', serviceId: 'svc-social', before: 'Sociale', after: 'Social' },
   'structure.serviceDeactivated': { structureId: 'default', serviceId: 'svc-paie', name: 'Paie' },
   'structure.serviceReactivated': { structureId: 'default', serviceId: 'svc-paie', name: 'Paie' },
+  'article.created': { articleId: '65a000000000000000000030', articleTitle: 'Accepter l’invitation' },
+  'article.edited': { articleId: '65a000000000000000000030', articleTitle: 'Accepter l’invitation', changed: ['title', 'keywords'] },
+  'article.published': { articleId: '65a000000000000000000030', articleTitle: 'Accepter l’invitation' },
+  'article.archived': { articleId: '65a000000000000000000030', articleTitle: 'Accepter l’invitation' },
 };
 
 /** What a reader must never see: JSON, detail keys, ids, codes of actions, states or profiles. */

@@ -35,6 +35,8 @@ import {
 } from '../../bot/cards/accessViews.js';
 import type { Structure } from '../../bot/domain/access/structures.js';
 import { deleteContactCard, guestReviewCard, identityChangeCard, offerEndGuestCard, reviewDecisionCard, unlinkCard } from '../../bot/cards/journeyViews.js';
+import { helpArticleCard, helpArticleFormCard, helpArticlesCard, helpResultsCard } from '../../bot/cards/helpViews.js';
+import type { Article } from '../../bot/domain/help/article.js';
 import { bulkInvitePreviewCard, chooseTeamCard, firmTeamsCard, guestWelcomeCard, invitePreviewCard, jobProgressCard, revokeCard } from '../../bot/cards/guestViews.js';
 
 const stamp = { userId: 'u1', displayName: 'Claire Martin', at: new Date('2026-11-02T09:00:00Z') };
@@ -56,6 +58,12 @@ const structure: Structure = {
 const contact: Contact = {
   id: '65a000000000000000000002', firmId: 'f', lastName: 'Bernard', firstName: 'Léa', mobile: '+33612345678', email: 'lea@boulangerie-bernard.fr',
   orgRole: "Chef d'entreprise", address: { line1: '1 rue du Four', city: 'Lyon' }, searchTokens: [], creationRequestId: 'r', created: stamp, updatedAt: stamp.at,
+};
+
+const article: Article = {
+  id: '65a000000000000000000030', firmId: 'f', title: 'Accepter l’invitation de votre cabinet', body: 'Ouvrez l’e-mail.\n\n- Vous avez un compte : connectez-vous.\n- Sinon : créez-le.',
+  product: 'microsoft365', domain: 'accounts', keywords: ['invitation'], audience: 'clients', language: 'fr', state: 'published', author: stamp, updated: stamp, version: 2,
+  history: [{ version: 1, action: 'created', by: stamp }, { version: 2, action: 'edited', by: stamp, changed: ['title'] }],
 };
 
 const subscription = {
@@ -151,6 +159,12 @@ const samples: Record<string, [TemplateName, () => AdaptiveCard]> = {
   ],
   'audit log': ['auditLog', () => auditLogCard('fr', 'Journal du dossier 000001', [{ entry: { id: 'e2', firmId: 'f', actor: stamp, action: 'guest.invited' }, clientFile: '000001 – Boulangerie Bernard', contact: 'Léa Bernard' }])],
   'audit log, empty (en)': ['auditLog', () => auditLogCard('en', 'Log', [])],
+  'help results': ['helpResults', () => helpResultsCard('fr', { query: 'inviter', product: 'microsoft365' }, { language: 'fr', emptyQuestion: false, results: [{ id: article.id, title: article.title, product: 'microsoft365', domain: 'accounts', language: 'fr', excerpt: 'Ouvrez l’e-mail.' }] })],
+  'help results, none (en)': ['helpResults', () => helpResultsCard('en', { query: 'zzz' }, { language: 'en', emptyQuestion: false, results: [] })],
+  'help article for a client': ['helpArticle', () => helpArticleCard('fr', { article, canEdit: false }, { echo: { query: 'inviter' } })],
+  'help article for an editor': ['helpArticle', () => helpArticleCard('en', { article: { ...article, state: 'draft' }, canEdit: true, feedback: { helpful: 3, notHelpful: 1 } }, { banner: { text: 'Saved', good: true } })],
+  'help article form with errors': ['helpArticleForm', () => helpArticleFormCard('fr', { article, values: { title: '', body: 'x' }, errors: { title: { code: 'required' }, product: { code: 'article.unknownChoice' } } })],
+  'help articles (editors)': ['helpArticles', () => helpArticlesCard('fr', [article])],
   'revoke guest': ['revokeGuest', () => revokeCard('fr', { ...contact, guest: { state: 'member', invitationCount: 1, checks: 0, teamId: team.teamId, memberAt: stamp.at } }, team.displayName)],
   'revoke guest with offers (en)': ['revokeGuest', () => revokeCard('en', { ...contact, guest: { state: 'invited', invitationCount: 1, checks: 0 } }, undefined, 2)],
   'contact edit form': ['contactForm', () => contactFormCard('fr', { requestId: '5f0e1c1e-7a1b-4c7e-9a51-1d2c3b4a5f60', orgRoles: defaultOrgRoles, editing: contact, values: { lastName: 'Bernard', email: 'lea@' }, errors: { email: { code: 'email.invalid' } } })],

@@ -50,7 +50,8 @@ export const csvFile = (fileName: string, lines: string[]): CsvAnswer => new Csv
 type Schema<Output> = z.ZodType<Output, z.ZodTypeDef, unknown>;
 
 export interface TabRouteSpec<Params, Query, Body> {
-  requirement: Requirement;
+  /** A profile, or `attached`: any member of staff attached to the firm's structure (reading the help). */
+  requirement: Requirement | 'attached';
   params?: Schema<Params>;
   /** What a malformed path means, when not a bad request (an id that cannot exist is simply not found). */
   invalidParams?: Extract<ProblemCode, `${string}.notFound`>;
@@ -85,7 +86,7 @@ async function answer<Params, Query, Body>(edge: TabEdge, spec: TabRouteSpec<Par
   const auth = await edge.auth.authenticate(authorization);
   if (!auth.ok) return problem(language, `auth.${auth.reason}`);
   const access = await edge.access.sessions.contextFor(auth.actor);
-  const decision = decide(access, spec.requirement);
+  const decision = decide(access, spec.requirement === 'attached' ? null : spec.requirement);
   if (!decision.allowed) return refusal(language, decision);
   // The body is read only now, for a user allowed to send it.
   const read = await readJsonBody(req, language, spec.maxBodyBytes);
