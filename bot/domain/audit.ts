@@ -58,6 +58,21 @@ export const auditActions = [
   'structure.serviceRenamed',
   'structure.serviceDeactivated',
   'structure.serviceReactivated',
+  'support.created',
+  'support.draftSaved',
+  'support.sent',
+  'support.taken',
+  'support.answered',
+  'support.informationRequested',
+  'support.requesterAnswered',
+  'support.solutionProposed',
+  'support.accepted',
+  'support.refused',
+  'support.reassigned',
+  'support.closeWarned',
+  'support.autoClosed',
+  'support.reminded',
+  'support.articleDrafted',
 ] as const;
 
 export type AuditAction = (typeof auditActions)[number];

@@ -22,6 +22,8 @@ export const collections = {
   accessRequests: 'accessRequests',
   offerSubscriptions: 'offerSubscriptions',
   partnerApps: 'partnerApps',
+  supportRequests: 'supportRequests',
+  supportCounters: 'supportCounters',
 } as const;
 
 /** Collections whose records may carry audit entries not yet in the log (bot/store/auditRelay.ts). */
@@ -36,6 +38,7 @@ export const auditedCollections = [
   collections.firms,
   collections.structures,
   collections.structureMemberships,
+  collections.supportRequests,
 ] as const;
 
 /** Short timeouts: a bot reply must leave within Bot Service's 15 s even when the database is away. */
@@ -116,6 +119,18 @@ export const indexes: readonly IndexSpec[] = [
   index(collections.clientFiles, { firmId: 1, 'portfolio.stateList': 1, 'portfolio.sortName': 1, code: 1 }, { name: 'portfolio_states' }),
   index(collections.clientFiles, { firmId: 1, 'portfolio.offerList': 1, 'portfolio.sortName': 1, code: 1 }, { name: 'portfolio_offers' }),
   index(collections.clientFiles, { 'portfolio.version': 1 }, { name: 'portfolio_summary_version' }),
+  // Support requests (bot/store/supportRequestRepository.ts): one per submission, numbered per firm, the queue by state, one's own, keywords.
+  index(collections.supportCounters, { firmId: 1 }, { unique: true, name: 'firm_unique' }),
+  index(collections.supportRequests, { firmId: 1, creationRequestId: 1 }, { unique: true, name: 'firm_creation_unique' }),
+  index(collections.supportRequests, { firmId: 1, number: 1 }, { unique: true, name: 'firm_number_unique' }),
+  index(collections.supportRequests, { firmId: 1, state: 1, updatedAt: -1, number: -1 }, { name: 'firm_state_updated' }),
+  index(collections.supportRequests, { firmId: 1, updatedAt: -1, number: -1 }, { name: 'firm_updated' }),
+  index(collections.supportRequests, { firmId: 1, 'requester.userId': 1, state: 1, updatedAt: -1 }, { name: 'firm_requester_state' }),
+  index(collections.supportRequests, { firmId: 1, searchTokens: 1 }, { name: 'firm_search' }),
+  index(collections.supportRequests, { state: 1, autoCloseAt: 1 }, { name: 'sweep_close', sparse: true }),
+  index(collections.supportRequests, { state: 1, closeWarningAt: 1 }, { name: 'sweep_warning', sparse: true }),
+  index(collections.supportRequests, { state: 1, firstAnswerDueAt: 1 }, { name: 'sweep_reminder', sparse: true }),
+  index(collections.contacts, { firmId: 1, 'guest.directoryUserId': 1 }, { name: 'firm_guest_user', sparse: true }),
 ];
 
 /** Server answers worth another try a moment later: a lock or write conflict while indexes are built. */
