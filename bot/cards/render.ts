@@ -9,6 +9,7 @@ export const templateNames = [
   'invitePreview', 'bulkInvitePreview', 'jobProgress', 'guestWelcome', 'chooseTeam', 'firmTeams', 'revokeGuest',
   'accessRefused', 'myRights', 'accessRequests', 'staffUsers', 'userProfiles', 'structure', 'structureConfirm', 'structures', 'structureServices', 'memberServices', 'clientFileService',
   'offerProposal', 'offerStaff', 'offerClient', 'legacyAccesses', 'flowChecklist', 'shineActivation', 'auditLog',
+  'supportForm', 'supportRequest', 'supportList',
 ] as const;
 export type TemplateName = (typeof templateNames)[number];
 

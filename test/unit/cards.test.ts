@@ -33,6 +33,8 @@ import {
   userProfilesCard,
 } from '../../bot/cards/accessViews.js';
 import type { Structure } from '../../bot/domain/access/structures.js';
+import { supportFormCard, supportListCard, supportRequestCard } from '../../bot/cards/supportViews.js';
+import type { SupportRequest } from '../../bot/domain/support/supportRequest.js';
 import { bulkInvitePreviewCard, chooseTeamCard, firmTeamsCard, guestWelcomeCard, invitePreviewCard, jobProgressCard, revokeCard } from '../../bot/cards/guestViews.js';
 
 const stamp = { userId: 'u1', displayName: 'Claire Martin', at: new Date('2026-11-02T09:00:00Z') };
@@ -54,6 +56,13 @@ const structure: Structure = {
 const contact: Contact = {
   id: '65a000000000000000000002', firmId: 'f', lastName: 'Bernard', firstName: 'Léa', mobile: '+33612345678', email: 'lea@boulangerie-bernard.fr',
   orgRole: "Chef d'entreprise", address: { line1: '1 rue du Four', city: 'Lyon' }, searchTokens: [], creationRequestId: 'r', created: stamp, updatedAt: stamp.at,
+};
+
+const supportRequest: SupportRequest = {
+  id: '65a000000000000000000030', firmId: 'f', number: 42, creationRequestId: 'r', category: 'signIn', clientFileId: file.id, subject: 'Connexion impossible', description: 'Le code ne arrive pas',
+  attachments: [], state: 'resolved', requester: { kind: 'client', userId: 'g1', displayName: 'Léa Bernard', contactId: contact.id }, assignee: { userId: 'u1', displayName: 'Claire Martin' },
+  timeline: [{ kind: 'sent', by: stamp }, { kind: 'solutionProposed', by: stamp, text: 'Réinitialisez le mot de passe', attachments: [{ name: 'capture.png', url: 'https://example.test/capture.png' }] }],
+  version: 3, created: stamp, updatedAt: stamp.at, autoCloseAt: stamp.at, searchTokens: [],
 };
 
 const subscription = {
@@ -145,6 +154,12 @@ const samples: Record<string, [TemplateName, () => AdaptiveCard]> = {
   ],
   'audit log': ['auditLog', () => auditLogCard('fr', 'Journal du dossier 000001', [{ entry: { id: 'e2', firmId: 'f', actor: stamp, action: 'guest.invited' }, clientFile: '000001 – Boulangerie Bernard', contact: 'Léa Bernard' }])],
   'audit log, empty (en)': ['auditLog', () => auditLogCard('en', 'Log', [])],
+  'support form with errors and suggestions': ['supportForm', () => supportFormCard('fr', { creationRequestId: 'r', showClientFile: true, values: { subject: '' }, errors: { subject: { code: 'required' } }, suggestions: [{ id: 'a1', title: 'Se connecter', product: 'teams', domain: 'connexion' }] })],
+  'support draft (en)': ['supportForm', () => supportFormCard('en', { creationRequestId: 'r', showClientFile: false, draft: { ...supportRequest, state: 'draft' } })],
+  'support request, requester view': ['supportRequest', () => supportRequestCard('fr', supportRequest, { moves: ['accept', 'refuse'], refreshUserIds: ['8:orgid:g1'], clientFileLabel: '000001 – Boulangerie Bernard' })],
+  'support request, support view': ['supportRequest', () => supportRequestCard('fr', { ...supportRequest, state: 'inProgress' }, { moves: ['take', 'answer', 'askInformation', 'proposeSolution', 'reassign'], refreshUserIds: [], assignees: [{ userId: 'u1', displayName: 'Claire Martin' }], banner: { text: 'C’est fait.', good: true } })],
+  'support list': ['supportList', () => supportListCard('fr', { scope: 'mine', items: [supportRequest], counts: { resolved: 1 }, isSupport: true })],
+  'support queue, empty (en)': ['supportList', () => supportListCard('en', { scope: 'queue', items: [], counts: {}, isSupport: true, search: 'vpn' })],
   'revoke guest': ['revokeGuest', () => revokeCard('fr', { ...contact, guest: { state: 'member', invitationCount: 1, checks: 0, teamId: team.teamId, memberAt: stamp.at } }, team.displayName)],
 };
 
