@@ -136,6 +136,8 @@ import {
 import type { TeamsServices } from './teams/services.js';
 import { SessionResolver } from './teams/session.js';
 import { TeamsMemberRoles } from './teams/memberRoles.js';
+import { createSupport } from './supportModule.js';
+import { registerSupportRoutes } from './api/support.js';
 
 export const version: string = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
@@ -159,6 +161,8 @@ export interface RunningPasserelle {
   stop(): Promise<void>;
   /** Runs one pass of the acceptance watcher now (tests, with a controllable clock). */
   watchAcceptancesNow(): Promise<void>;
+  /** Runs one pass of the support requests' sweep now (closing, warnings, reminders). */
+  sweepSupportNow(): Promise<{ warned: number; closed: number; reminded: number }>;
   /** The bot's commands and card verbs, as registered (tests hold their requirements to the use cases'). */
   handlers: ReturnType<PasserelleBot['registered']>;
 }
@@ -308,6 +312,10 @@ export async function startPasserelle(config: Config, logger: Logger, options: S
 
   const defaultLanguage = languageOf(config.DEFAULT_LOCALE) ?? 'fr';
   const sessions = new SessionResolver({ preferences, memberRoles: new TeamsMemberRoles(), access, defaultLanguage, trustClientLocale: config.TRUST_CLIENT_LOCALE });
+  const support = createSupport({
+    db, adapter, botAppId: config.BOT_ID ?? '', conversations, teams: teamStore, firmSettings, preferences, clientFiles: clientFileStore, links: linkStore,
+    memberships: accessStores.memberships, sessions, defaultLanguage, logger: logger.child('support'), now,
+  });
   const bot = new PasserelleBot({
     commands: [
       new HelpCommand(),
@@ -340,6 +348,7 @@ export async function startPasserelle(config: Config, logger: Logger, options: S
       new ServicesCommand(access),
       new CreateServiceCommand(access),
       new AssignServiceCommand(services, access),
+      ...support.handlers.commands,
       new LanguageCommand(services),
     ],
     actions: [
@@ -397,8 +406,10 @@ export async function startPasserelle(config: Config, logger: Logger, options: S
       new DetachMemberServicesAction(access),
       new OpenClientFileServiceAction(services, access),
       new SetClientFileServiceAction(services, access),
+      ...support.handlers.actions,
     ],
-    clientActions: [new RefreshOfferCardAction({ cards: offerCards, sessions }), new AcknowledgeOfferAction({ cards: offerCards, offers })],
+    clientActions: [new RefreshOfferCardAction({ cards: offerCards, sessions }), new AcknowledgeOfferAction({ cards: offerCards, offers }), ...support.handlers.clientActions],
+    clientCommands: support.handlers.clientCommands,
     sessions,
     conversations,
     teams: teamStore,
@@ -429,6 +440,7 @@ export async function startPasserelle(config: Config, logger: Logger, options: S
   registerShineRoutes(server, portfolioApi, { shine: partners.shine, clientFiles, mailerConfigured: Boolean(config.OFFER_MAILBOX) });
   registerInvitationRoutes(server, portfolioApi, { invitations, offers: offerCommands, jobs: jobStore });
   registerImportRoutes(server, portfolioApi, imports);
+  registerSupportRoutes(server, portfolioApi, { support: support.support, clientFiles: clientFileStore });
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -445,16 +457,18 @@ export async function startPasserelle(config: Config, logger: Logger, options: S
   if (options.backgroundWork !== false) {
     runner.start();
     watcher.start();
+    support.sweeper.start();
   }
 
   return {
     url,
     watchAcceptancesNow: () => watcher.tick(),
+    sweepSupportNow: () => support.sweeper.tick(),
     handlers: bot.registered(),
     async stop() {
       stopProjecting();
       portfolioProjector.stop();
-      await Promise.all([runner.stop(), watcher.stop(), auditRelay.stop()]);
+      await Promise.all([runner.stop(), watcher.stop(), auditRelay.stop(), support.sweeper.stop()]);
       connection.cancel();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await mongo.close();

@@ -29,6 +29,10 @@ const fr = {
     'import.missingColumns': 'Colonnes obligatoires absentes : {columns}. La première ligne doit nommer les colonnes (code ; raison_sociale ; …).',
     'import.tooManyLines': '{lines} lignes : au plus {max} par import, découpez le fichier en plusieurs fichiers (chacun avec sa ligne d’en-tête). Rien n’a été importé.',
     'import.notFound': 'Import introuvable.',
+    'support.notFound': 'Demande d’assistance introuvable.',
+    'support.changedMeanwhile': 'Cette demande a changé entre-temps : rien n’a été fait, les dernières informations sont affichées.',
+    'support.notAllowed': 'Cette action n’est pas possible pour cette demande dans son état actuel.',
+    'support.invalid': 'Corrigez les champs signalés ({fields}) : rien n’a été enregistré.',
     'request.unreadable': 'Requête illisible : le corps doit être un objet JSON valide.',
     'request.tooLarge': 'Requête trop volumineuse.',
     'request.unsupportedType': 'Type de contenu non pris en charge : envoyez du JSON (application/json).',
@@ -183,6 +187,11 @@ const fr = {
     outcomes: { created: 'créé', updated: 'mis à jour', unchanged: 'inchangé' },
     problem: '{column} : {message}',
   },
+  /** The support's queue, as shown in the « Assistance » page. */
+  supportCsv: {
+    fileName: 'assistance-passerelle.csv',
+    header: ['N°', 'Objet', 'Catégorie', 'État', 'Dossier', 'Demandeur', 'Pris en charge par', 'Ouverte le', 'Mise à jour le'],
+  },
 };
 
 export type ApiMessages = typeof fr;
@@ -209,6 +218,10 @@ const en: ApiMessages = {
     'import.missingColumns': 'Required columns missing: {columns}. The first line must name the columns (code ; raison_sociale ; …).',
     'import.tooManyLines': '{lines} lines: at most {max} per import, split the file into several files (each with its header line). Nothing was imported.',
     'import.notFound': 'Import not found.',
+    'support.notFound': 'Support request not found.',
+    'support.changedMeanwhile': 'This request changed meanwhile: nothing was done; the latest information is shown.',
+    'support.notAllowed': 'This action is not possible for this request in its current state.',
+    'support.invalid': 'Fix the fields shown ({fields}): nothing was saved.',
     'request.unreadable': 'Unreadable request: the body must be a valid JSON object.',
     'request.tooLarge': 'Request too large.',
     'request.unsupportedType': 'Unsupported content type: send JSON (application/json).',
@@ -356,6 +369,10 @@ const en: ApiMessages = {
     notWritten: 'not imported (repeated error: import the file again)',
     outcomes: { created: 'created', updated: 'updated', unchanged: 'unchanged' },
     problem: '{column}: {message}',
+  },
+  supportCsv: {
+    fileName: 'passerelle-support.csv',
+    header: ['No.', 'Subject', 'Category', 'State', 'Client file', 'Requester', 'Taken by', 'Opened on', 'Updated on'],
   },
 };
 

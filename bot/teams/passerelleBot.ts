@@ -23,6 +23,7 @@ import { accessRefusedCard } from '../cards/accessViews.js';
 import { replyWithCard, replyWithText } from './reply.js';
 import { AccessCheckError, actorOf, MissingTenantError, NotStaffError, type SessionResolver, type TurnSession } from './session.js';
 import type { ClientCardAction } from './actions/clientActions.js';
+import type { ClientCommand } from './supportHandlers.js';
 
 const maxMessageLength = 2_000;
 
@@ -51,6 +52,8 @@ export class PasserelleBot extends TeamsActivityHandler {
       actions: CardActionHandler[];
       /** Verbs of cards addressed to clients (guests): no staff session, the handler checks who acts. */
       clientActions: ClientCardAction[];
+      /** Commands a client (guest) may type, e.g. « assistance »; everything else stays staff-only. */
+      clientCommands?: ClientCommand[];
       sessions: SessionResolver;
       conversations: MongoConversationReferenceStore;
       teams: TeamStore;
@@ -156,9 +159,27 @@ export class PasserelleBot extends TeamsActivityHandler {
     try {
       return await this.deps.sessions.resolve(context);
     } catch (error) {
+      if (error instanceof NotStaffError && (await this.runClientCommand(context))) return undefined;
       await replyWithText(context, this.explainFailure(error, this.deps.defaultLanguage, {}));
       return undefined;
     }
+  }
+
+  /** A guest's message: true when one of the few client commands answered it. */
+  private async runClientCommand(context: TurnContext): Promise<boolean> {
+    const text = (TurnContext.removeRecipientMention(context.activity) ?? context.activity.text ?? '').trim();
+    if (!text || text.length > maxMessageLength) return false;
+    for (const command of this.deps.clientCommands ?? []) {
+      const args = command.match(text);
+      if (args === undefined) continue;
+      try {
+        await command.handle(context, actorOf(context), args);
+      } catch (error) {
+        await replyWithText(context, this.explainFailure(error, this.deps.defaultLanguage, { command: command.name }));
+      }
+      return true;
+    }
+    return false;
   }
 
   /** The one place failures become words: known causes get their sentence, the rest a reference to quote. */

@@ -9,7 +9,7 @@ import { assertSeesFile, type StaffActor } from '../staffActor.js';
 import type { SupportChanges, SupportClient, SupportDirectory, SupportNotifier, SupportRequestQuery, SupportRequestStore } from './supportPorts.js';
 import {
   addWorkingDays, allows, dayMs, lifecycle, movesFor, parseSearch, supportLimits, supportSearchTokens, validateMoveText, validateSupportInput,
-  type SupportAttachment, type SupportCategory, type SupportField, type SupportMove, type SupportRequest, type SupportRole, type SupportState, type TimelineEntry,
+  type PostedCard, type SupportAttachment, type SupportCategory, type SupportField, type SupportMove, type SupportRequest, type SupportRole, type SupportState, type TimelineEntry,
 } from './supportRequest.js';
 
 /** Who acts on a request: a member of staff with their access, or a client (a guest known as a contact). */
@@ -84,6 +84,11 @@ export interface SupportRequestsDeps {
 export class SupportRequests {
   constructor(private readonly deps: SupportRequestsDeps) {}
 
+  /** Whether a solved request can become an article (the firm's Passerelle has a knowledge base). */
+  get canDraftArticles(): boolean {
+    return Boolean(this.deps.knowledgeBase);
+  }
+
   staff(staff: StaffActor): SupportActor {
     return { kind: 'staff', staff };
   }
@@ -115,6 +120,12 @@ export class SupportRequests {
     // A request one may not see does not exist for them: its existence says something too.
     if (!request || this.rolesOn(who, request).length === 0) return { status: 'notFound' };
     return { status: 'done', request };
+  }
+
+  /** The card the requester acted on becomes theirs: it is updated in place when the request changes. */
+  async keepRequesterCard(who: SupportActor, request: SupportRequest, card: PostedCard): Promise<void> {
+    if (!this.rolesOn(who, request).includes('requester') || request.requesterCard) return;
+    await this.deps.store.setCard(request.firmId, request.id, 'requesterCard', card);
   }
 
   /** Articles matching a subject, or none when the firm has no knowledge base. */
