@@ -55,7 +55,12 @@ describe('Support requests: lifecycle, visibility and cards in Teams (seed 004)'
   }
 
   before(async () => {
-    passerelle = await startTestPasserelle({ backgroundWork: false, now: () => new Date(Date.now() + clockAheadMs) });
+    passerelle = await startTestPasserelle({
+      backgroundWork: false,
+      now: () => new Date(Date.now() + clockAheadMs),
+      // The tab's API as Claire, without a token (local mode).
+      env: { TAB_LOCAL_USER: `${demoFirmId}|${claire.aadObjectId}|${claire.name}|staff-claire@cabinet-demo.test` },
+    });
     client = new MongoClient(passerelle.mongoUri);
     db = client.db(passerelle.database);
     await say('aide'); // Claire, the firm's first user: main manager, so the support
@@ -256,5 +261,64 @@ describe('Support requests: lifecycle, visibility and cards in Teams (seed 004)'
     const malformed = await execute('support.take', { requestId: 'pas-un-id', version: 1 });
     assert.match(textOf(malformed), /périmée/);
     assert.equal(await db.collection(collections.supportRequests).countDocuments(), count);
+  });
+
+  it('gives the « Assistance » page its queue, filters, search, detail, moves and export', async () => {
+    const api = async (path: string, init?: RequestInit) => {
+      const response = await fetch(`${passerelle.server.url}${path}`, init);
+      const text = await response.text();
+      return { status: response.status, text, body: (response.headers.get('content-type')?.includes('json') ? JSON.parse(text) : undefined) as Record<string, any> };
+    };
+    const queue = await api('/api/support/requests');
+    assert.equal(queue.status, 200, queue.text);
+    assert.deepEqual(queue.body.items.map((item: { number: number }) => item.number).sort(), [1, 2, 3], 'every request sent, no draft');
+    assert.deepEqual(queue.body.counts, { inProgress: 1, actionRequired: 0, resolved: 0, closed: 2 });
+    assert.deepEqual((await api('/api/support/requests?state=closed')).body.items.map((item: { number: number }) => item.number).sort(), [1, 3]);
+    assert.deepEqual((await api('/api/support/requests?category=offer')).body.items.map((item: { number: number }) => item.number), [2]);
+    assert.deepEqual((await api('/api/support/requests?search=dsp2')).body.items.map((item: { number: number }) => item.number), [3], 'a word of the description');
+    assert.deepEqual((await api('/api/support/requests?search=2')).body.items.map((item: { subject: string }) => item.subject), ['Accès au tableau de bord'], 'a number');
+    const file = (await db.collection(collections.clientFiles).findOne({ firmId: demoFirmId, code: '000100' }))!._id.toHexString();
+    assert.deepEqual((await api(`/api/support/requests?clientFile=${file}`)).body.items.map((item: { number: number }) => item.number).sort(), [1, 2]);
+    const bad = await api('/api/support/requests?category=astrologie');
+    assert.equal(bad.status, 400, 'an unknown category is bad input, not a server error');
+    assert.equal(bad.body.code, 'request.invalid');
+
+    const second = queue.body.items.find((item: { number: number }) => item.number === 2);
+    const detail = await api(`/api/support/requests/${second.id}`);
+    assert.equal(detail.body.clientFile, '000100 – Boulangerie Bernard');
+    assert.deepEqual(detail.body.timeline.map((entry: { label: string }) => entry.label), ['relance : pas encore de première réponse', 'demande envoyée'], 'latest first');
+    assert.deepEqual(detail.body.moves, ['take', 'answer', 'askInformation', 'proposeSolution', 'reassign']);
+    assert.equal((await api('/api/support/requests/0123456789abcdef01234567')).status, 404);
+    assert.equal((await api('/api/support/requests/nimportequoi')).body.code, 'support.notFound');
+
+    const post = (body: unknown) => api(`/api/support/requests/${second.id}/actions`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+    const empty = await post({ move: 'answer', expectedVersion: detail.body.version, text: '' });
+    assert.equal(empty.status, 400);
+    assert.equal(empty.body.code, 'support.invalid');
+    assert.equal(empty.body.problems[0].field, 'text');
+    const stale = await post({ move: 'take', expectedVersion: detail.body.version + 5 });
+    assert.equal(stale.status, 409);
+    assert.equal(stale.body.code, 'support.changedMeanwhile');
+    const before = await auditCount('support.answered');
+    const answered = await post({ move: 'answer', expectedVersion: detail.body.version, text: 'Nous regardons votre espace documentaire.' });
+    assert.equal(answered.status, 200, answered.text);
+    assert.equal(answered.body.timeline[0].text, 'Nous regardons votre espace documentaire.');
+    assert.equal(await auditCount('support.answered'), before + 1);
+    const leaSecond = passerelle.connector.updated.filter((update) => update.replyToId === 'lea-form-2').at(-1);
+    assert.match(cardText(leaSecond?.activity.attachments?.[0]?.content), /Nous regardons votre espace documentaire/, 'the answer from the tab reaches the client’s card');
+    const wrongState = await post({ move: 'askInformation', expectedVersion: answered.body.version, text: 'Encore ?' });
+    assert.equal(wrongState.status, 200, 'asking is possible while in progress');
+    const notNow = await post({ move: 'askInformation', expectedVersion: wrongState.body.version, text: 'Et encore ?' });
+    assert.equal(notNow.status, 409, 'not while the requester is already asked');
+    assert.equal(notNow.body.code, 'support.notAllowed');
+
+    const csv = await api('/api/support/requests/export.csv?state=closed');
+    assert.equal(csv.status, 200);
+    const lines = csv.text.replace(/^\uFEFF/, '').trim().split('\r\n');
+    assert.equal(lines[0], 'N°;Objet;Catégorie;État;Dossier;Demandeur;Pris en charge par;Ouverte le;Mise à jour le');
+    assert.equal(lines.length, 3, 'one line per closed request');
+    assert.ok(lines.some((line) => line.startsWith('1;Connexion impossible à Teams;Connexion / compte Microsoft;Clôturée;000100 – Boulangerie Bernard;Léa Bernard')), lines.join('\n'));
+    const english = await api('/api/support/requests/export.csv', { headers: { 'Accept-Language': 'en' } });
+    assert.match(english.text, /No\.;Subject;Category;State/);
   });
 });
