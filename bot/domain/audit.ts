@@ -73,6 +73,7 @@ export const auditActions = [
   'support.autoClosed',
   'support.reminded',
   'support.articleDrafted',
+  'support.filesAttached',
 ] as const;
 
 export type AuditAction = (typeof auditActions)[number];

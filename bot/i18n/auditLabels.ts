@@ -76,6 +76,7 @@ export const auditActionLabels: Record<Language, Record<AuditAction, string>> = 
     'support.autoClosed': 'Demande d’assistance clôturée automatiquement',
     'support.reminded': 'Relance : demande sans première réponse',
     'support.articleDrafted': 'Article d’aide rédigé à partir de la solution',
+    'support.filesAttached': 'Pièces jointes ajoutées à la demande d’assistance',
   },
   en: {
     'clientFile.created': 'Client file created',
@@ -145,6 +146,7 @@ export const auditActionLabels: Record<Language, Record<AuditAction, string>> = 
     'support.autoClosed': 'Support request closed automatically',
     'support.reminded': 'Reminder: request without a first answer',
     'support.articleDrafted': 'Help article drafted from the solution',
+    'support.filesAttached': 'Files attached to the support request',
   },
 };
 

@@ -560,6 +560,7 @@ export const en: Messages = {
       autoClosed: 'closed automatically, without an answer from the requester',
       reminded: 'reminder: no first answer yet',
       articleDrafted: 'help article drafted',
+      filesAttached: 'files attached',
     },
     moves: {
       take: 'Take it',
@@ -588,6 +589,7 @@ export const en: Messages = {
       draft: 'Draft no. {number} saved: write “support” to find it again.',
       repeated: 'This request was already saved (no. {number}): nothing was created twice.',
       moved: 'Done.',
+      attached: '{count} file(s) attached to request no. {number}.',
     },
     stale: 'This card was out of date: nothing was done; here is the request as it is now.',
     notAllowed: 'This action is not possible for this request in its current state.',

@@ -560,6 +560,7 @@ export const fr = {
       autoClosed: 'clôturée automatiquement, sans réponse du demandeur',
       reminded: 'relance : pas encore de première réponse',
       articleDrafted: 'article d’aide rédigé',
+      filesAttached: 'pièces jointes ajoutées',
     },
     moves: {
       take: 'Prendre en charge',
@@ -588,6 +589,7 @@ export const fr = {
       draft: 'Brouillon n° {number} enregistré : écrivez « assistance » pour le retrouver.',
       repeated: 'Cette demande était déjà enregistrée (n° {number}) : rien n’a été créé en double.',
       moved: 'C’est fait.',
+      attached: '{count} pièce(s) jointe(s) ajoutée(s) à la demande n° {number}.',
     },
     stale: 'Cette carte n’était plus à jour : rien n’a été fait, voici la demande telle qu’elle est maintenant.',
     notAllowed: 'Cette action n’est pas possible pour cette demande dans son état actuel.',

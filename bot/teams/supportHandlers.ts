@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { AdaptiveCard } from '../cards/render.js';
 import { supportFormCard, supportListCard, textInputOf } from '../cards/supportViews.js';
 import type { Actor } from '../domain/actor.js';
-import { supportStates, type SupportMove, type SupportRequest, type SupportState } from '../domain/support/supportRequest.js';
+import { parseSearch, supportStates, type SupportAttachment, type SupportMove, type SupportRequest, type SupportState } from '../domain/support/supportRequest.js';
 import { requesterTabs, supportRequirement, type SupportActor, type SupportOutcome, type SupportRequests } from '../domain/support/supportRequests.js';
 import { fieldErrorMessage, format, messagesFor, type Language } from '../i18n/index.js';
 import { parseCardData } from './actions/cardData.js';
@@ -139,8 +139,33 @@ async function listCard(services: SupportTeamsServices, speaker: Speaker, scope:
   return supportListCard(speaker.language, { scope, items: listing.items, counts: listing.counts, search, isSupport: services.support.isSupport(speaker.who) });
 }
 
-/** « assistance [mot ou n°] »: one's requests by state with counts; a keyword or a number searches (the support searches its queue). */
+/**
+ * Files a Teams message carries (a file shared in the chat): their name and link, never their content.
+ * Teams sends a stable link (contentUrl) and a short-lived download link; the stable one is kept.
+ */
+export function teamsFilesOf(context: TurnContext): SupportAttachment[] {
+  return (context.activity.attachments ?? []).flatMap((attachment) => {
+    const content = attachment.content as { downloadUrl?: unknown } | undefined;
+    const isFile = attachment.contentType === 'application/vnd.microsoft.teams.file.download.info' || (Boolean(attachment.contentUrl) && !/card|html/i.test(attachment.contentType));
+    const url = attachment.contentUrl ?? (typeof content?.downloadUrl === 'string' ? content.downloadUrl : undefined);
+    if (!isFile || !url || !/^https:\/\//.test(url)) return [];
+    return [{ name: (attachment.name ?? url.split('/').pop() ?? 'fichier').slice(0, 200), url: url.slice(0, 2_000) }];
+  });
+}
+
+/**
+ * « assistance [mot ou n°] »: one's requests by state with counts; a keyword or a number searches (the
+ * support searches its queue). Files sent with « assistance <n°> » join that request of one's own.
+ */
 async function showRequests(services: SupportTeamsServices, context: TurnContext, speaker: Speaker, args: string): Promise<void> {
+  const files = teamsFilesOf(context);
+  const number = parseSearch(args).number;
+  if (files.length > 0 && number !== undefined) {
+    const outcome = await services.support.attachFiles(speaker.who, number, files);
+    const t = messagesFor(speaker.language).support;
+    if (outcome.status === 'done') return replyWithText(context, format(t.done.attached, { count: files.length, number }));
+    return replyWithText(context, outcome.status === 'notAllowed' ? t.notAllowed : t.notFound);
+  }
   const scope = args && services.support.isSupport(speaker.who) ? 'queue' : 'mine';
   const card = await listCard(services, speaker, scope, undefined, args || undefined);
   await replyWithCard(context, card);

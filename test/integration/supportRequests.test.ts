@@ -321,4 +321,26 @@ describe('Support requests: lifecycle, visibility and cards in Teams (seed 004)'
     const english = await api('/api/support/requests/export.csv', { headers: { 'Accept-Language': 'en' } });
     assert.match(english.text, /No\.;Subject;Category;State/);
   });
+
+  it('records the files a client sends with « assistance <n°> » on their request’s timeline, by name and link', async () => {
+    const mark = passerelle.connector.sent.length;
+    const file = {
+      contentType: 'application/vnd.microsoft.teams.file.download.info',
+      name: 'capture-erreur.png',
+      contentUrl: 'https://cabinetdemo-my.sharepoint.com/personal/lea/Documents/capture-erreur.png',
+      content: { downloadUrl: 'https://cabinetdemo-my.sharepoint.com/download?token=abc', uniqueId: 'f1', fileType: 'png' },
+    };
+    await passerelle.post({ ...messageActivity('assistance 2', options(lea)), attachments: [file] });
+    const reply = passerelle.connector.since(mark).find((sent) => sent.conversationId === conversationOf(lea));
+    assert.match(String(reply?.activity.text), /1 pièce\(s\) jointe\(s\) ajoutée\(s\) à la demande n° 2/);
+    const request = (await stored(2))!;
+    assert.deepEqual(request.timeline.at(-1).attachments, [{ name: 'capture-erreur.png', url: file.contentUrl }], 'the stable link, not the short-lived download');
+    assert.equal(await auditCount('support.filesAttached'), 1);
+    const card = passerelle.connector.updated.filter((update) => update.replyToId === 'lea-form-2').at(-1);
+    assert.match(cardText(card?.activity.attachments?.[0]?.content), /Pièce jointe : \[capture-erreur\.png\]/, 'the card shows it');
+    const other = passerelle.connector.sent.length;
+    await passerelle.post({ ...messageActivity('assistance 3', options(hugo)), attachments: [file] });
+    assert.match(String(passerelle.connector.since(other).find((sent) => sent.conversationId === conversationOf(hugo))?.activity.text), /Demande introuvable/, 'only to one’s own request');
+    assert.equal(await auditCount('support.filesAttached'), 1);
+  });
 });

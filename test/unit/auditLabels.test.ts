@@ -82,6 +82,7 @@ const recorded: Record<AuditAction, Record<string, unknown> | undefined> = {
   'support.autoClosed': { number: 42 },
   'support.reminded': { number: 42 },
   'support.articleDrafted': { number: 42 },
+  'support.filesAttached': { number: 42 },
 };
 
 /** What a reader must never see: JSON, detail keys, ids, codes of actions, states or profiles. */

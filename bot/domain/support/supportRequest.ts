@@ -30,7 +30,7 @@ export interface SupportAttachment {
 
 export const timelineKinds = [
   'draftSaved', 'sent', 'taken', 'answered', 'informationRequested', 'requesterAnswered',
-  'solutionProposed', 'accepted', 'refused', 'reassigned', 'closeWarned', 'autoClosed', 'reminded', 'articleDrafted',
+  'solutionProposed', 'accepted', 'refused', 'reassigned', 'closeWarned', 'autoClosed', 'reminded', 'articleDrafted', 'filesAttached',
 ] as const;
 export type TimelineKind = (typeof timelineKinds)[number];
 
@@ -91,7 +91,7 @@ export interface SupportRequest {
 
 /** What a person may do to a request; the table below says in which states, and who. */
 export type SupportMove =
-  | 'saveDraft' | 'send' | 'take' | 'answer' | 'askInformation' | 'reply' | 'proposeSolution' | 'accept' | 'refuse' | 'reassign' | 'autoClose';
+  | 'saveDraft' | 'send' | 'take' | 'answer' | 'askInformation' | 'reply' | 'proposeSolution' | 'accept' | 'refuse' | 'reassign' | 'attach' | 'autoClose';
 
 /** `requester`: the person who asked; `support`: staff holding « Assistance – modification » who may see the request; `system`: the sweep. */
 export type SupportRole = 'requester' | 'support' | 'system';
@@ -120,6 +120,8 @@ export const lifecycle: Record<SupportMove, Transition> = {
   accept: { from: ['resolved'], to: 'closed', by: 'requester', kind: 'accepted' },
   refuse: { from: ['resolved'], to: 'inProgress', by: 'requester', kind: 'refused', needsText: true },
   reassign: { from: open, by: 'support', kind: 'reassigned' },
+  /** Files the requester sent in Teams with « assistance <n°> »: their names and links join the request. */
+  attach: { from: ['draft', ...open], by: 'requester', kind: 'filesAttached' },
   autoClose: { from: ['resolved'], to: 'closed', by: 'system', kind: 'autoClosed' },
 };
 

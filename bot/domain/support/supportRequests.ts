@@ -59,6 +59,7 @@ const auditActionOf: Record<SupportMove, AuditAction> = {
   accept: 'support.accepted',
   refuse: 'support.refused',
   reassign: 'support.reassigned',
+  attach: 'support.filesAttached',
   autoClose: 'support.autoClosed',
 };
 
@@ -260,6 +261,22 @@ export class SupportRequests {
     if (attachments.length) changes.attachments = [...request.attachments, ...attachments].slice(-50);
     const entry: TimelineEntry = { kind: lifecycle[move].kind, by: stamp, ...(entryText ? { text: entryText } : {}), ...(attachments.length ? { attachments } : {}) };
     return this.apply(who, request, move, changes, entry, now);
+  }
+
+  /**
+   * Files a requester sent in Teams (a message, not a card: no version in hand), joined to their request
+   * by its number: the names and links are recorded, never the content.
+   */
+  async attachFiles(who: SupportActor, number: number, files: SupportAttachment[]): Promise<SupportOutcome> {
+    const listing = await this.deps.store.list({ firmId: actorOf(who).firmId, requesterUserId: actorOf(who).userId, number }, { skip: 0, limit: 1 });
+    const request = listing[0];
+    if (!request || !this.rolesOn(who, request).includes('requester')) return { status: 'notFound' };
+    const attachments = files.slice(0, supportLimits.attachments);
+    if (attachments.length === 0) return { status: 'invalid', errors: { text: { code: 'required' } } };
+    if (!allows('attach', request.state, 'requester')) return { status: 'notAllowed', request };
+    const now = this.deps.now();
+    const changes: SupportChanges = { attachments: [...request.attachments, ...attachments].slice(-50) };
+    return this.apply(who, request, 'attach', changes, { kind: 'filesAttached', by: stampOf(actorOf(who), now), attachments }, now);
   }
 
   /** One's own requests (scope `mine`) or the support's queue, with the counts of each state. */
