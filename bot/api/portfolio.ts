@@ -115,6 +115,7 @@ export function registerPortfolioRoutes(server: Server, api: PortfolioApi): void
           proposePaidOffers: allowed(requirements.change('offers')),
           activatePartnerApps: allowed(requirements.change('partnerApps')),
           readAudit: allowed(requirements.read('audit')),
+          support: allowed(requirements.change('support')),
         },
       });
     },

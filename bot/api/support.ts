@@ -60,6 +60,9 @@ export function presentSupportRequest(language: Language, request: SupportReques
   };
 }
 
+export type SupportItemView = ReturnType<typeof presentSupportRequest>;
+export type SupportDetailView = ReturnType<typeof presentDetail>;
+
 function presentDetail(language: Language, request: SupportRequest, clientFileLabel: string | undefined, moves: string[]) {
   const t = messagesFor(language).support;
   return {

@@ -3,6 +3,7 @@ import { useCallback, useEffect, useMemo, useState } from 'react';
 import { PortfolioApi, type BulkSelection, type MeView, type OfferView } from './api';
 import { useAppStyles } from './App.styles';
 import { AuditJournal } from './components/AuditJournal';
+import { SupportQueue } from './components/SupportQueue';
 import { BulkInvitations } from './components/BulkInvitations';
 import { ClientDrawer } from './components/ClientDrawer';
 import { ImportDialog } from './components/ImportDialog';
@@ -46,9 +47,9 @@ export function App({ host }: { host: HostContext }) {
     }
   }, []);
   const [shineTarget, setShineTarget] = useState<ShineTarget | null>(null);
-  const [section, setSection] = useState<'portfolio' | 'journal'>('portfolio');
+  const [section, setSection] = useState<'portfolio' | 'journal' | 'support'>('portfolio');
   // Until /api/me answers nothing is offered: the routes would refuse anyway.
-  const [me, setMe] = useState<Pick<MeView, 'can' | 'canEdit'>>({ canEdit: false, can: { invite: false, proposeOffers: false, proposePaidOffers: false, activatePartnerApps: false, readAudit: false } });
+  const [me, setMe] = useState<Pick<MeView, 'can' | 'canEdit'>>({ canEdit: false, can: { invite: false, proposeOffers: false, proposePaidOffers: false, activatePartnerApps: false, readAudit: false, support: false } });
   const { can } = me;
   useEffect(() => {
     const controller = new AbortController();
@@ -120,13 +121,18 @@ export function App({ host }: { host: HostContext }) {
             <MessageBarBody>{t.localMode}</MessageBarBody>
           </MessageBar>
         )}
-        {can.readAudit && (
-          <TabList selectedValue={section} onTabSelect={(_event, data) => setSection(data.value as 'portfolio' | 'journal')} aria-label={t.sections.label} size="large">
+        {(can.readAudit || can.support) && (
+          <TabList selectedValue={section} onTabSelect={(_event, data) => setSection(data.value as 'portfolio' | 'journal' | 'support')} aria-label={t.sections.label} size="large">
             <Tab value="portfolio">{t.sections.portfolio}</Tab>
-            <Tab value="journal">{t.sections.journal}</Tab>
+            {can.readAudit && <Tab value="journal">{t.sections.journal}</Tab>}
+            {can.support && <Tab value="support">{t.sections.support}</Tab>}
           </TabList>
         )}
-        {section === 'journal' && can.readAudit ? (
+        {section === 'support' && can.support ? (
+          <main className={styles.surface}>
+            <SupportQueue api={api} />
+          </main>
+        ) : section === 'journal' && can.readAudit ? (
           <main className={styles.surface}>
             <AuditJournal api={api} />
           </main>
