@@ -45,7 +45,6 @@ export function supportFormCard(language: Language, options: SupportFormOptions)
     descriptionLabel: t.descriptionLabel,
     description: values.description ?? '',
     errors: { category: errorOf('category'), clientFile: errorOf('clientFile'), subject: errorOf('subject'), description: errorOf('description') },
-    verb: 'client.supportSubmit',
     sendLabel: suggestions.length ? t.sendAnyway : t.send,
     confirmed: suggestions.length ? 'true' : 'false',
     saveDraftLabel: t.saveDraft,
@@ -55,17 +54,6 @@ export function supportFormCard(language: Language, options: SupportFormOptions)
     version: options.draft?.version ?? 0,
   });
 }
-
-/** Card verbs of each move: the support's run through the staff session, the requester's as client verbs. */
-export const supportVerbs: Partial<Record<SupportMove, string>> = {
-  take: 'support.take',
-  answer: 'support.answer',
-  askInformation: 'support.askInformation',
-  proposeSolution: 'support.proposeSolution',
-  reply: 'client.supportReply',
-  accept: 'client.supportAccept',
-  refuse: 'client.supportRefuse',
-};
 
 /** Each move's text has its own input id: several Action.ShowCard of one card may not share one. */
 export function textInputOf(move: SupportMove): string {
@@ -86,8 +74,6 @@ export interface SupportCardOptions {
 export function supportRequestCard(language: Language, request: SupportRequest, options: SupportCardOptions): AdaptiveCard {
   const messages = messagesFor(language);
   const t = messages.support;
-  const direct = options.moves.filter((move) => supportVerbs[move] && !lifecycle[move].needsText);
-  const withText = options.moves.filter((move) => supportVerbs[move] && lifecycle[move].needsText);
   const isRequesterView = options.moves.some((move) => lifecycle[move].by === 'requester');
   const hint =
     isRequesterView && request.state === 'actionRequired'
@@ -119,12 +105,14 @@ export function supportRequestCard(language: Language, request: SupportRequest, 
       line: format(t.timelineLine, { date: formatDate(language, entry.by.at), who: entry.by.displayName, what: t.kinds[entry.kind] }),
       text: [entry.kind === 'articleDrafted' ? '' : (entry.text ?? ''), ...(entry.attachments ?? []).map((file) => format(t.attachmentLine, { name: file.name, url: file.url }))].filter(Boolean).join('\n\n'),
     })),
-    directMoves: [
-      ...direct.map((move) => ({ title: t.moves[move as keyof typeof t.moves], verb: supportVerbs[move]!, style: move === 'accept' || move === 'take' ? 'positive' : 'default' })),
-      ...(options.canDraftArticle && (request.state === 'resolved' || request.state === 'closed') && !request.articleId ? [{ title: t.moves.draftArticle, verb: 'support.draftArticle', style: 'default' }] : []),
-    ],
-    textMoves: withText.map((move) => ({ title: t.moves[move as keyof typeof t.moves], verb: supportVerbs[move]!, label: t.textLabels[move as keyof typeof t.textLabels], inputId: textInputOf(move) })),
+    moves: Object.fromEntries(
+      (['take', 'accept', 'answer', 'askInformation', 'proposeSolution', 'reply', 'refuse'] as const).map((move) => [
+        move,
+        { shown: options.moves.includes(move), title: t.moves[move], label: move in t.textLabels ? t.textLabels[move as keyof typeof t.textLabels] : '' },
+      ]),
+    ) as Record<string, { shown: boolean; title: string; label: string }>,
     reassignLabel: t.moves.reassign,
+    draftArticle: { shown: Boolean(options.canDraftArticle && (request.state === 'resolved' || request.state === 'closed') && !request.articleId), title: t.moves.draftArticle },
     assigneeLabel: t.assigneeLabel,
     assignees: options.moves.includes('reassign') ? (options.assignees ?? []).map((person) => ({ title: person.displayName, value: person.userId })) : [],
     requiredMessage: messages.errors.requiredField,
@@ -145,8 +133,8 @@ export interface SupportListOptions {
 export function supportListCard(language: Language, options: SupportListOptions): AdaptiveCard {
   const t = messagesFor(language).support;
   const countOf = (states: readonly SupportState[]) => states.reduce((sum, state) => sum + (options.counts[state] ?? 0), 0);
-  const mineTabs = (Object.keys(requesterTabs) as RequesterTab[]).map((tab) => ({ title: format(t.tabLine, { tab: t.tabs[tab], count: countOf(requesterTabs[tab]) }), verb: 'client.supportList', tab }));
-  const queueTabs = (['inProgress', 'actionRequired', 'resolved', 'closed'] as const).map((state) => ({ title: format(t.tabLine, { tab: t.states[state], count: options.counts[state] ?? 0 }), verb: 'support.queue', tab: state }));
+  const mineTabs = (Object.keys(requesterTabs) as RequesterTab[]).map((tab) => ({ title: format(t.tabLine, { tab: t.tabs[tab], count: countOf(requesterTabs[tab]) }), tab }));
+  const queueTabs = (['inProgress', 'actionRequired', 'resolved', 'closed'] as const).map((state) => ({ title: format(t.tabLine, { tab: t.states[state], count: options.counts[state] ?? 0 }), tab: state }));
   const tabs = options.scope === 'mine' ? mineTabs : queueTabs;
   return renderCard('supportList', {
     banner: options.banner ?? '',
@@ -158,11 +146,12 @@ export function supportListCard(language: Language, options: SupportListOptions)
       id: request.id,
       line: format(t.itemLine, { number: request.number, subject: request.subject, state: t.states[request.state], date: formatDate(language, request.updatedAt) }),
     })),
-    tabs,
-    links: [
-      ...(options.isSupport && options.scope === 'mine' ? [{ title: t.showQueue, verb: 'support.queue', tab: 'inProgress' }] : []),
-      ...(options.scope === 'queue' ? [{ title: t.showMine, verb: 'client.supportList', tab: 'actionRequired' }] : []),
-    ],
+    mineTabs: options.scope === 'mine' ? mineTabs : [],
+    queueTabs: options.scope === 'queue' ? queueTabs : [],
+    showQueue: options.isSupport && options.scope === 'mine',
+    showQueueLabel: t.showQueue,
+    showMine: options.scope === 'queue',
+    showMineLabel: t.showMine,
     newLabel: t.newRequest,
   });
 }
