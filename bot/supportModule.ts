@@ -45,7 +45,6 @@ export function createSupport(deps: {
     settings: (firmId) => deps.firmSettings.settings(firmId),
     preferences: deps.preferences,
     clientFiles: deps.clientFiles,
-    directory,
     store,
     support: () => support!,
     defaultLanguage: deps.defaultLanguage,

@@ -1,10 +1,10 @@
 import { ObjectId, type Collection, type Db, type Document, type Filter, type UpdateFilter } from 'mongodb';
-import { decide } from '../domain/access/policy.js';
+import { decide, visibleServiceIds } from '../domain/access/policy.js';
 import type { MembershipStore } from '../domain/access/ports.js';
 import { contactDisplayName, type Contact } from '../domain/contact.js';
 import type { AuditEntry, AuditOfCreation, ContactLinkStore } from '../domain/ports.js';
 import { supportRequirement } from '../domain/support/supportRequests.js';
-import type { SupportChanges, SupportClient, SupportDirectory, SupportRequestQuery, SupportRequestStore } from '../domain/support/supportPorts.js';
+import type { SupportChanges, SupportClient, SupportDirectory, SupportRequestQuery, SupportRequestStore, SupportStaffMember } from '../domain/support/supportPorts.js';
 import type { PostedCard, SupportRequest, SupportState, TimelineEntry } from '../domain/support/supportRequest.js';
 import { AuditRelay, pendingOnInsert, withAudit, withoutPending, type PendingAudit } from './auditRelay.js';
 import { collections, guarded, insertUnlessExists, isDuplicateKey, toObjectId, wordsFilter } from './mongo.js';
@@ -174,13 +174,14 @@ export class MongoSupportDirectory implements SupportDirectory {
     });
   }
 
-  async supportStaff(firmId: string): Promise<{ userId: string; displayName: string }[]> {
+  async supportStaff(firmId: string): Promise<SupportStaffMember[]> {
     const members = await this.deps.memberships.list(firmId);
-    const seen = new Map<string, string>();
+    const seen = new Map<string, SupportStaffMember>();
     for (const membership of members) {
       if (!membership.userId || membership.status !== 'attached') continue;
-      if (decide({ membership, role: 'user' }, supportRequirement).allowed) seen.set(membership.userId, membership.displayName);
+      const access = { membership, role: 'user' as const };
+      if (decide(access, supportRequirement).allowed) seen.set(membership.userId, { userId: membership.userId, displayName: membership.displayName, services: visibleServiceIds(access) });
     }
-    return [...seen].map(([userId, displayName]) => ({ userId, displayName })).slice(0, 50);
+    return [...seen.values()].slice(0, 50);
   }
 }

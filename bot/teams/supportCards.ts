@@ -3,7 +3,7 @@ import type { AdaptiveCard } from '../cards/render.js';
 import { supportRequestCard } from '../cards/supportViews.js';
 import { formatDate } from '../cards/guestViews.js';
 import type { ClientFileStore, FirmSettings, TeamStore, UserPreferenceStore } from '../domain/ports.js';
-import type { SupportDirectory, SupportNotifier, SupportRequestStore } from '../domain/support/supportPorts.js';
+import type { SupportNotifier, SupportRequestStore } from '../domain/support/supportPorts.js';
 import { movesFor, type SupportRequest } from '../domain/support/supportRequest.js';
 import type { SupportActor, SupportRequests } from '../domain/support/supportRequests.js';
 import { format, languageOf, messagesFor, type Language } from '../i18n/index.js';
@@ -26,7 +26,6 @@ export class SupportTeamsCards implements SupportNotifier {
       settings: (firmId: string) => Promise<Pick<FirmSettings, 'supportPolicy'>>;
       preferences: UserPreferenceStore;
       clientFiles: Pick<ClientFileStore, 'findById'>;
-      directory: SupportDirectory;
       store: Pick<SupportRequestStore, 'setCard'>;
       support: () => SupportRequests;
       defaultLanguage: Language;
@@ -47,7 +46,7 @@ export class SupportTeamsCards implements SupportNotifier {
       moves,
       refreshUserIds: [userMri(request.requester.userId)],
       clientFileLabel: await this.fileLabel(request),
-      assignees: moves.includes('reassign') ? await this.deps.directory.supportStaff(request.firmId) : [],
+      assignees: moves.includes('reassign') ? await support.assigneesFor(request) : [],
       banner,
       canDraftArticle: support.canDraftArticles && support.rolesOn(who, request).includes('support'),
     });
@@ -59,7 +58,7 @@ export class SupportTeamsCards implements SupportNotifier {
       moves: movesFor(request.state, 'support'),
       refreshUserIds: [userMri(request.requester.userId)],
       clientFileLabel: await this.fileLabel(request),
-      assignees: await this.deps.directory.supportStaff(request.firmId),
+      assignees: await this.deps.support().assigneesFor(request),
       canDraftArticle: this.deps.support().canDraftArticles,
     });
   }

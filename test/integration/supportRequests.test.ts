@@ -343,4 +343,20 @@ describe('Support requests: lifecycle, visibility and cards in Teams (seed 004)'
     assert.match(String(passerelle.connector.since(other).find((sent) => sent.conversationId === conversationOf(hugo))?.activity.text), /Demande introuvable/, 'only to one’s own request');
     assert.equal(await auditCount('support.filesAttached'), 1);
   });
+
+  it('reassigns a request only to a member of the support who may see its file', async () => {
+    const request = (await stored(2))!;
+    const channelCard = (await execute('client.supportRefresh', { requestId: request._id.toHexString() })).value;
+    const reassign = actionOf(channelCard, 'support.reassign');
+    assert.doesNotMatch(JSON.stringify(channelCard), /Zoé Roux/, 'Zoé, of another service, is not offered for a file of Pôle TPE');
+    const refused = await execute('support.reassign', { ...reassign.data, assigneeUserId: zoe.aadObjectId });
+    assert.match(textOf(refused), /Choisissez une personne du support dans la liste/);
+    assert.equal((await stored(2))!.version, request.version, 'nothing written');
+    const given = await execute('support.reassign', { ...reassign.data, assigneeUserId: claire.aadObjectId });
+    assert.match(textOf(given), /Prise en charge par: Claire Martin[\s\S]*réassignée/);
+    assert.equal(await auditCount('support.reassigned'), 1);
+    const noFile = (await stored(3))!;
+    const noFileCard = (await execute('client.supportRefresh', { requestId: noFile._id.toHexString() })).value;
+    assert.deepEqual(cardActions(noFileCard).filter((action) => action.verb !== 'client.supportRefresh'), [], 'a closed request offers no move');
+  });
 });

@@ -50,11 +50,18 @@ export interface SupportClient {
   clientFileIds: string[];
 }
 
+/** A member of staff who answers requests, with the services whose files they see. */
+export interface SupportStaffMember {
+  userId: string;
+  displayName: string;
+  services: 'all' | string[];
+}
+
 export interface SupportDirectory {
   /** The contact whose guest account this is; null for anyone else. */
   clientOf(firmId: string, directoryUserId: string): Promise<SupportClient | null>;
   /** Staff who may answer requests (« Assistance – modification »): whom a request can be reassigned to. */
-  supportStaff(firmId: string): Promise<{ userId: string; displayName: string }[]>;
+  supportStaff(firmId: string): Promise<SupportStaffMember[]>;
 }
 
 /**

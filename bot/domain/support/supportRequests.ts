@@ -123,6 +123,12 @@ export class SupportRequests {
     return { status: 'done', request };
   }
 
+  /** Who a request can be given to: the support's members who may see its file. */
+  async assigneesFor(request: SupportRequest): Promise<{ userId: string; displayName: string }[]> {
+    const staff = await this.deps.directory.supportStaff(request.firmId);
+    return staff.filter((person) => canSeeService(person.services, request.serviceId)).map(({ userId, displayName }) => ({ userId, displayName }));
+  }
+
   /** The card the requester acted on becomes theirs: it is updated in place when the request changes. */
   async keepRequesterCard(who: SupportActor, request: SupportRequest, card: PostedCard): Promise<void> {
     if (!this.rolesOn(who, request).includes('requester') || request.requesterCard) return;
@@ -242,10 +248,9 @@ export class SupportRequests {
     let entryText = text.value;
     if (move === 'take') changes.assignee = { userId: stamp.userId, displayName: stamp.displayName };
     if (move === 'reassign') {
-      const staff = await this.deps.directory.supportStaff(request.firmId);
-      const target = staff.find((person) => person.userId === input.assigneeUserId);
+      const target = (await this.assigneesFor(request)).find((person) => person.userId === input.assigneeUserId);
       if (!target) return { status: 'invalid', errors: { assignee: { code: 'required' } } };
-      changes.assignee = target;
+      changes.assignee = { userId: target.userId, displayName: target.displayName };
       entryText = target.displayName;
     }
     if (answeringMoves.includes(move) && !request.firstAnswerAt) changes.firstAnswerAt = now;
