@@ -18,7 +18,8 @@ const queueQuery = z
   .object({
     state: z.enum(queueStates as [string, ...string[]]).optional(),
     category: z.enum(supportCategories).optional(),
-    clientFile: z.string().regex(/^[0-9a-f]{24}$/i).optional(),
+    /** A client file's id, or its code as staff type it. */
+    clientFile: z.string().trim().min(1).max(40).optional(),
     search: z.string().max(100).optional(),
     page: z.coerce.number().int().min(1).max(10_000).default(1),
     pageSize: z.coerce.number().int().min(1).max(100).default(25),
@@ -75,15 +76,20 @@ function presentDetail(language: Language, request: SupportRequest, clientFileLa
   };
 }
 
-export function registerSupportRoutes(server: Server, api: TabEdge, deps: { support: SupportRequests; clientFiles: Pick<ClientFileStore, 'findByIds' | 'findById'> }): void {
+export function registerSupportRoutes(server: Server, api: TabEdge, deps: { support: SupportRequests; clientFiles: Pick<ClientFileStore, 'findByIds' | 'findById' | 'findByCode'> }): void {
   const { support } = deps;
   const labelsOf = async (firmId: string, requests: SupportRequest[]) => {
     const ids = [...new Set(requests.flatMap((request) => (request.clientFileId ? [request.clientFileId] : [])))];
     const files = ids.length ? await deps.clientFiles.findByIds(firmId, ids) : [];
     return new Map(files.map((file) => [file.id, `${file.code} – ${file.companyName}`]));
   };
-  const listOf = (who: ReturnType<SupportRequests['staff']>, query: z.infer<typeof queueQuery>, page: number, pageSize: number) =>
-    support.list(who, { scope: 'queue', states: query.state ? [query.state as SupportRequest['state']] : undefined, category: query.category, clientFileId: query.clientFile, search: query.search, page, pageSize });
+  const listOf = async (who: ReturnType<SupportRequests['staff']>, query: z.infer<typeof queueQuery>, page: number, pageSize: number) => {
+    const firmId = who.kind === 'staff' ? who.staff.firmId : '';
+    // A code no file has matches nothing, as an id that cannot exist does.
+    const byCode = query.clientFile && !/^[0-9a-f]{24}$/i.test(query.clientFile);
+    const clientFileId = byCode ? ((await deps.clientFiles.findByCode(firmId, query.clientFile!))?.id ?? '000000000000000000000000') : query.clientFile;
+    return support.list(who, { scope: 'queue', states: query.state ? [query.state as SupportRequest['state']] : undefined, category: query.category, clientFileId, search: query.search, page, pageSize });
+  };
 
   server.get('/api/support/requests', tabRoute(api, {
     requirement: supportRequirement,

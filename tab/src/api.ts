@@ -190,6 +190,8 @@ export interface SupportQuery {
   state: (typeof supportQueueStates)[number] | '';
   category: (typeof supportCategoryIds)[number] | '';
   search: string;
+  /** A client file's code. */
+  clientFile: string;
   page: number;
 }
 
@@ -198,6 +200,7 @@ function supportParams(query: SupportQuery): URLSearchParams {
   if (query.state) params.set('state', query.state);
   if (query.category) params.set('category', query.category);
   if (query.search.trim()) params.set('search', query.search.trim());
+  if (query.clientFile.trim()) params.set('clientFile', query.clientFile.trim());
   return params;
 }
 

@@ -279,6 +279,8 @@ describe('Support requests: lifecycle, visibility and cards in Teams (seed 004)'
     assert.deepEqual((await api('/api/support/requests?search=2')).body.items.map((item: { subject: string }) => item.subject), ['Accès au tableau de bord'], 'a number');
     const file = (await db.collection(collections.clientFiles).findOne({ firmId: demoFirmId, code: '000100' }))!._id.toHexString();
     assert.deepEqual((await api(`/api/support/requests?clientFile=${file}`)).body.items.map((item: { number: number }) => item.number).sort(), [1, 2]);
+    assert.deepEqual((await api('/api/support/requests?clientFile=000100')).body.items.map((item: { number: number }) => item.number).sort(), [1, 2], 'by its code too');
+    assert.deepEqual((await api('/api/support/requests?clientFile=999999')).body.items, [], 'a code no file has finds nothing');
     const bad = await api('/api/support/requests?category=astrologie');
     assert.equal(bad.status, 400, 'an unknown category is bad input, not a server error');
     assert.equal(bad.body.code, 'request.invalid');

@@ -16,8 +16,8 @@ describe('support requests: the lifecycle table and its rules', () => {
   it('lets each role make only its own moves, and nothing on a closed request', () => {
     assert.deepEqual(movesFor('closed', 'support'), []);
     assert.deepEqual(movesFor('closed', 'requester'), []);
-    assert.deepEqual(movesFor('resolved', 'requester'), ['accept', 'refuse']);
-    assert.deepEqual(movesFor('actionRequired', 'requester'), ['reply']);
+    assert.deepEqual(movesFor('resolved', 'requester'), ['accept', 'refuse', 'attach']);
+    assert.deepEqual(movesFor('actionRequired', 'requester'), ['reply', 'attach']);
     assert.equal(allows('accept', 'resolved', 'support'), false, 'the support never accepts its own solution');
     assert.equal(allows('proposeSolution', 'draft', 'support'), false, 'the support never touches a draft');
     for (const state of supportStates) assert.equal(allows('autoClose', state, 'system'), state === 'resolved', `autoClose from ${state}`);

@@ -15,7 +15,7 @@ export function SupportQueue({ api }: { api: PortfolioApi }) {
   const styles = useSupportQueueStyles();
   const language = useLanguage();
   const t = language.texts.support;
-  const [draft, setDraft] = useState<SupportQuery>({ state: 'inProgress', category: '', search: '', page: 1 });
+  const [draft, setDraft] = useState<SupportQuery>({ state: 'inProgress', category: '', search: '', clientFile: '', page: 1 });
   const [query, setQuery] = useState<SupportQuery>(draft);
   const [loaded, setLoaded] = useState<Loaded>({ status: 'loading' });
   const [reloads, setReloads] = useState(0);
@@ -76,6 +76,9 @@ export function SupportQueue({ api }: { api: PortfolioApi }) {
               </Option>
             ))}
           </Dropdown>
+        </Field>
+        <Field label={t.clientFile}>
+          <Input value={draft.clientFile} maxLength={40} onChange={(_event, data) => setDraft((current) => ({ ...current, clientFile: data.value }))} />
         </Field>
         <Field label={t.search}>
           <Input value={draft.search} maxLength={100} onChange={(_event, data) => setDraft((current) => ({ ...current, search: data.value }))} />
