@@ -642,7 +642,7 @@ export const en: Messages = {
     unexpected: 'Something unexpected went wrong. Nothing was lost; try again, and if it persists, tell your administrator (ref. {reference}).',
     unknownAction: 'This action is no longer available. Start again from “help”.',
     staleCard: 'This card is out of date: use the latest one.',
-    notStaff: 'Passerelle is the firm staff’s tool: as a guest you will receive here the information that concerns you, but these commands are not open to you.',
+    notStaff: 'Passerelle is the firm staff’s tool: as a guest you will receive here the information that concerns you, but these commands are not open to you. To ask the firm a question, write “new request”; “support” lists your requests.',
     tooLongMessage: 'Your message is too long ({max} characters at most).',
   },
   fieldErrors: {

@@ -642,7 +642,7 @@ export const fr = {
     unexpected: 'Une erreur inattendue s’est produite. Rien n’a été perdu ; réessayez, et si cela persiste, signalez-le à votre administrateur (réf. {reference}).',
     unknownAction: 'Cette action n’est plus disponible. Recommencez depuis la commande « aide ».',
     staleCard: 'Cette carte est périmée : utilisez la dernière version.',
-    notStaff: 'Passerelle est l’outil des collaborateurs du cabinet : en tant qu’invité, vous recevrez ici les informations qui vous concernent, mais ces commandes ne vous sont pas ouvertes.',
+    notStaff: 'Passerelle est l’outil des collaborateurs du cabinet : en tant qu’invité, vous recevrez ici les informations qui vous concernent, mais ces commandes ne vous sont pas ouvertes. Pour poser une question au cabinet, écrivez « nouvelle demande » ; « assistance » liste vos demandes.',
     tooLongMessage: 'Votre message est trop long ({max} caractères au plus).',
   },
   fieldErrors: {

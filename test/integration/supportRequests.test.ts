@@ -187,6 +187,10 @@ describe('Support requests: lifecycle, visibility and cards in Teams (seed 004)'
     assert.match(cardText(cardOf(await say('assistance imprimante', lea))), /Aucune demande ici/);
   });
 
+  it('tells a client who types a staff command where to ask the firm', async () => {
+    assert.match(String((await say('nouveau dossier', lea)).text), /Pour poser une question au cabinet, écrivez « nouvelle demande »/);
+  });
+
   it('never shows a client another client’s request', async () => {
     const list = cardOf(await say('assistance', hugo));
     assert.doesNotMatch(cardText(list), /Connexion impossible/, 'Hugo’s list is his own');
