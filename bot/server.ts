@@ -39,6 +39,8 @@ export interface RunningPasserelle {
   watchAcceptancesNow(): Promise<void>;
   /** Runs the weekly guest review reminder now (tests). */
   remindGuestReviewsNow(): Promise<void>;
+  /** Runs one pass of the support requests' sweep now (closing, warnings, reminders). */
+  sweepSupportNow(): Promise<{ warned: number; closed: number; reminded: number }>;
   /** The bot's commands and card verbs, as registered (tests hold their requirements to the use cases'). */
   handlers: ReturnType<PasserelleBot['registered']>;
 }
@@ -71,11 +73,12 @@ export async function startPasserelle(config: Config, logger: Logger, options: S
       accessNotifier: outbound.messenger,
       offerCards: outbound.offerCards,
       guestReview: outbound.guestReview,
+      supportNotifier: outbound.supportCards,
       // With a firm mailbox the offer e-mail is sent through Graph; without one it is shown ready to copy.
       mailer: config.OFFER_MAILBOX ? { send: (message) => directory.sendMail(config.OFFER_MAILBOX!, message) } : undefined,
       workQueued: workQueued.notify,
     },
-    { now, redirectUrl: config.INVITE_REDIRECT_URL, imports: options.imports },
+    { now, redirectUrl: config.INVITE_REDIRECT_URL, imports: options.imports, logger: logger.child('use-cases') },
   );
 
   const bot = createTeamsBot({ useCases, stores, outbound, workQueued: workQueued.notify, config, logger });
@@ -98,6 +101,7 @@ export async function startPasserelle(config: Config, logger: Logger, options: S
     url,
     watchAcceptancesNow: () => background.watchAcceptancesNow(),
     remindGuestReviewsNow: () => background.remindGuestReviewsNow(),
+    sweepSupportNow: () => background.sweepSupportNow(),
     handlers: bot.registered(),
     async stop() {
       await background.stop();

@@ -119,6 +119,7 @@ export function registerPortfolioRoutes(server: Server, api: PortfolioApi): void
           activatePartnerApps: allowed(requirements.change('partnerApps')),
           readAudit: allowed(requirements.read('audit')),
           editHelpArticles: allowed(editArticles),
+          support: allowed(requirements.change('support')),
         },
       });
     },

@@ -11,6 +11,7 @@ export const templateNames = [
   'offerProposal', 'offerStaff', 'offerClient', 'legacyAccesses', 'flowChecklist', 'shineActivation', 'auditLog',
   'identityChange', 'offerEndGuest', 'contactUnlink', 'contactDelete', 'guestReview', 'reviewDecision',
   'helpResults', 'helpArticle', 'helpArticleForm', 'helpArticles',
+  'supportForm', 'supportRequest', 'supportList',
 ] as const;
 export type TemplateName = (typeof templateNames)[number];
 

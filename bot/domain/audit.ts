@@ -70,6 +70,22 @@ export const auditActions = [
   'article.edited',
   'article.published',
   'article.archived',
+  'support.created',
+  'support.draftSaved',
+  'support.sent',
+  'support.taken',
+  'support.answered',
+  'support.informationRequested',
+  'support.requesterAnswered',
+  'support.solutionProposed',
+  'support.accepted',
+  'support.refused',
+  'support.reassigned',
+  'support.closeWarned',
+  'support.autoClosed',
+  'support.reminded',
+  'support.articleDrafted',
+  'support.filesAttached',
 ] as const;
 
 export type AuditAction = (typeof auditActions)[number];

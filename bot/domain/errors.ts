@@ -5,6 +5,7 @@ export type RuleErrorCode =
   | 'code.taken'
   | 'email.taken'
   | 'orgRole.unknown'
+  | 'category.unknown'
   | 'orgRole.exists'
   | 'legalForm.unknown'
   | 'taxRegime.unknown'

@@ -39,6 +39,10 @@ const fr = {
     'article.invalid': 'Corrigez les champs signalés ({fields}) : rien n’a été enregistré.',
     'article.changedMeanwhile': 'Cet article a été modifié entre-temps : rien n’a été enregistré. Rouvrez-le pour partir de la dernière version.',
     'article.alreadyInState': 'L’article est déjà dans cet état.',
+    'support.notFound': 'Demande d’assistance introuvable.',
+    'support.changedMeanwhile': 'Cette demande a changé entre-temps : rien n’a été fait, les dernières informations sont affichées.',
+    'support.notAllowed': 'Cette action n’est pas possible pour cette demande dans son état actuel.',
+    'support.invalid': 'Corrigez les champs signalés ({fields}) : rien n’a été enregistré.',
     'request.unreadable': 'Requête illisible : le corps doit être un objet JSON valide.',
     'request.tooLarge': 'Requête trop volumineuse.',
     'request.unsupportedType': 'Type de contenu non pris en charge : envoyez du JSON (application/json).',
@@ -206,6 +210,11 @@ const fr = {
     outcomes: { created: 'créé', updated: 'mis à jour', unchanged: 'inchangé' },
     problem: '{column} : {message}',
   },
+  /** The support's queue, as shown in the « Assistance » page. */
+  supportCsv: {
+    fileName: 'assistance-passerelle.csv',
+    header: ['N°', 'Objet', 'Catégorie', 'État', 'Dossier', 'Demandeur', 'Pris en charge par', 'Ouverte le', 'Mise à jour le'],
+  },
 };
 
 export type ApiMessages = typeof fr;
@@ -242,6 +251,10 @@ const en: ApiMessages = {
     'article.invalid': 'Correct the fields shown ({fields}): nothing was saved.',
     'article.changedMeanwhile': 'This article was changed meanwhile: nothing was saved. Open it again to start from the latest version.',
     'article.alreadyInState': 'The article is already in that state.',
+    'support.notFound': 'Support request not found.',
+    'support.changedMeanwhile': 'This request changed meanwhile: nothing was done; the latest information is shown.',
+    'support.notAllowed': 'This action is not possible for this request in its current state.',
+    'support.invalid': 'Fix the fields shown ({fields}): nothing was saved.',
     'request.unreadable': 'Unreadable request: the body must be a valid JSON object.',
     'request.tooLarge': 'Request too large.',
     'request.unsupportedType': 'Unsupported content type: send JSON (application/json).',
@@ -402,6 +415,10 @@ const en: ApiMessages = {
     notWritten: 'not imported (repeated error: import the file again)',
     outcomes: { created: 'created', updated: 'updated', unchanged: 'unchanged' },
     problem: '{column}: {message}',
+  },
+  supportCsv: {
+    fileName: 'passerelle-support.csv',
+    header: ['No.', 'Subject', 'Category', 'State', 'Client file', 'Requester', 'Taken by', 'Opened on', 'Updated on'],
   },
 };
 

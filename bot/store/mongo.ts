@@ -37,6 +37,8 @@ export const collections = {
   partnerApps: 'partnerApps',
   articles: 'articles',
   articleFeedback: 'articleFeedback',
+  supportRequests: 'supportRequests',
+  supportCounters: 'supportCounters',
 } as const;
 
 /** Collections whose records may carry audit entries not yet in the log (bot/store/auditRelay.ts). */
@@ -52,6 +54,7 @@ export const auditedCollections = [
   collections.structures,
   collections.structureMemberships,
   collections.articles,
+  collections.supportRequests,
 ] as const;
 
 /** A command the driver sends to the server, then its answer: one round trip each. */
@@ -153,6 +156,18 @@ export const indexes: readonly IndexSpec[] = [
   index(collections.articles, { firmId: 1, starterKey: 1 }, { unique: true, partialFilterExpression: { starterKey: { $type: 'string' } }, name: 'firm_starter_unique' }),
   index(collections.articles, { firmId: 1, fromRequestId: 1 }, { unique: true, partialFilterExpression: { fromRequestId: { $type: 'string' } }, name: 'firm_request_unique' }),
   index(collections.articleFeedback, { firmId: 1, articleId: 1, readerId: 1 }, { unique: true, name: 'firm_article_reader_unique' }),
+  // Support requests (bot/store/supportRequestRepository.ts): one per submission, numbered per firm, the queue by state, one's own, keywords.
+  index(collections.supportCounters, { firmId: 1 }, { unique: true, name: 'firm_unique' }),
+  index(collections.supportRequests, { firmId: 1, creationRequestId: 1 }, { unique: true, name: 'firm_creation_unique' }),
+  index(collections.supportRequests, { firmId: 1, number: 1 }, { unique: true, name: 'firm_number_unique' }),
+  index(collections.supportRequests, { firmId: 1, state: 1, updatedAt: -1, number: -1 }, { name: 'firm_state_updated' }),
+  index(collections.supportRequests, { firmId: 1, updatedAt: -1, number: -1 }, { name: 'firm_updated' }),
+  index(collections.supportRequests, { firmId: 1, 'requester.userId': 1, state: 1, updatedAt: -1 }, { name: 'firm_requester_state' }),
+  index(collections.supportRequests, { firmId: 1, searchTokens: 1 }, { name: 'firm_search' }),
+  index(collections.supportRequests, { state: 1, autoCloseAt: 1 }, { name: 'sweep_close', sparse: true }),
+  index(collections.supportRequests, { state: 1, closeWarningAt: 1 }, { name: 'sweep_warning', sparse: true }),
+  index(collections.supportRequests, { state: 1, firstAnswerDueAt: 1 }, { name: 'sweep_reminder', sparse: true }),
+  index(collections.contacts, { firmId: 1, 'guest.directoryUserId': 1 }, { name: 'firm_guest_user', sparse: true }),
 ];
 
 /** Server answers worth another try a moment later: a lock or write conflict while indexes are built. */

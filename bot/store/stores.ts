@@ -4,6 +4,7 @@ import { WorkerHeartbeats } from '../jobs/workerHeartbeats.js';
 import { MongoAccessRequestStore, MongoMembershipStore, MongoStructureStore } from './accessRepositories.js';
 import { AuditRelay } from './auditRelay.js';
 import { MongoArticleStore } from './articleRepository.js';
+import { MongoSupportDirectory, MongoSupportRequestStore } from './supportRequestRepository.js';
 import { MongoAuditLog } from './auditRepository.js';
 import { MongoClientFileStore } from './clientFileRepository.js';
 import { MongoContactLinkStore } from './contactLinkRepository.js';
@@ -22,16 +23,18 @@ import { MongoUserPreferenceStore } from './userPreferenceRepository.js';
 /** Every store of one server on one database, sharing one audit relay. */
 export function createStores(db: Db) {
   const auditRelay = new AuditRelay(db);
+  const links = new MongoContactLinkStore(db, auditRelay);
+  const memberships = new MongoMembershipStore(db, auditRelay);
   return {
     auditRelay,
     audit: new MongoAuditLog(db, auditRelay),
     clientFiles: new MongoClientFileStore(db, auditRelay),
     contacts: new MongoContactStore(db, auditRelay),
-    links: new MongoContactLinkStore(db, auditRelay),
+    links,
     subscriptions: new MongoSubscriptionStore(db, auditRelay),
     partnerApps: new MongoPartnerAppStore(db, auditRelay),
     structures: new MongoStructureStore(db, auditRelay),
-    memberships: new MongoMembershipStore(db, auditRelay),
+    memberships,
     accessRequests: new MongoAccessRequestStore(db, auditRelay),
     firms: new MongoFirmStore(db),
     teams: new MongoTeamStore(db),
@@ -45,6 +48,9 @@ export function createStores(db: Db) {
     staffSnapshots: new MongoStaffSnapshotStore(db),
     guestReviewNotices: new MongoGuestReviewNotices(db),
     articles: new MongoArticleStore(db, auditRelay),
+    supportRequests: new MongoSupportRequestStore(db, auditRelay),
+    /** Who a support request's requester is (a client's contact and file) and who the firm's support are. */
+    supportDirectory: new MongoSupportDirectory(db, { links, memberships }),
   };
 }
 

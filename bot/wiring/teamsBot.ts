@@ -29,6 +29,7 @@ import { CreateLinkAction, OpenLinkFormAction } from '../teams/actions/linkActio
 import { AddOrgRoleAction, RemoveOrgRoleAction } from '../teams/actions/orgRoleActions.js';
 import { GuestHelpCommand, HelpCommand } from '../teams/commands/helpCommand.js';
 import { HelpReaders } from '../teams/helpReaders.js';
+import { supportHandlers } from '../teams/supportHandlers.js';
 import {
   ArchiveArticleAction,
   ArticleFeedbackAction,
@@ -130,11 +131,13 @@ export function createTeamsBot(deps: { useCases: UseCases; stores: Stores; outbo
   const defaultLanguage = defaultLanguageOf(config);
   const sessions = new SessionResolver({ preferences: stores.preferences, snapshots: stores.staffSnapshots, memberRoles: new TeamsMemberRoles(), access, defaultLanguage, trustClientLocale: config.TRUST_CLIENT_LOCALE });
   const help = { knowledgeBase: useCases.knowledgeBase, readers: new HelpReaders(sessions) };
+  const support = supportHandlers({ support: useCases.support, cards: outbound.supportCards, sessions });
   return new PasserelleBot({
     commands: [
       // « aide » lists the commands, « aide <mots> » searches the knowledge base.
       new HelpCommand(useCases.knowledgeBase),
       new ArticlesCommand(help),
+      ...support.commands,
       new NewClientFileCommand(services),
       new NewContactCommand(services),
       new ShowClientFileCommand(services),
@@ -238,11 +241,13 @@ export function createTeamsBot(deps: { useCases: UseCases; stores: Stores; outbo
       new SaveArticleAction(help),
       new PublishArticleAction(help),
       new ArchiveArticleAction(help),
+      ...support.actions,
     ],
     clientActions: [new RefreshOfferCardAction({ cards: outbound.offerCards, sessions }), new AcknowledgeOfferAction({ cards: outbound.offerCards, offers: useCases.offers }),
       new SearchHelpAction(help), new OpenArticleAction(help), new ArticleFeedbackAction(help),
+      ...support.clientActions,
     ],
-    clientCommands: [new ClientLanguageCommand(stores.preferences), new GuestHelpCommand(useCases.knowledgeBase)],
+    clientCommands: [new ClientLanguageCommand(stores.preferences), new GuestHelpCommand(useCases.knowledgeBase), ...support.clientCommands],
     sessions,
     conversations: stores.conversations,
     teams: stores.teams,

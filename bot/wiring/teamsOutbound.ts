@@ -8,6 +8,7 @@ import type { Stores } from '../store/stores.js';
 import { OfferCards } from '../teams/offerCards.js';
 import { TeamsProactiveMessenger } from '../teams/proactive.js';
 import { TeamsGuestReviewNotifier } from '../teams/guestReviewNotifier.js';
+import { SupportTeamsCards } from '../teams/supportCards.js';
 
 /**
  * The Bot Framework adapter. Without BOT_ID (local mode only, enforced by config) it accepts unsigned
@@ -60,6 +61,15 @@ export function createTeamsOutbound(deps: { adapter: BotEndpointAdapter; stores:
       logger: logger.child('offers'),
     }),
     // The weekly card to each firm's main manager listing guests nothing engages any more.
+    // The support channel's card and the requester's, posted and updated in place.
+    supportCards: new SupportTeamsCards({
+      ...common,
+      teams: stores.teams,
+      settings: (firmId) => firmSettings.settings(firmId),
+      clientFiles: stores.clientFiles,
+      store: stores.supportRequests,
+      logger: logger.child('support'),
+    }),
     guestReview: new TeamsGuestReviewNotifier({ ...common, structures: stores.structures, memberships: stores.memberships, logger: logger.child('guests') }),
   };
 }

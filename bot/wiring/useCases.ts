@@ -13,6 +13,9 @@ import { IdentityChanges } from '../domain/identityChange.js';
 import { GuestOnboardingService, type GuestWelcomer } from '../domain/guestOnboardingService.js';
 import { KnowledgeBase } from '../domain/help/knowledgeBase.js';
 import { ImportService, type ImportLimits } from '../domain/importService.js';
+import type { SupportNotifier } from '../domain/support/supportPorts.js';
+import { SupportRequests } from '../domain/support/supportRequests.js';
+import type { Logger } from '../logger.js';
 import { LegacyAccessService } from '../domain/offers/legacy.js';
 import { OfferCommands } from '../domain/offers/offerCommands.js';
 import { OfferService, type OfferCardSender } from '../domain/offers/offerService.js';
@@ -38,6 +41,8 @@ export interface UseCasePorts {
   offerCards: OfferCardSender;
   /** Finds each firm's main manager and sends them the weekly list of guests to review. */
   guestReview: GuestReviewNotifier & MainManagerDirectory;
+  /** Posts and updates support requests' cards, warns before closing, reminds the support. */
+  supportNotifier: SupportNotifier;
   /** Sends the Shine offer e-mail; without it the e-mail is shown ready to copy. */
   mailer?: OfferMailer;
   /** Said whenever durable work is queued, so a runner starts on it now rather than at its next poll. */
@@ -49,6 +54,8 @@ export interface UseCaseSettings {
   /** Where an invited guest lands after accepting. */
   redirectUrl: string;
   imports?: Partial<ImportLimits>;
+  /** Where use cases say what went wrong without failing (help suggestions unavailable...). */
+  logger: Logger;
 }
 
 /**
@@ -137,6 +144,18 @@ export function createUseCases(stores: Stores, firmSettings: FirmSettingsService
   });
   // Approvals come last: an approved request runs the very operation it asked for, as the approver.
   const access = withApprovals(accessCore, accessStores, ports.accessNotifier, offerCommands);
+  const knowledgeBase = new KnowledgeBase({ articles: stores.articles, now });
+  const support = new SupportRequests({
+    store: stores.supportRequests,
+    clientFiles: stores.clientFiles,
+    directory: stores.supportDirectory,
+    policy: async (firmId) => (await firmSettings.settings(firmId)).supportPolicy,
+    notifier: ports.supportNotifier,
+    // Articles matching a request before it is sent; a solved request as a draft article.
+    knowledgeBase,
+    now,
+    warn: (message, details) => settings.logger.warn(message, details),
+  });
   return {
     firmSettings,
     clientFiles,
@@ -153,7 +172,8 @@ export function createUseCases(stores: Stores, firmSettings: FirmSettingsService
     guestReviewReminder: new GuestReviewReminder({
       engagement, firmSettings, notices: stores.guestReviewNotices, managers: ports.guestReview, notifier: ports.guestReview, now,
     }),
-    knowledgeBase: new KnowledgeBase({ articles: stores.articles, now }),
+    knowledgeBase,
+    support,
     legacy: new LegacyAccessService({ contacts: stores.contacts }),
     flow: new FlowService({ apps: stores.partnerApps, clientFiles: stores.clientFiles, links: stores.links, contacts: stores.contacts }),
     shine: new ShineService({ apps: stores.partnerApps, clientFiles: stores.clientFiles, contacts: stores.contacts, audit: stores.audit, mailer: ports.mailer }),

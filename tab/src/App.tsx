@@ -3,6 +3,7 @@ import { useCallback, useEffect, useMemo, useState } from 'react';
 import { PortfolioApi, type BulkSelection, type MeView, type OfferView } from './api';
 import { useAppStyles } from './App.styles';
 import { AuditJournal } from './components/AuditJournal';
+import { SupportQueue } from './components/SupportQueue';
 import { BulkInvitations } from './components/BulkInvitations';
 import { ClientDrawer } from './components/ClientDrawer';
 import { HelpCenter } from './components/HelpCenter';
@@ -48,9 +49,9 @@ export function App({ host }: { host: HostContext }) {
     }
   }, []);
   const [shineTarget, setShineTarget] = useState<ShineTarget | null>(null);
-  const [section, setSection] = useState<'portfolio' | 'help' | 'journal' | 'review'>('portfolio');
+  const [section, setSection] = useState<'portfolio' | 'help' | 'journal' | 'review' | 'support'>('portfolio');
   // Until /api/me answers nothing is offered: the routes would refuse anyway.
-  const [me, setMe] = useState<Pick<MeView, 'can' | 'canEdit'>>({ canEdit: false, can: { invite: false, proposeOffers: false, proposePaidOffers: false, activatePartnerApps: false, readAudit: false, editHelpArticles: false } });
+  const [me, setMe] = useState<Pick<MeView, 'can' | 'canEdit'>>({ canEdit: false, can: { invite: false, proposeOffers: false, proposePaidOffers: false, activatePartnerApps: false, readAudit: false, editHelpArticles: false, support: false } });
   const { can } = me;
   useEffect(() => {
     const controller = new AbortController();
@@ -122,15 +123,20 @@ export function App({ host }: { host: HostContext }) {
             <MessageBarBody>{t.localMode}</MessageBarBody>
           </MessageBar>
         )}
-        <TabList selectedValue={section} onTabSelect={(_event, data) => setSection(data.value as 'portfolio' | 'help' | 'journal' | 'review')} aria-label={t.sections.label} size="large">
+        <TabList selectedValue={section} onTabSelect={(_event, data) => setSection(data.value as 'portfolio' | 'help' | 'journal' | 'review' | 'support')} aria-label={t.sections.label} size="large">
           <Tab value="portfolio">{t.sections.portfolio}</Tab>
           <Tab value="help">{t.sections.help}</Tab>
+          {can.support && <Tab value="support">{t.sections.support}</Tab>}
           {can.readAudit && <Tab value="journal">{t.sections.journal}</Tab>}
           {can.invite && <Tab value="review">{t.sections.review}</Tab>}
         </TabList>
         {section === 'help' ? (
           <main className={styles.surface}>
             <HelpCenter api={api} canEdit={can.editHelpArticles} />
+          </main>
+        ) : section === 'support' && can.support ? (
+          <main className={styles.surface}>
+            <SupportQueue api={api} />
           </main>
         ) : section === 'review' && can.invite ? (
           <main className={styles.surface}>

@@ -1,5 +1,8 @@
 import type { PortfolioClientView, PortfolioPageView } from '../../bot/api/portfolioPresenter.js';
 import type { ImportTally } from '../../bot/domain/importJobs.js';
+import type { SupportDetailView, SupportItemView } from '../../bot/api/support.js';
+
+export type { SupportDetailView, SupportItemView };
 
 export type { PortfolioClientView, PortfolioPageView };
 export type PortfolioItem = PortfolioPageView['items'][number];
@@ -229,7 +232,7 @@ export interface MeView {
   firmId: string;
   canEdit: boolean;
   /** The actions the tab offers: only those the routes would let through. */
-  can: { invite: boolean; proposeOffers: boolean; proposePaidOffers: boolean; activatePartnerApps: boolean; readAudit: boolean; editHelpArticles: boolean };
+  can: { invite: boolean; proposeOffers: boolean; proposePaidOffers: boolean; activatePartnerApps: boolean; readAudit: boolean; editHelpArticles: boolean; support: boolean };
 }
 
 type Editable<T> = { [K in keyof T]?: T[K] extends boolean ? boolean : string };
@@ -245,6 +248,28 @@ export interface ClientEditBody {
   equipment?: Editable<PortfolioClientView['equipment']>;
   collection?: Editable<PortfolioClientView['collection']>;
   notes?: string;
+}
+
+export type SupportMoveName = 'take' | 'answer' | 'askInformation' | 'proposeSolution';
+export const supportQueueStates = ['inProgress', 'actionRequired', 'resolved', 'closed'] as const;
+export const supportCategoryIds = ['signIn', 'invitation', 'offer', 'flow', 'shine', 'other'] as const;
+
+export interface SupportQuery {
+  state: (typeof supportQueueStates)[number] | '';
+  category: (typeof supportCategoryIds)[number] | '';
+  search: string;
+  /** A client file's code. */
+  clientFile: string;
+  page: number;
+}
+
+function supportParams(query: SupportQuery): URLSearchParams {
+  const params = new URLSearchParams({ page: String(query.page), pageSize: '25' });
+  if (query.state) params.set('state', query.state);
+  if (query.category) params.set('category', query.category);
+  if (query.search.trim()) params.set('search', query.search.trim());
+  if (query.clientFile.trim()) params.set('clientFile', query.clientFile.trim());
+  return params;
 }
 
 export class PortfolioApi {
@@ -460,6 +485,24 @@ export class PortfolioApi {
 
   job(id: string, signal?: AbortSignal): Promise<JobView> {
     return this.get(`/api/jobs/${encodeURIComponent(id)}`, signal);
+  }
+
+  /** The support's queue (« Assistance – modification »): one page, with the counts of each state. */
+  supportQueue(query: SupportQuery, signal?: AbortSignal): Promise<{ items: SupportItemView[]; total: number; counts: Record<string, number>; page: number; pageSize: number }> {
+    return this.get(`/api/support/requests?${supportParams(query)}`, signal);
+  }
+
+  supportRequest(id: string, signal?: AbortSignal): Promise<SupportDetailView> {
+    return this.get(`/api/support/requests/${encodeURIComponent(id)}`, signal);
+  }
+
+  /** One of the support's moves; `expectedVersion` is the one shown, so a page out of date is refused (409). */
+  supportMove(id: string, body: { move: SupportMoveName; expectedVersion: number; text?: string }): Promise<SupportDetailView> {
+    return this.send(`/api/support/requests/${encodeURIComponent(id)}/actions`, { method: 'POST', body: JSON.stringify(body) });
+  }
+
+  supportCsv(query: SupportQuery): Promise<Blob> {
+    return this.download(`/api/support/requests/export.csv?${supportParams({ ...query, page: 1 })}`);
   }
 
   private get<T>(path: string, signal?: AbortSignal): Promise<T> {

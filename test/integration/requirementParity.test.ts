@@ -8,6 +8,7 @@ import type { Access } from '../../bot/teams/handlers.js';
 import { startTestPasserelle, type TestPasserelle } from '../helpers/passerelle.js';
 import { createStores } from '../../bot/store/stores.js';
 import { GuestEngagement, guestDeletionRequirement } from '../../bot/domain/guestEngagement.js';
+import { SupportRequests } from '../../bot/domain/support/supportRequests.js';
 
 /**
  * A command or card verb declares a coarse `requires`, checked before its handler runs; its use case
@@ -54,10 +55,22 @@ const decidedInStructure: Record<string, { requires: Access; probe: Probe }> = {
   transferMainManager: { requires: { inStructure: 'mainManager' }, probe: (access, actor) => access.members.transferMainManager(actor, nobody) },
 };
 
+/** The support requests' use case, on the test's database (set in before()). */
+let support: SupportRequests;
+
+/** The support's queue as the actor: refused without « Assistance – modification », as each of the support's moves is. */
+const supportProbe: Probe = async (access, actor) => {
+  const listing = await support.list(support.staff({ ...actor, access: await access.sessions.contextFor(actor) }), { scope: 'queue' });
+  return 'status' in listing ? { ok: false, refusal: 'notPermitted' } : { ok: true };
+};
+
 /** Handlers whose first filter is a firm-wide profile that their use case enforces too. */
 const decidedFirmWide: Record<string, { requires: Access; probe: Probe }> = {
   'access.approve': { requires: requirements.change('organisation'), probe: (access, actor) => access.approvals.approve(actor, 99_999) },
   'access.refuse': { requires: requirements.change('organisation'), probe: (access, actor) => access.approvals.refuse(actor, 99_999, 'Hors périmètre') },
+  ...Object.fromEntries(
+    ['support.take', 'support.answer', 'support.askInformation', 'support.proposeSolution', 'support.reassign', 'support.queue', 'support.draftArticle'].map((verb) => [verb, { requires: requirements.change('support'), probe: supportProbe }]),
+  ),
 };
 
 /** What needs nothing at all: help, the language, one's own rights, and asking for access. */
@@ -85,6 +98,14 @@ describe('the requirement each command and card verb declares matches its use ca
     // No paid-offer request is approved here: the offers' use cases are never reached.
     const quiet = { requestFiled: async () => [], requestDecided: async () => undefined };
     access = withApprovals(createAccessCore(stores, quiet), stores, quiet, { applyApproved: async () => ({ applied: false, reason: 'gone' }) });
+    support = new SupportRequests({
+      store: createStores(db).supportRequests,
+      clientFiles: { findById: async () => null, findByCode: async () => null },
+      directory: { clientOf: async () => null, supportStaff: async () => [] },
+      policy: async () => ({ firstAnswerWithinWorkingDays: 1, autoCloseAfterDays: 7 }),
+      notifier: { changed: async () => undefined, closeWarning: async () => undefined, firstAnswerReminder: async () => undefined },
+      now: () => new Date(),
+    });
     await access.sessions.contextFor(manager);
     assert.equal((await access.sessions.contextFor(manager)).role, 'mainManager', 'the firm’s first user is its main manager');
   });

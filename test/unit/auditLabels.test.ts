@@ -79,6 +79,22 @@ const recorded: Record<AuditAction, Record<string, unknown> | undefined> = {
   'article.edited': { articleId: '65a000000000000000000030', articleTitle: 'Accepter l’invitation', changed: ['title', 'keywords'] },
   'article.published': { articleId: '65a000000000000000000030', articleTitle: 'Accepter l’invitation' },
   'article.archived': { articleId: '65a000000000000000000030', articleTitle: 'Accepter l’invitation' },
+  'support.created': { number: 42 },
+  'support.draftSaved': { number: 42 },
+  'support.sent': { number: 42 },
+  'support.taken': { number: 42 },
+  'support.answered': { number: 42 },
+  'support.informationRequested': { number: 42 },
+  'support.requesterAnswered': { number: 42 },
+  'support.solutionProposed': { number: 42 },
+  'support.accepted': { number: 42 },
+  'support.refused': { number: 42 },
+  'support.reassigned': { number: 42 },
+  'support.closeWarned': { number: 42 },
+  'support.autoClosed': { number: 42 },
+  'support.reminded': { number: 42 },
+  'support.articleDrafted': { number: 42 },
+  'support.filesAttached': { number: 42 },
 };
 
 /** What a reader must never see: JSON, detail keys, ids, codes of actions, states or profiles. */

@@ -37,6 +37,8 @@ import type { Structure } from '../../bot/domain/access/structures.js';
 import { deleteContactCard, guestReviewCard, identityChangeCard, offerEndGuestCard, reviewDecisionCard, unlinkCard } from '../../bot/cards/journeyViews.js';
 import { helpArticleCard, helpArticleFormCard, helpArticlesCard, helpResultsCard } from '../../bot/cards/helpViews.js';
 import type { Article } from '../../bot/domain/help/article.js';
+import { supportFormCard, supportListCard, supportRequestCard } from '../../bot/cards/supportViews.js';
+import type { SupportRequest } from '../../bot/domain/support/supportRequest.js';
 import { bulkInvitePreviewCard, chooseTeamCard, firmTeamsCard, guestWelcomeCard, invitePreviewCard, jobProgressCard, revokeCard } from '../../bot/cards/guestViews.js';
 
 const stamp = { userId: 'u1', displayName: 'Claire Martin', at: new Date('2026-11-02T09:00:00Z') };
@@ -64,6 +66,13 @@ const article: Article = {
   id: '65a000000000000000000030', firmId: 'f', title: 'Accepter l’invitation de votre cabinet', body: 'Ouvrez l’e-mail.\n\n- Vous avez un compte : connectez-vous.\n- Sinon : créez-le.',
   product: 'microsoft365', domain: 'accounts', keywords: ['invitation'], audience: 'clients', language: 'fr', state: 'published', author: stamp, updated: stamp, version: 2,
   history: [{ version: 1, action: 'created', by: stamp }, { version: 2, action: 'edited', by: stamp, changed: ['title'] }],
+};
+
+const supportRequest: SupportRequest = {
+  id: '65a000000000000000000030', firmId: 'f', number: 42, creationRequestId: 'r', category: 'signIn', clientFileId: file.id, subject: 'Connexion impossible', description: 'Le code ne arrive pas',
+  attachments: [], state: 'resolved', requester: { kind: 'client', userId: 'g1', displayName: 'Léa Bernard', contactId: contact.id }, assignee: { userId: 'u1', displayName: 'Claire Martin' },
+  timeline: [{ kind: 'sent', by: stamp }, { kind: 'solutionProposed', by: stamp, text: 'Réinitialisez le mot de passe', attachments: [{ name: 'capture.png', url: 'https://example.test/capture.png' }] }],
+  version: 3, created: stamp, updatedAt: stamp.at, autoCloseAt: stamp.at, searchTokens: [],
 };
 
 const subscription = {
@@ -165,6 +174,12 @@ const samples: Record<string, [TemplateName, () => AdaptiveCard]> = {
   'help article for an editor': ['helpArticle', () => helpArticleCard('en', { article: { ...article, state: 'draft' }, canEdit: true, feedback: { helpful: 3, notHelpful: 1 } }, { banner: { text: 'Saved', good: true } })],
   'help article form with errors': ['helpArticleForm', () => helpArticleFormCard('fr', { article, values: { title: '', body: 'x' }, errors: { title: { code: 'required' }, product: { code: 'article.unknownChoice' } } })],
   'help articles (editors)': ['helpArticles', () => helpArticlesCard('fr', [article])],
+  'support form with errors and suggestions': ['supportForm', () => supportFormCard('fr', { creationRequestId: 'r', showClientFile: true, values: { subject: '' }, errors: { subject: { code: 'required' } }, suggestions: [{ id: 'a1', title: 'Se connecter', product: 'teams', domain: 'connexion' }] })],
+  'support draft (en)': ['supportForm', () => supportFormCard('en', { creationRequestId: 'r', showClientFile: false, draft: { ...supportRequest, state: 'draft' } })],
+  'support request, requester view': ['supportRequest', () => supportRequestCard('fr', supportRequest, { moves: ['accept', 'refuse'], refreshUserIds: ['8:orgid:g1'], clientFileLabel: '000001 – Boulangerie Bernard' })],
+  'support request, support view': ['supportRequest', () => supportRequestCard('fr', { ...supportRequest, state: 'inProgress' }, { moves: ['take', 'answer', 'askInformation', 'proposeSolution', 'reassign'], refreshUserIds: [], assignees: [{ userId: 'u1', displayName: 'Claire Martin' }], banner: { text: 'C’est fait.', good: true } })],
+  'support list': ['supportList', () => supportListCard('fr', { scope: 'mine', items: [supportRequest], counts: { resolved: 1 }, isSupport: true })],
+  'support queue, empty (en)': ['supportList', () => supportListCard('en', { scope: 'queue', items: [], counts: {}, isSupport: true, search: 'vpn' })],
   'revoke guest': ['revokeGuest', () => revokeCard('fr', { ...contact, guest: { state: 'member', invitationCount: 1, checks: 0, teamId: team.teamId, memberAt: stamp.at } }, team.displayName)],
   'revoke guest with offers (en)': ['revokeGuest', () => revokeCard('en', { ...contact, guest: { state: 'invited', invitationCount: 1, checks: 0 } }, undefined, 2)],
   'contact edit form': ['contactForm', () => contactFormCard('fr', { requestId: '5f0e1c1e-7a1b-4c7e-9a51-1d2c3b4a5f60', orgRoles: defaultOrgRoles, editing: contact, values: { lastName: 'Bernard', email: 'lea@' }, errors: { email: { code: 'email.invalid' } } })],

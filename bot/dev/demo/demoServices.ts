@@ -1,5 +1,6 @@
 import type { Db } from 'mongodb';
 import type { Directory } from '../../domain/directory.js';
+import { silentLogger } from '../../logger.js';
 import { createStores } from '../../store/stores.js';
 import { createFirmSettings, createUseCases } from '../../wiring/useCases.js';
 
@@ -22,9 +23,10 @@ export function demoServices(db: Db, directory: Directory, now: () => Date) {
       accessNotifier: { requestFiled: async () => [], requestDecided: async () => undefined },
       offerCards: { sendToClient: async () => undefined },
       guestReview: { mainManagerUserId: async () => null, remindGuestReview: async () => false },
+      supportNotifier: { changed: async () => undefined, closeWarning: async () => undefined, firstAnswerReminder: async () => undefined },
       workQueued: () => undefined,
     },
-    { now, redirectUrl: 'https://teams.microsoft.com' },
+    { now, redirectUrl: 'https://teams.microsoft.com', logger: silentLogger },
   );
   return { ...useCases, now, stores, projector: useCases.portfolioProjector };
 }

@@ -2,7 +2,7 @@
  * Staff permissions as data (the Chorus Pro model): a profile is an application with a level;
  * a user's habilitation is their set of profiles in one structure of the firm.
  */
-export const applications = ['clientFiles', 'contacts', 'invitations', 'offers', 'partnerApps', 'audit', 'organisation', 'knowledgeBase'] as const;
+export const applications = ['clientFiles', 'contacts', 'invitations', 'offers', 'partnerApps', 'audit', 'organisation', 'knowledgeBase', 'support'] as const;
 export type Application = (typeof applications)[number];
 
 export type AccessLevel = 'consultation' | 'modification';
