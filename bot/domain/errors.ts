@@ -12,7 +12,15 @@ export type RuleErrorCode =
   | 'einvoicingRegistration.unknown'
   | 'clientFile.notFound'
   | 'contact.notFound'
-  | 'link.notFound';
+  | 'link.notFound'
+  | 'number.range'
+  | 'choice.unknown'
+  | 'url.invalid'
+  | 'team.unknown'
+  | 'shine.noFlow'
+  | 'offer.nameTaken'
+  | 'offer.inUse'
+  | 'offer.lastOne';
 
 export type FieldErrorCode = ValidationErrorCode | RuleErrorCode;
 

@@ -4,7 +4,7 @@ import { defaultOrgRoles, fieldLimits } from './catalogues.js';
 import type { FieldError } from './errors.js';
 import { checkText } from './fieldRules.js';
 import { defaultOfferCatalogue, type OfferDefinition } from './offers/catalogue.js';
-import type { EngagementPolicy, FirmSettings, FirmStore, GuestPolicy, SupportPolicy, TeamStore } from './ports.js';
+import type { EngagementPolicy, FirmSettings, FirmStore, GuestPolicy, PartnerDefaults, SupportPolicy, TeamStore } from './ports.js';
 
 /** Seven days then a new invitation, three times at most; one client company per team. */
 export const defaultGuestPolicy: GuestPolicy = { reminderAfterDays: 7, maxReminders: 3, allowSharedGuestTeams: false };
@@ -14,6 +14,9 @@ export const defaultEngagementPolicy: EngagementPolicy = { guestFateAtEnd: 'keep
 
 /** One working day for a first answer; a resolved request closes by itself after seven days. */
 export const defaultSupportPolicy: SupportPolicy = { firstAnswerWithinWorkingDays: 1, autoCloseAfterDays: 7 };
+
+/** Shine proposes both flows, billed by Shine, on its Start plan, until the firm chooses otherwise. */
+export const defaultPartnerDefaults: PartnerDefaults = { shine: { purchases: true, sales: true, billingMode: 'shineBillsClient', plan: 'start' } };
 
 /** Per-firm settings; the first time a firm is seen it gets the defaults from the original procedure. */
 export class FirmSettingsService {
@@ -30,6 +33,7 @@ export class FirmSettingsService {
       offerCatalogue: defaultOfferCatalogue,
       engagementPolicy: { ...defaultEngagementPolicy },
       supportPolicy: { ...defaultSupportPolicy },
+      partnerDefaults: { shine: { ...defaultPartnerDefaults.shine } },
     });
   }
 

@@ -561,5 +561,13 @@ export const en: Messages = {
     'clientFile.notFound': 'No client file with this code in the firm.',
     'contact.notFound': 'No contact with this e-mail: create them first (“new contact”).',
     'link.notFound': 'This link does not exist.',
+    'number.range': 'Enter a whole number between {min} and {max}.',
+    'choice.unknown': 'Choose a value from the list.',
+    'url.invalid': 'Enter a full, safe address starting with https:// (e.g. https://portal.firm.com).',
+    'team.unknown': 'Passerelle does not know this team: install the app in the team, then choose it.',
+    'shine.noFlow': 'Tick at least one flow: purchases or sales.',
+    'offer.nameTaken': 'Another offer is already called “{name}”. Choose another name.',
+    'offer.inUse': 'The offer “{name}” is used by clients: it can be retired (no longer proposed), not deleted.',
+    'offer.lastOne': 'At least one offer must be proposed: add another before retiring this one.',
   },
 };

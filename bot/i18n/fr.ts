@@ -561,6 +561,14 @@ export const fr = {
     'clientFile.notFound': 'Aucun dossier avec ce code dans le cabinet.',
     'contact.notFound': 'Aucun interlocuteur avec cet e-mail : créez-le d’abord (« nouvel interlocuteur »).',
     'link.notFound': 'Ce lien n’existe pas.',
+    'number.range': 'Indiquez un nombre entier entre {min} et {max}.',
+    'choice.unknown': 'Choisissez une valeur dans la liste.',
+    'url.invalid': 'Indiquez une adresse complète et sûre, commençant par https:// (ex. https://espace.cabinet.fr).',
+    'team.unknown': 'Cette équipe n’est pas connue de Passerelle : installez l’application dans l’équipe, puis choisissez-la.',
+    'shine.noFlow': 'Cochez au moins un flux : achats ou ventes.',
+    'offer.nameTaken': 'Une autre offre s’appelle déjà « {name} ». Choisissez un autre nom.',
+    'offer.inUse': 'L’offre « {name} » est utilisée par des clients : elle peut être retirée (plus proposée), pas supprimée.',
+    'offer.lastOne': 'Il faut au moins une offre proposée : ajoutez-en une avant de retirer celle-ci.',
   },
 };
 

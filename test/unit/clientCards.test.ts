@@ -7,7 +7,7 @@ import { FirmSettingsService } from '../../bot/domain/firmSettingsService.js';
 import { defaultOfferCatalogue } from '../../bot/domain/offers/catalogue.js';
 import type { OfferService } from '../../bot/domain/offers/offerService.js';
 import type { OfferSubscription, SubscriptionStore } from '../../bot/domain/offers/subscription.js';
-import type { FirmSettings, FirmStore, FirmTeam, TeamStore, UserPreferenceStore } from '../../bot/domain/ports.js';
+import type { FirmDefaults, FirmSettings, FirmStore, FirmTeam, TeamStore, UserPreferenceStore } from '../../bot/domain/ports.js';
 import { silentLogger } from '../../bot/logger.js';
 import type { MongoConversationReferenceStore } from '../../bot/store/conversationReferenceRepository.js';
 import { OfferCards } from '../../bot/teams/offerCards.js';
@@ -41,8 +41,8 @@ const preferences: UserPreferenceStore = {
 
 class MemoryFirmStore implements FirmStore {
   name?: string;
-  async ensure(firmId: string, defaults: Omit<FirmSettings, 'firmId'>): Promise<FirmSettings> {
-    return { firmId, ...defaults, ...(this.name ? { name: this.name } : {}) };
+  async ensure(firmId: string, defaults: FirmDefaults): Promise<FirmSettings> {
+    return { firmId, version: 0, ...defaults, ...(this.name ? { name: this.name } : {}) };
   }
   async updateGuestPolicy(): Promise<void> {}
   async addOrgRole(): Promise<boolean> { return true; }
@@ -50,6 +50,7 @@ class MemoryFirmStore implements FirmStore {
   async setName(_firmId: string, name: string): Promise<void> { this.name = name; }
   async updateEngagementPolicy(): Promise<void> {}
   async updateSupportPolicy(): Promise<void> {}
+  async applyChange(): Promise<boolean> { return true; }
 }
 
 function firmSettings(defaultStructure: Partial<Structure> | null, internalTeam?: string) {
