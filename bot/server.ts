@@ -73,6 +73,9 @@ import { createAccessCore, withApprovals } from './domain/access/accessUseCases.
 import { MongoAccessRequestStore, MongoMembershipStore, MongoStructureStore } from './store/accessRepositories.js';
 import { AuditLogCommand } from './teams/commands/auditCommand.js';
 import { FirmNameCommand } from './teams/commands/firmNameCommand.js';
+import { FirmSettingsAdministration } from './domain/settings/firmSettingsAdministration.js';
+import { settingsHandlers } from './teams/settingsHandlers.js';
+import { registerSettingsRoutes } from './api/settings.js';
 import { AttachCommand, MyRightsCommand, RequestAccessCommand, RequestsCommand, TransferMainManagerCommand, UsersCommand } from './teams/commands/accessCommands.js';
 import {
   ApproveRequestAction,
@@ -280,6 +283,8 @@ export async function startPasserelle(config: Config, logger: Logger, options: S
     now,
   });
   const offers = offerService;
+  const settingsAdministration = new FirmSettingsAdministration({ firms: firmStore, settings: firmSettings, teams: teamStore, subscriptions, now });
+  const settingsTeams = settingsHandlers(settingsAdministration);
   onboarding.onProgress({
     guestAccepted: async (firmId, contactId, at) => {
       await offers.activateWaiting(firmId, contactId, at);
@@ -320,7 +325,8 @@ export async function startPasserelle(config: Config, logger: Logger, options: S
       new RevokeCommand(services, guestServices),
       new TeamsCommand(services, guestServices),
       new OrgRolesCommand(services),
-      new FirmNameCommand(services),
+      new FirmNameCommand(services, settingsAdministration),
+      ...settingsTeams.commands,
       new ProposeOfferCommand(services, offerTeams),
       new LegacyAccessesCommand(offerTeams),
       new FlowCommand(services, partners),
@@ -397,6 +403,7 @@ export async function startPasserelle(config: Config, logger: Logger, options: S
       new DetachMemberServicesAction(access),
       new OpenClientFileServiceAction(services, access),
       new SetClientFileServiceAction(services, access),
+      ...settingsTeams.actions,
     ],
     clientActions: [new RefreshOfferCardAction({ cards: offerCards, sessions }), new AcknowledgeOfferAction({ cards: offerCards, offers })],
     sessions,
@@ -429,6 +436,7 @@ export async function startPasserelle(config: Config, logger: Logger, options: S
   registerShineRoutes(server, portfolioApi, { shine: partners.shine, clientFiles, mailerConfigured: Boolean(config.OFFER_MAILBOX) });
   registerInvitationRoutes(server, portfolioApi, { invitations, offers: offerCommands, jobs: jobStore });
   registerImportRoutes(server, portfolioApi, imports);
+  registerSettingsRoutes(server, portfolioApi, { administration: settingsAdministration });
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -1,14 +1,24 @@
 import type { ClientFile } from '../domain/clientFile.js';
 import { contactDisplayName, type Contact } from '../domain/contact.js';
-import type { OfferDefinition } from '../domain/offers/catalogue.js';
+import { proposableOffers, type OfferDefinition } from '../domain/offers/catalogue.js';
 import type { OfferSubscription } from '../domain/offers/subscription.js';
 import { format, messagesFor, type Language } from '../i18n/index.js';
 import { formatDate } from './guestViews.js';
 import { renderCard, type AdaptiveCard } from './render.js';
 
+/** « gratuite » or « payante (abonnement) », with the firm's price indication when it gave one. */
 function priceOf(language: Language, offer: OfferDefinition): string {
   const t = messagesFor(language).offers;
-  return offer.paid ? t.paid : t.free;
+  const kind = offer.paid ? t.paid : t.free;
+  return offer.priceNote ? `${kind}, ${offer.priceNote}` : kind;
+}
+
+/** What an offer gives, for staff: the firm's description when it wrote one, else its grants and limits. */
+function offerLine(language: Language, offer: OfferDefinition): string {
+  const t = messagesFor(language).offers;
+  const name = `**${offer.name}**`;
+  if (offer.description) return format(t.describedLine, { name, price: priceOf(language, offer), description: offer.description });
+  return format(t.grantsLine, { name, price: priceOf(language, offer), grants: offer.grants.join(', '), excludes: offer.excludes.join(', ') });
 }
 
 export function offerProposalCard(
@@ -20,18 +30,18 @@ export function offerProposalCard(
 ): AdaptiveCard {
   const messages = messagesFor(language);
   const t = messages.offers;
+  // A retired offer is kept for the clients who have it, never proposed again.
+  const offers = proposableOffers(catalogue);
   return renderCard('offerProposal', {
     title: format(t.proposalTitle, { name: contactDisplayName(contact) }),
     intro: clientFiles.length ? t.proposalIntro : t.noClientFile,
     banner: options.banner ?? '',
-    offers: catalogue.map((offer) => ({
-      line: format(t.grantsLine, { name: `**${offer.name}**`, price: priceOf(language, offer), grants: offer.grants.join(', '), excludes: offer.excludes.join(', ') }),
-    })),
+    offers: offers.map((offer) => ({ line: offerLine(language, offer) })),
     clientFileLabel: t.clientFileLabel,
     offerLabel: t.offerLabel,
     clientFileId: options.clientFileId ?? clientFiles[0]?.id ?? '',
     clientFiles: clientFiles.map((file) => ({ title: `${file.code} – ${file.companyName}`, value: file.id })),
-    choices: catalogue.map((offer) => ({ title: format(t.offerChoice, { name: offer.name, price: priceOf(language, offer) }), value: offer.id })),
+    choices: offers.map((offer) => ({ title: format(t.offerChoice, { name: offer.name, price: priceOf(language, offer) }), value: offer.id })),
     contactId: contact.id,
     requiredMessage: messages.errors.requiredField,
     submitLabel: t.propose,
@@ -81,7 +91,7 @@ export function offerStaffCard(language: Language, card: OfferCardContext): Adap
     changeLabel: t.changeTo,
     changeConfirmLabel: t.changeConfirm,
     offerLabel: t.offerLabel,
-    otherOffers: card.catalogue.filter((candidate) => candidate.id !== offer.id).map((candidate) => ({ title: format(t.offerChoice, { name: candidate.name, price: priceOf(language, candidate) }), value: candidate.id })),
+    otherOffers: proposableOffers(card.catalogue).filter((candidate) => candidate.id !== offer.id).map((candidate) => ({ title: format(t.offerChoice, { name: candidate.name, price: priceOf(language, candidate) }), value: candidate.id })),
     endLabel: t.end,
     endConfirmLabel: format(t.endConfirm, { name: contactDisplayName(card.contact) }),
     requiredMessage: messages.errors.requiredField,

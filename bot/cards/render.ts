@@ -8,7 +8,7 @@ export const templateNames = [
   'commands', 'clientFileForm', 'clientFileDetails', 'contactForm', 'contactDetails', 'linkForm', 'searchResults', 'orgRoles',
   'invitePreview', 'bulkInvitePreview', 'jobProgress', 'guestWelcome', 'chooseTeam', 'firmTeams', 'revokeGuest',
   'accessRefused', 'myRights', 'accessRequests', 'staffUsers', 'userProfiles', 'structure', 'structureConfirm', 'structures', 'structureServices', 'memberServices', 'clientFileService',
-  'offerProposal', 'offerStaff', 'offerClient', 'legacyAccesses', 'flowChecklist', 'shineActivation', 'auditLog',
+  'offerProposal', 'offerStaff', 'offerClient', 'legacyAccesses', 'flowChecklist', 'shineActivation', 'auditLog', 'firmSettings', 'offerSettings',
 ] as const;
 export type TemplateName = (typeof templateNames)[number];
 

@@ -145,7 +145,7 @@ export function App({ host }: { host: HostContext }) {
             onSelectAllMatching={() => setAllMatching(true)}
             onClear={clearSelection}
             onFinished={reload}
-            offers={offers.filter((offer) => can.proposePaidOffers || !offer.paid)}
+            offers={offers.filter((offer) => !offer.retired && (can.proposePaidOffers || !offer.paid))}
             can={can}
           />
           <TabList selectedValue={view} onTabSelect={(_event, data) => chooseView(data.value as PortfolioView)} aria-label={t.views.label}>

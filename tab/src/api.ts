@@ -32,6 +32,10 @@ export interface OfferView {
   id: string;
   name: string;
   paid: boolean;
+  /** No longer proposed; still named for the files that have it. */
+  retired?: boolean;
+  description?: string | null;
+  priceNote?: string | null;
 }
 
 /** A bulk invitation's progress, as GET /api/jobs/:id gives it. */

@@ -19,6 +19,9 @@ import { defaultOrgRoles } from '../../bot/domain/catalogues.js';
 import { flowChecklistCard, shineCard } from '../../bot/cards/partnerViews.js';
 import { legacyAccessesCard, offerClientCard, offerProposalCard, offerStaffCard } from '../../bot/cards/offerViews.js';
 import { defaultOfferCatalogue } from '../../bot/domain/offers/catalogue.js';
+import { firmSettingsCard, offerSettingsCard } from '../../bot/cards/settingsViews.js';
+import { defaultEngagementPolicy, defaultGuestPolicy, defaultPartnerDefaults, defaultSupportPolicy } from '../../bot/domain/firmSettingsService.js';
+import type { FirmSettingsView } from '../../bot/domain/settings/firmSettingsAdministration.js';
 import {
   accessRefusedCard,
   accessRequestsCard,
@@ -73,6 +76,17 @@ function problemsOf(card: object): string[] {
   return problems;
 }
 
+const settingsView: FirmSettingsView = {
+  settings: {
+    firmId: 'f', name: 'Fiduciaire Dupont', orgRoles: [...defaultOrgRoles], guestPolicy: defaultGuestPolicy, engagementPolicy: defaultEngagementPolicy, supportPolicy: defaultSupportPolicy,
+    partnerDefaults: defaultPartnerDefaults, version: 3,
+    offerCatalogue: [defaultOfferCatalogue[0]!, { ...defaultOfferCatalogue[2]!, retired: true, description: 'Pour les clients autonomes', priceNote: '50 € HT / mois' }],
+  },
+  displayName: 'Fiduciaire Dupont',
+  offersInUse: ['start'],
+  teams: [{ teamId: team.teamId, displayName: team.displayName }],
+};
+
 const samples: Record<string, [TemplateName, () => AdaptiveCard]> = {
   'welcome (fr)': ['commands', () => commandsCard('fr', 'welcome')],
   'help (en)': ['commands', () => commandsCard('en', 'help')],
@@ -123,6 +137,10 @@ const samples: Record<string, [TemplateName, () => AdaptiveCard]> = {
   'offer, staff view with steps': ['offerStaff', () => offerStaffCard('fr', { ...offerContext, banner: { text: 'Offre Start activée', good: true } })],
   'offer, client view': ['offerClient', () => offerClientCard('fr', { ...offerContext, firmName: 'Cabinet Démo', link: 'https://teams.microsoft.com', acknowledged: false })],
   'offer, client view once ended (en)': ['offerClient', () => offerClientCard('en', { ...offerContext, subscription: { ...subscription, state: 'ended' }, firmName: 'Cabinet Démo', link: 'https://teams.microsoft.com', acknowledged: true })],
+  'firm settings (fr)': ['firmSettings', () => firmSettingsCard('fr', settingsView, { banner: { text: 'Corrigez', good: false }, values: { reminderAfterDays: '99' }, errors: { 'guestPolicy.reminderAfterDays': { code: 'number.range', params: { min: 1, max: 60 } } } })],
+  'firm settings (en)': ['firmSettings', () => firmSettingsCard('en', { ...settingsView, settings: { ...settingsView.settings, flowAppAuthorised: stamp } })],
+  'new offer form': ['offerSettings', () => offerSettingsCard('fr', 2, undefined)],
+  'offer form with errors': ['offerSettings', () => offerSettingsCard('en', 2, defaultOfferCatalogue[0], { values: { clientLink: 'ftp://x' }, errors: { 'offer.clientLink': { code: 'url.invalid' } } })],
   'legacy accesses': ['legacyAccesses', () => legacyAccessesCard('fr', [{ contact: { ...contact, email: 'lea.bernard@onloop.onmicrosoft.com' }, kind: 'legacyStart' }], { text: 'Migré', good: true })],
   'flow checklist at step 3': [
     'flowChecklist',

@@ -162,7 +162,14 @@ export class FirmSettingsAdministration {
             return status === 'retired' ? { ...rest, retired: true } : rest;
           });
     const action: AuditAction = status === 'removed' ? 'firm.offerRemoved' : status === 'retired' ? 'firm.offerRetired' : 'firm.offerReinstated';
-    return this.write(actor, view, { offerCatalogue: next }, () => [{ action, offerId, offerName: offer.name }], expectedVersion);
+    const outcome = await this.write(actor, view, { offerCatalogue: next }, () => [{ action, offerId, offerName: offer.name }], expectedVersion);
+    return outcome.status === 'saved' || outcome.status === 'unchanged' ? { ...outcome, offer } : outcome;
+  }
+
+  /** « nom du cabinet <nom> »: the name alone, over whatever version is current (a typed command has no form to go stale). */
+  async rename(actor: StaffActor, rawName: unknown): Promise<SettingsOutcome> {
+    const { version } = await this.deps.settings.settings(actor.firmId);
+    return this.update(actor, version, { name: rawName });
   }
 
   private refusal(actor: StaffActor): { status: 'refused'; missing: Requirement } | undefined {
