@@ -98,10 +98,32 @@ export function offerStaffCard(language: Language, card: OfferCardContext): Adap
   });
 }
 
-/** The client's view: what they have, how to sign in, the link and the next step. */
+interface ClientOfferText {
+  canDo: string[];
+  cannot: string[];
+  next: string;
+}
+
+/**
+ * What the client reads about their offer, in their language: the catalogue's words for the offers of
+ * the procedure (Start, Consultation, Co-production), else the offer's own grants; the firm's next
+ * step wins when it wrote one.
+ */
+export function clientOfferText(language: Language, offer: OfferDefinition): ClientOfferText {
+  const t = messagesFor(language).offers;
+  const known = (t.clientOffers as Record<string, ClientOfferText | undefined>)[offer.id];
+  return {
+    canDo: known?.canDo ?? offer.grants,
+    cannot: known?.cannot ?? offer.excludes,
+    next: offer.clientNextStep ? format(t.clientNextOwn, { next: offer.clientNextStep }) : (known?.next ?? t.clientNext),
+  };
+}
+
+/** The client's view: what they have, how to sign in, their workspace's link and the next step. */
 export function offerClientCard(language: Language, card: OfferCardContext & { firmName: string; link: string; acknowledged: boolean }): AdaptiveCard {
   const t = messagesFor(language).offers;
   const { subscription, offer } = card;
+  const text = clientOfferText(language, offer);
   return renderCard('offerClient', {
     subscriptionId: subscription.id,
     version: subscription.version,
@@ -109,16 +131,18 @@ export function offerClientCard(language: Language, card: OfferCardContext & { f
     banner: card.banner?.text ?? '',
     title: format(t.clientTitle, { offer: offer.name }),
     intro: format(t.clientIntro, { name: contactDisplayName(card.contact), firm: card.firmName, offer: offer.name, company: card.clientFile.companyName }),
+    description: offer.description ? format(t.clientDescription, { description: offer.description }) : '',
     canDo: t.clientCanDo,
     cannot: t.clientCannot,
-    grants: offer.grants.map((line) => ({ line })),
-    excludes: offer.excludes.map((line) => ({ line })),
+    grants: text.canDo.map((line) => ({ line })),
+    excludes: text.cannot.map((line) => ({ line })),
     signIn: format(t.clientSignIn, { email: card.contact.email }),
-    next: t.clientNext,
+    next: text.next,
     ended: subscription.state === 'ended',
     endedText: t.clientEnded,
     openLabel: t.clientOpen,
-    link: card.link,
+    // The offer's own workspace when the firm set one; else the invitation's redirect address.
+    link: offer.clientLink ?? card.link,
     acknowledged: card.acknowledged,
     acknowledgeLabel: t.clientAcknowledge,
   });

@@ -454,7 +454,26 @@ export const en: Messages = {
     clientCanDo: 'You can:',
     clientCannot: 'Good to know:',
     clientSignIn: 'To sign in: your identifier is your address {email}, and your password is the one of your Microsoft account.',
-    clientNext: 'Next step: open the collaborative space with the link below, then upload your first documents.',
+    clientNext: 'Next step: open the collaborative space with the link below.',
+    clientNextOwn: 'Next step: {next}',
+    clientDescription: 'From your firm: {description}',
+    clientOffers: {
+      start: {
+        canDo: ['View your file’s document space', 'Upload your documents: invoices, statements, receipts', 'Follow your business on the mobile app’s dashboard'],
+        cannot: ['Your firm keeps your accounting file: you have no access to it'],
+        next: 'Next step: open your space with the link below, then upload your first documents.',
+      },
+      consultation: {
+        canDo: ['View your accounting file, read-only: your accounts, up to date'],
+        cannot: ['No changes to the file: your firm keeps your books'],
+        next: 'Next step: open your file with the link below and look at your accounts.',
+      },
+      coproduction: {
+        canDo: ['Keep all or part of your books yourself', 'Use the modules your firm has opened for you'],
+        cannot: ['The year-end review and the tax return stay with your firm'],
+        next: 'Next step: open your space with the link below, start the app from your company’s tile and enter your books in the modules your firm has opened for you.',
+      },
+    },
     clientEnded: 'This service has ended. Your accountant at the firm is still there for you.',
     clientOpen: 'Open the collaborative space',
     clientAcknowledge: 'Got it',

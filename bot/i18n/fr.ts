@@ -454,7 +454,27 @@ export const fr = {
     clientCanDo: 'Vous pouvez :',
     clientCannot: 'À savoir :',
     clientSignIn: 'Pour vous connecter : votre identifiant est votre adresse {email}, et votre mot de passe est celui de votre compte Microsoft.',
-    clientNext: 'Prochaine étape : ouvrez l’espace collaboratif avec le lien ci-dessous, puis déposez vos premières pièces.',
+    clientNext: 'Prochaine étape : ouvrez l’espace collaboratif avec le lien ci-dessous.',
+    clientNextOwn: 'Prochaine étape : {next}',
+    clientDescription: 'Le mot du cabinet : {description}',
+    /** What the client reads about each of the catalogue's offers (seed 000); an offer the firm created reads its own grants. */
+    clientOffers: {
+      start: {
+        canDo: ['Consulter l’espace documentaire (GED) de votre dossier', 'Déposer vos pièces : factures, relevés, justificatifs', 'Suivre votre activité sur le tableau de bord de l’application mobile'],
+        cannot: ['Votre dossier comptable reste tenu par le cabinet : vous n’y avez pas accès'],
+        next: 'Prochaine étape : ouvrez votre espace avec le lien ci-dessous, puis déposez vos premières pièces.',
+      },
+      consultation: {
+        canDo: ['Consulter votre dossier comptable, en lecture seule : vos comptes, à jour'],
+        cannot: ['Aucune modification du dossier : le cabinet tient votre comptabilité'],
+        next: 'Prochaine étape : ouvrez votre dossier avec le lien ci-dessous et consultez vos comptes.',
+      },
+      coproduction: {
+        canDo: ['Tenir vous-même tout ou partie de votre comptabilité', 'Utiliser les modules que le cabinet a ouverts pour vous'],
+        cannot: ['La révision de fin d’exercice et la liasse fiscale restent faites par le cabinet'],
+        next: 'Prochaine étape : ouvrez votre espace avec le lien ci-dessous, lancez l’application depuis la vignette de votre société et saisissez dans les modules que le cabinet vous a ouverts.',
+      },
+    },
     clientEnded: 'Ce service a pris fin. Votre collaborateur au cabinet reste à votre disposition.',
     clientOpen: 'Ouvrir l’espace collaboratif',
     clientAcknowledge: 'J’ai compris',
