@@ -75,6 +75,8 @@ import { AuditLogCommand } from './teams/commands/auditCommand.js';
 import { FirmNameCommand } from './teams/commands/firmNameCommand.js';
 import { FirmSettingsAdministration } from './domain/settings/firmSettingsAdministration.js';
 import { settingsHandlers } from './teams/settingsHandlers.js';
+import { MyOnboardingCommand } from './teams/clientCommands.js';
+import { ClientOnboardingQuery } from './domain/offers/clientOnboarding.js';
 import { registerSettingsRoutes } from './api/settings.js';
 import { AttachCommand, MyRightsCommand, RequestAccessCommand, RequestsCommand, TransferMainManagerCommand, UsersCommand } from './teams/commands/accessCommands.js';
 import {
@@ -406,6 +408,9 @@ export async function startPasserelle(config: Config, logger: Logger, options: S
       ...settingsTeams.actions,
     ],
     clientActions: [new RefreshOfferCardAction({ cards: offerCards, sessions }), new AcknowledgeOfferAction({ cards: offerCards, offers })],
+    clientCommands: [
+      new MyOnboardingCommand({ onboarding: new ClientOnboardingQuery({ contacts: contactStore, subscriptions, clientFiles: clientFileStore, catalogue: firmSettings }), firmSettings }),
+    ],
     sessions,
     conversations,
     teams: teamStore,

@@ -1,6 +1,7 @@
 import type { ClientFile } from '../domain/clientFile.js';
 import { contactDisplayName, type Contact } from '../domain/contact.js';
 import { proposableOffers, type OfferDefinition } from '../domain/offers/catalogue.js';
+import type { ClientOfferProgress } from '../domain/offers/clientOnboarding.js';
 import type { OfferSubscription } from '../domain/offers/subscription.js';
 import { format, messagesFor, type Language } from '../i18n/index.js';
 import { formatDate } from './guestViews.js';
@@ -163,5 +164,25 @@ export function legacyAccessesCard(language: Language, contacts: { contact: Cont
     emailLabel: t.legacyNewEmail,
     requiredMessage: messages.errors.requiredField,
     contacts: contacts.map(({ contact, kind }, index) => ({ index, id: contact.id, name: contactDisplayName(contact), email: contact.email, kind: t[kind] })),
+  });
+}
+
+/** « mon accompagnement »: the client's offers, the firm's set-up, and what is expected of them, first what to do now. */
+export function clientOnboardingCard(language: Language, firmName: string, contact: Contact, offers: ClientOfferProgress[]): AdaptiveCard {
+  const t = messagesFor(language).clientOnboarding;
+  const expectedText = (progress: ClientOfferProgress) =>
+    progress.expected === 'offerNextStep' ? clientOfferText(language, progress.offer).next : format(t.expectedLabel, { what: t.expected[progress.expected] });
+  const first = offers.find((progress) => progress.expected !== 'nothing');
+  return renderCard('clientOnboarding', {
+    title: format(t.title, { firm: firmName }),
+    intro: format(t.intro, { name: contactDisplayName(contact) }),
+    // The offer's next step already says « Prochaine étape : … ».
+    now: !first ? '' : first.expected === 'offerNextStep' ? clientOfferText(language, first.offer).next : format(t.now, { what: t.expected[first.expected] }),
+    none: t.none,
+    offers: offers.map((progress) => ({
+      line: format(t.offerLine, { offer: progress.offer.name, company: progress.clientFile.companyName, state: t.states[progress.state] }),
+      firmSteps: progress.firmSteps.total > 0 && progress.state === 'active' ? format(t.firmSteps, progress.firmSteps) : '',
+      expected: expectedText(progress),
+    })),
   });
 }

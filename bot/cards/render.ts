@@ -8,7 +8,7 @@ export const templateNames = [
   'commands', 'clientFileForm', 'clientFileDetails', 'contactForm', 'contactDetails', 'linkForm', 'searchResults', 'orgRoles',
   'invitePreview', 'bulkInvitePreview', 'jobProgress', 'guestWelcome', 'chooseTeam', 'firmTeams', 'revokeGuest',
   'accessRefused', 'myRights', 'accessRequests', 'staffUsers', 'userProfiles', 'structure', 'structureConfirm', 'structures', 'structureServices', 'memberServices', 'clientFileService',
-  'offerProposal', 'offerStaff', 'offerClient', 'legacyAccesses', 'flowChecklist', 'shineActivation', 'auditLog', 'firmSettings', 'offerSettings',
+  'offerProposal', 'offerStaff', 'offerClient', 'legacyAccesses', 'flowChecklist', 'shineActivation', 'auditLog', 'firmSettings', 'offerSettings', 'clientOnboarding',
 ] as const;
 export type TemplateName = (typeof templateNames)[number];
 

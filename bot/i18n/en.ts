@@ -604,6 +604,23 @@ export const en: Messages = {
     offerRemovedDone: 'Offer “{name}” deleted from the catalogue.',
     offerNotFound: 'This offer is no longer in the catalogue.',
   },
+  clientOnboarding: {
+    title: 'Your onboarding with {firm}',
+    intro: 'Hello {name}, here are your collaborative services and what your firm expects of you.',
+    none: 'No collaborative service is open to you yet: your contact at the firm will propose one.',
+    now: 'Now: {what}',
+    offerLine: '**{offer}** – {company}: {state}',
+    states: { waitingForGuest: 'waiting for you to join', active: 'active', ended: 'ended' },
+    firmSteps: 'Set-up by your firm: {done} of {total} step(s) done',
+    expectedLabel: 'Your turn: {what}',
+    expected: {
+      acceptInvitation: 'accept the invitation you received by e-mail (sent by Microsoft on behalf of the firm); your service starts at once.',
+      awaitInvitation: 'your firm is sending your invitation: watch your inbox.',
+      readCard: 'read your service’s card in your Teams team, then click “Got it”.',
+      nothing: 'nothing: this service has ended.',
+    },
+    stranger: 'Hello! I cannot find you among the clients I look after for this firm, so I have nothing to show you. If this is a mistake, write to your contact at the firm.',
+  },
   firmName: {
     current: 'Clients read “{name}” on their cards (welcome, offers). To change it: “firm name <name>”.',
     none: 'The firm has no name yet: clients read “Your firm”. Type “firm name <name>”.',

@@ -605,6 +605,23 @@ export const fr = {
     offerRemovedDone: 'Offre « {name} » supprimée du catalogue.',
     offerNotFound: 'Cette offre n’existe plus dans le catalogue.',
   },
+  clientOnboarding: {
+    title: 'Votre accompagnement par {firm}',
+    intro: 'Bonjour {name}, voici vos services collaboratifs et ce que le cabinet attend de vous.',
+    none: 'Aucun service collaboratif ne vous est encore ouvert : votre collaborateur au cabinet vous en proposera un.',
+    now: 'Maintenant : {what}',
+    offerLine: '**{offer}** – {company} : {state}',
+    states: { waitingForGuest: 'en attente de votre arrivée', active: 'actif', ended: 'terminé' },
+    firmSteps: 'Mise en place par le cabinet : {done} étape(s) faite(s) sur {total}',
+    expectedLabel: 'À vous : {what}',
+    expected: {
+      acceptInvitation: 'acceptez l’invitation reçue par e-mail (envoyée par Microsoft au nom du cabinet) ; votre service démarrera aussitôt.',
+      awaitInvitation: 'le cabinet vous envoie votre invitation : surveillez votre boîte e-mail.',
+      readCard: 'lisez la carte de votre service dans votre équipe Teams, puis cliquez sur « J’ai compris ».',
+      nothing: 'rien : ce service a pris fin.',
+    },
+    stranger: 'Bonjour ! Je ne vous retrouve pas parmi les clients que j’accompagne pour ce cabinet, je ne peux donc rien vous montrer. Si c’est une erreur, écrivez à votre interlocuteur au cabinet.',
+  },
   firmName: {
     current: 'Les clients lisent « {name} » sur leurs cartes (accueil, offres). Pour le changer : « nom du cabinet <nom> ».',
     none: 'Le cabinet n’a pas encore de nom : les clients lisent « Votre cabinet ». Écrivez « nom du cabinet <nom> ».',

@@ -23,6 +23,7 @@ import { accessRefusedCard } from '../cards/accessViews.js';
 import { replyWithCard, replyWithText } from './reply.js';
 import { AccessCheckError, actorOf, MissingTenantError, NotStaffError, type SessionResolver, type TurnSession } from './session.js';
 import type { ClientCardAction } from './actions/clientActions.js';
+import type { ClientCommand } from './clientCommands.js';
 
 const maxMessageLength = 2_000;
 
@@ -51,6 +52,8 @@ export class PasserelleBot extends TeamsActivityHandler {
       actions: CardActionHandler[];
       /** Verbs of cards addressed to clients (guests): no staff session, the handler checks who acts. */
       clientActions: ClientCardAction[];
+      /** What a client (guest) may ask in words: checked before the staff session, which refuses guests. */
+      clientCommands?: ClientCommand[];
       sessions: SessionResolver;
       conversations: MongoConversationReferenceStore;
       teams: TeamStore;
@@ -96,9 +99,10 @@ export class PasserelleBot extends TeamsActivityHandler {
       else await replyWithText(context, result.message);
       return;
     }
+    const text = (TurnContext.removeRecipientMention(context.activity) ?? context.activity.text ?? '').trim();
+    if (await this.answerClient(context, text)) return;
     const session = await this.sessionOrReply(context);
     if (!session) return;
-    const text = (TurnContext.removeRecipientMention(context.activity) ?? context.activity.text ?? '').trim();
     if (text.length > maxMessageLength) return replyWithText(context, format(session.t.errors.tooLongMessage, { max: maxMessageLength }));
     if (!text) return replyWithCard(context, commandsCard(session.language, 'help'));
     for (const command of this.deps.commands) {
@@ -114,6 +118,21 @@ export class PasserelleBot extends TeamsActivityHandler {
       return;
     }
     await replyWithText(context, `${format(session.t.errors.unknownCommand, { text: text.slice(0, 60) })} ${session.t.errors.unknownCommandHint}`);
+  }
+
+  /** A client's question, answered whoever asks (the use case refuses strangers); false when the text is not one. */
+  private async answerClient(context: TurnContext, text: string): Promise<boolean> {
+    for (const command of this.deps.clientCommands ?? []) {
+      const language = command.match(text);
+      if (!language) continue;
+      try {
+        await command.handle(context, actorOf(context), language);
+      } catch (error) {
+        await replyWithText(context, this.explainFailure(error, language, { command: command.name }));
+      }
+      return true;
+    }
+    return false;
   }
 
   protected override async onAdaptiveCardInvoke(context: TurnContext, invokeValue: AdaptiveCardInvokeValue): Promise<AdaptiveCardInvokeResponse> {

@@ -17,7 +17,7 @@ import type { ClientFile } from '../../bot/domain/clientFile.js';
 import type { Contact } from '../../bot/domain/contact.js';
 import { defaultOrgRoles } from '../../bot/domain/catalogues.js';
 import { flowChecklistCard, shineCard } from '../../bot/cards/partnerViews.js';
-import { legacyAccessesCard, offerClientCard, offerProposalCard, offerStaffCard } from '../../bot/cards/offerViews.js';
+import { clientOnboardingCard, legacyAccessesCard, offerClientCard, offerProposalCard, offerStaffCard } from '../../bot/cards/offerViews.js';
 import { defaultOfferCatalogue } from '../../bot/domain/offers/catalogue.js';
 import { firmSettingsCard, offerSettingsCard } from '../../bot/cards/settingsViews.js';
 import { defaultEngagementPolicy, defaultGuestPolicy, defaultPartnerDefaults, defaultSupportPolicy } from '../../bot/domain/firmSettingsService.js';
@@ -139,6 +139,11 @@ const samples: Record<string, [TemplateName, () => AdaptiveCard]> = {
   'offer, client view once ended (en)': ['offerClient', () => offerClientCard('en', { ...offerContext, subscription: { ...subscription, state: 'ended' }, firmName: 'Cabinet Démo', link: 'https://teams.microsoft.com', acknowledged: true })],
   'firm settings (fr)': ['firmSettings', () => firmSettingsCard('fr', settingsView, { banner: { text: 'Corrigez', good: false }, values: { reminderAfterDays: '99' }, errors: { 'guestPolicy.reminderAfterDays': { code: 'number.range', params: { min: 1, max: 60 } } } })],
   'firm settings (en)': ['firmSettings', () => firmSettingsCard('en', { ...settingsView, settings: { ...settingsView.settings, flowAppAuthorised: stamp } })],
+  'client onboarding (en)': ['clientOnboarding', () => clientOnboardingCard('en', 'Fiduciaire Dupont', contact, [
+    { clientFile: file, offer: defaultOfferCatalogue[0]!, state: 'active', firmSteps: { done: 1, total: 2 }, expected: 'offerNextStep' },
+    { clientFile: file, offer: defaultOfferCatalogue[1]!, state: 'waitingForGuest', firmSteps: { done: 0, total: 0 }, expected: 'acceptInvitation' },
+  ])],
+  'client onboarding, nothing yet (fr)': ['clientOnboarding', () => clientOnboardingCard('fr', 'Fiduciaire Dupont', contact, [])],
   'new offer form': ['offerSettings', () => offerSettingsCard('fr', 2, undefined)],
   'offer form with errors': ['offerSettings', () => offerSettingsCard('en', 2, defaultOfferCatalogue[0], { values: { clientLink: 'ftp://x' }, errors: { 'offer.clientLink': { code: 'url.invalid' } } })],
   'legacy accesses': ['legacyAccesses', () => legacyAccessesCard('fr', [{ contact: { ...contact, email: 'lea.bernard@onloop.onmicrosoft.com' }, kind: 'legacyStart' }], { text: 'Migré', good: true })],
