@@ -10,6 +10,7 @@ import { LegalFooter } from './components/LegalFooter';
 import { Pager } from './components/Pager';
 import { portfolioViews, type PortfolioView } from './components/PortfolioColumns';
 import { ShineDialog, type ShineTarget } from './components/ShineDialog';
+import { SettingsPage } from './components/SettingsPage';
 import { PortfolioTable } from './components/PortfolioTable';
 import { PortfolioToolbar } from './components/PortfolioToolbar';
 import { LanguageContext, languageFor } from './i18n';
@@ -46,9 +47,9 @@ export function App({ host }: { host: HostContext }) {
     }
   }, []);
   const [shineTarget, setShineTarget] = useState<ShineTarget | null>(null);
-  const [section, setSection] = useState<'portfolio' | 'journal'>('portfolio');
+  const [section, setSection] = useState<'portfolio' | 'journal' | 'settings'>('portfolio');
   // Until /api/me answers nothing is offered: the routes would refuse anyway.
-  const [me, setMe] = useState<Pick<MeView, 'can' | 'canEdit'>>({ canEdit: false, can: { invite: false, proposeOffers: false, proposePaidOffers: false, activatePartnerApps: false, readAudit: false } });
+  const [me, setMe] = useState<Pick<MeView, 'can' | 'canEdit'>>({ canEdit: false, can: { invite: false, proposeOffers: false, proposePaidOffers: false, activatePartnerApps: false, readAudit: false, administer: false } });
   const { can } = me;
   useEffect(() => {
     const controller = new AbortController();
@@ -56,12 +57,14 @@ export function App({ host }: { host: HostContext }) {
     return () => controller.abort();
   }, [api]);
   const [offers, setOffers] = useState<OfferView[]>([]);
+  // Bumped when the Paramètres page changes the catalogue: the table, filter and bulk proposals read it again.
+  const [catalogueVersion, setCatalogueVersion] = useState(0);
   useEffect(() => {
     const controller = new AbortController();
     // Without the catalogue the table shows offer ids and the filter lists « Sans offre » only: still usable.
     api.offers(controller.signal).then((answer) => setOffers(answer.items), () => undefined);
     return () => controller.abort();
-  }, [api]);
+  }, [api, catalogueVersion]);
   const offerNames = useMemo(() => new Map(offers.map((offer) => [offer.id, offer.name])), [offers]);
   const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
   const [allMatching, setAllMatching] = useState(false);
@@ -120,13 +123,18 @@ export function App({ host }: { host: HostContext }) {
             <MessageBarBody>{t.localMode}</MessageBarBody>
           </MessageBar>
         )}
-        {can.readAudit && (
-          <TabList selectedValue={section} onTabSelect={(_event, data) => setSection(data.value as 'portfolio' | 'journal')} aria-label={t.sections.label} size="large">
+        {(can.readAudit || can.administer) && (
+          <TabList selectedValue={section} onTabSelect={(_event, data) => setSection(data.value as 'portfolio' | 'journal' | 'settings')} aria-label={t.sections.label} size="large">
             <Tab value="portfolio">{t.sections.portfolio}</Tab>
-            <Tab value="journal">{t.sections.journal}</Tab>
+            {can.readAudit && <Tab value="journal">{t.sections.journal}</Tab>}
+            {can.administer && <Tab value="settings">{t.sections.settings}</Tab>}
           </TabList>
         )}
-        {section === 'journal' && can.readAudit ? (
+        {section === 'settings' && can.administer ? (
+          <main className={styles.surface}>
+            <SettingsPage api={api} onCatalogueChanged={() => setCatalogueVersion((version) => version + 1)} />
+          </main>
+        ) : section === 'journal' && can.readAudit ? (
           <main className={styles.surface}>
             <AuditJournal api={api} />
           </main>
