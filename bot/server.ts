@@ -301,7 +301,7 @@ export async function startPasserelle(config: Config, logger: Logger, options: S
   const access = withApprovals(accessCore, accessStores, messenger, offerCommands);
   const partnerApps = new MongoPartnerAppStore(db);
   const partners: PartnerServices = {
-    flow: new FlowService({ apps: partnerApps, clientFiles: clientFileStore, links: linkStore, contacts: contactStore }),
+    flow: new FlowService({ apps: partnerApps, clientFiles: clientFileStore, links: linkStore, contacts: contactStore, firm: firmSettings }),
     // With a firm mailbox the offer e-mail is sent through Graph; without one it is shown ready to copy.
     shine: new ShineService({
       apps: partnerApps,

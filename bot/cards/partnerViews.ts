@@ -19,8 +19,8 @@ export function flowChecklistCard(language: Language, file: ClientFile, checklis
       line: format(t.flowStepLine, {
         mark: step.state === 'done' ? '✔' : step.state === 'next' ? '➜' : '○',
         step: t.flowSteps[step.id],
-        extra: step.invited
-          ? format(t.flowInvited, step.invited)
+        extra: step.accepted
+          ? format(t.flowAccepted, step.accepted)
           : step.done
             ? format(t.flowDoneBy, { who: step.done.displayName, date: formatDate(language, step.done.at) })
             : '',

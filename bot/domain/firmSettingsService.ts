@@ -1,4 +1,6 @@
 import type { StructureStore } from './access/ports.js';
+import type { ActorStamp } from './actor.js';
+import { newAuditEntry } from './audit.js';
 import { defaultStructureId } from './access/structures.js';
 import { defaultOrgRoles, fieldLimits } from './catalogues.js';
 import type { FieldError } from './errors.js';
@@ -57,6 +59,20 @@ export class FirmSettingsService {
     await this.settings(firmId);
     await this.firms.setName(firmId, name.value!);
     return { ok: true, name: name.value! };
+  }
+
+  /**
+   * Flow's first step, the app authorised in the firm's organisation, is the firm's: recorded once, it
+   * is done on every file. True when this call recorded it, false when it already was.
+   */
+  async recordFlowAppAuthorised(firmId: string, by: ActorStamp): Promise<boolean> {
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const current = await this.settings(firmId);
+      if (current.flowAppAuthorised) return false;
+      const entry = newAuditEntry({ firmId, actor: by, action: 'flow.appAuthorisedForFirm' });
+      if (await this.firms.applyChange(firmId, current.version, { flowAppAuthorised: by }, [entry])) return true;
+    }
+    return false;
   }
 
   async catalogue(firmId: string): Promise<OfferDefinition[]> {

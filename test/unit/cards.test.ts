@@ -154,7 +154,7 @@ const samples: Record<string, [TemplateName, () => AdaptiveCard]> = {
       steps: [
         { id: 'appAuthorised', state: 'done', done: stamp },
         { id: 'settingsChecked', state: 'done', done: stamp },
-        { id: 'usersInvited', state: 'next', invited: { invited: 1, total: 2 } },
+        { id: 'usersInvited', state: 'next', accepted: { accepted: 1, total: 2 } },
         { id: 'flowActivated', state: 'waiting' },
         { id: 'dsp2Activated', state: 'waiting' },
       ],

@@ -76,7 +76,7 @@ export function demoServices(db: Db, directory: Directory, now: () => Date) {
     onboarding,
     offers,
     access,
-    flow: new FlowService(stores),
+    flow: new FlowService({ ...stores, firm: firmSettings }),
     shine: new ShineService(stores),
     projector: new PortfolioProjector({ store: new MongoPortfolioSummaryStore(db) }),
   };
