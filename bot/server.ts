@@ -77,6 +77,7 @@ import { FirmSettingsAdministration } from './domain/settings/firmSettingsAdmini
 import { settingsHandlers } from './teams/settingsHandlers.js';
 import { MyOnboardingCommand } from './teams/clientCommands.js';
 import { ClientOnboardingQuery } from './domain/offers/clientOnboarding.js';
+import { FlagLegacyAccessAction } from './teams/actions/legacyActions.js';
 import { registerSettingsRoutes } from './api/settings.js';
 import { AttachCommand, MyRightsCommand, RequestAccessCommand, RequestsCommand, TransferMainManagerCommand, UsersCommand } from './teams/commands/accessCommands.js';
 import {
@@ -311,7 +312,8 @@ export async function startPasserelle(config: Config, logger: Logger, options: S
       mailer: config.OFFER_MAILBOX ? { send: (message) => directory.sendMail(config.OFFER_MAILBOX!, message) } : undefined,
     }),
   };
-  const offerTeams: OfferTeamsServices = { offers, commands: offerCommands, cards: offerCards, access, legacy: new LegacyAccessService({ contacts: contactStore }) };
+  const legacyAccesses = new LegacyAccessService({ contacts: contactStore, now });
+  const offerTeams: OfferTeamsServices = { offers, commands: offerCommands, cards: offerCards, access, legacy: legacyAccesses };
 
   const defaultLanguage = languageOf(config.DEFAULT_LOCALE) ?? 'fr';
   const sessions = new SessionResolver({ preferences, memberRoles: new TeamsMemberRoles(), access, defaultLanguage, trustClientLocale: config.TRUST_CLIENT_LOCALE });
@@ -406,6 +408,7 @@ export async function startPasserelle(config: Config, logger: Logger, options: S
       new OpenClientFileServiceAction(services, access),
       new SetClientFileServiceAction(services, access),
       ...settingsTeams.actions,
+      new FlagLegacyAccessAction(services, legacyAccesses),
     ],
     clientActions: [new RefreshOfferCardAction({ cards: offerCards, sessions }), new AcknowledgeOfferAction({ cards: offerCards, offers })],
     clientCommands: [

@@ -163,7 +163,11 @@ export function legacyAccessesCard(language: Language, contacts: { contact: Cont
     migrateLabel: t.legacyMigrate,
     emailLabel: t.legacyNewEmail,
     requiredMessage: messages.errors.requiredField,
-    contacts: contacts.map(({ contact, kind }, index) => ({ index, id: contact.id, name: contactDisplayName(contact), email: contact.email, kind: t[kind] })),
+    // Only old Start identifiers move to the contact's e-mail; a paid Co-production access is kept.
+    contacts: contacts.map(({ contact, kind }, index) => {
+      const kept = Boolean(contact.legacyCoproductionLicence);
+      return { index, id: contact.id, name: contactDisplayName(contact), email: contact.email, kind: kept ? `${t.legacyCoproduction} – ${t.legacyKeptLine}` : t[kind], canMigrate: !kept };
+    }),
   });
 }
 

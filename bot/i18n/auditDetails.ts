@@ -146,6 +146,8 @@ class DetailsWriter {
         return this.field(w.billingMode, (t.partners.billingModes as Record<string, string>)[String(value)] ?? String(value));
       case 'plan':
         return this.field(w.plan, (t.partners.plans as Record<string, string>)[String(value)] ?? String(value));
+      case 'flagged':
+        return value === true ? w.legacyFlagged : w.legacyCleared;
       case 'alias':
         return value === true ? w.alias : undefined;
       default:
