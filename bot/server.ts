@@ -310,6 +310,7 @@ export async function startPasserelle(config: Config, logger: Logger, options: S
       contacts: contactStore,
       audit,
       mailer: config.OFFER_MAILBOX ? { send: (message) => directory.sendMail(config.OFFER_MAILBOX!, message) } : undefined,
+      settings: firmSettings,
     }),
   };
   const legacyAccesses = new LegacyAccessService({ contacts: contactStore, now });

@@ -58,6 +58,11 @@ export function shineCard(
       : '',
     purchasesLabel: t.purchases,
     salesLabel: t.sales,
+    // The firm's defaults (its settings) are what the form proposes first.
+    defaultPurchases: String(preparation?.defaults.purchases ?? true),
+    defaultSales: String(preparation?.defaults.sales ?? true),
+    defaultBillingMode: preparation?.defaults.billingMode ?? 'shineBillsClient',
+    defaultPlan: preparation?.defaults.plan ?? 'start',
     billingLabel: t.billingMode,
     billingModes: shineBillingModes.map((value) => ({ title: t.billingModes[value], value })),
     planLabel: t.plan,

@@ -119,7 +119,15 @@ export interface ShineSetupView {
 
 export interface ShineView {
   setup?: ShineSetupView;
-  preparation?: { primary: { name: string; email: string }; proposedEmail: string; aliasNeeded: boolean; emailSubject: string; emailBody: string };
+  preparation?: {
+    primary: { name: string; email: string };
+    proposedEmail: string;
+    aliasNeeded: boolean;
+    emailSubject: string;
+    emailBody: string;
+    /** The firm's Shine defaults (Paramètres), proposed first. */
+    defaults?: { purchases: boolean; sales: boolean; billingMode: ShineBillingMode; plan: ShinePlan };
+  };
   refusal?: { code: string; message: string };
   mailerConfigured: boolean;
 }

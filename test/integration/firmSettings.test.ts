@@ -180,4 +180,11 @@ describe('the firm’s settings (« paramètres » and the tab’s Paramètres p
     const shown = await staff.call('GET', '/api/settings', claireToken);
     assert.deepEqual([shown.body.guestPolicy.reminderAfterDays, shown.body.partnerDefaults.shine.sales], [10, false]);
   });
+
+  it('proposes the firm’s Shine defaults on the next activation form', async () => {
+    await say(claire, 'lier hugo@garage-martin.fr 000200 principal');
+    const form = JSON.stringify(await sayCard(claire, 'shine 000200'));
+    assert.match(form, /"id":"sales","title":"[^"]*","value":"false"/, 'sales unticked, as the settings say');
+    assert.match(form, /"id":"plan","label":"[^"]*","style":"compact","value":"plus"/, 'the Plus plan, chosen in the settings');
+  });
 });

@@ -164,7 +164,7 @@ const samples: Record<string, [TemplateName, () => AdaptiveCard]> = {
   'shine refused': ['shineActivation', () => shineCard('fr', file, { refusal: 'siretRequired' })],
   'shine activation form with alias': [
     'shineActivation',
-    () => shineCard('fr', file, { preparation: { file, primary: contact, proposedEmail: 'lea+alias1@boulangerie-bernard.fr', aliasNeeded: true, emailSubject: 'Shine', emailBody: 'Bonjour' } }),
+    () => shineCard('fr', file, { preparation: { file, primary: contact, proposedEmail: 'lea+alias1@boulangerie-bernard.fr', aliasNeeded: true, emailSubject: 'Shine', emailBody: 'Bonjour', defaults: { purchases: true, sales: false, billingMode: 'firmRebills', plan: 'plus' } } }),
   ],
   'audit log': ['auditLog', () => auditLogCard('fr', 'Journal du dossier 000001', [{ entry: { id: 'e2', firmId: 'f', actor: stamp, action: 'guest.invited' }, clientFile: '000001 – Boulangerie Bernard', contact: 'Léa Bernard' }])],
   'audit log, empty (en)': ['auditLog', () => auditLogCard('en', 'Log', [])],
