@@ -6,7 +6,7 @@
  * equivalent (the same filter run directly on the collection), alternating, and prints p50/p95 and the
  * p95 ratio. Last line: `p95_ratio=<the worst scenario's ratio>`.
  *
- * Scenarios come in groups, each seeding its own data: the knowledge base's search here; the support
+ * Scenarios come in groups, each seeding its own data: the knowledge base’s search, then the support
  * requests' queue (50,000 requests in the firm) is another group of the list below.
  * With the in-process MongoDB stand-in every query scans (no index is used): set BENCH_MONGODB_URI to a
  * real MongoDB for index-served figures and the index plans.
@@ -23,6 +23,7 @@ import { startPasserelle } from '../bot/server.js';
 import { candidateFields, MongoArticleStore } from '../bot/store/articleRepository.js';
 import { collections, ensureIndexes } from '../bot/store/mongo.js';
 import { freePort } from '../test/helpers/ports.js';
+import { supportQueueScenario } from './helpQueueBench.js';
 
 const articles = Number(process.env.BENCH_ARTICLES ?? 5_000);
 const reps = Number(process.env.BENCH_REPS ?? 40);
@@ -132,8 +133,27 @@ const helpSearch: ScenarioGroup = {
   },
 };
 
-/** Every group the bench runs: the support requests' queue joins here. */
-const groups: ScenarioGroup[] = [helpSearch];
+/** The support requests' queue: BENCH_REQUESTS requests (default 50,000) in the same firm, the « Assistance » page's queries. */
+const supportRequests = Number(process.env.BENCH_REQUESTS ?? 50_000);
+const supportQueue: ScenarioGroup = {
+  name: 'support queue',
+  async seed(db) {
+    await supportQueueScenario.seed(db, firmId, supportRequests);
+    return `${supportRequests} support requests`;
+  },
+  scenarios: ({ db, url }) =>
+    supportQueueScenario.queries(url, db, firmId).map((query) => ({
+      name: query.name,
+      api: query.api,
+      driver: query.driver,
+      // The same page, in the same order.
+      sameRows: (api, driver) => api.join() === driver.join(),
+      plan: { collection: collections.supportRequests, filter: query.filter },
+    })),
+};
+
+/** Every group the bench runs; the last line is the worst scenario's ratio. */
+const groups: ScenarioGroup[] = [helpSearch, supportQueue];
 
 function percentile(values: number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);

@@ -44,7 +44,6 @@ import { FirmSettingsService } from '../bot/domain/firmSettingsService.js';
 import { createLogger } from '../bot/logger.js';
 import { InvitationJobStore } from '../bot/jobs/invitationJobs.js';
 import { defaultRunnerOptions } from '../bot/jobs/invitationRunner.js';
-import { MongoFirmStore } from '../bot/store/firmRepository.js';
 import { collections, connectMongo, ensureIndexes } from '../bot/store/mongo.js';
 import { createStores } from '../bot/store/stores.js';
 
@@ -240,7 +239,7 @@ async function startDatabase(): Promise<{ uri: string; kind: string }> {
 
 async function seed(db: Db, deadline: number): Promise<string[]> {
   await ensureIndexes(db);
-  const settings = await new FirmSettingsService(new MongoFirmStore(db)).settings(FIRM_ID);
+  const settings = await new FirmSettingsService(createStores(db).firms).settings(FIRM_ID);
   const contacts = createStores(db).contacts;
   const at = new Date();
   const ids: string[] = [];

@@ -34,6 +34,8 @@ export interface StartOptions {
 export interface RunningPasserelle {
   /** Base URL of the server, e.g. http://127.0.0.1:3978 */
   url: string;
+  /** Resolves once the database answered and every index exists (the server answers before, from the first request). */
+  databaseReady: Promise<void>;
   stop(): Promise<void>;
   /** Runs one pass of the acceptance watcher now (tests, with a controllable clock). */
   watchAcceptancesNow(): Promise<void>;
@@ -99,6 +101,7 @@ export async function startPasserelle(config: Config, logger: Logger, options: S
 
   return {
     url,
+    databaseReady: connection.ready,
     watchAcceptancesNow: () => background.watchAcceptancesNow(),
     remindGuestReviewsNow: () => background.remindGuestReviewsNow(),
     sweepSupportNow: () => background.sweepSupportNow(),

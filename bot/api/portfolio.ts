@@ -120,6 +120,7 @@ export function registerPortfolioRoutes(server: Server, api: PortfolioApi): void
           readAudit: allowed(requirements.read('audit')),
           editHelpArticles: allowed(editArticles),
           support: allowed(requirements.change('support')),
+          administer: allowed(requirements.change('organisation')),
         },
       });
     },
@@ -146,12 +147,15 @@ export function registerPortfolioRoutes(server: Server, api: PortfolioApi): void
     },
   }));
 
-  /** The firm's offers, for the table's labels and the offer filter. */
+  /** The firm's offers, for the table's labels, the offer filter and bulk proposals. */
   server.get('/api/offers', tabRoute(api, {
     requirement: readClientFiles,
     async handle({ actor }) {
       const catalogue = await api.firmSettings.catalogue(actor.firmId);
-      return json({ items: catalogue.map((offer) => ({ id: offer.id, name: offer.name, paid: offer.paid })) });
+      // Retired offers stay listed (files still have them) but are never proposed.
+      return json({
+        items: catalogue.map((offer) => ({ id: offer.id, name: offer.name, paid: offer.paid, retired: Boolean(offer.retired), description: offer.description ?? null, priceNote: offer.priceNote ?? null })),
+      });
     },
   }));
 

@@ -49,6 +49,7 @@ function presentPreparation(preparation: ShinePreparation) {
     aliasNeeded: preparation.aliasNeeded,
     emailSubject: preparation.emailSubject,
     emailBody: preparation.emailBody,
+    defaults: preparation.defaults,
   };
 }
 

@@ -1,14 +1,25 @@
 import type { ClientFile } from '../domain/clientFile.js';
 import { contactDisplayName, type Contact } from '../domain/contact.js';
-import type { OfferDefinition } from '../domain/offers/catalogue.js';
+import { proposableOffers, type OfferDefinition } from '../domain/offers/catalogue.js';
+import type { ClientOfferProgress } from '../domain/offers/clientOnboarding.js';
 import type { OfferSubscription } from '../domain/offers/subscription.js';
 import { format, messagesFor, type Language } from '../i18n/index.js';
 import { formatDate } from './guestViews.js';
 import { renderCard, type AdaptiveCard } from './render.js';
 
+/** « gratuite » or « payante (abonnement) », with the firm's price indication when it gave one. */
 function priceOf(language: Language, offer: OfferDefinition): string {
   const t = messagesFor(language).offers;
-  return offer.paid ? t.paid : t.free;
+  const kind = offer.paid ? t.paid : t.free;
+  return offer.priceNote ? `${kind}, ${offer.priceNote}` : kind;
+}
+
+/** What an offer gives, for staff: the firm's description when it wrote one, else its grants and limits. */
+function offerLine(language: Language, offer: OfferDefinition): string {
+  const t = messagesFor(language).offers;
+  const name = `**${offer.name}**`;
+  if (offer.description) return format(t.describedLine, { name, price: priceOf(language, offer), description: offer.description });
+  return format(t.grantsLine, { name, price: priceOf(language, offer), grants: offer.grants.join(', '), excludes: offer.excludes.join(', ') });
 }
 
 export function offerProposalCard(
@@ -20,18 +31,18 @@ export function offerProposalCard(
 ): AdaptiveCard {
   const messages = messagesFor(language);
   const t = messages.offers;
+  // A retired offer is kept for the clients who have it, never proposed again.
+  const offers = proposableOffers(catalogue);
   return renderCard('offerProposal', {
     title: format(t.proposalTitle, { name: contactDisplayName(contact) }),
     intro: clientFiles.length ? t.proposalIntro : t.noClientFile,
     banner: options.banner ?? '',
-    offers: catalogue.map((offer) => ({
-      line: format(t.grantsLine, { name: `**${offer.name}**`, price: priceOf(language, offer), grants: offer.grants.join(', '), excludes: offer.excludes.join(', ') }),
-    })),
+    offers: offers.map((offer) => ({ line: offerLine(language, offer) })),
     clientFileLabel: t.clientFileLabel,
     offerLabel: t.offerLabel,
     clientFileId: options.clientFileId ?? clientFiles[0]?.id ?? '',
     clientFiles: clientFiles.map((file) => ({ title: `${file.code} – ${file.companyName}`, value: file.id })),
-    choices: catalogue.map((offer) => ({ title: format(t.offerChoice, { name: offer.name, price: priceOf(language, offer) }), value: offer.id })),
+    choices: offers.map((offer) => ({ title: format(t.offerChoice, { name: offer.name, price: priceOf(language, offer) }), value: offer.id })),
     contactId: contact.id,
     requiredMessage: messages.errors.requiredField,
     submitLabel: t.propose,
@@ -81,17 +92,39 @@ export function offerStaffCard(language: Language, card: OfferCardContext): Adap
     changeLabel: t.changeTo,
     changeConfirmLabel: t.changeConfirm,
     offerLabel: t.offerLabel,
-    otherOffers: card.catalogue.filter((candidate) => candidate.id !== offer.id).map((candidate) => ({ title: format(t.offerChoice, { name: candidate.name, price: priceOf(language, candidate) }), value: candidate.id })),
+    otherOffers: proposableOffers(card.catalogue).filter((candidate) => candidate.id !== offer.id).map((candidate) => ({ title: format(t.offerChoice, { name: candidate.name, price: priceOf(language, candidate) }), value: candidate.id })),
     endLabel: t.end,
     endConfirmLabel: format(t.endConfirm, { name: contactDisplayName(card.contact) }),
     requiredMessage: messages.errors.requiredField,
   });
 }
 
-/** The client's view: what they have, how to sign in, the link and the next step. */
+interface ClientOfferText {
+  canDo: string[];
+  cannot: string[];
+  next: string;
+}
+
+/**
+ * What the client reads about their offer, in their language: the catalogue's words for the offers of
+ * the procedure (Start, Consultation, Co-production), else the offer's own grants; the firm's next
+ * step wins when it wrote one.
+ */
+export function clientOfferText(language: Language, offer: OfferDefinition): ClientOfferText {
+  const t = messagesFor(language).offers;
+  const known = (t.clientOffers as Record<string, ClientOfferText | undefined>)[offer.id];
+  return {
+    canDo: known?.canDo ?? offer.grants,
+    cannot: known?.cannot ?? offer.excludes,
+    next: offer.clientNextStep ? format(t.clientNextOwn, { next: offer.clientNextStep }) : (known?.next ?? t.clientNext),
+  };
+}
+
+/** The client's view: what they have, how to sign in, their workspace's link and the next step. */
 export function offerClientCard(language: Language, card: OfferCardContext & { firmName: string; link: string; acknowledged: boolean }): AdaptiveCard {
   const t = messagesFor(language).offers;
   const { subscription, offer } = card;
+  const text = clientOfferText(language, offer);
   return renderCard('offerClient', {
     subscriptionId: subscription.id,
     version: subscription.version,
@@ -99,16 +132,18 @@ export function offerClientCard(language: Language, card: OfferCardContext & { f
     banner: card.banner?.text ?? '',
     title: format(t.clientTitle, { offer: offer.name }),
     intro: format(t.clientIntro, { name: contactDisplayName(card.contact), firm: card.firmName, offer: offer.name, company: card.clientFile.companyName }),
+    description: offer.description ? format(t.clientDescription, { description: offer.description }) : '',
     canDo: t.clientCanDo,
     cannot: t.clientCannot,
-    grants: offer.grants.map((line) => ({ line })),
-    excludes: offer.excludes.map((line) => ({ line })),
+    grants: text.canDo.map((line) => ({ line })),
+    excludes: text.cannot.map((line) => ({ line })),
     signIn: format(t.clientSignIn, { email: card.contact.email }),
-    next: t.clientNext,
+    next: text.next,
     ended: subscription.state === 'ended',
     endedText: t.clientEnded,
     openLabel: t.clientOpen,
-    link: card.link,
+    // The offer's own workspace when the firm set one; else the invitation's redirect address.
+    link: offer.clientLink ?? card.link,
     acknowledged: card.acknowledged,
     acknowledgeLabel: t.clientAcknowledge,
   });
@@ -128,6 +163,30 @@ export function legacyAccessesCard(language: Language, contacts: { contact: Cont
     migrateLabel: t.legacyMigrate,
     emailLabel: t.legacyNewEmail,
     requiredMessage: messages.errors.requiredField,
-    contacts: contacts.map(({ contact, kind }, index) => ({ index, id: contact.id, name: contactDisplayName(contact), email: contact.email, kind: t[kind] })),
+    // Only old Start identifiers move to the contact's e-mail; a paid Co-production access is kept.
+    contacts: contacts.map(({ contact, kind }, index) => {
+      const kept = Boolean(contact.legacyCoproductionLicence);
+      return { index, id: contact.id, name: contactDisplayName(contact), email: contact.email, kind: kept ? `${t.legacyCoproduction} – ${t.legacyKeptLine}` : t[kind], canMigrate: !kept };
+    }),
+  });
+}
+
+/** « mon accompagnement »: the client's offers, the firm's set-up, and what is expected of them, first what to do now. */
+export function clientOnboardingCard(language: Language, firmName: string, contact: Contact, offers: ClientOfferProgress[]): AdaptiveCard {
+  const t = messagesFor(language).clientOnboarding;
+  const expectedText = (progress: ClientOfferProgress) =>
+    progress.expected === 'offerNextStep' ? clientOfferText(language, progress.offer).next : format(t.expectedLabel, { what: t.expected[progress.expected] });
+  const first = offers.find((progress) => progress.expected !== 'nothing');
+  return renderCard('clientOnboarding', {
+    title: format(t.title, { firm: firmName }),
+    intro: format(t.intro, { name: contactDisplayName(contact) }),
+    // The offer's next step already says « Prochaine étape : … ».
+    now: !first ? '' : first.expected === 'offerNextStep' ? clientOfferText(language, first.offer).next : format(t.now, { what: t.expected[first.expected] }),
+    none: t.none,
+    offers: offers.map((progress) => ({
+      line: format(t.offerLine, { offer: progress.offer.name, company: progress.clientFile.companyName, state: t.states[progress.state] }),
+      firmSteps: progress.firmSteps.total > 0 && progress.state === 'active' ? format(t.firmSteps, progress.firmSteps) : '',
+      expected: expectedText(progress),
+    })),
   });
 }

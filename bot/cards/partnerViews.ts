@@ -19,8 +19,8 @@ export function flowChecklistCard(language: Language, file: ClientFile, checklis
       line: format(t.flowStepLine, {
         mark: step.state === 'done' ? '✔' : step.state === 'next' ? '➜' : '○',
         step: t.flowSteps[step.id],
-        extra: step.invited
-          ? format(t.flowInvited, step.invited)
+        extra: step.accepted
+          ? format(t.flowAccepted, step.accepted)
           : step.done
             ? format(t.flowDoneBy, { who: step.done.displayName, date: formatDate(language, step.done.at) })
             : '',
@@ -58,6 +58,11 @@ export function shineCard(
       : '',
     purchasesLabel: t.purchases,
     salesLabel: t.sales,
+    // The firm's defaults (its settings) are what the form proposes first.
+    defaultPurchases: String(preparation?.defaults.purchases ?? true),
+    defaultSales: String(preparation?.defaults.sales ?? true),
+    defaultBillingMode: preparation?.defaults.billingMode ?? 'shineBillsClient',
+    defaultPlan: preparation?.defaults.plan ?? 'start',
     billingLabel: t.billingMode,
     billingModes: shineBillingModes.map((value) => ({ title: t.billingModes[value], value })),
     planLabel: t.plan,

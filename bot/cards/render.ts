@@ -12,6 +12,7 @@ export const templateNames = [
   'identityChange', 'offerEndGuest', 'contactUnlink', 'contactDelete', 'guestReview', 'reviewDecision',
   'helpResults', 'helpArticle', 'helpArticleForm', 'helpArticles',
   'supportForm', 'supportRequest', 'supportList',
+  'firmSettings', 'offerSettings', 'clientOnboarding',
 ] as const;
 export type TemplateName = (typeof templateNames)[number];
 

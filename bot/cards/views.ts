@@ -9,6 +9,7 @@ import { noAuditNames, type AuditNames } from '../domain/auditNames.js';
 import { auditDetailsText } from '../i18n/auditDetails.js';
 import { auditActionLabel } from '../i18n/auditLabels.js';
 import { fieldErrorMessage, format, messagesFor, type Language, type Messages } from '../i18n/index.js';
+import { legacyKindOf } from '../domain/offers/legacy.js';
 import { renderCard, type AdaptiveCard } from './render.js';
 import { describeGuest, failureText, formatDate } from './guestViews.js';
 
@@ -170,7 +171,11 @@ export function contactDetailsCard(language: Language, details: ContactDetails, 
       { title: t.contact.address, value: address || none },
       { title: t.guest.stateLabel, value: describeGuest(language, contact.guest, details.guestTeam?.displayName).text },
       ...identityChangeFact(language, contact),
+      // Seed 000: an old access is listed on the contact's card, Co-production's kept and flagged.
+      ...(legacyKindOf(contact) ? [{ title: t.offers.legacyLabel, value: t.offers[legacyKindOf(contact)!] }] : []),
     ],
+    legacyFlagLabel: contact.legacyCoproductionLicence ? t.offers.legacyUnflag : t.offers.legacyFlag,
+    legacyFlagValue: contact.legacyCoproductionLicence ? 'false' : 'true',
     inviteLabel: t.guest.invite,
     proposeLabel: t.offers.propose,
     revokeLabel: t.guest.revokeConfirm,

@@ -17,7 +17,15 @@ export type RuleErrorCode =
   | 'article.unknownChoice'
   | 'article.keywordsInvalid'
   | 'article.tooManyKeywords'
-  | 'article.keywordTooLong';
+  | 'article.keywordTooLong'
+  | 'number.range'
+  | 'choice.unknown'
+  | 'url.invalid'
+  | 'team.unknown'
+  | 'shine.noFlow'
+  | 'offer.nameTaken'
+  | 'offer.inUse'
+  | 'offer.lastOne';
 
 export type FieldErrorCode = ValidationErrorCode | RuleErrorCode;
 

@@ -1,10 +1,12 @@
 import type { StructureStore } from './access/ports.js';
+import type { ActorStamp } from './actor.js';
+import { newAuditEntry } from './audit.js';
 import { defaultStructureId } from './access/structures.js';
 import { defaultOrgRoles, fieldLimits } from './catalogues.js';
 import type { FieldError } from './errors.js';
 import { checkText } from './fieldRules.js';
 import { defaultOfferCatalogue, type OfferDefinition } from './offers/catalogue.js';
-import type { EngagementPolicy, FirmSettings, FirmStore, GuestPolicy, SupportPolicy, TeamStore } from './ports.js';
+import type { EngagementPolicy, FirmSettings, FirmStore, GuestPolicy, PartnerDefaults, SupportPolicy, TeamStore } from './ports.js';
 
 /** Seven days then a new invitation, three times at most; one client company per team. */
 export const defaultGuestPolicy: GuestPolicy = { reminderAfterDays: 7, maxReminders: 3, allowSharedGuestTeams: false };
@@ -14,6 +16,9 @@ export const defaultEngagementPolicy: EngagementPolicy = { guestFateAtEnd: 'keep
 
 /** One working day for a first answer; a resolved request closes by itself after seven days. */
 export const defaultSupportPolicy: SupportPolicy = { firstAnswerWithinWorkingDays: 1, autoCloseAfterDays: 7 };
+
+/** Shine proposes both flows, billed by Shine, on its Start plan, until the firm chooses otherwise. */
+export const defaultPartnerDefaults: PartnerDefaults = { shine: { purchases: true, sales: true, billingMode: 'shineBillsClient', plan: 'start' } };
 
 /** Per-firm settings; the first time a firm is seen it gets the defaults from the original procedure. */
 export class FirmSettingsService {
@@ -30,6 +35,7 @@ export class FirmSettingsService {
       offerCatalogue: defaultOfferCatalogue,
       engagementPolicy: { ...defaultEngagementPolicy },
       supportPolicy: { ...defaultSupportPolicy },
+      partnerDefaults: { shine: { ...defaultPartnerDefaults.shine } },
     });
   }
 
@@ -53,6 +59,20 @@ export class FirmSettingsService {
     await this.settings(firmId);
     await this.firms.setName(firmId, name.value!);
     return { ok: true, name: name.value! };
+  }
+
+  /**
+   * Flow's first step, the app authorised in the firm's organisation, is the firm's: recorded once, it
+   * is done on every file. True when this call recorded it, false when it already was.
+   */
+  async recordFlowAppAuthorised(firmId: string, by: ActorStamp): Promise<boolean> {
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const current = await this.settings(firmId);
+      if (current.flowAppAuthorised) return false;
+      const entry = newAuditEntry({ firmId, actor: by, action: 'flow.appAuthorisedForFirm' });
+      if (await this.firms.applyChange(firmId, current.version, { flowAppAuthorised: by }, [entry])) return true;
+    }
+    return false;
   }
 
   async catalogue(firmId: string): Promise<OfferDefinition[]> {

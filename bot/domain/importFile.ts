@@ -7,11 +7,14 @@ import type { FieldError } from './errors.js';
  * file without contact), `;` (or `,`) separated, UTF-8 or Windows-1252, French dates.
  * Columns (header names, case and accents ignored): code, raison_sociale, forme_juridique, siret,
  * code_ape, regime, date_entree (jj/mm/aaaa), contact_nom, contact_prenom, contact_mobile,
- * contact_fixe, contact_email, contact_role, contact_principal (oui/non), limite.
+ * contact_fixe, contact_email, contact_role, contact_principal (oui/non), limite, and optionally
+ * ancien_acces_coproduction (oui/non): the contact keeps an old paid Co-production access (seed 000),
+ * flagged and listed, never replaced by their e-mail.
  */
 export const importColumns = [
   'code', 'raison_sociale', 'forme_juridique', 'siret', 'code_ape', 'regime', 'date_entree',
   'contact_nom', 'contact_prenom', 'contact_mobile', 'contact_fixe', 'contact_email', 'contact_role', 'contact_principal', 'limite',
+  'ancien_acces_coproduction',
 ] as const;
 export type ImportColumn = (typeof importColumns)[number];
 
@@ -20,7 +23,8 @@ export interface ImportRow {
   /** The code column as written, kept for the report of a line refused before its file could be read. */
   code?: string;
   file?: ValidClientFile & { joinedOn?: Date };
-  contact?: ValidContact & { primary: boolean; scope: string };
+  /** `legacyCoproductionLicence` only when the line says so: « non » or nothing leaves a flag set from the card as it is. */
+  contact?: ValidContact & { primary: boolean; scope: string; legacyCoproductionLicence?: true };
   /** Column → problem, as codes the edges word in the user's language. */
   errors: { column: ImportColumn | 'ligne'; error: FieldError | ImportLineError }[];
 }
@@ -83,6 +87,9 @@ const columnAliases: Record<string, ImportColumn> = {
   contact_telephone_mobile: 'contact_mobile',
   contact_role_organisationnel: 'contact_role',
   regime_fiscal: 'regime',
+  licence_coproduction: 'ancien_acces_coproduction',
+  ancien_acces_co_production: 'ancien_acces_coproduction',
+  ancienne_coproduction: 'ancien_acces_coproduction',
 };
 
 const columnKey = (name: string) => {
@@ -145,7 +152,13 @@ export function readImport(bytes: Uint8Array, orgRoles: readonly string[], maxLi
         orgRoles,
       );
       if (contactCheck.ok) {
-        row.contact = { ...contactCheck.value, primary: /^(oui|o|yes|y|1|x|vrai|true)$/i.test(value('contact_principal') ?? ''), scope: value('limite') ?? '-' };
+        const legacy = /^(oui|o|yes|y|1|x|vrai|true)$/i.test(value('ancien_acces_coproduction') ?? '');
+        row.contact = {
+          ...contactCheck.value,
+          primary: /^(oui|o|yes|y|1|x|vrai|true)$/i.test(value('contact_principal') ?? ''),
+          scope: value('limite') ?? '-',
+          ...(legacy ? { legacyCoproductionLicence: true as const } : {}),
+        };
       } else {
         for (const [field, error] of Object.entries(contactCheck.errors)) row.errors.push({ column: contactColumns[field as keyof ContactInput] ?? 'ligne', error: error! });
       }

@@ -16,7 +16,7 @@ export type OnboardingState = 'notInvited' | GuestStateName;
 export const onboardingStates: readonly OnboardingState[] = ['notInvited', 'invited', 'accepted', 'member', 'failed', 'revoked'];
 
 /** Bumped whenever the summary's shape changes: older summaries are rebuilt at start-up. */
-export const portfolioSummaryVersion = 2;
+export const portfolioSummaryVersion = 3;
 
 export interface PortfolioSummary {
   version: number;
@@ -57,7 +57,8 @@ export interface PortfolioSummaryStore {
   filesWithStaleSummary(version: number, limit: number): Promise<{ firmId: string; id: string }[]>;
 }
 
-const isGuestOrFurther = (state: OnboardingState) => state === 'invited' || state === 'accepted' || state === 'member';
+/** Flow's step 3 needs the invitation accepted, not only sent (seed 001). */
+const hasAccepted = (state: OnboardingState) => state === 'accepted' || state === 'member';
 
 export function summariseFile(file: SummarySources['files'][number], sources: SummarySources): PortfolioSummary {
   const contactIds = new Set(sources.links.filter((link) => link.clientFileId === file.id).map((link) => link.contactId));
@@ -76,7 +77,7 @@ export function summariseFile(file: SummarySources['files'][number], sources: Su
   }
 
   const flow = sources.flows.find((candidate) => candidate.clientFileId === file.id);
-  const everyoneInvited = contacts.length > 0 && contacts.every((contact) => isGuestOrFurther(contact.state));
+  const everyoneAccepted = contacts.length > 0 && contacts.every((contact) => hasAccepted(contact.state));
   const shine = sources.shines.find((candidate) => candidate.clientFileId === file.id);
   return {
     version: portfolioSummaryVersion,
@@ -87,7 +88,7 @@ export function summariseFile(file: SummarySources['files'][number], sources: Su
     offers: [...offers.values()].sort((a, b) => a.offerId.localeCompare(b.offerId)),
     offerList: offers.size === 0 ? ['none'] : [...offers.keys()].sort(),
     flow: flow
-      ? { done: flowSteps.filter((step) => (step === 'usersInvited' ? everyoneInvited : Boolean(flow.steps[step as FlowManualStep]))).length, total: flowSteps.length }
+      ? { done: flowSteps.filter((step) => (step === 'usersInvited' ? everyoneAccepted : Boolean(flow.steps[step as FlowManualStep]))).length, total: flowSteps.length }
       : null,
     shine: shine ? { purchases: shine.purchases, sales: shine.sales, plan: shine.plan, billingMode: shine.billingMode } : null,
     sortName: normaliseForSearch(file.companyName),

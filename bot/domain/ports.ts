@@ -5,6 +5,7 @@ import type { Contact, IdentityChange, ValidContact } from './contact.js';
 import type { GuestOnboarding, GuestStateName } from './guest.js';
 import type { AuditAction } from './audit.js';
 import type { OfferDefinition } from './offers/catalogue.js';
+import type { ShineBillingMode, ShinePlan } from './partners/partnerApps.js';
 
 /**
  * What the domain needs from storage. Every method takes the firm: no query runs without it.
@@ -63,6 +64,10 @@ export interface ContactStore {
   claimGuestCheck(firmId: string, contactId: string, expected: Date, until: Date): Promise<boolean>;
   /** Creates the contact of this e-mail or updates the given fields; re-running changes nothing. */
   upsertFromImport(record: Omit<Contact, 'id'>, audit?: AuditOfChange<ImportOutcome>): Promise<{ id: string; outcome: 'created' | 'updated' | 'unchanged' }>;
+  /** The contact whose guest account is this directory user: how a client writing to Passerelle is recognised. */
+  findByGuestUserId(firmId: string, directoryUserId: string): Promise<Contact | null>;
+  /** Flags (or clears) an old paid Co-production access; false when the contact does not exist. */
+  setLegacyCoproductionLicence(firmId: string, contactId: string, flagged: boolean, audit?: AuditEntry): Promise<boolean>;
   /** Contacts with an old Start identifier (…@onloop.onmicrosoft.com) or an old paid Co-production licence. */
   listLegacy(firmId: string, limit: number): Promise<Contact[]>;
   /** Replaces the e-mail only if it is still `expected`; false when taken or changed meanwhile. */
@@ -138,7 +143,23 @@ export interface FirmSettings {
   offerCatalogue: OfferDefinition[];
   engagementPolicy: EngagementPolicy;
   supportPolicy: SupportPolicy;
+  partnerDefaults: PartnerDefaults;
+  /** Flow's first step (the app authorised in the firm's organisation) is the firm's, done once for every file. */
+  flowAppAuthorised?: ActorStamp;
+  /** Bumped by every change made through the settings' administration: a page out of date is told so. */
+  version: number;
 }
+
+/** What the partner apps' forms propose before staff choose (seed 002: Shine's flows, billing mode and plan). */
+export interface PartnerDefaults {
+  shine: { purchases: boolean; sales: boolean; billingMode: ShineBillingMode; plan: ShinePlan };
+}
+
+/** What a firm starts with; its version starts at 0. */
+export type FirmDefaults = Omit<FirmSettings, 'firmId' | 'version' | 'flowAppAuthorised'>;
+
+/** The parts of the settings the administration changes, each replaced whole. */
+export type FirmSettingsChange = Partial<Pick<FirmSettings, 'name' | 'offerCatalogue' | 'guestPolicy' | 'engagementPolicy' | 'supportPolicy' | 'partnerDefaults' | 'flowAppAuthorised'>>;
 
 /** What becomes of a guest whose last active offer ends (seed 000: the firm decides). */
 export type GuestFate = 'keep' | 'removeFromTeam' | 'block' | 'delete';
@@ -191,13 +212,18 @@ export interface TeamStore {
 
 export interface FirmStore {
   /** Returns the firm's settings, creating them with the defaults on first contact. */
-  ensure(firmId: string, defaults: Omit<FirmSettings, 'firmId'>): Promise<FirmSettings>;
+  ensure(firmId: string, defaults: FirmDefaults): Promise<FirmSettings>;
   updateGuestPolicy(firmId: string, policy: GuestPolicy): Promise<void>;
   addOrgRole(firmId: string, role: string): Promise<boolean>;
   removeOrgRole(firmId: string, role: string): Promise<boolean>;
   setName(firmId: string, name: string): Promise<void>;
   updateEngagementPolicy(firmId: string, policy: EngagementPolicy): Promise<void>;
   updateSupportPolicy(firmId: string, policy: SupportPolicy): Promise<void>;
+  /**
+   * Applies the change only if the settings are still at `expectedVersion`, bumping it; the entries
+   * are written with the change. False when someone changed the settings first.
+   */
+  applyChange(firmId: string, expectedVersion: number, change: FirmSettingsChange, audit: AuditEntry[]): Promise<boolean>;
 }
 
 export interface AuditEntry {

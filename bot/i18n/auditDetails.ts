@@ -59,11 +59,14 @@ class DetailsWriter {
       case 'access.servicesChanged':
         return [this.change(w.services, this.serviceList(before), this.serviceList(after))];
       case 'structure.serviceRenamed':
+      case 'firm.renamed':
         return [this.change(w.name, this.plain(before), this.plain(after))];
       case 'clientFile.serviceAssigned':
         return [this.change(w.service, this.assignedService(before), this.assignedService(after))];
       case 'access.attached':
         return this.attachment(before as Details | null, after as Details | undefined);
+      case 'firm.supportPolicyChanged':
+        return this.fieldChanges(this.withChannelName(before), this.withChannelName(after));
       default:
         return this.fieldChanges(before, after);
     }
@@ -75,7 +78,9 @@ class DetailsWriter {
     if (value === null || value === undefined || value === '') return undefined;
     switch (key) {
       case 'offerId':
-        return this.field(w.offer, this.offerName(value));
+        return 'offerName' in details ? undefined : this.field(w.offer, this.offerName(value));
+      case 'offerName':
+        return this.field(w.offer, this.plain(value));
       case 'state':
         return action.startsWith('offer.') ? this.field(w.state, this.offerState(value)) : this.field(w.state, w.guestStates[String(value)] ?? this.plain(value));
       case 'reopened':
@@ -153,6 +158,8 @@ class DetailsWriter {
         return this.field(w.article, String(value));
       case 'changed':
         return Array.isArray(value) ? this.field(w.changedFields, value.map((field) => (t.knowledgeBase.fields as Record<string, string>)[String(field)] ?? String(field)).join(', ')) : undefined;
+      case 'flagged':
+        return value === true ? w.legacyFlagged : w.legacyCleared;
       case 'alias':
         return value === true ? w.alias : undefined;
       default:
@@ -181,6 +188,14 @@ class DetailsWriter {
     return [...new Set([...Object.keys(was), ...Object.keys(is)])]
       .filter((key) => was[key] !== is[key])
       .map((key) => this.change(this.w.fields[key] ?? key, this.fieldValue(was[key]), this.fieldValue(is[key])));
+  }
+
+  /** The support channel is read as its team's name. */
+  private withChannelName(policy: unknown): unknown {
+    if (!isObject(policy)) return policy;
+    const { channel, ...rest } = policy;
+    const teamId = isObject(channel) ? String(channel.teamId) : undefined;
+    return { ...rest, channel: teamId ? (this.names.team(teamId) ?? teamId) : this.w.defaultSupportChannel };
   }
 
   private reason(action: string, reason: string): string {

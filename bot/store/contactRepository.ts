@@ -58,6 +58,24 @@ export class MongoContactStore implements ContactStore {
     });
   }
 
+  findByGuestUserId(firmId: string, directoryUserId: string): Promise<Contact | null> {
+    return guarded(async () => {
+      const document = await this.collection.findOne({ firmId, 'guest.directoryUserId': directoryUserId });
+      return document ? contactFromDocument(document) : null;
+    });
+  }
+
+  setLegacyCoproductionLicence(firmId: string, contactId: string, flagged: boolean, audit?: AuditEntry): Promise<boolean> {
+    return guarded(async () => {
+      const _id = toObjectId(contactId);
+      if (!_id) return false;
+      const change = flagged ? { $set: { legacyCoproductionLicence: true, updatedAt: new Date() } } : { $set: { updatedAt: new Date() }, $unset: { legacyCoproductionLicence: '' } };
+      const found = (await this.collection.updateOne({ firmId, _id }, withAudit(change, audit) as never)).matchedCount === 1;
+      if (found && audit) await this.relay.flush(collections.contacts, _id);
+      return found;
+    });
+  }
+
   searchByWords(firmId: string, words: string[], limit: number): Promise<Contact[]> {
     return guarded(async () => {
       const documents = await this.collection.find({ firmId, ...wordsFilter(words) }).sort({ lastName: 1, firstName: 1 }).limit(limit).toArray();

@@ -1,6 +1,8 @@
 import type { Collection, Db, ObjectId } from 'mongodb';
-import type { EngagementPolicy, FirmSettings, FirmStore, GuestPolicy, SupportPolicy } from '../domain/ports.js';
+import type { ActorStamp } from '../domain/actor.js';
+import type { AuditEntry, EngagementPolicy, FirmDefaults, FirmSettings, FirmSettingsChange, FirmStore, GuestPolicy, PartnerDefaults, SupportPolicy } from '../domain/ports.js';
 import type { OfferDefinition } from '../domain/offers/catalogue.js';
+import { AuditRelay, auditDocument, type PendingAudit } from './auditRelay.js';
 import { collections, guarded, isDuplicateKey } from './mongo.js';
 
 interface FirmDocument {
@@ -12,11 +14,15 @@ interface FirmDocument {
   offerCatalogue?: OfferDefinition[];
   engagementPolicy?: EngagementPolicy;
   supportPolicy?: SupportPolicy;
+  partnerDefaults?: Partial<PartnerDefaults>;
+  flowAppAuthorised?: ActorStamp;
+  settingsVersion?: number;
+  pendingAudit?: PendingAudit[];
   createdAt: Date;
 }
 
 /** Settings added after a firm was created take their defaults until the firm changes them. */
-function settingsOf(firmId: string, document: FirmDocument | null, defaults: Omit<FirmSettings, 'firmId'>): FirmSettings {
+function settingsOf(firmId: string, document: FirmDocument | null, defaults: FirmDefaults): FirmSettings {
   return {
     firmId,
     ...(document?.name ? { name: document.name } : {}),
@@ -25,17 +31,22 @@ function settingsOf(firmId: string, document: FirmDocument | null, defaults: Omi
     offerCatalogue: document?.offerCatalogue?.length ? document.offerCatalogue : defaults.offerCatalogue,
     engagementPolicy: { ...defaults.engagementPolicy, ...document?.engagementPolicy },
     supportPolicy: { ...defaults.supportPolicy, ...document?.supportPolicy },
+    partnerDefaults: { shine: { ...defaults.partnerDefaults.shine, ...document?.partnerDefaults?.shine } },
+    ...(document?.flowAppAuthorised ? { flowAppAuthorised: document.flowAppAuthorised } : {}),
+    version: document?.settingsVersion ?? 0,
   };
 }
 
 export class MongoFirmStore implements FirmStore {
   private readonly collection: Collection<FirmDocument>;
+  private readonly relay: AuditRelay;
 
-  constructor(db: Db) {
+  constructor(db: Db, relay: AuditRelay) {
     this.collection = db.collection<FirmDocument>(collections.firms);
+    this.relay = relay;
   }
 
-  ensure(firmId: string, defaults: Omit<FirmSettings, 'firmId'>): Promise<FirmSettings> {
+  ensure(firmId: string, defaults: FirmDefaults): Promise<FirmSettings> {
     return guarded(async () => {
       const known = await this.collection.findOne({ firmId });
       if (known?.orgRoles) return settingsOf(firmId, known, defaults);
@@ -78,6 +89,21 @@ export class MongoFirmStore implements FirmStore {
   updateSupportPolicy(firmId: string, policy: SupportPolicy): Promise<void> {
     return guarded(async () => {
       await this.collection.updateOne({ firmId }, { $set: { supportPolicy: policy } });
+    });
+  }
+
+  applyChange(firmId: string, expectedVersion: number, change: FirmSettingsChange, audit: AuditEntry[]): Promise<boolean> {
+    return guarded(async () => {
+      // Version 0 is also settings never changed through the administration, whose document has no version yet.
+      const version = expectedVersion === 0 ? { $or: [{ settingsVersion: 0 }, { settingsVersion: { $exists: false } }] } : { settingsVersion: expectedVersion };
+      const set = Object.fromEntries(Object.entries(change).filter(([, value]) => value !== undefined));
+      const update = {
+        $set: { ...set, settingsVersion: expectedVersion + 1 },
+        ...(audit.length ? { $push: { pendingAudit: { $each: audit.map(auditDocument) } } } : {}),
+      };
+      const done = (await this.collection.updateOne({ firmId, ...version }, update as never)).modifiedCount === 1;
+      if (done && audit.length) await this.relay.flush(collections.firms, { firmId });
+      return done;
     });
   }
 }

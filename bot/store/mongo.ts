@@ -101,6 +101,7 @@ export const indexes: readonly IndexSpec[] = [
   index(collections.contacts, { firmId: 1, searchTokens: 1 }, { name: 'firm_search' }),
   index(collections.contacts, { 'guest.state': 1, 'guest.nextCheckAt': 1 }, { name: 'guest_watch' }),
   index(collections.contacts, { firmId: 1, 'guest.state': 1 }, { name: 'firm_guest_state' }),
+  index(collections.contacts, { firmId: 1, 'guest.directoryUserId': 1 }, { name: 'firm_guest_user', sparse: true }),
   index(collections.memberships, { firmId: 1, email: 1 }, { unique: true, name: 'firm_email_unique' }),
   index(collections.memberships, { firmId: 1, userId: 1 }, { name: 'firm_user', sparse: true }),
   index(collections.structures, { firmId: 1, structureId: 1 }, { unique: true, name: 'firm_structure_unique' }),

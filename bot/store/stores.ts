@@ -36,7 +36,7 @@ export function createStores(db: Db) {
     structures: new MongoStructureStore(db, auditRelay),
     memberships,
     accessRequests: new MongoAccessRequestStore(db, auditRelay),
-    firms: new MongoFirmStore(db),
+    firms: new MongoFirmStore(db, auditRelay),
     teams: new MongoTeamStore(db),
     preferences: new MongoUserPreferenceStore(db),
     conversations: new MongoConversationReferenceStore(db),

@@ -46,6 +46,17 @@ export class MongoSubscriptionStore implements SubscriptionStore {
     return guarded(async () => (contactIds.length === 0 ? [] : (await this.collection.find({ firmId, contactId: { $in: contactIds } }).limit(10_000).toArray()).map(fromDocument)));
   }
 
+  listByContact(firmId: string, contactId: string): Promise<OfferSubscription[]> {
+    return guarded(async () => (await this.collection.find({ firmId, contactId }).limit(200).toArray()).map(fromDocument));
+  }
+
+  offerIdsInUse(firmId: string): Promise<string[]> {
+    return guarded(async () => {
+      const documents = await this.collection.find({ firmId }, { projection: { _id: 0, offerId: 1 } }).toArray();
+      return [...new Set(documents.map((document) => document.offerId))];
+    });
+  }
+
   listByClientFile(firmId: string, clientFileId: string): Promise<OfferSubscription[]> {
     return guarded(async () => (await this.collection.find({ firmId, clientFileId }).limit(200).toArray()).map(fromDocument));
   }

@@ -14,6 +14,7 @@ import { registerBotRoute } from '../api/messages.js';
 import { registerOfferEndRoute } from '../api/offerEnd.js';
 import { createPortfolioApi, registerPortfolioRoutes } from '../api/portfolio.js';
 import { registerShineRoutes } from '../api/shine.js';
+import { registerSettingsRoutes } from '../api/settings.js';
 import { registerSupportRoutes } from '../api/support.js';
 import { registerTabRoutes } from '../api/tab.js';
 import type { Config } from '../config.js';
@@ -61,6 +62,7 @@ export function createHttpServer(deps: {
   registerShineRoutes(server, api, { shine: useCases.shine, clientFiles: useCases.clientFiles, mailerConfigured: Boolean(config.OFFER_MAILBOX) });
   registerInvitationRoutes(server, api, { invitations: useCases.invitations, offers: useCases.offerCommands, jobs: stores.invitationJobs });
   registerImportRoutes(server, api, useCases.imports);
+  registerSettingsRoutes(server, api, { administration: useCases.settingsAdministration });
   registerHelpArticleRoutes(server, api, useCases.knowledgeBase);
   registerSupportRoutes(server, api, { support: useCases.support, clientFiles: stores.clientFiles });
   registerContactRoutes(server, api, {

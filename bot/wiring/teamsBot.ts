@@ -30,6 +30,9 @@ import { AddOrgRoleAction, RemoveOrgRoleAction } from '../teams/actions/orgRoleA
 import { GuestHelpCommand, HelpCommand } from '../teams/commands/helpCommand.js';
 import { HelpReaders } from '../teams/helpReaders.js';
 import { supportHandlers } from '../teams/supportHandlers.js';
+import { settingsHandlers } from '../teams/settingsHandlers.js';
+import { MyOnboardingCommand } from '../teams/clientCommands.js';
+import { FlagLegacyAccessAction } from '../teams/actions/legacyActions.js';
 import {
   ArchiveArticleAction,
   ArticleFeedbackAction,
@@ -131,6 +134,7 @@ export function createTeamsBot(deps: { useCases: UseCases; stores: Stores; outbo
   const defaultLanguage = defaultLanguageOf(config);
   const sessions = new SessionResolver({ preferences: stores.preferences, snapshots: stores.staffSnapshots, memberRoles: new TeamsMemberRoles(), access, defaultLanguage, trustClientLocale: config.TRUST_CLIENT_LOCALE });
   const help = { knowledgeBase: useCases.knowledgeBase, readers: new HelpReaders(sessions) };
+  const settings = settingsHandlers(useCases.settingsAdministration);
   const support = supportHandlers({ support: useCases.support, cards: outbound.supportCards, sessions });
   return new PasserelleBot({
     commands: [
@@ -147,7 +151,8 @@ export function createTeamsBot(deps: { useCases: UseCases; stores: Stores; outbo
       new RevokeCommand(services, guestServices, engagement),
       new TeamsCommand(services, guestServices),
       new OrgRolesCommand(services),
-      new FirmNameCommand(services),
+      new FirmNameCommand(services, useCases.settingsAdministration),
+      ...settings.commands,
       new ProposeOfferCommand(services, offerTeams),
       new LegacyAccessesCommand(offerTeams),
       new FlowCommand(services, partners),
@@ -242,12 +247,16 @@ export function createTeamsBot(deps: { useCases: UseCases; stores: Stores; outbo
       new PublishArticleAction(help),
       new ArchiveArticleAction(help),
       ...support.actions,
+      ...settings.actions,
+      new FlagLegacyAccessAction(services, useCases.legacy),
     ],
     clientActions: [new RefreshOfferCardAction({ cards: outbound.offerCards, sessions }), new AcknowledgeOfferAction({ cards: outbound.offerCards, offers: useCases.offers }),
       new SearchHelpAction(help), new OpenArticleAction(help), new ArticleFeedbackAction(help),
       ...support.clientActions,
     ],
-    clientCommands: [new ClientLanguageCommand(stores.preferences), new GuestHelpCommand(useCases.knowledgeBase), ...support.clientCommands],
+    clientCommands: [new ClientLanguageCommand(stores.preferences), new GuestHelpCommand(useCases.knowledgeBase), ...support.clientCommands,
+      new MyOnboardingCommand({ onboarding: useCases.clientOnboarding, firmSettings }),
+    ],
     sessions,
     conversations: stores.conversations,
     teams: stores.teams,

@@ -17,6 +17,8 @@ import type { SupportNotifier } from '../domain/support/supportPorts.js';
 import { SupportRequests } from '../domain/support/supportRequests.js';
 import type { Logger } from '../logger.js';
 import { LegacyAccessService } from '../domain/offers/legacy.js';
+import { ClientOnboardingQuery } from '../domain/offers/clientOnboarding.js';
+import { FirmSettingsAdministration } from '../domain/settings/firmSettingsAdministration.js';
 import { OfferCommands } from '../domain/offers/offerCommands.js';
 import { OfferService, type OfferCardSender } from '../domain/offers/offerService.js';
 import { FlowService } from '../domain/partners/flowService.js';
@@ -174,9 +176,12 @@ export function createUseCases(stores: Stores, firmSettings: FirmSettingsService
     }),
     knowledgeBase,
     support,
-    legacy: new LegacyAccessService({ contacts: stores.contacts }),
-    flow: new FlowService({ apps: stores.partnerApps, clientFiles: stores.clientFiles, links: stores.links, contacts: stores.contacts }),
-    shine: new ShineService({ apps: stores.partnerApps, clientFiles: stores.clientFiles, contacts: stores.contacts, audit: stores.audit, mailer: ports.mailer }),
+    legacy: new LegacyAccessService({ contacts: stores.contacts, now }),
+    settingsAdministration: new FirmSettingsAdministration({ firms: stores.firms, settings: firmSettings, teams: stores.teams, subscriptions: stores.subscriptions, now }),
+    // What a client asks about their own onboarding (« mon accompagnement »).
+    clientOnboarding: new ClientOnboardingQuery({ contacts: stores.contacts, subscriptions: stores.subscriptions, clientFiles: stores.clientFiles, catalogue: firmSettings }),
+    flow: new FlowService({ apps: stores.partnerApps, clientFiles: stores.clientFiles, links: stores.links, contacts: stores.contacts, firm: firmSettings }),
+    shine: new ShineService({ apps: stores.partnerApps, clientFiles: stores.clientFiles, contacts: stores.contacts, audit: stores.audit, settings: firmSettings, mailer: ports.mailer }),
     portfolio: new PortfolioService({ store: stores.portfolio, clientFiles, audit: stores.audit, subscriptions: stores.subscriptions }),
     portfolioProjector: new PortfolioProjector({ store: stores.portfolioSummaries }),
     auditNames: new AuditNameResolver({ catalogue: (firmId) => firmSettings.catalogue(firmId), structures: stores.structures, teams: stores.teams, contacts: stores.contacts }),

@@ -13,6 +13,7 @@ import { LegalFooter } from './components/LegalFooter';
 import { Pager } from './components/Pager';
 import { portfolioViews, type PortfolioView } from './components/PortfolioColumns';
 import { ShineDialog, type ShineTarget } from './components/ShineDialog';
+import { SettingsPage } from './components/SettingsPage';
 import { PortfolioTable } from './components/PortfolioTable';
 import { PortfolioToolbar } from './components/PortfolioToolbar';
 import { LanguageContext, languageFor } from './i18n';
@@ -49,9 +50,9 @@ export function App({ host }: { host: HostContext }) {
     }
   }, []);
   const [shineTarget, setShineTarget] = useState<ShineTarget | null>(null);
-  const [section, setSection] = useState<'portfolio' | 'help' | 'journal' | 'review' | 'support'>('portfolio');
+  const [section, setSection] = useState<'portfolio' | 'help' | 'journal' | 'review' | 'support' | 'settings'>('portfolio');
   // Until /api/me answers nothing is offered: the routes would refuse anyway.
-  const [me, setMe] = useState<Pick<MeView, 'can' | 'canEdit'>>({ canEdit: false, can: { invite: false, proposeOffers: false, proposePaidOffers: false, activatePartnerApps: false, readAudit: false, editHelpArticles: false, support: false } });
+  const [me, setMe] = useState<Pick<MeView, 'can' | 'canEdit'>>({ canEdit: false, can: { invite: false, proposeOffers: false, proposePaidOffers: false, activatePartnerApps: false, readAudit: false, editHelpArticles: false, support: false, administer: false } });
   const { can } = me;
   useEffect(() => {
     const controller = new AbortController();
@@ -59,12 +60,14 @@ export function App({ host }: { host: HostContext }) {
     return () => controller.abort();
   }, [api]);
   const [offers, setOffers] = useState<OfferView[]>([]);
+  // Bumped when the Paramètres page changes the catalogue: the table, filter and bulk proposals read it again.
+  const [catalogueVersion, setCatalogueVersion] = useState(0);
   useEffect(() => {
     const controller = new AbortController();
     // Without the catalogue the table shows offer ids and the filter lists « Sans offre » only: still usable.
     api.offers(controller.signal).then((answer) => setOffers(answer.items), () => undefined);
     return () => controller.abort();
-  }, [api]);
+  }, [api, catalogueVersion]);
   const offerNames = useMemo(() => new Map(offers.map((offer) => [offer.id, offer.name])), [offers]);
   const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
   const [allMatching, setAllMatching] = useState(false);
@@ -123,14 +126,19 @@ export function App({ host }: { host: HostContext }) {
             <MessageBarBody>{t.localMode}</MessageBarBody>
           </MessageBar>
         )}
-        <TabList selectedValue={section} onTabSelect={(_event, data) => setSection(data.value as 'portfolio' | 'help' | 'journal' | 'review' | 'support')} aria-label={t.sections.label} size="large">
+        <TabList selectedValue={section} onTabSelect={(_event, data) => setSection(data.value as 'portfolio' | 'help' | 'journal' | 'review' | 'support' | 'settings')} aria-label={t.sections.label} size="large">
           <Tab value="portfolio">{t.sections.portfolio}</Tab>
           <Tab value="help">{t.sections.help}</Tab>
           {can.support && <Tab value="support">{t.sections.support}</Tab>}
           {can.readAudit && <Tab value="journal">{t.sections.journal}</Tab>}
           {can.invite && <Tab value="review">{t.sections.review}</Tab>}
+          {can.administer && <Tab value="settings">{t.sections.settings}</Tab>}
         </TabList>
-        {section === 'help' ? (
+        {section === 'settings' && can.administer ? (
+          <main className={styles.surface}>
+            <SettingsPage api={api} onCatalogueChanged={() => setCatalogueVersion((version) => version + 1)} />
+          </main>
+        ) : section === 'help' ? (
           <main className={styles.surface}>
             <HelpCenter api={api} canEdit={can.editHelpArticles} />
           </main>
@@ -161,7 +169,7 @@ export function App({ host }: { host: HostContext }) {
             onSelectAllMatching={() => setAllMatching(true)}
             onClear={clearSelection}
             onFinished={reload}
-            offers={offers.filter((offer) => can.proposePaidOffers || !offer.paid)}
+            offers={offers.filter((offer) => !offer.retired && (can.proposePaidOffers || !offer.paid))}
             can={can}
           />
           <TabList selectedValue={view} onTabSelect={(_event, data) => chooseView(data.value as PortfolioView)} aria-label={t.views.label}>

@@ -3,8 +3,31 @@ import type { ImportTally } from '../../bot/domain/importJobs.js';
 import type { SupportDetailView, SupportItemView } from '../../bot/api/support.js';
 
 export type { SupportDetailView, SupportItemView };
+import type { SettingsView } from '../../bot/api/settings.js';
 
-export type { PortfolioClientView, PortfolioPageView };
+export type { PortfolioClientView, PortfolioPageView, SettingsView };
+export type SettingsOfferView = SettingsView['offers'][number];
+
+/** PATCH /api/settings: the sections changed, as typed (the server checks every value), and the version shown. */
+export interface SettingsEditBody {
+  expectedVersion: number;
+  name?: string;
+  guestPolicy?: { reminderAfterDays?: string; maxReminders?: string; allowSharedGuestTeams?: boolean };
+  engagementPolicy?: { guestFateAtEnd?: string; reviewAfterDays?: string };
+  supportPolicy?: { channelTeamId?: string | null; firstAnswerWithinWorkingDays?: string; autoCloseAfterDays?: string };
+  partnerDefaults?: { shine?: { purchases?: boolean; sales?: boolean; billingMode?: string; plan?: string } };
+}
+
+/** An offer as its form sends it. */
+export interface OfferEditBody {
+  name: string;
+  description: string;
+  priceNote: string;
+  paid: boolean;
+  steps: string[];
+  clientLink: string;
+  clientNextStep: string;
+}
 export type PortfolioItem = PortfolioPageView['items'][number];
 export type OnboardingState = 'notInvited' | 'invited' | 'accepted' | 'member' | 'failed' | 'revoked';
 export const filterableStates: OnboardingState[] = ['notInvited', 'invited', 'accepted', 'member', 'failed'];
@@ -35,6 +58,10 @@ export interface OfferView {
   id: string;
   name: string;
   paid: boolean;
+  /** No longer proposed; still named for the files that have it. */
+  retired?: boolean;
+  description?: string | null;
+  priceNote?: string | null;
 }
 
 /** A bulk invitation's progress, as GET /api/jobs/:id gives it. */
@@ -95,7 +122,15 @@ export interface ShineSetupView {
 
 export interface ShineView {
   setup?: ShineSetupView;
-  preparation?: { primary: { name: string; email: string }; proposedEmail: string; aliasNeeded: boolean; emailSubject: string; emailBody: string };
+  preparation?: {
+    primary: { name: string; email: string };
+    proposedEmail: string;
+    aliasNeeded: boolean;
+    emailSubject: string;
+    emailBody: string;
+    /** The firm's Shine defaults (Paramètres), proposed first. */
+    defaults?: { purchases: boolean; sales: boolean; billingMode: ShineBillingMode; plan: ShinePlan };
+  };
   refusal?: { code: string; message: string };
   mailerConfigured: boolean;
 }
@@ -232,7 +267,7 @@ export interface MeView {
   firmId: string;
   canEdit: boolean;
   /** The actions the tab offers: only those the routes would let through. */
-  can: { invite: boolean; proposeOffers: boolean; proposePaidOffers: boolean; activatePartnerApps: boolean; readAudit: boolean; editHelpArticles: boolean; support: boolean };
+  can: { invite: boolean; proposeOffers: boolean; proposePaidOffers: boolean; activatePartnerApps: boolean; readAudit: boolean; editHelpArticles: boolean; support: boolean; administer: boolean };
 }
 
 type Editable<T> = { [K in keyof T]?: T[K] extends boolean ? boolean : string };
@@ -391,6 +426,27 @@ export class PortfolioApi {
   /** The current view as a CSV file (same search, filters and sort, every page). */
   exportCsv(request: PortfolioRequest): Promise<Blob> {
     return this.download(`/api/export/portfolio.csv?${this.query(request)}`);
+  }
+
+  /** The firm's settings (administrators). */
+  settings(signal?: AbortSignal): Promise<SettingsView> {
+    return this.get('/api/settings', signal);
+  }
+
+  /** Saves sections of the settings; 400 carries each field's problem, 409 means another administrator saved first. */
+  updateSettings(body: SettingsEditBody): Promise<SettingsView> {
+    return this.send('/api/settings', { method: 'PATCH', body: JSON.stringify(body) });
+  }
+
+  /** Adds an offer (no id) or changes one. */
+  saveOffer(offerId: string | null, version: number, offer: OfferEditBody): Promise<SettingsView & { savedOfferId?: string }> {
+    const path = offerId ? `/api/settings/offers/${encodeURIComponent(offerId)}` : '/api/settings/offers';
+    return this.send(path, { method: offerId ? 'PATCH' : 'POST', body: JSON.stringify({ expectedVersion: version, ...offer }) });
+  }
+
+  /** Retires an offer, proposes it again, or deletes it when no client has it. */
+  setOfferStatus(offerId: string, version: number, status: 'retired' | 'proposed' | 'removed'): Promise<SettingsView> {
+    return this.send(`/api/settings/offers/${encodeURIComponent(offerId)}/status`, { method: 'POST', body: JSON.stringify({ expectedVersion: version, status }) });
   }
 
   /** The audit log between two days (aaaa-mm-jj), newest first; within the user's services. */

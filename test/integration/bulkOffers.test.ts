@@ -80,7 +80,7 @@ describe('bulk offer proposals (/api/offers/proposals)', function () {
   it('refuses a paid offer in bulk to a user without « Offres – modification », and bad input, writing nothing', async () => {
     const token = await tokenOf(paul, 'staff-paul@cabinet-demo.test');
     const me = await call('GET', '/api/me', token);
-    assert.deepEqual(me.body.can, { invite: true, proposeOffers: true, proposePaidOffers: false, activatePartnerApps: false, readAudit: true, editHelpArticles: false, support: false }, 'the tab offers Paul only what his default profiles allow');
+    assert.deepEqual(me.body.can, { invite: true, proposeOffers: true, proposePaidOffers: false, activatePartnerApps: false, readAudit: true, editHelpArticles: false, support: false, administer: false }, 'the tab offers Paul only what his default profiles allow');
     const paid = await call('POST', '/api/offers/proposals', token, { requestId: randomUUID(), offerId: 'consultation', clientFileIds: [ids.get('000003')] });
     assert.equal(paid.status, 403);
     assert.match(String(paid.body.message), /Consultation est payante.*« Offres – modification »/);

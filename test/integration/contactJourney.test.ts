@@ -3,7 +3,7 @@ import { MongoClient } from 'mongodb';
 import { cardActions, cardText, startTestPasserelle, type TestPasserelle } from '../helpers/passerelle.js';
 import { channelMessageActivity, claire, demoFirmId, executeActivity, messageActivity, paul, type Speaker, type TeamChannel } from '../helpers/activities.js';
 import { collections } from '../../bot/store/mongo.js';
-import { MongoFirmStore } from '../../bot/store/firmRepository.js';
+import { createStores } from '../../bot/store/stores.js';
 import type { GuestFate } from '../../bot/domain/ports.js';
 
 type InvokeBody = { statusCode: number; type: string; value: unknown };
@@ -199,7 +199,7 @@ describe('A contact’s changes and the end of an engagement', function () {
   });
 
   it('ends a guest’s last offer doing what the firm set by default: keep, remove from the team, block, delete', async () => {
-    const firms = new MongoFirmStore(db());
+    const firms = createStores(db()).firms;
     const cases: GuestFate[] = ['keep', 'removeFromTeam', 'block', 'delete'];
     for (const [index, fate] of cases.entries()) {
       const email = `salarie${index}@garage-martin.fr`;

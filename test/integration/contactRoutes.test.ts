@@ -5,7 +5,7 @@ import { claire, demoFirmId, messageActivity, paul } from '../helpers/activities
 import { startTestPasserelle, type TestPasserelle } from '../helpers/passerelle.js';
 import { seedPortfolio, startTestIdentityProvider, withDatabase, type SeededFile, type TestIdentityProvider } from '../helpers/portfolioSeed.js';
 import { collections } from '../../bot/store/mongo.js';
-import { MongoFirmStore } from '../../bot/store/firmRepository.js';
+import { createStores } from '../../bot/store/stores.js';
 
 /** The tab's client page acting on one contact (bot/api/contactRoutes.ts), on the whole server with real tokens. */
 const clientId = '0f0f0f0f-1111-2222-3333-666666666666';
@@ -126,7 +126,7 @@ describe('The tab’s client page acts on each contact (contacts, guests, offers
   });
 
   it('lists guests for review and records the decision once', async () => {
-    await new MongoFirmStore(mongo.db(passerelle.database)).updateEngagementPolicy(demoFirmId, { guestFateAtEnd: 'keep', reviewAfterDays: 0 });
+    await createStores(mongo.db(passerelle.database)).firms.updateEngagementPolicy(demoFirmId, { guestFateAtEnd: 'keep', reviewAfterDays: 0 });
     const review = await call('GET', '/api/guests/review');
     assert.equal(review.status, 200);
     assert.deepEqual(review.body.guests.map((guest: Body) => guest.contact.email), ['rose@fleuriste.fr'], 'the guest without any offer; Léa is revoked, no longer a guest');
@@ -135,7 +135,7 @@ describe('The tab’s client page acts on each contact (contacts, guests, offers
     const again = await call('POST', `/api/guests/${rose()}/review`, { decision: 'keep' });
     assert.equal(again.status, 200, 'with a delay of 0 days a kept guest is due again at once');
     assert.equal(await auditCount('guest.reviewKept'), 2);
-    await new MongoFirmStore(mongo.db(passerelle.database)).updateEngagementPolicy(demoFirmId, { guestFateAtEnd: 'keep', reviewAfterDays: 30 });
+    await createStores(mongo.db(passerelle.database)).firms.updateEngagementPolicy(demoFirmId, { guestFateAtEnd: 'keep', reviewAfterDays: 30 });
     const notDue = await call('POST', `/api/guests/${rose()}/review`, { decision: 'block' });
     assert.equal(notDue.status, 409, 'a guest no longer due is left alone');
   });

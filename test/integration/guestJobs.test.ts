@@ -8,7 +8,6 @@ import { GuestOnboardingService } from '../../bot/domain/guestOnboardingService.
 import { InvitationJobStore } from '../../bot/jobs/invitationJobs.js';
 import { InvitationRunner } from '../../bot/jobs/invitationRunner.js';
 import { silentLogger } from '../../bot/logger.js';
-import { MongoFirmStore } from '../../bot/store/firmRepository.js';
 import { collections, ensureIndexes } from '../../bot/store/mongo.js';
 import { MongoTeamStore } from '../../bot/store/teamRepository.js';
 import { dropDatabase, testMongoUri, uniqueDatabaseName } from '../helpers/mongo.js';
@@ -22,7 +21,7 @@ async function buildWorld(db: Db, tenant: LocalTenant, clock: { now: Date }) {
   await ensureIndexes(db);
   const stores = createStores(db);
   const contacts = stores.contacts;
-  const firms = new MongoFirmStore(db);
+  const firms = createStores(db).firms;
   const directory = new GraphDirectory({ baseUrl: tenant.url, timeoutMs: 5_000, invitationsPer5s: 150, logger: silentLogger });
   const onboarding = new GuestOnboardingService({
     directory,

@@ -7,7 +7,6 @@ import { starterArticles } from '../../bot/domain/help/starterArticles.js';
 
 type InvokeBody = { statusCode: number; type: string; value: unknown };
 const lea: Speaker = { id: '29:guest-lea', name: 'Léa Bernard (Invité)', aadObjectId: 'cccccccc-0000-0000-0000-000000000009' };
-const titleOf = (key: string) => starterArticles.find((starter) => starter.key === key)!.content.title;
 const staffOnlyTitles = starterArticles.filter((starter) => starter.content.audience === 'staff').map((starter) => starter.content.title);
 
 describe('the knowledge base through the bot: « aide <mots> », articles, feedback and editing', function () {

@@ -9,9 +9,10 @@ type InvokeBody = { statusCode: number; type: string; value: unknown };
 describe('Partner apps: Flow checklist and Shine activation', function () {
   this.timeout(60_000);
   let passerelle: TestPasserelle;
+  let clockAheadMs = 0;
 
   before(async () => {
-    passerelle = await startTestPasserelle();
+    passerelle = await startTestPasserelle({ now: () => new Date(Date.now() + clockAheadMs) });
   });
   after(async () => {
     await passerelle?.stop();
@@ -40,7 +41,7 @@ describe('Partner apps: Flow checklist and Shine activation', function () {
     await execute('contact.create', { ...form.data, lastName, mobile: '06 12 34 56 78', email });
   }
 
-  it('walks Flow’s five steps in order; step 3 follows the guest invitations', async () => {
+  it('walks Flow’s five steps in order; step 3 follows the guests’ acceptance, not only their invitation', async () => {
     await newFile('000100', 'Boulangerie Bernard', '73282932000074');
     await newContact('Bernard', 'lea@boulangerie-bernard.fr');
     await newContact('Martin', 'hugo@boulangerie-bernard.fr');
@@ -48,7 +49,7 @@ describe('Partner apps: Flow checklist and Shine activation', function () {
     await say('lier hugo@boulangerie-bernard.fr 000100');
 
     let card = cardOf(await say('flow 000100'));
-    assert.match(cardText(card), /➜ Application Flow autorisée[\s\S]*○ Paramètres du dossier[\s\S]*○ Chaque utilisateur du client invité comme invité – 0 \/ 2/);
+    assert.match(cardText(card), /➜ Application Flow autorisée[\s\S]*○ Paramètres du dossier[\s\S]*○ Chaque utilisateur du client invité, invitation acceptée – 0 \/ 2/);
     const first = cardActions(card).find((action) => action.verb === 'flow.step')!;
     const outOfOrder = await execute('flow.step', { ...first.data, stepId: 'flowActivated' });
     assert.match(cardText(outOfOrder.value), /pas la prochaine à faire/);
@@ -71,11 +72,28 @@ describe('Partner apps: Flow checklist and Shine activation', function () {
     await new Promise((resolve) => setTimeout(resolve, 300));
 
     card = cardOf(await say('flow 000100'));
-    assert.match(cardText(card), /✔ Chaque utilisateur du client invité comme invité – 2 \/ 2[\s\S]*➜ Flow activé pour le dossier/);
+    assert.match(cardText(card), /➜ Chaque utilisateur du client invité, invitation acceptée – 0 \/ 2/, 'invited is not enough: the contacts must accept');
+    for (const email of ['lea@boulangerie-bernard.fr', 'hugo@boulangerie-bernard.fr']) assert.ok(passerelle.tenant.accept(email), `${email} accepts`);
+    clockAheadMs += 10 * 60_000;
+    await passerelle.server.watchAcceptancesNow();
+    card = cardOf(await say('flow 000100'));
+    assert.match(cardText(card), /✔ Chaque utilisateur du client invité, invitation acceptée – 2 \/ 2[\s\S]*➜ Flow activé pour le dossier/);
     card = (await execute('flow.step', cardActions(card).find((action) => action.verb === 'flow.step')!.data)).value;
     card = (await execute('flow.step', cardActions(card).find((action) => action.verb === 'flow.step')!.data)).value;
     assert.match(cardText(card), /Flow est en place pour ce client/);
     assert.equal(cardActions(card).filter((action) => action.verb === 'flow.step').length, 0);
+  });
+
+  it('records step 1 once for the firm: every other file shows it done', async () => {
+    await newFile('000300', 'Pressing Dubois', '73282932000074');
+    const card = cardOf(await say('flow 000300'));
+    assert.match(cardText(card), /✔ Application Flow autorisée dans l’organisation du cabinet – fait par Claire Martin[\s\S]*➜ Paramètres du dossier comptable vérifiés/, cardText(card));
+    const client = new MongoClient(passerelle.mongoUri);
+    try {
+      assert.equal(await client.db(passerelle.database).collection(collections.auditLog).countDocuments({ action: 'flow.appAuthorisedForFirm' }), 1, 'recorded once, for the firm');
+    } finally {
+      await client.close();
+    }
   });
 
   it('refuses Shine without a primary contact, then without a SIRET, with the exact reasons', async () => {

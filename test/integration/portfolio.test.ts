@@ -131,7 +131,7 @@ describe('portfolio API (/api/portfolio)', function () {
 
     it('names the caller and their firm from the token', async () => {
       const response = await get('/api/me');
-      assert.deepEqual(response.body, { displayName: 'Claire Martin', firmId: firmA, canEdit: true, can: { invite: true, proposeOffers: true, proposePaidOffers: true, activatePartnerApps: true, readAudit: true, editHelpArticles: true, support: true } }, 'the first user of the firm may do everything');
+      assert.deepEqual(response.body, { displayName: 'Claire Martin', firmId: firmA, canEdit: true, can: { invite: true, proposeOffers: true, proposePaidOffers: true, activatePartnerApps: true, readAudit: true, editHelpArticles: true, support: true, administer: true } }, 'the first user of the firm may do everything');
     });
   });
 
@@ -322,7 +322,7 @@ describe('portfolio API in local mode (TAB_LOCAL_USER)', function () {
 
   it('accepts a request without a token as the configured user', async () => {
     const me = await fetch(`${passerelle.server.url}/api/me`);
-    assert.deepEqual(await me.json(), { displayName: 'Claire Martin', firmId: firmA, canEdit: true, can: { invite: true, proposeOffers: true, proposePaidOffers: true, activatePartnerApps: true, readAudit: true, editHelpArticles: true, support: true } });
+    assert.deepEqual(await me.json(), { displayName: 'Claire Martin', firmId: firmA, canEdit: true, can: { invite: true, proposeOffers: true, proposePaidOffers: true, activatePartnerApps: true, readAudit: true, editHelpArticles: true, support: true, administer: true } });
     const list = (await (await fetch(`${passerelle.server.url}/api/portfolio`)).json()) as PageBody;
     assert.equal(list.total, 3);
   });

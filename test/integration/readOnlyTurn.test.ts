@@ -26,6 +26,8 @@ describe('Read-only bot turns', function () {
         if (recording && 'command' in event) recording.push({ name: event.commandName, collection: String(event.command[event.commandName]) });
       },
     });
+    // Start-up creates the indexes in the background: none of its commands may fall into a measured turn.
+    await passerelle.server.databaseReady;
     // The firm's first user (main manager, every profile), a file, a contact linked to it: written before any measure.
     await say('mes droits');
     const [form] = await say('nouveau dossier');

@@ -8,7 +8,6 @@ import { startLocalTenant, type LocalTenant } from '../../bot/directory/localTen
 import { contactSearchTokens } from '../../bot/domain/contact.js';
 import { FirmSettingsService } from '../../bot/domain/firmSettingsService.js';
 import { InvitationJobStore } from '../../bot/jobs/invitationJobs.js';
-import { MongoFirmStore } from '../../bot/store/firmRepository.js';
 import { collections, ensureIndexes } from '../../bot/store/mongo.js';
 import { channelMessageActivity, executeActivity, messageActivity, type TeamChannel } from '../helpers/activities.js';
 import { testMongoUri, uniqueDatabaseName, dropDatabase } from '../helpers/mongo.js';
@@ -23,7 +22,7 @@ const sleep = (ms: number) => new Promise<void>((done) => setTimeout(done, ms));
 /** N contacts of one firm, not invited yet, written through the real store. */
 async function seedContacts(db: Db, count: number, prefix: string): Promise<string[]> {
   await ensureIndexes(db);
-  await new FirmSettingsService(new MongoFirmStore(db)).settings(firmId);
+  await new FirmSettingsService(createStores(db).firms).settings(firmId);
   const contacts = createStores(db).contacts;
   const at = new Date();
   const ids: string[] = [];

@@ -1,11 +1,10 @@
 import assert from 'node:assert/strict';
 import { MongoClient, MongoServerError, type Db } from 'mongodb';
-import { MongoFirmStore } from '../../bot/store/firmRepository.js';
 import { collections, ensureIndexes, indexes as passerelleIndexes } from '../../bot/store/mongo.js';
 import type { NewClientFile } from '../../bot/domain/clientFile.js';
 import type { Contact } from '../../bot/domain/contact.js';
 import { searchTokens } from '../../bot/domain/fieldRules.js';
-import { defaultEngagementPolicy, defaultGuestPolicy, defaultSupportPolicy } from '../../bot/domain/firmSettingsService.js';
+import { defaultEngagementPolicy, defaultGuestPolicy, defaultSupportPolicy, defaultPartnerDefaults } from '../../bot/domain/firmSettingsService.js';
 import { dropDatabase, testMongoUri, uniqueDatabaseName, usingRealMongo } from '../helpers/mongo.js';
 import { createStores } from '../../bot/store/stores.js';
 
@@ -143,18 +142,18 @@ describe(`MongoDB stores (${usingRealMongo ? 'real MongoDB from TEST_MONGODB_URI
   });
 
   it('creates firm settings with defaults once and edits the role list', async () => {
-    const firms = new MongoFirmStore(db);
-    const settings = await firms.ensure('firm-r', { orgRoles: ['A', 'B'], guestPolicy: defaultGuestPolicy, offerCatalogue: [], engagementPolicy: defaultEngagementPolicy, supportPolicy: defaultSupportPolicy });
+    const firms = createStores(db).firms;
+    const settings = await firms.ensure('firm-r', { orgRoles: ['A', 'B'], guestPolicy: defaultGuestPolicy, offerCatalogue: [], engagementPolicy: defaultEngagementPolicy, supportPolicy: defaultSupportPolicy, partnerDefaults: defaultPartnerDefaults });
     assert.deepEqual(settings.orgRoles, ['A', 'B']);
     assert.equal(await firms.addOrgRole('firm-r', 'C'), true);
-    assert.deepEqual((await firms.ensure('firm-r', { orgRoles: ['ignored'], guestPolicy: defaultGuestPolicy, offerCatalogue: [], engagementPolicy: defaultEngagementPolicy, supportPolicy: defaultSupportPolicy })).orgRoles, ['A', 'B', 'C']);
+    assert.deepEqual((await firms.ensure('firm-r', { orgRoles: ['ignored'], guestPolicy: defaultGuestPolicy, offerCatalogue: [], engagementPolicy: defaultEngagementPolicy, supportPolicy: defaultSupportPolicy, partnerDefaults: defaultPartnerDefaults })).orgRoles, ['A', 'B', 'C']);
     assert.equal(await firms.removeOrgRole('firm-r', 'A'), true);
-    assert.deepEqual((await firms.ensure('firm-r', { orgRoles: [], guestPolicy: defaultGuestPolicy, offerCatalogue: [], engagementPolicy: defaultEngagementPolicy, supportPolicy: defaultSupportPolicy })).orgRoles, ['B', 'C']);
+    assert.deepEqual((await firms.ensure('firm-r', { orgRoles: [], guestPolicy: defaultGuestPolicy, offerCatalogue: [], engagementPolicy: defaultEngagementPolicy, supportPolicy: defaultSupportPolicy, partnerDefaults: defaultPartnerDefaults })).orgRoles, ['B', 'C']);
   });
 
   it('keeps a firm’s engagement and support policies, and gives a firm created before them the defaults', async () => {
-    const firms = new MongoFirmStore(db);
-    const defaults = { orgRoles: [], guestPolicy: defaultGuestPolicy, offerCatalogue: [], engagementPolicy: defaultEngagementPolicy, supportPolicy: defaultSupportPolicy };
+    const firms = createStores(db).firms;
+    const defaults = { orgRoles: [], guestPolicy: defaultGuestPolicy, offerCatalogue: [], engagementPolicy: defaultEngagementPolicy, supportPolicy: defaultSupportPolicy, partnerDefaults: defaultPartnerDefaults };
     await db.collection(collections.firms).insertOne({ firmId: 'firm-older', orgRoles: ['A'], createdAt: new Date() });
     const older = await firms.ensure('firm-older', defaults);
     assert.deepEqual([older.engagementPolicy, older.supportPolicy], [defaultEngagementPolicy, defaultSupportPolicy], 'a firm stored before the policies existed reads the defaults');

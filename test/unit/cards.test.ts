@@ -17,8 +17,11 @@ import type { ClientFile } from '../../bot/domain/clientFile.js';
 import type { Contact } from '../../bot/domain/contact.js';
 import { defaultOrgRoles } from '../../bot/domain/catalogues.js';
 import { flowChecklistCard, shineCard } from '../../bot/cards/partnerViews.js';
-import { legacyAccessesCard, offerClientCard, offerProposalCard, offerStaffCard } from '../../bot/cards/offerViews.js';
+import { clientOnboardingCard, legacyAccessesCard, offerClientCard, offerProposalCard, offerStaffCard } from '../../bot/cards/offerViews.js';
 import { defaultOfferCatalogue } from '../../bot/domain/offers/catalogue.js';
+import { firmSettingsCard, offerSettingsCard } from '../../bot/cards/settingsViews.js';
+import { defaultEngagementPolicy, defaultGuestPolicy, defaultPartnerDefaults, defaultSupportPolicy } from '../../bot/domain/firmSettingsService.js';
+import type { FirmSettingsView } from '../../bot/domain/settings/firmSettingsAdministration.js';
 import {
   accessRefusedCard,
   accessRequestDecidedCard,
@@ -92,6 +95,17 @@ function problemsOf(card: object): string[] {
   return problems;
 }
 
+const settingsView: FirmSettingsView = {
+  settings: {
+    firmId: 'f', name: 'Fiduciaire Dupont', orgRoles: [...defaultOrgRoles], guestPolicy: defaultGuestPolicy, engagementPolicy: defaultEngagementPolicy, supportPolicy: defaultSupportPolicy,
+    partnerDefaults: defaultPartnerDefaults, version: 3,
+    offerCatalogue: [defaultOfferCatalogue[0]!, { ...defaultOfferCatalogue[2]!, retired: true, description: 'Pour les clients autonomes', priceNote: '50 € HT / mois' }],
+  },
+  displayName: 'Fiduciaire Dupont',
+  offersInUse: ['start'],
+  teams: [{ teamId: team.teamId, displayName: team.displayName }],
+};
+
 const samples: Record<string, [TemplateName, () => AdaptiveCard]> = {
   'welcome (fr)': ['commands', () => commandsCard('fr', 'welcome')],
   'help (en)': ['commands', () => commandsCard('en', 'help')],
@@ -146,6 +160,15 @@ const samples: Record<string, [TemplateName, () => AdaptiveCard]> = {
   'offer, staff view with steps': ['offerStaff', () => offerStaffCard('fr', { ...offerContext, banner: { text: 'Offre Start activée', good: true } })],
   'offer, client view': ['offerClient', () => offerClientCard('fr', { ...offerContext, firmName: 'Cabinet Démo', link: 'https://teams.microsoft.com', acknowledged: false })],
   'offer, client view once ended (en)': ['offerClient', () => offerClientCard('en', { ...offerContext, subscription: { ...subscription, state: 'ended' }, firmName: 'Cabinet Démo', link: 'https://teams.microsoft.com', acknowledged: true })],
+  'firm settings (fr)': ['firmSettings', () => firmSettingsCard('fr', settingsView, { banner: { text: 'Corrigez', good: false }, values: { reminderAfterDays: '99' }, errors: { 'guestPolicy.reminderAfterDays': { code: 'number.range', params: { min: 1, max: 60 } } } })],
+  'firm settings (en)': ['firmSettings', () => firmSettingsCard('en', { ...settingsView, settings: { ...settingsView.settings, flowAppAuthorised: stamp } })],
+  'client onboarding (en)': ['clientOnboarding', () => clientOnboardingCard('en', 'Fiduciaire Dupont', contact, [
+    { clientFile: file, offer: defaultOfferCatalogue[0]!, state: 'active', firmSteps: { done: 1, total: 2 }, expected: 'offerNextStep' },
+    { clientFile: file, offer: defaultOfferCatalogue[1]!, state: 'waitingForGuest', firmSteps: { done: 0, total: 0 }, expected: 'acceptInvitation' },
+  ])],
+  'client onboarding, nothing yet (fr)': ['clientOnboarding', () => clientOnboardingCard('fr', 'Fiduciaire Dupont', contact, [])],
+  'new offer form': ['offerSettings', () => offerSettingsCard('fr', 2, undefined)],
+  'offer form with errors': ['offerSettings', () => offerSettingsCard('en', 2, defaultOfferCatalogue[0], { values: { clientLink: 'ftp://x' }, errors: { 'offer.clientLink': { code: 'url.invalid' } } })],
   'legacy accesses': ['legacyAccesses', () => legacyAccessesCard('fr', [{ contact: { ...contact, email: 'lea.bernard@onloop.onmicrosoft.com' }, kind: 'legacyStart' }], { text: 'Migré', good: true })],
   'flow checklist at step 3': [
     'flowChecklist',
@@ -154,7 +177,7 @@ const samples: Record<string, [TemplateName, () => AdaptiveCard]> = {
       steps: [
         { id: 'appAuthorised', state: 'done', done: stamp },
         { id: 'settingsChecked', state: 'done', done: stamp },
-        { id: 'usersInvited', state: 'next', invited: { invited: 1, total: 2 } },
+        { id: 'usersInvited', state: 'next', accepted: { accepted: 1, total: 2 } },
         { id: 'flowActivated', state: 'waiting' },
         { id: 'dsp2Activated', state: 'waiting' },
       ],
@@ -164,7 +187,7 @@ const samples: Record<string, [TemplateName, () => AdaptiveCard]> = {
   'shine refused': ['shineActivation', () => shineCard('fr', file, { refusal: 'siretRequired' })],
   'shine activation form with alias': [
     'shineActivation',
-    () => shineCard('fr', file, { preparation: { file, primary: contact, proposedEmail: 'lea+alias1@boulangerie-bernard.fr', aliasNeeded: true, emailSubject: 'Shine', emailBody: 'Bonjour' } }),
+    () => shineCard('fr', file, { preparation: { file, primary: contact, proposedEmail: 'lea+alias1@boulangerie-bernard.fr', aliasNeeded: true, emailSubject: 'Shine', emailBody: 'Bonjour', defaults: { purchases: true, sales: false, billingMode: 'firmRebills', plan: 'plus' } } }),
   ],
   'audit log': ['auditLog', () => auditLogCard('fr', 'Journal du dossier 000001', [{ entry: { id: 'e2', firmId: 'f', actor: stamp, action: 'guest.invited' }, clientFile: '000001 – Boulangerie Bernard', contact: 'Léa Bernard' }])],
   'audit log, empty (en)': ['auditLog', () => auditLogCard('en', 'Log', [])],

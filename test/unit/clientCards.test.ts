@@ -4,9 +4,9 @@ import type { Structure } from '../../bot/domain/access/structures.js';
 import type { ClientFile } from '../../bot/domain/clientFile.js';
 import type { Contact } from '../../bot/domain/contact.js';
 import { FirmSettingsService } from '../../bot/domain/firmSettingsService.js';
-import { defaultOfferCatalogue } from '../../bot/domain/offers/catalogue.js';
+import { defaultOfferCatalogue, type OfferDefinition } from '../../bot/domain/offers/catalogue.js';
 import type { OfferSubscription, SubscriptionStore } from '../../bot/domain/offers/subscription.js';
-import type { FirmSettings, FirmStore, FirmTeam, TeamStore, UserPreferenceStore } from '../../bot/domain/ports.js';
+import type { FirmDefaults, FirmSettings, FirmStore, FirmTeam, TeamStore, UserPreferenceStore } from '../../bot/domain/ports.js';
 import { silentLogger } from '../../bot/logger.js';
 import type { MongoConversationReferenceStore } from '../../bot/store/conversationReferenceRepository.js';
 import { OfferCards } from '../../bot/teams/offerCards.js';
@@ -39,8 +39,8 @@ const preferences: UserPreferenceStore = {
 
 class MemoryFirmStore implements FirmStore {
   name?: string;
-  async ensure(firmId: string, defaults: Omit<FirmSettings, 'firmId'>): Promise<FirmSettings> {
-    return { firmId, ...defaults, ...(this.name ? { name: this.name } : {}) };
+  async ensure(firmId: string, defaults: FirmDefaults): Promise<FirmSettings> {
+    return { firmId, version: 0, ...defaults, ...(this.name ? { name: this.name } : {}) };
   }
   async updateGuestPolicy(): Promise<void> {}
   async addOrgRole(): Promise<boolean> { return true; }
@@ -48,6 +48,7 @@ class MemoryFirmStore implements FirmStore {
   async setName(_firmId: string, name: string): Promise<void> { this.name = name; }
   async updateEngagementPolicy(): Promise<void> {}
   async updateSupportPolicy(): Promise<void> {}
+  async applyChange(): Promise<boolean> { return true; }
 }
 
 function firmSettings(defaultStructure: Partial<Structure> | null, internalTeam?: string) {
@@ -133,5 +134,50 @@ describe('cards to clients: their language, the firm’s name', () => {
     const refused = await settings.setFirmName('f', '   ');
     assert.equal(refused.ok, false, 'an empty name is refused');
     assert.equal(await settings.firmName('f'), 'Fiduciaire Dupont SAS');
+  });
+});
+
+describe('the client’s offer card says what their offer gives (seed 000), in their language', () => {
+  const [start, consultation, coproduction] = defaultOfferCatalogue as [OfferDefinition, OfferDefinition, OfferDefinition];
+  const directoryUserOf = { fr: 'guest-silent', en: 'guest-english' } as const;
+
+  async function clientCard(offer: OfferDefinition, language: 'fr' | 'en') {
+    const { cards, sent, lastCard } = offerCards(firmSettings({ legalName: 'Fiduciaire Dupont SAS' }));
+    await cards.sendToClient({ ...subscription, offerId: offer.id }, { offer, contact: guestContact(directoryUserOf[language]), clientFile: file });
+    const content = sent.at(-1)?.attachments?.[0]?.content as { actions?: { type: string; url?: string }[] };
+    return { text: lastCard(), link: content.actions?.find((action) => action.type === 'Action.OpenUrl')?.url };
+  }
+
+  it('Start: deposit documents and the mobile dashboard, in French and in English', async () => {
+    const french = await clientCard(start, 'fr');
+    assert.match(french.text, /Fiduciaire Dupont SAS vous ouvre le service Start[\s\S]*Déposer vos pièces[\s\S]*tableau de bord de l’application mobile[\s\S]*déposez vos premières pièces/, french.text);
+    const english = await clientCard(start, 'en');
+    assert.match(english.text, /Fiduciaire Dupont SAS opens the Start service[\s\S]*Upload your documents[\s\S]*mobile app’s dashboard[\s\S]*upload your first documents/, english.text);
+    assert.doesNotMatch(english.text, /Déposer|pièces/, 'nothing French for an English-speaking client');
+  });
+
+  it('Consultation: read-only access to the accounts, never « déposez vos premières pièces »', async () => {
+    const french = await clientCard(consultation, 'fr');
+    assert.match(french.text, /Consulter votre dossier comptable, en lecture seule[\s\S]*Aucune modification[\s\S]*consultez vos comptes/, french.text);
+    assert.doesNotMatch(french.text, /premières pièces|Déposer/, 'a read-only client is not asked to deposit documents');
+    const english = await clientCard(consultation, 'en');
+    assert.match(english.text, /read-only[\s\S]*look at your accounts/, english.text);
+    assert.doesNotMatch(english.text, /upload/i);
+  });
+
+  it('Co-production: keeping their own books within the firm’s modules, never the year-end review', async () => {
+    const french = await clientCard(coproduction, 'fr');
+    assert.match(french.text, /Tenir vous-même tout ou partie de votre comptabilité[\s\S]*modules que le cabinet a ouverts[\s\S]*liasse fiscale restent faites par le cabinet/, french.text);
+    assert.doesNotMatch(french.text, /premières pièces/);
+    const english = await clientCard(coproduction, 'en');
+    assert.match(english.text, /Keep all or part of your books yourself[\s\S]*tax return stay with your firm/, english.text);
+  });
+
+  it('opens the offer’s own workspace and says the firm’s next step when the firm set them; else the invitation’s address', async () => {
+    assert.equal((await clientCard(start, 'fr')).link, 'https://teams.microsoft.com', 'without a link of its own: the invitation’s redirect address');
+    const own = { ...consultation, clientLink: 'https://espace.fiduciaire-dupont.fr/consultation', clientNextStep: 'Connectez-vous avant le 10 du mois.', description: 'Vos comptes mis à jour chaque semaine.' };
+    const card = await clientCard(own, 'fr');
+    assert.equal(card.link, 'https://espace.fiduciaire-dupont.fr/consultation');
+    assert.match(card.text, /Le mot du cabinet : Vos comptes mis à jour chaque semaine\.[\s\S]*Prochaine étape : Connectez-vous avant le 10 du mois\./, card.text);
   });
 });

@@ -44,15 +44,16 @@ describe('portfolio summary of a client file', () => {
     assert.deepEqual(summariseFile(file, sources({ subscriptions: [] })).offerList, ['none'], 'a file without offers is found by « none »');
   });
 
-  it('counts Flow’s steps, the third done only when every contact is invited', () => {
+  it('counts Flow’s steps, the third done only when every contact accepted their invitation', () => {
     assert.deepEqual(summariseFile(file, sources()).flow, { done: 2, total: 5 }, 'Durand is not invited: step 3 waits');
-    const everyoneInvited = sources({
+    const contacts = (durand: 'invited' | 'accepted') => sources({
       contacts: [
         { id: 'c1', lastName: 'Bernard', email: 'lea@example.test', state: 'member' },
-        { id: 'c2', lastName: 'Durand', email: 'durand@example.test', state: 'invited' },
+        { id: 'c2', lastName: 'Durand', email: 'durand@example.test', state: durand },
       ],
     });
-    assert.deepEqual(summariseFile(file, everyoneInvited).flow, { done: 3, total: 5 });
+    assert.deepEqual(summariseFile(file, contacts('invited')).flow, { done: 2, total: 5 }, 'Durand is invited but has not accepted: step 3 waits');
+    assert.deepEqual(summariseFile(file, contacts('accepted')).flow, { done: 3, total: 5 });
     assert.equal(summariseFile(file, sources({ flows: [] })).flow, null, 'no checklist: no Flow column value');
   });
 

@@ -40,6 +40,8 @@ const statuses: Record<ProblemCode, number> = {
   'offer.paidInBulk': 403,
   'offer.changedMeanwhile': 409,
   'offer.alreadyEnded': 409,
+  'settings.invalid': 400,
+  'settings.changedMeanwhile': 409,
   'job.notFound': 404,
   'import.missingColumns': 400,
   'import.tooManyLines': 413,

@@ -85,7 +85,7 @@ const files: FileShape[] = [
       { firstName: 'Léa', lastName: 'Bernard', email: 'lea@boulangerie-bernard.test', orgRole: boss, state: 'member' },
       { firstName: 'Éric', lastName: 'Bernard', email: 'eric@boulangerie-bernard.test', orgRole: bookkeeper, state: 'invited' },
     ],
-    team: demoFirmTeam, offer: { offerId: 'start', stepsDone: ['widgetInitialised'] }, flowStepsDone: ['appAuthorised', 'settingsChecked', 'flowActivated'],
+    team: demoFirmTeam, offer: { offerId: 'start', stepsDone: ['widgetInitialised'] }, flowStepsDone: ['appAuthorised', 'settingsChecked'],
   },
   { companyName: 'Garage Martin & Fils', legalForm: 'SAS', contacts: [person('Thomas', 'Martin', 'garage-martin.test', 'member')], team: clientTeam(2, 'Garage Martin & Fils'), offer: { offerId: 'start' }, shine: { plan: 'plus', purchases: true, sales: true } },
   { companyName: 'Pharmacie Dubois', legalForm: 'SELARL', contacts: [person('Camille', 'Dubois', 'pharmacie-dubois.test', 'member')], team: clientTeam(3, 'Pharmacie Dubois'), offer: { offerId: 'consultation' } },

@@ -187,6 +187,8 @@ async function runPartnerApps(services: DemoServices, seeded: SeededFile[], tick
   for (const file of seeded) {
     for (const step of file.demo.flowStepsDone ?? []) {
       const checklist = (await services.flow.checklist(demoTenantId, file.id))!;
+      // Step 1 is the firm's: once done on one file it is done on all of them.
+      if (checklist.steps.find((candidate) => candidate.id === step)?.state === 'done') continue;
       expectStatus(await services.flow.completeStep(demoTenantId, file.id, checklist.setup.version, step, stamp(claire, services)), ['done'], `Flow ${file.demo.code} ${step}`);
       tick();
     }

@@ -74,7 +74,7 @@ export class OfferCommands {
   async propose(actor: StaffActor, input: { clientFileId: string; contactId: string; offerId: string }, withoutProfile: WithoutPaidOfferProfile): Promise<ProposeCommandOutcome> {
     const mayRead = this.refusedUnless(actor, requirements.read('offers'));
     if (mayRead) return mayRead;
-    const offer = await this.deps.offers.offerOf(actor.firmId, input.offerId);
+    const offer = await this.deps.offers.proposableOfferOf(actor.firmId, input.offerId);
     if (!offer) return { status: 'offerUnknown' };
     const [clientFile, contact] = await Promise.all([this.deps.clientFiles.findById(actor.firmId, input.clientFileId), this.deps.contacts.findById(actor.firmId, input.contactId)]);
     if (!clientFile) return { status: 'clientFileNotFound' };
@@ -93,7 +93,7 @@ export class OfferCommands {
     if (mayRead) return mayRead;
     const found = await this.current(actor, input);
     if ('status' in found) return found;
-    const target = await this.deps.offers.offerOf(actor.firmId, input.offerId);
+    const target = await this.deps.offers.proposableOfferOf(actor.firmId, input.offerId);
     if (!target) return { status: 'offerUnknown' };
     const { subscription, clientFile, contact } = found;
     const from = await this.deps.offers.offerOf(actor.firmId, subscription.offerId);
@@ -152,7 +152,7 @@ export class OfferCommands {
   async proposeToMany(actor: StaffActor, input: { requestId: string; offerId: string; clientFileIds: string[]; who: 'primary' | 'all' }): Promise<ProposeToManyOutcome> {
     const mayRead = this.refusedUnless(actor, requirements.read('offers'));
     if (mayRead) return mayRead;
-    const offer = await this.deps.offers.offerOf(actor.firmId, input.offerId);
+    const offer = await this.deps.offers.proposableOfferOf(actor.firmId, input.offerId);
     if (!offer) return { status: 'offerUnknown' };
     if (offer.paid && !this.mayChangeOffers(actor)) return { status: 'refused', missing: requirements.change('offers'), offer };
     const { targets, filesWithoutPrimary } = await this.deps.offers.proposalTargets(actor.firmId, input.clientFileIds, input.who);

@@ -59,8 +59,14 @@ export class OfferService {
     return findOffer(await this.catalogue(firmId), offerId);
   }
 
+  /** An offer that may be proposed or moved to now: a retired one is kept for its subscriptions only. */
+  async proposableOfferOf(firmId: string, offerId: string): Promise<OfferDefinition | undefined> {
+    const offer = await this.offerOf(firmId, offerId);
+    return offer?.retired ? undefined : offer;
+  }
+
   async propose(firmId: string, by: ActorStamp, input: { clientFileId: string; contactId: string; offerId: string }): Promise<ProposeOutcome> {
-    const offer = await this.offerOf(firmId, input.offerId);
+    const offer = await this.proposableOfferOf(firmId, input.offerId);
     if (!offer) return { status: 'offerUnknown' };
     const [clientFile, contact] = await Promise.all([this.deps.clientFiles.findById(firmId, input.clientFileId), this.deps.contacts.findById(firmId, input.contactId)]);
     if (!clientFile) return { status: 'clientFileNotFound' };
@@ -124,7 +130,7 @@ export class OfferService {
   }
 
   async change(firmId: string, by: ActorStamp, subscriptionId: string, expectedVersion: number, offerId: string): Promise<ChangeOutcome> {
-    const offer = await this.offerOf(firmId, offerId);
+    const offer = await this.proposableOfferOf(firmId, offerId);
     if (!offer) return { status: 'offerUnknown' };
     const current = await this.deps.subscriptions.findById(firmId, subscriptionId);
     if (!current) return { status: 'notFound' };

@@ -34,6 +34,10 @@ export interface SubscriptionStore {
   listWaitingForContact(firmId: string, contactId: string): Promise<OfferSubscription[]>;
   /** Every offer of these contacts, ended ones included (a guest's engagement, the review). */
   listByContacts(firmId: string, contactIds: string[]): Promise<OfferSubscription[]>;
+  /** A contact's offers on every file, for what the client asks about their onboarding. */
+  listByContact(firmId: string, contactId: string): Promise<OfferSubscription[]>;
+  /** Ids of the offers some subscription of the firm has, ended ones included: those are never deleted. */
+  offerIdsInUse(firmId: string): Promise<string[]>;
   /** A client file's offers, for its page in the tab. */
   listByClientFile(firmId: string, clientFileId: string): Promise<OfferSubscription[]>;
   /** Remembers where the client's card is, without changing the version (cards in hand stay valid). */

@@ -4,7 +4,7 @@ import { newAuditEntry } from '../audit.js';
 import type { ClientFile } from '../clientFile.js';
 import { contactDisplayName, type Contact } from '../contact.js';
 import { checkEmail, checkMultilineText, checkSiret } from '../fieldRules.js';
-import type { AuditLog, ClientFileStore, ContactStore } from '../ports.js';
+import type { AuditLog, ClientFileStore, ContactStore, PartnerDefaults } from '../ports.js';
 import type { PartnerAppStore, ShineBillingMode, ShinePlan, ShineSetup } from './partnerApps.js';
 
 export const shinePlans: ShinePlan[] = ['easy', 'start', 'plus'];
@@ -22,6 +22,8 @@ export interface ShinePreparation {
   aliasNeeded: boolean;
   emailSubject: string;
   emailBody: string;
+  /** What the form proposes first: the firm's Shine defaults (its settings). */
+  defaults: PartnerDefaults['shine'];
 }
 
 /** Sends the offer e-mail from a firm mailbox (Graph sendMail); absent when no mailbox is configured. */
@@ -42,7 +44,15 @@ export function shineEquipmentName(plan: ShinePlan): string {
 
 export class ShineService {
   constructor(
-    private readonly deps: { apps: PartnerAppStore; clientFiles: ClientFileStore; contacts: ContactStore; audit: AuditLog; mailer?: OfferMailer },
+    private readonly deps: {
+      apps: PartnerAppStore;
+      clientFiles: ClientFileStore;
+      contacts: ContactStore;
+      audit: AuditLog;
+      mailer?: OfferMailer;
+      /** The firm's settings, for the defaults the form proposes; absent: Shine bills the client, Start plan, both flows. */
+      settings?: { settings(firmId: string): Promise<{ partnerDefaults: PartnerDefaults }> };
+    },
   ) {}
 
   async current(firmId: string, clientFileId: string): Promise<ShineSetup | null> {
@@ -58,11 +68,13 @@ export class ShineService {
     if (!primary) return { ok: false, refusal: 'noPrimaryContact', file };
     if (!file.siret || !checkSiret(file.siret).ok) return { ok: false, refusal: 'siretRequired', file };
     const proposedEmail = await this.freeAddress(firmId, primary.email);
+    const defaults = (await this.deps.settings?.settings(firmId))?.partnerDefaults.shine ?? { purchases: true, sales: true, billingMode: 'shineBillsClient', plan: 'start' };
     return {
       ok: true,
       value: {
         file,
         primary,
+        defaults,
         proposedEmail,
         aliasNeeded: proposedEmail !== primary.email,
         emailSubject: `Votre facturation avec Shine – ${file.companyName}`,

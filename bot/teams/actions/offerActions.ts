@@ -214,7 +214,7 @@ export class MigrateLegacyAction implements CardActionHandler {
     const outcome = await this.offerServices.legacy.migrate(session.actor.firmId, contactId, typeof raw === 'string' ? raw : undefined, stampOf(session.actor, new Date()));
     const banner = outcome.ok
       ? { text: format(session.t.offers.legacyMigrated, { name: contactDisplayName(outcome.contact), email: outcome.contact.email }), good: true }
-      : { text: outcome.reason === 'email.legacy' ? session.t.offers.legacyIntro : fieldErrorMessage(session.language, { code: outcome.reason === 'email.taken' ? 'email.taken' : outcome.reason === 'contact.notFound' ? 'contact.notFound' : 'email.invalid', params: { name: '' } }), good: false };
+      : { text: outcome.reason === 'legacy.keptCoproduction' ? session.t.offers.legacyKept : outcome.reason === 'email.legacy' ? session.t.offers.legacyIntro : fieldErrorMessage(session.language, { code: outcome.reason === 'email.taken' ? 'email.taken' : outcome.reason === 'contact.notFound' ? 'contact.notFound' : 'email.invalid', params: { name: '' } }), good: false };
     return { card: legacyAccessesCard(session.language, await this.offerServices.legacy.list(session.actor.firmId), banner) };
   }
 }

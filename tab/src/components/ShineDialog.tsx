@@ -61,8 +61,9 @@ export function ShineDialog({ api, target, onClose, onActivated }: { api: Portfo
       (view) => {
         setLoaded({ status: 'ready', view });
         if (view.preparation) {
-          const { proposedEmail, emailSubject, emailBody } = view.preparation;
-          setForm({ purchases: target.use === 'purchases', sales: target.use === 'sales', billingMode: 'shineBillsClient', plan: 'start', accountEmail: proposedEmail, emailSubject, emailBody });
+          const { proposedEmail, emailSubject, emailBody, defaults } = view.preparation;
+          // The column clicked says which flow; billing and plan start from the firm's defaults (Paramètres).
+          setForm({ purchases: target.use === 'purchases', sales: target.use === 'sales', billingMode: defaults?.billingMode ?? 'shineBillsClient', plan: defaults?.plan ?? 'start', accountEmail: proposedEmail, emailSubject, emailBody });
         }
       },
       (failure: unknown) => !controller.signal.aborted && setLoaded({ status: 'error', message: (failure as Error).message }),
