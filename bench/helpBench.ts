@@ -6,8 +6,8 @@
  * equivalent (the same filter run directly on the collection), alternating, and prints p50/p95 and the
  * p95 ratio. Last line: `p95_ratio=<the worst scenario's ratio>`.
  *
- * Scenarios come in groups, each seeding its own data: the knowledge base’s search, then the support
- * requests' queue (50,000 requests in the firm) is another group of the list below.
+ * Scenarios come in groups, each seeding its own data: the knowledge base's search, and the support
+ * requests' queue (BENCH_REQUESTS requests in the same firm, default 50,000).
  * With the in-process MongoDB stand-in every query scans (no index is used): set BENCH_MONGODB_URI to a
  * real MongoDB for index-served figures and the index plans.
  */
