@@ -2,27 +2,25 @@ import type { GuestOnboardingService } from '../domain/guestOnboardingService.js
 import { StorageUnavailableError } from '../domain/errors.js';
 import { DirectoryError } from '../domain/directory.js';
 import type { Logger } from '../logger.js';
+import { PeriodicWork } from './periodicWork.js';
 
 /**
  * Notices without anyone asking that invited guests accepted: polls the directory on the back-off
  * each guest carries (nextCheckAt), sends reminders when due, and brings accepted guests into their team.
  */
 export class AcceptanceWatcher {
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<void>;
-  private stopped = true;
+  private readonly periodic: PeriodicWork;
 
-  constructor(private readonly deps: { onboarding: GuestOnboardingService; logger: Logger; everyMs: number }) {}
-
-  start(): void {
-    this.stopped = false;
-    this.schedule(1_000);
+  constructor(private readonly deps: { onboarding: GuestOnboardingService; logger: Logger; everyMs: number }) {
+    this.periodic = new PeriodicWork(() => this.tick(), { firstAfterMs: 1_000, everyMs: this.deps.everyMs });
   }
 
-  async stop(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
-    await this.running;
+  start(): void {
+    this.periodic.start();
+  }
+
+  stop(): Promise<void> {
+    return this.periodic.stop();
   }
 
   /** One pass now (used by the schedule, and by tests with a controllable clock). */
@@ -36,12 +34,5 @@ export class AcceptanceWatcher {
       const expected = error instanceof StorageUnavailableError || (error instanceof DirectoryError && error.transient);
       this.deps.logger[expected ? 'warn' : 'error']('acceptance check failed', { error });
     }
-  }
-
-  private schedule(delayMs: number): void {
-    if (this.stopped) return;
-    this.timer = setTimeout(() => {
-      this.running = this.tick().finally(() => this.schedule(this.deps.everyMs));
-    }, delayMs);
   }
 }

@@ -1,24 +1,22 @@
 import { StorageUnavailableError } from '../domain/errors.js';
 import type { GuestReviewReminder } from '../domain/guestReviewReminder.js';
 import type { Logger } from '../logger.js';
+import { PeriodicWork } from './periodicWork.js';
 
 /** Runs the weekly guest review reminder every hour or so; the week's claim makes it once a week per firm, whichever instance runs. */
 export class GuestReviewScheduler {
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<void>;
-  private stopped = true;
+  private readonly periodic: PeriodicWork;
 
-  constructor(private readonly deps: { reminder: GuestReviewReminder; logger: Logger; everyMs: number }) {}
-
-  start(): void {
-    this.stopped = false;
-    this.schedule(60_000);
+  constructor(private readonly deps: { reminder: GuestReviewReminder; logger: Logger; everyMs: number }) {
+    this.periodic = new PeriodicWork(() => this.tick(), { firstAfterMs: 60_000, everyMs: this.deps.everyMs });
   }
 
-  async stop(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
-    await this.running;
+  start(): void {
+    this.periodic.start();
+  }
+
+  stop(): Promise<void> {
+    return this.periodic.stop();
   }
 
   async tick(): Promise<void> {
@@ -28,12 +26,5 @@ export class GuestReviewScheduler {
     } catch (error) {
       this.deps.logger[error instanceof StorageUnavailableError ? 'warn' : 'error']('guest review reminder failed', { error });
     }
-  }
-
-  private schedule(delayMs: number): void {
-    if (this.stopped) return;
-    this.timer = setTimeout(() => {
-      this.running = this.tick().finally(() => this.schedule(this.deps.everyMs));
-    }, delayMs);
   }
 }

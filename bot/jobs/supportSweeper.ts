@@ -1,6 +1,7 @@
 import { StorageUnavailableError } from '../domain/errors.js';
 import type { SupportRequests } from '../domain/support/supportRequests.js';
 import type { Logger } from '../logger.js';
+import { PeriodicWork } from './periodicWork.js';
 
 /**
  * The support requests' durable timers, from a periodic sweep of what is due (stored on each request):
@@ -9,21 +10,18 @@ import type { Logger } from '../logger.js';
  * once act once.
  */
 export class SupportSweeper {
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<void>;
-  private stopped = true;
+  private readonly periodic: PeriodicWork;
 
-  constructor(private readonly deps: { support: SupportRequests; logger: Logger; everyMs: number }) {}
-
-  start(): void {
-    this.stopped = false;
-    this.schedule(5_000);
+  constructor(private readonly deps: { support: SupportRequests; logger: Logger; everyMs: number }) {
+    this.periodic = new PeriodicWork(() => this.tick(), { firstAfterMs: 5_000, everyMs: this.deps.everyMs });
   }
 
-  async stop(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
-    await this.running;
+  start(): void {
+    this.periodic.start();
+  }
+
+  stop(): Promise<void> {
+    return this.periodic.stop();
   }
 
   /** One pass now (the schedule's, and tests' with a controllable clock). */
@@ -36,12 +34,5 @@ export class SupportSweeper {
       this.deps.logger[error instanceof StorageUnavailableError ? 'warn' : 'error']('support sweep failed', { error });
       return { warned: 0, closed: 0, reminded: 0 };
     }
-  }
-
-  private schedule(delayMs: number): void {
-    if (this.stopped) return;
-    this.timer = setTimeout(() => {
-      this.running = this.tick().then(() => undefined).finally(() => this.schedule(this.deps.everyMs));
-    }, delayMs);
   }
 }
