@@ -15,7 +15,7 @@ import { summariseFile, type SummarySources } from '../bot/domain/portfolioSumma
 import { silentLogger } from '../bot/logger.js';
 import { startPasserelle } from '../bot/server.js';
 import { collections, ensureIndexes } from '../bot/store/mongo.js';
-import { freePort } from '../test/helpers/ports.js';
+import { benchDatabase, elapsed, percentile } from './benchKit.js';
 
 const files = Number(process.env.BENCH_FILES ?? 100_000);
 const reps = Number(process.env.BENCH_REPS ?? 40);
@@ -78,17 +78,6 @@ async function seed(db: Db): Promise<void> {
   }
 }
 
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-}
-
-async function elapsed(run: () => Promise<unknown>): Promise<number> {
-  const started = performance.now();
-  await run();
-  return performance.now() - started;
-}
-
 /**
  * API and driver calls alternate, so a pause of the shared process (the stand-in's garbage collector
  * holds 100,000 documents) falls on either side alike instead of on whichever ran at that moment.
@@ -105,16 +94,7 @@ async function timePair(api: () => Promise<unknown>, driver: () => Promise<unkno
 }
 
 async function main(): Promise<void> {
-  let uri = process.env.BENCH_MONGODB_URI;
-  let standIn: { stop(): Promise<void> } | undefined;
-  if (!uri) {
-    const { CongoServer } = await import('@push.rocks/smartmongo/dist_ts/congodb/index.js');
-    const port = await freePort();
-    const server = new CongoServer({ port, storage: 'memory' } as never);
-    await server.start();
-    standIn = server;
-    uri = `mongodb://127.0.0.1:${port}/?directConnection=true&serverMonitoringMode=poll`;
-  }
+  const { uri, standIn } = await benchDatabase();
   const database = `bench_dashboard_${randomBytes(3).toString('hex')}`;
   const client = new MongoClient(uri);
   const db = client.db(database);

@@ -22,7 +22,7 @@ import { silentLogger } from '../bot/logger.js';
 import { startPasserelle } from '../bot/server.js';
 import { candidateFields, MongoArticleStore } from '../bot/store/articleRepository.js';
 import { collections, ensureIndexes } from '../bot/store/mongo.js';
-import { freePort } from '../test/helpers/ports.js';
+import { benchDatabase, elapsed, percentile } from './benchKit.js';
 import { supportQueueScenario } from './helpQueueBench.js';
 
 const articles = Number(process.env.BENCH_ARTICLES ?? 5_000);
@@ -155,17 +155,6 @@ const supportQueue: ScenarioGroup = {
 /** Every group the bench runs; the last line is the worst scenario's ratio. */
 const groups: ScenarioGroup[] = [helpSearch, supportQueue];
 
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-}
-
-async function elapsed(run: () => Promise<unknown>): Promise<number> {
-  const started = performance.now();
-  await run();
-  return performance.now() - started;
-}
-
 /** API and driver calls alternate, so a pause of the shared process falls on either side alike. */
 async function timePair(api: () => Promise<unknown>, driver: () => Promise<unknown>): Promise<{ api: number[]; driver: number[] }> {
   await api();
@@ -179,16 +168,7 @@ async function timePair(api: () => Promise<unknown>, driver: () => Promise<unkno
 }
 
 async function main(): Promise<void> {
-  let uri = process.env.BENCH_MONGODB_URI;
-  let standIn: { stop(): Promise<void> } | undefined;
-  if (!uri) {
-    const { CongoServer } = await import('@push.rocks/smartmongo/dist_ts/congodb/index.js');
-    const port = await freePort();
-    const server = new CongoServer({ port, storage: 'memory' } as never);
-    await server.start();
-    standIn = server;
-    uri = `mongodb://127.0.0.1:${port}/?directConnection=true&serverMonitoringMode=poll`;
-  }
+  const { uri, standIn } = await benchDatabase();
   const database = `bench_help_${randomBytes(3).toString('hex')}`;
   const client = new MongoClient(uri);
   const db = client.db(database);

@@ -14,7 +14,7 @@ import { silentLogger } from '../bot/logger.js';
 import { startPasserelle } from '../bot/server.js';
 import { collections, ensureIndexes } from '../bot/store/mongo.js';
 import { supportFilter } from '../bot/store/supportRequestRepository.js';
-import { freePort } from '../test/helpers/ports.js';
+import { benchDatabase, elapsed, percentile } from './benchKit.js';
 
 export interface QueueQuery {
   name: string;
@@ -92,31 +92,11 @@ export const supportQueueScenario = {
   },
 };
 
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-}
-
-async function elapsed(run: () => Promise<unknown>): Promise<number> {
-  const started = performance.now();
-  await run();
-  return performance.now() - started;
-}
-
 /** Runs the scenario alone: seeds, starts the server, checks both sides return the same rows, times them alternately. */
 async function main(): Promise<void> {
   const count = Number(process.env.BENCH_REQUESTS ?? 50_000);
   const reps = Number(process.env.BENCH_REPS ?? 30);
-  let uri = process.env.BENCH_MONGODB_URI;
-  let standIn: { stop(): Promise<void> } | undefined;
-  if (!uri) {
-    const { CongoServer } = await import('@push.rocks/smartmongo/dist_ts/congodb/index.js');
-    const port = await freePort();
-    const server = new CongoServer({ port, storage: 'memory' } as never);
-    await server.start();
-    standIn = server;
-    uri = `mongodb://127.0.0.1:${port}/?directConnection=true&serverMonitoringMode=poll`;
-  }
+  const { uri, standIn } = await benchDatabase();
   const database = `bench_support_${randomBytes(3).toString('hex')}`;
   const client = new MongoClient(uri);
   const db = client.db(database);
