@@ -380,5 +380,9 @@ describe('Support requests: lifecycle, visibility and cards in Teams (seed 004)'
     const left = cardActions(noFileCard).filter((action) => action.verb !== 'client.supportRefresh');
     // Its solution can still become a help article (the knowledge base is connected); nothing else moves it.
     assert.deepEqual(left.map((action) => action.verb), ['support.draftArticle'], 'a closed request offers no move but the article');
+    const drafted = await execute('support.draftArticle', left[0]!.data);
+    assert.match(textOf(drafted), /article/i, 'the card says the article was drafted');
+    const article = await db.collection(collections.articles).findOne({ firmId: demoFirmId, fromRequestId: noFile._id.toHexString() });
+    assert.equal(article?.state, 'draft', 'the solution became a draft article of the firm’s knowledge base');
   });
 });

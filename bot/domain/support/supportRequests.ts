@@ -3,6 +3,7 @@ import type { Requirement } from '../access/profiles.js';
 import { stampOf, type Actor, type ActorStamp } from '../actor.js';
 import { newAuditEntry, type AuditAction } from '../audit.js';
 import type { FieldErrors } from '../errors.js';
+import { editArticles, KnowledgeBaseRefusedError } from '../help/knowledgeBase.js';
 import type { ArticleLanguage, ArticleSuggestion, KnowledgeBaseLink } from '../help/knowledgeBaseLink.js';
 import type { AuditEntry, ClientFileStore, SupportPolicy } from '../ports.js';
 import { assertSeesFile, type StaffActor } from '../staffActor.js';
@@ -322,14 +323,21 @@ export class SupportRequests {
     if (request.articleId) return { status: 'done', request, repeated: true };
     if (!this.deps.knowledgeBase) return { status: 'unavailable' };
     const solution = [...request.timeline].reverse().find((entry) => entry.kind === 'solutionProposed')?.text ?? '';
-    const article = await this.deps.knowledgeBase.draftFromSolution(who.staff, {
-      title: request.subject,
-      body: `${request.description}\n\n${solution}`.trim(),
-      language,
-      product: request.category,
-      keywords: request.searchTokens.slice(0, 10),
-      fromRequestId: request.id,
-    });
+    let article: { id: string };
+    try {
+      article = await this.deps.knowledgeBase.draftFromSolution(who.staff, {
+        title: request.subject,
+        body: `${request.description}\n\n${solution}`.trim(),
+        language,
+        product: articleProductOf[request.category],
+        keywords: request.searchTokens.slice(0, 10),
+        fromRequestId: request.id,
+      });
+    } catch (error) {
+      // Writing articles is the knowledge base's own profile: without it, the person is told which.
+      if (error instanceof KnowledgeBaseRefusedError && error.refusal === 'notPermitted') return { status: 'refused', missing: editArticles };
+      throw error;
+    }
     const now = this.deps.now();
     const updated = await this.deps.store.update(request.firmId, request.id, request.version, { articleId: article.id, updatedAt: now }, { kind: 'articleDrafted', by: stampOf(who.staff, now), text: article.id }, this.auditOf(who, request, 'support.articleDrafted', now));
     if (!updated) return { status: 'stale', request: (await this.deps.store.findById(request.firmId, request.id)) ?? request };
@@ -442,3 +450,13 @@ function requesterOf(who: SupportActor): SupportRequest['requester'] {
     ? { kind: 'staff', userId: who.staff.userId, displayName: who.staff.displayName }
     : { kind: 'client', userId: who.actor.userId, displayName: who.actor.displayName, contactId: who.client.contactId };
 }
+
+/** The knowledge base's product an article drafted from a request of each category is filed under. */
+const articleProductOf: Record<SupportCategory, string> = {
+  signIn: 'microsoft365',
+  invitation: 'microsoft365',
+  offer: 'passerelle',
+  flow: 'flow',
+  shine: 'shine',
+  other: 'passerelle',
+};
