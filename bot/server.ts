@@ -41,6 +41,8 @@ export interface RunningPasserelle {
   watchAcceptancesNow(): Promise<void>;
   /** Runs the weekly guest review reminder now (tests). */
   remindGuestReviewsNow(): Promise<void>;
+  /** The weekly reminder of access requests still waiting, now (tests). */
+  remindPendingRequestsNow(): Promise<void>;
   /** Runs one pass of the support requests' sweep now (closing, warnings, reminders). */
   sweepSupportNow(): Promise<{ warned: number; closed: number; reminded: number }>;
   /** The bot's commands and card verbs, as registered (tests hold their requirements to the use cases'). */
@@ -73,6 +75,7 @@ export async function startPasserelle(config: Config, logger: Logger, options: S
       directory,
       welcomer: outbound.messenger,
       accessNotifier: outbound.messenger,
+      pendingRequests: outbound.messenger,
       offerCards: outbound.offerCards,
       guestReview: outbound.guestReview,
       supportNotifier: outbound.supportCards,
@@ -104,6 +107,7 @@ export async function startPasserelle(config: Config, logger: Logger, options: S
     databaseReady: connection.ready,
     watchAcceptancesNow: () => background.watchAcceptancesNow(),
     remindGuestReviewsNow: () => background.remindGuestReviewsNow(),
+    remindPendingRequestsNow: () => background.remindPendingRequestsNow(),
     sweepSupportNow: () => background.sweepSupportNow(),
     handlers: bot.registered(),
     async stop() {

@@ -291,6 +291,7 @@ export const en: Messages = {
     profilesTitle: 'Profiles',
     noProfile: 'No profile.',
     requestsTitle: 'Pending requests ({count})',
+    requestsStillWaiting: 'Still waiting after {days} days: {count}. They await your decision or another administrator’s.',
     requestArrived: 'New request: it awaits your decision or another administrator’s.',
     requestDecidedTitle: 'Request no. {number} · {who}',
     requestDecidedApproved: 'Approved by {by}.',

@@ -290,6 +290,7 @@ export const fr = {
     profilesTitle: 'Profils',
     noProfile: 'Aucun profil.',
     requestsTitle: 'Demandes en attente ({count})',
+    requestsStillWaiting: 'Toujours en attente après {days} jours : {count}. Elles attendent votre décision ou celle d’un autre administrateur.',
     requestArrived: 'Nouvelle demande : elle attend votre décision ou celle d’un autre administrateur.',
     requestDecidedTitle: 'Demande n° {number} · {who}',
     requestDecidedApproved: 'Approuvée par {by}.',

@@ -15,7 +15,7 @@ import { MongoImportBatchStore } from './importBatchRepository.js';
 import { MongoPartnerAppStore } from './partnerAppRepository.js';
 import { MongoPortfolioStore, MongoPortfolioSummaryStore } from './portfolioRepository.js';
 import { MongoStaffSnapshotStore } from './staffSnapshotRepository.js';
-import { MongoGuestReviewNotices } from './guestReviewNoticeRepository.js';
+import { MongoWeeklyNotices } from './weeklyNoticeRepository.js';
 import { MongoSubscriptionStore } from './subscriptionRepository.js';
 import { MongoTeamStore } from './teamRepository.js';
 import { MongoUserPreferenceStore } from './userPreferenceRepository.js';
@@ -46,7 +46,7 @@ export function createStores(db: Db) {
     portfolio: new MongoPortfolioStore(db),
     portfolioSummaries: new MongoPortfolioSummaryStore(db),
     staffSnapshots: new MongoStaffSnapshotStore(db),
-    guestReviewNotices: new MongoGuestReviewNotices(db),
+    weeklyNotices: new MongoWeeklyNotices(db),
     articles: new MongoArticleStore(db, auditRelay),
     supportRequests: new MongoSupportRequestStore(db, auditRelay),
     /** Who a support request's requester is (a client's contact and file) and who the firm's support are. */

@@ -9,6 +9,7 @@ import type { JobProgressReporter } from '../jobs/invitationRunner.js';
 import type { InvitationJob, InvitationJobStore } from '../jobs/invitationJobs.js';
 import type { Logger } from '../logger.js';
 import type { MongoConversationReferenceStore } from '../store/conversationReferenceRepository.js';
+import type { PendingRequestsNotifier } from '../domain/access/pendingRequestsReminder.js';
 import type { AccessNotifier, AccessRequest, ApprovalResult, Approver, RequestCardCopy } from '../domain/access/ports.js';
 import type { ContactStore, UserPreferenceStore } from '../domain/ports.js';
 import { accessRequestDecidedCard, accessRequestsCard, describeRequest } from '../cards/accessViews.js';
@@ -21,7 +22,7 @@ import { clientLanguage } from './clientLanguage.js';
  * welcome of a guest who joined their team (in the guest's language, naming the firm).
  * Conversation references come from MongoDB, so any server instance can send them.
  */
-export class TeamsProactiveMessenger implements JobProgressReporter, GuestWelcomer, AccessNotifier {
+export class TeamsProactiveMessenger implements JobProgressReporter, GuestWelcomer, AccessNotifier, PendingRequestsNotifier {
   constructor(
     private readonly deps: {
       adapter: CloudAdapter;
@@ -70,6 +71,28 @@ export class TeamsProactiveMessenger implements JobProgressReporter, GuestWelcom
       }
     }
     return copies;
+  }
+
+  /**
+   * The weekly reminder: the requests waiting for more than `afterDays` days, as one card each
+   * approver can decide from. New copies are not tracked: whoever decides, the others' « demandes »
+   * list is current, and a decision on an outdated card is answered « already decided ».
+   */
+  async remindPendingRequests(firmId: string, approvers: Approver[], requests: AccessRequest[], afterDays: number): Promise<void> {
+    for (const approver of approvers) {
+      try {
+        const stored = await this.deps.conversations.findPersonal(firmId, approver.userId);
+        if (!stored) continue;
+        const language = await this.languageOf(firmId, approver.userId);
+        const text = format(messagesFor(language).access.requestsStillWaiting, { count: requests.length, days: afterDays });
+        const card = accessRequestsCard(language, requests, { text, good: false });
+        await this.deps.adapter.continueConversationAsync(this.deps.botAppId, stored.reference as Partial<ConversationReference>, async (context) => {
+          await context.sendActivity(MessageFactory.attachment(CardFactory.adaptiveCard(card)));
+        });
+      } catch (error) {
+        this.deps.logger.warn('pending requests reminder not sent to an approver', { firmId, error });
+      }
+    }
   }
 
   /**

@@ -2,8 +2,8 @@ import type { Config } from '../config.js';
 import { AcceptanceWatcher } from '../jobs/acceptanceWatcher.js';
 import { InvitationRunner, type JobProgressReporter, type RunnerOptions } from '../jobs/invitationRunner.js';
 import type { WorkQueuedSignal } from '../jobs/workQueued.js';
-import { GuestReviewScheduler } from '../jobs/guestReviewScheduler.js';
 import { SupportSweeper } from '../jobs/supportSweeper.js';
+import { WeeklyReminders } from '../jobs/weeklyReminders.js';
 import type { Logger } from '../logger.js';
 import type { Stores } from '../store/stores.js';
 import type { UseCases } from './useCases.js';
@@ -40,7 +40,11 @@ export function createBackgroundWork(deps: {
   // Hourly look, weekly card: the reminder itself knows when a firm's week is up, once whichever instance looks.
   // Support requests: automatic closing (with its warning) and first-answer reminders, once whichever instance sweeps.
   const supportSweeper = new SupportSweeper({ support: useCases.support, logger: logger.child('support'), everyMs: 60_000 });
-  const reviewScheduler = new GuestReviewScheduler({ reminder: useCases.guestReviewReminder, logger: logger.child('guests'), everyMs: 3_600_000 });
+  const weeklyReminders = new WeeklyReminders({
+    reminders: { guestReview: useCases.guestReviewReminder, pendingRequests: useCases.pendingRequestsReminder },
+    logger: logger.child('reminders'),
+    everyMs: 3_600_000,
+  });
   const watcher = new AcceptanceWatcher({ onboarding: useCases.onboarding, logger: logger.child('guests'), everyMs: deps.config.GUEST_WATCH_SECONDS * 1_000 });
   const projector = useCases.portfolioProjector;
   const stopListening: (() => void)[] = [];
@@ -60,19 +64,21 @@ export function createBackgroundWork(deps: {
       stopListening.push(deps.workQueued.listen(() => runner.nudge()));
       runner.start();
       watcher.start();
-      reviewScheduler.start();
+      weeklyReminders.start();
       supportSweeper.start();
     },
     /** One pass of the acceptance watcher now (tests, with a controllable clock). */
     watchAcceptancesNow: () => watcher.tick(),
     /** The weekly guest review reminder now (tests). */
-    remindGuestReviewsNow: () => reviewScheduler.tick(),
+    remindGuestReviewsNow: () => weeklyReminders.tick('guestReview'),
+    /** The weekly reminder of access requests still waiting now (tests). */
+    remindPendingRequestsNow: () => weeklyReminders.tick('pendingRequests'),
     /** One pass of the support sweep now (tests). */
     sweepSupportNow: () => supportSweeper.tick(),
     async stop(): Promise<void> {
       for (const stop of stopListening) stop();
       projector.stop();
-      await Promise.all([runner.stop(), watcher.stop(), reviewScheduler.stop(), supportSweeper.stop(), stores.auditRelay.stop()]);
+      await Promise.all([runner.stop(), watcher.stop(), weeklyReminders.stop(), supportSweeper.stop(), stores.auditRelay.stop()]);
     },
   };
 }

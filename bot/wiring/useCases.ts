@@ -8,6 +8,7 @@ import type { Directory } from '../domain/directory.js';
 import { FirmSettingsService } from '../domain/firmSettingsService.js';
 import { GuestEngagement } from '../domain/guestEngagement.js';
 import { GuestInvitations } from '../domain/guestInvitations.js';
+import { PendingRequestsReminder, type PendingRequestsNotifier } from '../domain/access/pendingRequestsReminder.js';
 import { GuestReviewReminder, type GuestReviewNotifier, type MainManagerDirectory } from '../domain/guestReviewReminder.js';
 import { IdentityChanges } from '../domain/identityChange.js';
 import { GuestOnboardingService, type GuestWelcomer } from '../domain/guestOnboardingService.js';
@@ -41,6 +42,8 @@ export interface UseCasePorts {
   accessNotifier: AccessNotifier;
   /** Sends and updates the offer cards clients answer. */
   offerCards: OfferCardSender;
+  /** Lists again, once a week, the access requests still waiting to those who decide them. */
+  pendingRequests: PendingRequestsNotifier;
   /** Finds each firm's main manager and sends them the weekly list of guests to review. */
   guestReview: GuestReviewNotifier & MainManagerDirectory;
   /** Posts and updates support requests' cards, warns before closing, reminds the support. */
@@ -171,8 +174,11 @@ export function createUseCases(stores: Stores, firmSettings: FirmSettingsService
     engagement,
     contactChanges,
     identityChanges: new IdentityChanges({ contacts: stores.contacts, subscriptions: stores.subscriptions, onboarding, audit: stores.audit, now }),
+    pendingRequestsReminder: new PendingRequestsReminder({
+      requests: stores.accessRequests, approvers: accessCore.requests, notices: stores.weeklyNotices, notifier: ports.pendingRequests, now,
+    }),
     guestReviewReminder: new GuestReviewReminder({
-      engagement, firmSettings, notices: stores.guestReviewNotices, managers: ports.guestReview, notifier: ports.guestReview, now,
+      engagement, firmSettings, notices: stores.weeklyNotices, managers: ports.guestReview, notifier: ports.guestReview, now,
     }),
     knowledgeBase,
     support,

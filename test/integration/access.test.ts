@@ -184,4 +184,37 @@ describe('Staff permissions and approvals (Chorus Pro model)', function () {
     assert.equal(cardActions(updatedCard).length, 0, 'no button is left on a decided request');
     assert.equal(passerelle.connector.updated.slice(updates).some((entry) => entry.conversationId === conversationOf(ines)), false, 'the decider’s card is their own answer, not overwritten');
   });
+
+  it('lists the requests still waiting after three days to the approvers once a week, whichever instance looks', async () => {
+    const lea: Speaker = { id: '29:staff-lea', name: 'Léa Martin', aadObjectId: 'aaaaaaaa-0000-0000-0000-000000000005' };
+    const noah: Speaker = { id: '29:staff-noah', name: 'Noah Petit', aadObjectId: 'aaaaaaaa-0000-0000-0000-000000000006' };
+    for (const who of [lea, noah]) {
+      const ask = cardActions((await say(who, 'dossier 000001')).attachments?.[0]?.content).find((action) => action.verb === 'access.request')!;
+      assert.match(String((await execute(who, 'access.request', ask.data)).value), /Demande n° \d+ envoyée/);
+    }
+    const client = new MongoClient(passerelle.mongoUri);
+    try {
+      // Léa asked four days ago; Noah's request is fresh and is not listed again yet.
+      const requests = client.db(passerelle.database).collection(collections.accessRequests);
+      const aged = await requests.updateOne({ 'requester.displayName': lea.name, status: 'pending' }, { $set: { createdAt: new Date(Date.now() - 4 * 86_400_000) } });
+      assert.equal(aged.modifiedCount, 1);
+    } finally {
+      await client.close();
+    }
+    const mark = passerelle.connector.sent.length;
+    await Promise.all([passerelle.server.remindPendingRequestsNow(), passerelle.server.remindPendingRequestsNow()]);
+    await passerelle.server.remindPendingRequestsNow();
+    const reminders = passerelle.connector.since(mark);
+    for (const approver of [ines, claire]) {
+      const cards = reminders.filter((entry) => entry.conversationId === conversationOf(approver));
+      assert.equal(cards.length, 1, `${approver.name} is reminded once this week`);
+      const card = cards[0]!.activity.attachments?.[0]?.content;
+      const text = cardText(card);
+      assert.match(text, /Toujours en attente après 3 jours : 1/);
+      assert.match(text, /Léa Martin/);
+      assert.doesNotMatch(text, /Noah Petit/);
+      assert.ok(cardActions(card).some((action) => action.verb === 'access.approve'), 'decided from the reminder itself');
+    }
+    assert.equal(reminders.length, 2, 'nobody else is sent anything');
+  });
 });

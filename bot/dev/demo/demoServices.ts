@@ -21,6 +21,7 @@ export function demoServices(db: Db, directory: Directory, now: () => Date) {
       directory,
       welcomer: { welcomeInTeam: async () => undefined },
       accessNotifier: { requestFiled: async () => [], requestDecided: async () => undefined },
+      pendingRequests: { remindPendingRequests: async () => undefined },
       offerCards: { sendToClient: async () => undefined },
       guestReview: { mainManagerUserId: async () => null, remindGuestReview: async () => false },
       supportNotifier: { changed: async () => undefined, closeWarning: async () => undefined, firstAnswerReminder: async () => undefined },

@@ -66,17 +66,17 @@ export class AccessRequests {
       // The number is the firm counter's next value: known to the store only, just before the insert.
       (numbered) => auditEntry(requester.firmId, stamp, 'access.requested', { number: numbered.number, kind: numbered.kind, profile: numbered.profile ?? null, service: serviceId ?? null, ...offerDetails(numbered.offer) }),
     );
-    const copies = await this.deps.notifier.requestFiled(request, await this.approvers(requester.firmId, requester.userId));
+    const copies = await this.deps.notifier.requestFiled(request, await this.approversOf(requester.firmId, requester.userId));
     if (copies.length === 0) return ok(request);
     await this.deps.requests.setApproverCards(request.firmId, request.number, copies);
     return ok({ ...request, approverCards: copies });
   }
 
   /**
-   * Who is told of a new request: the main manager and the administrators who have used Passerelle
-   * (Teams knows them by id), never the requester themselves.
+   * Who decides requests and is told of them: the main manager and the administrators who have used
+   * Passerelle (Teams knows them by id), never the requester themselves.
    */
-  private async approvers(firmId: string, requesterId: string): Promise<Approver[]> {
+  async approversOf(firmId: string, requesterId?: string): Promise<Approver[]> {
     const [members, mainManagerEmail] = await Promise.all([this.deps.memberships.list(firmId), this.deps.structures.mainManagerEmail(firmId, defaultStructureId)]);
     return members
       .filter((member) => member.status === 'attached' && member.userId && member.userId !== requesterId)

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
-import { isoWeek } from '../../bot/domain/guestReviewReminder.js';
+import { isoWeek } from '../../bot/domain/weeklyNotices.js';
 
 /** The weekly guest review is claimed once per ISO 8601 week: the week's name must follow the standard at year ends. */
-describe('the ISO week of the guest review notice', () => {
+describe('the ISO week of a weekly notice', () => {
   it('names the week of a date as ISO 8601 does', () => {
     assert.equal(isoWeek(new Date('2026-12-04T18:00:00Z')), '2026-W49');
     assert.equal(isoWeek(new Date('2026-12-28T00:00:00Z')), '2026-W53', '2026 starts on a Thursday: it has 53 weeks');
