@@ -195,6 +195,62 @@ describe('the tab’s pages in a browser (local mode)', function () {
       assert.ok(lines.some((line) => line.startsWith('3;Question sur Flow;Flow;En cours')), `request n° 3 is exported: ${lines.join(' | ')}`);
     });
   });
+
+  describe('« Aide »', () => {
+    const searchForm = () => page.getByRole('search');
+    const results = () => page.getByRole('list', { name: 'Aide' }).getByRole('listitem');
+    async function searchFor(question: string) {
+      await searchForm().getByLabel('Votre question').fill(question);
+      await searchForm().getByRole('button', { name: 'Rechercher' }).click();
+    }
+
+    it('finds the starting article on the client’s Microsoft account first, opens it, and thanks for « Oui »', async () => {
+      await page.goto(`${passerelle!.server.url}/tab/index.html`);
+      await page.getByRole('tab', { name: 'Aide' }).click();
+      await searchFor('invitations des clients');
+      const title = 'Le compte Microsoft du client et son invitation dans le tenant du cabinet';
+      await assertText(results().first(), title, 'the first result of « invitations des clients »');
+      await page.screenshot({ path: join(artifacts, 'tabpages-help-search.png'), fullPage: true });
+      await results().first().getByRole('button', { name: `Ouvrir : ${title}` }).click();
+      const article = page.locator('article[aria-labelledby="help-article-title"]');
+      await assertText(article.getByRole('heading'), title, 'the article is opened');
+      const group = article.getByRole('group', { name: 'Cet article vous a-t-il aidé ?' });
+      const feedbackBefore = await db.collection(collections.articleFeedback).countDocuments({});
+      await group.getByRole('button', { name: 'Oui' }).click();
+      await assertText(article, 'Merci pour votre réponse.', 'the reader is thanked');
+      assert.equal(await db.collection(collections.articleFeedback).countDocuments({}), feedbackBefore + 1, 'the answer is stored once');
+      await page.screenshot({ path: join(artifacts, 'tabpages-help-article.png'), fullPage: true });
+      await article.getByRole('button', { name: 'Retour aux résultats' }).click();
+    });
+
+    it('refuses a new article without a title, writing nothing; a valid draft is saved, then published and found', async () => {
+      const articlesBefore = await db.collection(collections.articles).countDocuments({ firmId: demoFirmId });
+      await searchForm().getByRole('button', { name: 'Nouvel article' }).click();
+      const form = page.locator('form[aria-labelledby="help-form-title"]');
+      await assertText(form.getByRole('heading'), 'Nouvel article', 'the article form');
+      await form.getByLabel('Texte (Markdown : **gras**, listes « - »)').fill('Ouvrez **Paramètres** puis changez le délai de relance.');
+      await form.getByRole('button', { name: 'Enregistrer' }).click();
+      const titleField = form.locator('.fui-Field').filter({ has: page.getByLabel('Titre') }).first();
+      await assertText(titleField, 'Ce champ est obligatoire. Merci de le renseigner.', 'the server’s message under the empty title, not the browser’s bubble');
+      await page.screenshot({ path: join(artifacts, 'tabpages-help-new-error.png'), fullPage: true });
+      assert.equal(await db.collection(collections.articles).countDocuments({ firmId: demoFirmId }), articlesBefore, 'an article without a title writes nothing');
+      await form.getByLabel('Titre').fill('Changer le délai des relances kangourou');
+      await form.getByLabel('Mots-clés (séparés par des virgules)').fill('relance, délai');
+      await form.getByRole('button', { name: 'Enregistrer' }).click();
+      const article = page.locator('article[aria-labelledby="help-article-title"]');
+      await assertText(article.getByRole('heading'), 'Changer le délai des relances kangourou', 'the saved article is shown');
+      await assertText(article, 'Brouillon', 'as a draft');
+      const stored = await db.collection(collections.articles).findOne({ firmId: demoFirmId, title: 'Changer le délai des relances kangourou' });
+      assert.equal(stored?.state, 'draft', 'stored as a draft');
+      await article.getByRole('button', { name: 'Publier' }).click();
+      await assertText(article, 'Publié', 'published');
+      assert.equal((await db.collection(collections.articles).findOne({ _id: stored!._id }))?.state, 'published', 'stored as published');
+      await article.getByRole('button', { name: 'Retour aux résultats' }).click();
+      await searchFor('kangourou');
+      await assertText(results().first(), 'Changer le délai des relances kangourou', 'the published article is found');
+      await page.screenshot({ path: join(artifacts, 'tabpages-help-published.png'), fullPage: true });
+    });
+  });
 });
 
 /** The locator's count once it reaches the expected one, or what it is after 10 s: the page redraws as answers arrive. */
