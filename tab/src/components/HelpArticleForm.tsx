@@ -56,6 +56,8 @@ export function HelpArticleForm({ api, article, onSaved, onCancel }: { api: Port
     <form
       className={styles.form}
       aria-labelledby="help-form-title"
+      // The server's message goes under the field, in the reader's language: not the browser's bubble.
+      noValidate
       onSubmit={(event) => {
         event.preventDefault();
         void save();
