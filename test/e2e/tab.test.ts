@@ -1,18 +1,15 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
 import { startTestPasserelle, type TestPasserelle } from '../helpers/passerelle.js';
+import { artifacts, openTabBrowser, tabBrowserMissing, type TabBrowser } from '../helpers/tabBrowser.js';
 import { seedPortfolio, siretFrom, withDatabase, type SeedFile } from '../helpers/portfolioSeed.js';
 
 /**
  * The dashboard tab in a real browser (Debian's chromium driven by playwright-core), in local mode: no Teams,
  * the API runs as TAB_LOCAL_USER. Searches, pages, filters, opens a client; keeps screenshots in test-artifacts/.
  */
-const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const repoRoot = resolve(new URL('../..', import.meta.url).pathname);
-const artifacts = join(repoRoot, 'test-artifacts');
 const firm = '11111111-1111-1111-1111-111111111111';
 
 const companies = [
@@ -57,37 +54,24 @@ function seedFiles(): SeedFile[] {
 describe('dashboard tab in a browser (local mode)', function () {
   this.timeout(120_000);
   let passerelle: TestPasserelle | undefined;
-  let browser: BrowserContext | undefined;
+  let browser: TabBrowser | undefined;
   let page: Page;
-  let profileDir: string | undefined;
 
   before(async function () {
-    if (!existsSync(chromiumPath)) {
-      console.warn(`      chromium absent (${chromiumPath}): apt-get install -y chromium — browser test skipped`);
-      this.skip();
-    }
-    if (!existsSync(join(repoRoot, 'tab/dist/index.html'))) {
-      console.warn('      tab/dist absent: run `npm run build:tab` (npm test does it first) — browser test skipped');
+    const missing = tabBrowserMissing();
+    if (missing) {
+      console.warn(`      ${missing}`);
       this.skip();
     }
     passerelle = await startTestPasserelle({ env: { TAB_LOCAL_USER: `${firm}|aaaaaaaa-0000-0000-0000-000000000001|Claire Martin|claire.martin@cabinet-demo.test` } });
     await withDatabase(passerelle.mongoUri, passerelle.database, (db) => seedPortfolio(db, firm, seedFiles()));
-    profileDir = mkdtempSync(join(tmpdir(), 'passerelle-tab-chromium-'));
-    browser = await chromium.launchPersistentContext(profileDir, {
-      executablePath: chromiumPath,
-      headless: true,
-      locale: 'fr-FR',
-      viewport: { width: 1280, height: 900 },
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
-    page = browser.pages()[0] ?? (await browser.newPage());
-    mkdirSync(artifacts, { recursive: true });
+    browser = await openTabBrowser();
+    page = browser.page;
   });
 
   after(async () => {
     await browser?.close();
     await passerelle?.stop();
-    if (profileDir) rmSync(profileDir, { recursive: true, force: true });
   });
 
   afterEach(async function () {

@@ -1,22 +1,19 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { MongoClient, type Db } from 'mongodb';
-import { chromium, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { collections } from '../../bot/store/mongo.js';
 import { channelMessageActivity, claire, demoFirmId, executeActivity, messageActivity, type Speaker, type TeamChannel } from '../helpers/activities.js';
 import { cardActions, cardText, startTestPasserelle, type TestPasserelle } from '../helpers/passerelle.js';
 import { seedPortfolio } from '../helpers/portfolioSeed.js';
+import { artifacts, openTabBrowser, tabBrowserMissing, type TabBrowser } from '../helpers/tabBrowser.js';
 
 /**
  * The tab's newer pages in a real browser (Debian's chromium driven by playwright-core), in local mode as
  * Claire, the firm's main manager: « Assistance », « Aide », « Paramètres » and the client drawer's contacts.
  * Each test checks what a person sees and what the action wrote; screenshots in test-artifacts/.
  */
-const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const repoRoot = resolve(new URL('../..', import.meta.url).pathname);
-const artifacts = join(repoRoot, 'test-artifacts');
 const internalTeam: TeamChannel = { threadId: '19:team-cabinet@thread.tacv2', name: 'Cabinet Démo', aadGroupId: 'aaaaaaaa-0000-0000-0000-0000000000aa' };
 
 type InvokeBody = { statusCode: number; type: string; value: unknown };
@@ -26,9 +23,8 @@ describe('the tab’s pages in a browser (local mode)', function () {
   let passerelle: TestPasserelle | undefined;
   let client: MongoClient | undefined;
   let db: Db;
-  let browser: BrowserContext | undefined;
+  let browser: TabBrowser | undefined;
   let page: Page;
-  let profileDir: string | undefined;
 
   const conversationOf = (who: Speaker) => `a:personal-${who.id}`;
   const options = (who: Speaker) => ({ serviceUrl: passerelle!.connector.url, from: who, conversationId: conversationOf(who) });
@@ -62,12 +58,9 @@ describe('the tab’s pages in a browser (local mode)', function () {
   };
 
   before(async function () {
-    if (!existsSync(chromiumPath)) {
-      console.warn(`      chromium absent (${chromiumPath}): apt-get install -y chromium — browser test skipped`);
-      this.skip();
-    }
-    if (!existsSync(join(repoRoot, 'tab/dist/index.html'))) {
-      console.warn('      tab/dist absent: run `npm run build:tab` (npm test does it first) — browser test skipped');
+    const missing = tabBrowserMissing();
+    if (missing) {
+      console.warn(`      ${missing}`);
       this.skip();
     }
     passerelle = await startTestPasserelle({ backgroundWork: false, env: { TAB_LOCAL_USER: `${demoFirmId}|${claire.aadObjectId}|${claire.name}|staff-claire@cabinet-demo.test` } });
@@ -88,24 +81,14 @@ describe('the tab’s pages in a browser (local mode)', function () {
       },
       { code: '000200', companyName: 'Garage Martin', contacts: [{ firstName: 'Hugo', lastName: 'Martin', email: 'hugo@garage-martin.test', primary: true }] },
     ]);
-    profileDir = mkdtempSync(join(tmpdir(), 'passerelle-tabpages-chromium-'));
-    browser = await chromium.launchPersistentContext(profileDir, {
-      executablePath: chromiumPath,
-      headless: true,
-      locale: 'fr-FR',
-      acceptDownloads: true,
-      viewport: { width: 1280, height: 900 },
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
-    page = browser.pages()[0] ?? (await browser.newPage());
-    mkdirSync(artifacts, { recursive: true });
+    browser = await openTabBrowser({ acceptDownloads: true });
+    page = browser.page;
   });
 
   after(async () => {
     await browser?.close();
     await client?.close();
     await passerelle?.stop();
-    if (profileDir) rmSync(profileDir, { recursive: true, force: true });
   });
 
   afterEach(async function () {
