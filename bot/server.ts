@@ -43,6 +43,8 @@ export interface RunningPasserelle {
   remindGuestReviewsNow(): Promise<void>;
   /** The weekly reminder of access requests still waiting, now (tests). */
   remindPendingRequestsNow(): Promise<void>;
+  /** The weekly check of the structures' main managers, now (tests). */
+  checkMainManagersNow(): Promise<void>;
   /** Runs one pass of the support requests' sweep now (closing, warnings, reminders). */
   sweepSupportNow(): Promise<{ warned: number; closed: number; reminded: number }>;
   /** The bot's commands and card verbs, as registered (tests hold their requirements to the use cases'). */
@@ -76,6 +78,7 @@ export async function startPasserelle(config: Config, logger: Logger, options: S
       welcomer: outbound.messenger,
       accessNotifier: outbound.messenger,
       pendingRequests: outbound.messenger,
+      mainManagers: outbound.messenger,
       offerCards: outbound.offerCards,
       guestReview: outbound.guestReview,
       supportNotifier: outbound.supportCards,
@@ -108,6 +111,7 @@ export async function startPasserelle(config: Config, logger: Logger, options: S
     watchAcceptancesNow: () => background.watchAcceptancesNow(),
     remindGuestReviewsNow: () => background.remindGuestReviewsNow(),
     remindPendingRequestsNow: () => background.remindPendingRequestsNow(),
+    checkMainManagersNow: () => background.checkMainManagersNow(),
     sweepSupportNow: () => background.sweepSupportNow(),
     handlers: bot.registered(),
     async stop() {

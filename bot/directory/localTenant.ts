@@ -83,6 +83,8 @@ export interface LocalTenant {
   declareTeam(id: string, displayName: string): void;
   /** Adds a member of the firm (staff account) to the directory. */
   addMember(email: string, displayName: string): void;
+  /** Enables or disables an account, as an administrator does in Entra's admin centre; false when there is none. */
+  setAccountEnabled(email: string, enabled: boolean): boolean;
   /** Writes the snapshot now (when there is a snapshot file), as stop does. */
   save(): Promise<void>;
 }
@@ -164,6 +166,12 @@ export async function startLocalTenant(options: LocalTenantOptions = {}): Promis
     },
     addMember: (email, displayName) => {
       store.createMember(email, displayName, new Date().toISOString());
+    },
+    setAccountEnabled: (email, enabled) => {
+      const user = store.findUserByEmail(email);
+      if (!user) return false;
+      user.accountEnabled = enabled;
+      return true;
     },
     save: async () => {
       if (options.snapshotPath) await store.saveTo(options.snapshotPath);

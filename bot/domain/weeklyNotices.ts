@@ -6,7 +6,7 @@ export interface WeeklyNotices {
   /** The firms Passerelle knows. */
   listFirmIds(): Promise<string[]>;
   /** True for the one caller that takes this week's `notice` for this firm; false when another already did. */
-  claimWeek(firmId: string, notice: 'guestReview' | 'pendingRequests', week: string, at: Date): Promise<boolean>;
+  claimWeek(firmId: string, notice: 'guestReview' | 'pendingRequests' | 'mainManager', week: string, at: Date): Promise<boolean>;
 }
 
 /** ISO 8601 week of a date, e.g. 2026-W49: the period of one notice. */

@@ -49,6 +49,10 @@ export const auditDetailWords = {
     siret: 'SIRET',
     legalName: 'Raison sociale',
     mainManager: 'Gestionnaire principal',
+    mainManagerTakenOver: {
+      detached: 'Repris par un administrateur : l’ancien gestionnaire n’était plus rattaché',
+      disabled: 'Repris par un administrateur : le compte de l’ancien gestionnaire était désactivé',
+    } as Record<string, string>,
     email: 'Adresse e-mail',
     name: 'Nom',
     subject: 'Objet',
@@ -193,6 +197,10 @@ export const auditDetailWords = {
     siret: 'SIRET',
     legalName: 'Legal name',
     mainManager: 'Main manager',
+    mainManagerTakenOver: {
+      detached: 'Taken over by an administrator: the former main manager was no longer attached',
+      disabled: 'Taken over by an administrator: the former main manager’s account was disabled',
+    } as Record<string, string>,
     email: 'E-mail address',
     name: 'Name',
     subject: 'Subject',

@@ -162,6 +162,8 @@ class DetailsWriter {
         return value === true ? w.legacyFlagged : w.legacyCleared;
       case 'alias':
         return value === true ? w.alias : undefined;
+      case 'takenOver':
+        return w.mainManagerTakenOver[String(value)] ?? w.mainManagerTakenOver.detached;
       default:
         if (key in w.tally) return this.field(w.tally[key]!, String(value));
         // A detail this table does not know yet: its key and value, never raw JSON.

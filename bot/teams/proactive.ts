@@ -9,10 +9,12 @@ import type { JobProgressReporter } from '../jobs/invitationRunner.js';
 import type { InvitationJob, InvitationJobStore } from '../jobs/invitationJobs.js';
 import type { Logger } from '../logger.js';
 import type { MongoConversationReferenceStore } from '../store/conversationReferenceRepository.js';
+import type { MainManagerAlert, MainManagerNotifier } from '../domain/access/mainManagerWatch.js';
 import type { PendingRequestsNotifier } from '../domain/access/pendingRequestsReminder.js';
+import { defaultStructureId } from '../domain/access/structures.js';
 import type { AccessNotifier, AccessRequest, ApprovalResult, Approver, RequestCardCopy } from '../domain/access/ports.js';
 import type { ContactStore, UserPreferenceStore } from '../domain/ports.js';
-import { accessRequestDecidedCard, accessRequestsCard, describeRequest } from '../cards/accessViews.js';
+import { accessRequestDecidedCard, accessRequestsCard, describeRequest, structureTitle } from '../cards/accessViews.js';
 import { format, languageOf, messagesFor, type Language } from '../i18n/index.js';
 import { renderJobProgress } from './actions/guestActions.js';
 import { clientLanguage } from './clientLanguage.js';
@@ -22,7 +24,7 @@ import { clientLanguage } from './clientLanguage.js';
  * welcome of a guest who joined their team (in the guest's language, naming the firm).
  * Conversation references come from MongoDB, so any server instance can send them.
  */
-export class TeamsProactiveMessenger implements JobProgressReporter, GuestWelcomer, AccessNotifier, PendingRequestsNotifier {
+export class TeamsProactiveMessenger implements JobProgressReporter, GuestWelcomer, AccessNotifier, PendingRequestsNotifier, MainManagerNotifier {
   constructor(
     private readonly deps: {
       adapter: CloudAdapter;
@@ -91,6 +93,31 @@ export class TeamsProactiveMessenger implements JobProgressReporter, GuestWelcom
         });
       } catch (error) {
         this.deps.logger.warn('pending requests reminder not sent to an approver', { firmId, error });
+      }
+    }
+  }
+
+  /** Tells each administrator, in their language, that a structure's main manager can no longer act and how to take the role over. */
+  async mainManagerUnavailable(firmId: string, recipients: Approver[], alert: MainManagerAlert): Promise<void> {
+    for (const recipient of recipients) {
+      try {
+        const stored = await this.deps.conversations.findPersonal(firmId, recipient.userId);
+        if (!stored) continue;
+        const language = await this.languageOf(firmId, recipient.userId);
+        const t = messagesFor(language).access;
+        const isDefault = alert.structure.id === defaultStructureId;
+        const command = language === 'en' ? 'take over manager' : 'reprendre gestionnaire';
+        const text = format(t.mainManagerAlert, {
+          structure: structureTitle(language, alert.structure),
+          email: alert.email,
+          why: t.mainManagerUnavailable[alert.reason],
+          command: isDefault ? command : `${command} structure ${structureTitle(language, alert.structure)}`,
+        });
+        await this.deps.adapter.continueConversationAsync(this.deps.botAppId, stored.reference as Partial<ConversationReference>, async (context) => {
+          await context.sendActivity(MessageFactory.text(text));
+        });
+      } catch (error) {
+        this.deps.logger.warn('main manager alert not sent to an administrator', { firmId, error });
       }
     }
   }

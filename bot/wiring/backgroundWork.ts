@@ -41,7 +41,7 @@ export function createBackgroundWork(deps: {
   // Support requests: automatic closing (with its warning) and first-answer reminders, once whichever instance sweeps.
   const supportSweeper = new SupportSweeper({ support: useCases.support, logger: logger.child('support'), everyMs: 60_000 });
   const weeklyReminders = new WeeklyReminders({
-    reminders: { guestReview: useCases.guestReviewReminder, pendingRequests: useCases.pendingRequestsReminder },
+    reminders: { guestReview: useCases.guestReviewReminder, pendingRequests: useCases.pendingRequestsReminder, mainManager: useCases.mainManagerWatch },
     logger: logger.child('reminders'),
     everyMs: 3_600_000,
   });
@@ -73,6 +73,8 @@ export function createBackgroundWork(deps: {
     remindGuestReviewsNow: () => weeklyReminders.tick('guestReview'),
     /** The weekly reminder of access requests still waiting now (tests). */
     remindPendingRequestsNow: () => weeklyReminders.tick('pendingRequests'),
+    /** The weekly check of the structures' main managers now (tests). */
+    checkMainManagersNow: () => weeklyReminders.tick('mainManager'),
     /** One pass of the support sweep now (tests). */
     sweepSupportNow: () => supportSweeper.tick(),
     async stop(): Promise<void> {

@@ -66,7 +66,7 @@ import { AcknowledgeOfferAction, RefreshOfferCardAction } from '../teams/actions
 import { LegacyAccessesCommand, ProposeOfferCommand } from '../teams/commands/offerCommands.js';
 import { AuditLogCommand } from '../teams/commands/auditCommand.js';
 import { FirmNameCommand } from '../teams/commands/firmNameCommand.js';
-import { AttachCommand, MyRightsCommand, RequestAccessCommand, RequestsCommand, TransferMainManagerCommand, UsersCommand } from '../teams/commands/accessCommands.js';
+import { AttachCommand, MyRightsCommand, RequestAccessCommand, RequestsCommand, TakeOverMainManagerCommand, TransferMainManagerCommand, UsersCommand } from '../teams/commands/accessCommands.js';
 import {
   ApproveRequestAction,
   DetachUserAction,
@@ -164,6 +164,7 @@ export function createTeamsBot(deps: { useCases: UseCases; stores: Stores; outbo
       new UsersCommand(access),
       new AttachCommand(access),
       new TransferMainManagerCommand(access),
+      new TakeOverMainManagerCommand(access),
       new StructuresCommand(access),
       new StructureCommand(access),
       new CreateStructureCommand(access),

@@ -8,6 +8,8 @@ import type { Directory } from '../domain/directory.js';
 import { FirmSettingsService } from '../domain/firmSettingsService.js';
 import { GuestEngagement } from '../domain/guestEngagement.js';
 import { GuestInvitations } from '../domain/guestInvitations.js';
+import { MainManagerAvailability } from '../domain/access/mainManagerAvailability.js';
+import { MainManagerWatch, type MainManagerNotifier } from '../domain/access/mainManagerWatch.js';
 import { PendingRequestsReminder, type PendingRequestsNotifier } from '../domain/access/pendingRequestsReminder.js';
 import { GuestReviewReminder, type GuestReviewNotifier, type MainManagerDirectory } from '../domain/guestReviewReminder.js';
 import { IdentityChanges } from '../domain/identityChange.js';
@@ -42,6 +44,8 @@ export interface UseCasePorts {
   accessNotifier: AccessNotifier;
   /** Sends and updates the offer cards clients answer. */
   offerCards: OfferCardSender;
+  /** Tells administrators when a structure's main manager can no longer act. */
+  mainManagers: MainManagerNotifier;
   /** Lists again, once a week, the access requests still waiting to those who decide them. */
   pendingRequests: PendingRequestsNotifier;
   /** Finds each firm's main manager and sends them the weekly list of guests to review. */
@@ -143,7 +147,8 @@ export function createUseCases(stores: Stores, firmSettings: FirmSettingsService
     now,
   });
   const accessStores = { structures: stores.structures, memberships: stores.memberships, requests: stores.accessRequests, now };
-  const accessCore = createAccessCore(accessStores, ports.accessNotifier);
+  const mainManagers = new MainManagerAvailability({ memberships: stores.memberships, directory: ports.directory });
+  const accessCore = createAccessCore(accessStores, ports.accessNotifier, mainManagers);
   const offerCommands = new OfferCommands({
     offers, clientFiles: stores.clientFiles, contacts: stores.contacts, links: stores.links, requests: accessCore.requests, jobs: invitations, engagement, now,
   });
@@ -174,6 +179,16 @@ export function createUseCases(stores: Stores, firmSettings: FirmSettingsService
     engagement,
     contactChanges,
     identityChanges: new IdentityChanges({ contacts: stores.contacts, subscriptions: stores.subscriptions, onboarding, audit: stores.audit, now }),
+    mainManagerWatch: new MainManagerWatch({
+      structures: stores.structures,
+      memberships: stores.memberships,
+      availability: mainManagers,
+      approvers: accessCore.requests,
+      notices: stores.weeklyNotices,
+      notifier: ports.mainManagers,
+      now,
+      warn: (message, details) => settings.logger.warn(message, details),
+    }),
     pendingRequestsReminder: new PendingRequestsReminder({
       requests: stores.accessRequests, approvers: accessCore.requests, notices: stores.weeklyNotices, notifier: ports.pendingRequests, now,
     }),

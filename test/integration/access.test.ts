@@ -217,4 +217,27 @@ describe('Staff permissions and approvals (Chorus Pro model)', function () {
     }
     assert.equal(reminders.length, 2, 'nobody else is sent anything');
   });
+
+  it('tells the administrators when the main manager’s account is disabled, and lets one of them take the role over', async () => {
+    const inesEmail = 'staff-ines@cabinet-demo.test';
+    const hugo: Speaker = { id: '29:staff-hugo', name: 'Hugo Lemaire', aadObjectId: 'aaaaaaaa-0000-0000-0000-000000000004' };
+    passerelle.tenant.addMember(inesEmail, 'Inès Roche');
+    assert.match(textOf(await say(claire, 'reprendre gestionnaire')), /Le gestionnaire principal peut encore agir/, 'no take-over while Inès can act');
+    let mark = passerelle.connector.sent.length;
+    await passerelle.server.checkMainManagersNow();
+    assert.equal(passerelle.connector.since(mark).length, 0, 'nobody is alerted while the main manager can act');
+
+    assert.equal(passerelle.tenant.setAccountEnabled(inesEmail, false), true);
+    mark = passerelle.connector.sent.length;
+    await Promise.all([passerelle.server.checkMainManagersNow(), passerelle.server.checkMainManagersNow()]);
+    await passerelle.server.checkMainManagersNow();
+    const alerts = passerelle.connector.since(mark);
+    assert.deepEqual(alerts.map((entry) => entry.conversationId), [conversationOf(claire)], 'Claire, the administrator, is told once this week; Inès is not');
+    assert.match(alerts[0]!.activity.text ?? '', /staff-ines@cabinet-demo\.test, a son compte Microsoft 365 désactivé[\s\S]*« reprendre gestionnaire »/);
+
+    assert.match(textOf(await say(hugo, 'reprendre gestionnaire')), /Seuls le gestionnaire principal et les administrateurs/, 'someone who administers nothing cannot take the role');
+    assert.match(textOf(await say(claire, 'reprendre gestionnaire')), /Vous êtes désormais gestionnaire principal[\s\S]*staff-ines@cabinet-demo\.test a son compte Microsoft 365 désactivé/);
+    assert.match(textOf(await say(claire, 'mes droits')), /Rôle : Gestionnaire principal/);
+    assert.equal(await audit('access.mainManagerTransferred'), 2, 'the take-over is recorded as a handover');
+  });
 });

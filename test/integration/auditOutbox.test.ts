@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { MongoClient, type Db } from 'mongodb';
+import { MainManagerAvailability } from '../../bot/domain/access/mainManagerAvailability.js';
 import { createAccessCore, type AccessCore, type StaffIdentity } from '../../bot/domain/access/accessUseCases.js';
 import type { Actor } from '../../bot/domain/actor.js';
 import { newAuditEntry, type AuditAction } from '../../bot/domain/audit.js';
@@ -212,14 +213,16 @@ describe(`Audit outbox (${usingRealMongo ? 'real MongoDB' : 'in-process stand-in
   });
 
   describe('access and structures', () => {
+    // The directory (Microsoft Graph's edge) finds nobody: take-overs are tested in access.test.ts against the local tenant.
     let access: AccessCore;
     before(() => {
+      const nobodyUnavailable = new MainManagerAvailability({ memberships: stores.memberships, directory: { findUserByEmail: async () => null } });
       access = createAccessCore({
         structures: stores.structures,
         memberships: stores.memberships,
         requests: stores.accessRequests,
         now: () => at,
-      }, { requestFiled: async () => [], requestDecided: async () => undefined });
+      }, { requestFiled: async () => [], requestDecided: async () => undefined }, nobodyUnavailable);
     });
 
     type Pending = { id: string; action: string; details?: Record<string, unknown> }[];

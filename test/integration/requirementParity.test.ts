@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { MongoClient, type Db } from 'mongodb';
+import { MainManagerAvailability } from '../../bot/domain/access/mainManagerAvailability.js';
 import { createAccessCore, withApprovals, type AccessUseCases, type StaffIdentity } from '../../bot/domain/access/accessUseCases.js';
 import { requirements } from '../../bot/domain/access/policy.js';
 import type { Profile, Requirement } from '../../bot/domain/access/profiles.js';
@@ -53,6 +54,8 @@ const decidedInStructure: Record<string, { requires: Access; probe: Probe }> = {
   services: { requires: { inStructure: requirements.read('organisation') }, probe: opens('read') },
   attach: { requires: { inStructure: requirements.change('organisation') }, probe: (access, actor) => access.members.attach(actor, { email: nobody, services: ['inconnu'] }) },
   transferMainManager: { requires: { inStructure: 'mainManager' }, probe: (access, actor) => access.members.transferMainManager(actor, nobody) },
+  // The main manager is available here: an administrator is let through the policy and refused the take-over itself.
+  takeOverMainManager: { requires: { inStructure: requirements.change('organisation') }, probe: (access, actor) => access.members.takeOverMainManager(actor) },
 };
 
 /** The support requests' use case, on the test's database (set in before()). */
@@ -97,7 +100,9 @@ describe('the requirement each command and card verb declares matches its use ca
     const stores = { structures, memberships, requests, now: () => new Date() };
     // No paid-offer request is approved here: the offers' use cases are never reached.
     const quiet = { requestFiled: async () => [], requestDecided: async () => undefined };
-    access = withApprovals(createAccessCore(stores, quiet), stores, quiet, { applyApproved: async () => ({ applied: false, reason: 'gone' }) });
+    // The directory (Graph's edge) finds nobody: no main manager is judged unavailable here.
+    const availability = new MainManagerAvailability({ memberships, directory: { findUserByEmail: async () => null } });
+    access = withApprovals(createAccessCore(stores, quiet, availability), stores, quiet, { applyApproved: async () => ({ applied: false, reason: 'gone' }) });
     support = new SupportRequests({
       store: createStores(db).supportRequests,
       clientFiles: { findById: async () => null, findByCode: async () => null },

@@ -22,6 +22,7 @@ export function demoServices(db: Db, directory: Directory, now: () => Date) {
       welcomer: { welcomeInTeam: async () => undefined },
       accessNotifier: { requestFiled: async () => [], requestDecided: async () => undefined },
       pendingRequests: { remindPendingRequests: async () => undefined },
+      mainManagers: { mainManagerUnavailable: async () => undefined },
       offerCards: { sendToClient: async () => undefined },
       guestReview: { mainManagerUserId: async () => null, remindGuestReview: async () => false },
       supportNotifier: { changed: async () => undefined, closeWarning: async () => undefined, firstAnswerReminder: async () => undefined },

@@ -55,6 +55,7 @@ export type MembershipRefusal =
   | 'commentRequired'
   | 'mainManagerNeedsSuccessor'
   | 'notMainManager'
+  | 'mainManagerAvailable'
   | 'targetNotAttached'
   | 'changedMeanwhile'
   | 'serviceNotFound'

@@ -1,4 +1,5 @@
 import { AccessRequests } from './accessRequests.js';
+import type { MainManagerAvailability } from './mainManagerAvailability.js';
 import { MembershipAdministration } from './membershipAdministration.js';
 import type { AccessNotifier, AccessRequestStore, MembershipStore, StructureStore } from './ports.js';
 import { RequestApprovals, type PaidOfferApprover } from './requestApprovals.js';
@@ -30,11 +31,11 @@ export interface AccessStores {
   newId?: () => string;
 }
 
-export function createAccessCore(stores: AccessStores, notifier: AccessNotifier): AccessCore {
+export function createAccessCore(stores: AccessStores, notifier: AccessNotifier, availability: Pick<MainManagerAvailability, 'unavailable'>): AccessCore {
   const { now } = stores;
   const sessions = new StaffSessions({ structures: stores.structures, memberships: stores.memberships, now });
   const structures = new StructureAdministration({ structures: stores.structures, memberships: stores.memberships, sessions, now, newId: stores.newId });
-  const members = new MembershipAdministration({ structures: stores.structures, memberships: stores.memberships, administration: structures, now });
+  const members = new MembershipAdministration({ structures: stores.structures, memberships: stores.memberships, administration: structures, availability, now });
   const requests = new AccessRequests({ memberships: stores.memberships, requests: stores.requests, structures: stores.structures, notifier, administration: structures, now });
   return { sessions, structures, members, requests };
 }

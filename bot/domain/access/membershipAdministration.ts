@@ -3,6 +3,7 @@ import type { AuditEntry } from '../ports.js';
 import { auditEntry, ok, refuse, stampOf, structureLabelOrDefault, type AccessOutcome, type MembershipRefusal, type StaffIdentity } from './accessOutcome.js';
 import type { Attachment, MembershipStore, StructureStore } from './ports.js';
 import { defaultStaffProfiles, hasProfile, normaliseProfiles, type Membership, type Profile } from './profiles.js';
+import type { MainManagerAvailability, MainManagerUnavailable } from './mainManagerAvailability.js';
 import type { StructureAdministration } from './structureAdministration.js';
 import { defaultStructureId, findService, type Structure } from './structures.js';
 
@@ -20,7 +21,16 @@ export interface StructureAccess {
 
 /** Who is attached to a structure, to which services, with which profiles; and who is its main manager. */
 export class MembershipAdministration {
-  constructor(private readonly deps: { structures: StructureStore; memberships: MembershipStore; administration: StructureAdministration; now: () => Date }) {}
+  constructor(
+    private readonly deps: {
+      structures: StructureStore;
+      memberships: MembershipStore;
+      administration: StructureAdministration;
+      /** Whether a main manager can still act: only then may an administrator take the role over. */
+      availability: Pick<MainManagerAvailability, 'unavailable'>;
+      now: () => Date;
+    },
+  ) {}
 
   listMembers(firmId: string, structureId: string = defaultStructureId) {
     return this.deps.memberships.list(firmId, structureId);
@@ -207,6 +217,25 @@ export class MembershipAdministration {
     }
     if (transferred.length === 0) return refuse('changedMeanwhile');
     return ok({ transferred, lost });
+  }
+
+  /**
+   * An administrator of the structure takes the main manager's role over when its holder can no
+   * longer act (detached, or their account disabled): nobody else could hand it over, and requests
+   * would wait for ever. While the main manager can act, only they hand it over.
+   */
+  async takeOverMainManager(actor: StaffIdentity & { email?: string }, structureId: string = defaultStructureId): Promise<Outcome<{ structure: Structure; before: string; reason: MainManagerUnavailable }>> {
+    const administered = await this.deps.administration.administer(actor, structureId);
+    if (!administered.ok) return administered;
+    const structure = administered.value;
+    const before = structure.mainManagerEmail;
+    if (!actor.email) return refuse('notAdministrator');
+    if (before === actor.email) return refuse('alreadyHeld');
+    const reason = before ? await this.deps.availability.unavailable(actor.firmId, structure) : null;
+    if (!before || !reason) return refuse('mainManagerAvailable', structureLabelOrDefault(structure));
+    const takenOver = auditEntry(actor.firmId, this.stamp(actor), 'access.mainManagerTransferred', { structureId: structure.id, before, after: actor.email, takenOver: reason });
+    if (!(await this.deps.structures.transferMainManager(actor.firmId, structure.id, before, actor.email, takenOver))) return refuse('changedMeanwhile');
+    return ok({ structure: { ...structure, mainManagerEmail: actor.email }, before, reason });
   }
 
   /** Service ids for what a person chose (ids or names); only active services take new members. */

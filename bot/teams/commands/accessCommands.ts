@@ -137,6 +137,33 @@ export class AttachCommand implements BotCommand {
  * manager hands the role over, for one structure (the default one unless named), a selection, or
  * every structure they manage, to a person attached to each of them.
  */
+/**
+ * "reprendre gestionnaire [structure <nom>]": an administrator takes the main manager's role over
+ * when its holder can no longer act; `members.takeOverMainManager` decides when that is.
+ */
+export class TakeOverMainManagerCommand implements BotCommand {
+  readonly name = 'takeOverMainManager';
+  readonly requires: Access = inStructure(requirements.change('organisation'));
+  readonly match = keywordMatcher([/reprendre\s+gestionnaire/, /take\s+over\s+manager/], { takesArguments: true });
+
+  constructor(private readonly access: AccessUseCases) {}
+
+  async handle(context: TurnContext, session: TurnSession, args: string): Promise<void> {
+    const { t, actor, language } = session;
+    const parsed = /^(?:structure\s+(.+))?$/i.exec(args.trim());
+    if (!parsed) return replyWithText(context, t.access.takeOverUsage);
+    let structureId = defaultStructureId;
+    if (parsed[1]) {
+      const named = findStructure(await this.access.structures.listStructures(actor.firmId), parsed[1]);
+      if (!named) return replyWithText(context, refusalText(t, 'structureNotFound', parsed[1]));
+      structureId = named.id;
+    }
+    const outcome = await this.access.members.takeOverMainManager({ ...actor, email: session.access.email }, structureId);
+    if (!outcome.ok) return replyWithText(context, refusalText(t, outcome.refusal, outcome.about));
+    await replyWithText(context, format(t.access.takenOver, { structure: structureTitle(language, outcome.value.structure), before: outcome.value.before, why: t.access.mainManagerUnavailable[outcome.value.reason] }));
+  }
+}
+
 export class TransferMainManagerCommand implements BotCommand {
   readonly name = 'transferMainManager';
   // `members.transferMainManager` decides: a main manager of another structure only is not attached to the default one.
