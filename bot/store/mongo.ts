@@ -330,6 +330,11 @@ export function wordsFilter(words: string[]): Document {
 /**
  * Upsert of an imported record on its natural key: fields given are set, others untouched; the
  * creation stamp only on insert. Says whether it created, changed or left the record as it was.
+ *
+ * Two writers of the same line (a batch taken back after its lease ran out while the first attempt
+ * still waited on the database) must not both record the change: the creation is an insert that
+ * does nothing when the record exists, and a change applies only while a given field still differs.
+ * The one whose write did nothing reads the record again and finds it as the other left it.
  */
 export async function upsertImported<T extends Document>(
   collection: Collection<T>,
@@ -339,13 +344,29 @@ export async function upsertImported<T extends Document>(
   // What to push onto the record with the change (its audit entry), in the same operation.
   push?: (change: { id: ObjectId; outcome: 'created' | 'updated' }) => Document | undefined,
 ): Promise<{ id: ObjectId; outcome: 'created' | 'updated' | 'unchanged' }> {
-  const given = Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined));
-  const before = await collection.findOne(naturalKey);
-  const changed = !before || Object.entries(given).some(([key, value]) => key !== 'updatedAt' && JSON.stringify((before as Record<string, unknown>)[key]) !== JSON.stringify(value));
-  if (before && !changed) return { id: (before as { _id: ObjectId })._id, outcome: 'unchanged' };
-  const newId = new ObjectId();
-  const pushed = push?.({ id: (before as { _id: ObjectId } | null)?._id ?? newId, outcome: before ? 'updated' : 'created' });
-  const update = { $set: given, $setOnInsert: { ...onInsert, _id: newId }, ...(pushed ? { $push: pushed } : {}) };
-  const after = await collection.findOneAndUpdate(naturalKey, update as never, { upsert: true, returnDocument: 'after' });
-  return { id: (after as unknown as { _id: ObjectId })._id, outcome: before ? 'updated' : 'created' };
+  const given = Object.entries(fields).filter(([, value]) => value !== undefined);
+  const compared = given.filter(([key]) => key !== 'updatedAt');
+  for (let attempt = 0; ; attempt++) {
+    const before = (await collection.findOne(naturalKey)) as (Document & { _id: ObjectId }) | null;
+    if (before) {
+      const differing = compared.filter(([key, value]) => JSON.stringify(before[key]) !== JSON.stringify(value));
+      if (differing.length === 0) return { id: before._id, outcome: 'unchanged' };
+      const pushed = push?.({ id: before._id, outcome: 'updated' });
+      const stillDiffering = { ...naturalKey, _id: before._id, $or: differing.map(([key, value]) => ({ [key]: { $ne: value } })) } as Filter<T>;
+      const result = await collection.updateOne(stillDiffering, { $set: Object.fromEntries(given), ...(pushed ? { $push: pushed } : {}) } as never);
+      if (result.matchedCount === 1) return { id: before._id, outcome: 'updated' };
+    } else {
+      const newId = new ObjectId();
+      const pushed = push?.({ id: newId, outcome: 'created' }) ?? {};
+      const pushedAsArrays = Object.fromEntries(Object.entries(pushed).map(([key, value]) => [key, [value]]));
+      try {
+        const result = await collection.updateOne(naturalKey, { $setOnInsert: { ...Object.fromEntries(given), ...onInsert, ...pushedAsArrays, _id: newId } } as never, { upsert: true });
+        if (result.upsertedCount === 1) return { id: newId, outcome: 'created' };
+      } catch (error) {
+        if (!isDuplicateKey(error)) throw error;
+      }
+    }
+    // Another writer got there first: read what it left (a few rounds at most, each after its write).
+    if (attempt >= 3) throw new Error('imported record kept changing under this write');
+  }
 }

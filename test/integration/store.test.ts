@@ -4,6 +4,7 @@ import { collections, ensureIndexes, indexes as passerelleIndexes } from '../../
 import type { NewClientFile } from '../../bot/domain/clientFile.js';
 import type { Contact } from '../../bot/domain/contact.js';
 import { searchTokens } from '../../bot/domain/fieldRules.js';
+import { newAuditEntry, type AuditAction } from '../../bot/domain/audit.js';
 import { defaultEngagementPolicy, defaultGuestPolicy, defaultSupportPolicy, defaultPartnerDefaults } from '../../bot/domain/firmSettingsService.js';
 import { dropDatabase, testMongoUri, uniqueDatabaseName, usingRealMongo } from '../helpers/mongo.js';
 import { createStores } from '../../bot/store/stores.js';
@@ -139,6 +140,29 @@ describe(`MongoDB stores (${usingRealMongo ? 'real MongoDB from TEST_MONGODB_URI
     assert.equal((await links.listByClientFile('firm-l', file.record.id)).length, 1);
     assert.equal((await links.listByContact('firm-l', contact.record.id))[0]?.scope, 'Ventes');
     assert.equal(await links.exists('firm-other', file.record.id, contact.record.id), false);
+  });
+
+  it('writes an imported line twice at once (a batch taken back while its first attempt still waited): created once, changed once, each audited once', async () => {
+    const { clientFiles } = createStores(db);
+    const line = (companyName: string) => ({ ...newFile('firm-i', 'I1', companyName, 'import:I1'), searchTokens: searchTokens(companyName, 'I1') });
+    const audit = (change: { id: string; outcome: string }) => newAuditEntry({ firmId: 'firm-i', actor: stamp, action: `clientFile.import.${change.outcome}` as AuditAction, clientFileId: change.id, details: { code: 'I1' } });
+    const created = await Promise.all([clientFiles.upsertFromImport(line('Importée'), audit), clientFiles.upsertFromImport(line('Importée'), audit)]);
+    assert.deepEqual(created.map((result) => result.outcome).sort(), ['created', 'unchanged']);
+    assert.equal(created[0]!.id, created[1]!.id, 'one record');
+    const changed = await Promise.all([clientFiles.upsertFromImport(line('Importée SAS'), audit), clientFiles.upsertFromImport(line('Importée SAS'), audit)]);
+    assert.deepEqual(changed.map((result) => result.outcome).sort(), ['unchanged', 'updated']);
+    const log = db.collection(collections.auditLog);
+    const countOf = async (action: string) => {
+      let count = 0;
+      for (let attempt = 0; attempt < 30 && count === 0; attempt++) {
+        count = await log.countDocuments({ firmId: 'firm-i', action });
+        if (count === 0) await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      return count;
+    };
+    assert.equal(await countOf('clientFile.import.created'), 1, 'the creation audited once');
+    assert.equal(await countOf('clientFile.import.updated'), 1, 'the change audited once');
+    assert.equal(await db.collection(collections.clientFiles).countDocuments({ firmId: 'firm-i' }), 1);
   });
 
   it('creates firm settings with defaults once and edits the role list', async () => {
