@@ -21,6 +21,7 @@ export interface ClientFileStore {
   findByIds(firmId: string, ids: string[]): Promise<ClientFile[]>;
   /** Files whose search tokens start with every given word, ordered by name. */
   searchByWords(firmId: string, words: string[], limit: number): Promise<ClientFile[]>;
+  /** True when it changed the primary contact (setting the one already primary writes and audits nothing). */
   setPrimaryContact(firmId: string, id: string, contactId: string, at: Date, audit?: AuditEntry): Promise<boolean>;
   /** Leaves the file without a primary contact if it is still this one (the contact left the file). */
   clearPrimaryContact(firmId: string, id: string, contactId: string, at: Date): Promise<boolean>;

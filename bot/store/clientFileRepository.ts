@@ -111,7 +111,8 @@ export class MongoClientFileStore implements ClientFileStore {
       const _id = toObjectId(id);
       const primaryContactId = toObjectId(contactId);
       if (!_id || !primaryContactId) return false;
-      const result = await this.collection.updateOne({ firmId, _id }, withAudit({ $set: { primaryContactId, updatedAt: at } }, audit));
+      // Only a change is written and audited: two writers of the same choice record it once.
+      const result = await this.collection.updateOne({ firmId, _id, primaryContactId: { $ne: primaryContactId } }, withAudit({ $set: { primaryContactId, updatedAt: at } }, audit));
       if (result.matchedCount === 1 && audit) await this.relay.flush(collections.clientFiles, _id);
       return result.matchedCount === 1;
     });
